@@ -1,0 +1,29 @@
+"""jacviz: batch Jacobians for teaching and exploring, in Jupyter.
+
+For a batch ``x`` of shape ``(B, *in)`` and a function ``f`` mapping it to
+``(B, *out)``, the batch Jacobian stacks the per-example Jacobians
+``J[b] = ∂f(x)[b] / ∂x[b]`` into shape ``(B, *out, *in)`` -- the meaning of
+TensorFlow's ``tf.GradientTape.batch_jacobian``, computed with HIPS autograd.
+
+Layers (imports point one way only, see ``tests/test_architecture.py``)::
+
+    errors        exceptions and warnings
+    expressions   the safe formula language (ast + autograd.numpy)
+    jacobians     the engine (numpy + autograd; accepts formula text)
+    presets       teaching examples, as data
+    plotting      heatmaps (numpy + matplotlib's Figure API)
+    views         teaching views that need both maths and pictures
+    widget        JacobianExplorer (the only module importing ipywidgets)
+"""
+
+from jacviz.errors import BatchCouplingError, BatchCouplingWarning, ExpressionError, JacvizError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BatchCouplingError",
+    "BatchCouplingWarning",
+    "ExpressionError",
+    "JacvizError",
+    "__version__",
+]
