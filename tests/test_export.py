@@ -1,0 +1,224 @@
+"""The static-HTML recipe of ``docs/course-notes.md`` (``docs/static_html.py``).
+
+A tiny notebook is executed and converted once per module; the page must carry
+the widget state with the *last* PNG frame and load the widget manager from the
+local ``jacviz-widgets/`` folder, and -- in Chromium, from ``file://`` with every
+other request blocked -- show that frame with no kernel.
+
+The npm files are fetched once into the user cache (``JACVIZ_ASSET_CACHE`` or
+``~/.cache/jacviz/static-html``). Off CI a missing ``npm`` or Chromium skips the
+tests that need them, saying so; with ``CI`` set they fail instead.
+"""
+
+import base64
+import html.parser
+import importlib.util
+import json
+import os
+import pathlib
+import shutil
+import struct
+import subprocess
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+def _load_recipe():
+    spec = importlib.util.spec_from_file_location("static_html", ROOT / "docs" / "static_html.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+static_html = _load_recipe()
+
+
+def _missing(what):
+    """Skip off CI, fail on CI: the recipe test must run where it counts."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required on CI")
+    pytest.skip(f"{what} is not available on this machine (off CI)")
+
+
+FIRST_FRAME = """\
+import io, pathlib
+import ipywidgets
+from matplotlib.figure import Figure
+
+def png(slope):
+    fig = Figure(figsize=(2, 1.5), dpi=100)
+    fig.add_subplot().plot([0, 1], [0, slope])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+image = ipywidgets.Image(value=png(1.0), format="png")
+image.add_class("jacviz-image")
+image
+"""
+LAST_FRAME = """\
+image.value = png(-1.0)
+pathlib.Path("last_frame.png").write_bytes(image.value)
+"""
+
+
+def _write_notebook(path, cells):
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(notebook, path)
+
+
+class _StateScript(html.parser.HTMLParser):
+    """Collect the text of ``<script type="…widget-state+json">`` and ``src``s."""
+
+    def __init__(self):
+        super().__init__()
+        self.states, self.sources, self._inside = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self._inside = attrs.get("type") == STATE_MIME
+            if attrs.get("src"):
+                self.sources.append(attrs["src"])
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.states.append(data)
+
+
+def _embedded_images(page):
+    """PNG bytes of every ImageModel in the page's stored widget state."""
+    parser = _StateScript()
+    parser.feed(page)
+    assert len(parser.states) == 1, "exactly one widget-state script expected"
+    state = json.loads(parser.states[0])["state"]
+    images = []
+    for model in state.values():
+        if model["model_name"] == "ImageModel":
+            (buffer,) = (b for b in model.get("buffers", []) if b["path"] == ["value"])
+            assert buffer["encoding"] == "base64"
+            images.append(base64.b64decode(buffer["data"]))
+    return images, parser.sources
+
+
+def _png_size(data):
+    """(width, height) read from the IHDR chunk, independent of any image library."""
+    assert data[:8] == PNG_SIGNATURE
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def assets():
+    try:
+        return static_html.fetch_assets()
+    except FileNotFoundError:
+        _missing("npm (to fetch @jupyter-widgets/html-manager once)")
+    except subprocess.CalledProcessError as error:
+        _missing(f"the npm registry ({error})")
+
+
+@pytest.fixture(scope="module")
+def exported(assets, tmp_path_factory):
+    """(page path, last frame bytes) for the plain-Image notebook."""
+    folder = tmp_path_factory.mktemp("static_html")
+    notebook = folder / "frames.ipynb"
+    _write_notebook(notebook, [FIRST_FRAME, LAST_FRAME])
+    page = static_html.export_static_html(notebook, folder / "site" / "frames.html", timeout=120)
+    return page, (folder / "last_frame.png").read_bytes()
+
+
+def test_command_points_the_page_at_local_files_and_stores_widget_state():
+    command = static_html.nbconvert_command("in.ipynb", "out/page.html", asset_url="assets")
+    assert "--ExecutePreprocessor.store_widget_state=True" in command
+    assert "--HTMLExporter.widget_renderer_url=assets/embed-amd.js" in command
+    assert "--HTMLExporter.require_js_url=assets/require.js" in command
+    assert "--HTMLExporter.mathjax_url=" in command
+    assert command[-1] == "in.ipynb"
+    assert "--output=page" in command
+
+
+def test_cache_holds_the_widget_manager_and_requirejs(assets):
+    embed = (assets / "embed-amd.js").read_text(encoding="utf-8")
+    assert 'define("@jupyter-widgets/controls"' in embed
+    assert "version = '2." in (assets / "require.js").read_text(encoding="utf-8")
+
+
+def test_page_embeds_the_last_frame_as_png(exported):
+    page, last_frame = exported
+    images, _ = _embedded_images(page.read_text(encoding="utf-8"))
+    assert len(images) == 1
+    assert images[0][:8] == PNG_SIGNATURE
+    assert images[0] == last_frame
+    assert _png_size(images[0]) == (200, 150)
+
+
+def test_page_loads_the_widget_manager_from_beside_it(exported):
+    page, _ = exported
+    text = page.read_text(encoding="utf-8")
+    _, sources = _embedded_images(text)
+    assert "jacviz-widgets/require.js" in sources
+    assert "'jacviz-widgets/embed-amd.js'" in text
+    assert "unpkg" not in text
+    assert (page.parent / "jacviz-widgets" / "embed-amd.js").is_file()
+    assert (page.parent / "jacviz-widgets" / "require.js").is_file()
+
+
+SHOWN_BYTES_AS_BASE64 = """async img => {
+    const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+    let text = "";
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+}"""
+
+
+def _chromium():
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        _missing("Chromium")
+    return executable
+
+
+def test_page_shows_the_last_frame_from_file_without_network(exported):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    page_path, last_frame = exported
+    blocked = []
+
+    def only_local(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=args)
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_local)
+            page.goto(page_path.as_uri())
+            image = page.wait_for_selector("img.jacviz-image", timeout=30_000)
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0", arg=image, timeout=30_000
+            )
+            size = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            shown = image.evaluate(SHOWN_BYTES_AS_BASE64)
+        finally:
+            browser.close()
+    assert tuple(size) == _png_size(last_frame)
+    assert base64.b64decode(shown) == last_frame
+    assert blocked == []
