@@ -1,0 +1,119 @@
+"""Browser steps shared by the JupyterLab and Voila tests (Playwright's sync API).
+
+The explorer's DOM hooks come from the widget contract: ``jacviz-explorer`` (root),
+``jacviz-image`` (the heatmap ``<img>``), ``jacviz-status`` (shapes and the text
+``render #<n>``), ``jacviz-error``, ``jacviz-function``, ``jacviz-batch-size`` and
+``jacviz-order``.
+"""
+
+import re
+import time
+
+IMAGE = "img.jacviz-image, .jacviz-image img"
+STATUS = ".jacviz-status"
+ERROR = ".jacviz-error"
+FUNCTION_INPUT = ".jacviz-function input"
+BATCH_SLIDER_HANDLE = ".jacviz-batch-size .noUi-handle"
+ORDER_BUTTONS = ".jacviz-order button"
+RENDER_COUNT = re.compile(r"render #(\d+)")
+
+_KERNEL_READY_JS = """
+async (name) => {
+    const widget = window.jupyterapp.shell.currentWidget;
+    await widget.context.ready;
+    await widget.sessionContext.ready;
+    const kernel = widget.sessionContext.session.kernel;
+    await kernel.info;
+    return kernel.name;
+}
+"""
+
+_NOTEBOOK_IS_CURRENT_JS = """
+(name) => {
+    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return Boolean(widget && widget.sessionContext && widget.context
+                   && widget.context.path.endsWith(name));
+}
+"""
+
+
+def open_notebook_and_run_all(page, lab_url, name):
+    """Open notebook ``name`` in JupyterLab, wait for a live kernel, run all cells.
+
+    The toolbar says "idle" before any kernel exists, and "Run All Cells" is then
+    ignored; so wait on the session's kernel itself before running.
+    """
+    page.goto(f"{lab_url}/lab/tree/{name}")
+    page.wait_for_function(_NOTEBOOK_IS_CURRENT_JS, arg=name, timeout=60_000)
+    kernel_name = page.evaluate(_KERNEL_READY_JS, name)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    return kernel_name
+
+
+def image_src(page):
+    """Return the ``src`` (a PNG data/blob URL) of the explorer's heatmap."""
+    return page.locator(IMAGE).first.get_attribute("src")
+
+
+def status_text(page):
+    """Return the text of the explorer's status line."""
+    return page.locator(STATUS).first.inner_text()
+
+
+def render_count(page):
+    """Return the render counter shown in the status line."""
+    match = RENDER_COUNT.search(status_text(page))
+    assert match, f"no 'render #N' in the status line: {status_text(page)!r}"
+    return int(match.group(1))
+
+
+def wait_for_render(page, count, timeout=30_000):
+    """Wait until the status line shows exactly ``render #<count>``."""
+    page.locator(STATUS).first.filter(has_text=re.compile(rf"render #{count}\b")).wait_for(
+        timeout=timeout
+    )
+
+
+def wait_for_explorer(page, timeout=90_000):
+    """Wait for the heatmap image and a render counter; return the counter."""
+    page.locator(IMAGE).first.wait_for(state="visible", timeout=timeout)
+    page.locator(STATUS).first.filter(has_text=RENDER_COUNT).wait_for(timeout=timeout)
+    return render_count(page)
+
+
+def press_slider_right(page, handle_selector=BATCH_SLIDER_HANDLE):
+    """Focus a slider handle and press ArrowRight once."""
+    handle = page.locator(handle_selector).first
+    handle.focus()
+    handle.press("ArrowRight")
+
+
+def type_function(page, text):
+    """Replace the formula in the text box and press Enter."""
+    box = page.locator(FUNCTION_INPUT).first
+    box.fill(text)
+    box.press("Enter")
+
+
+def click_order(page, label):
+    """Click the order toggle button whose text is ``label`` (e.g. "2nd order")."""
+    page.locator(ORDER_BUTTONS, has_text=label).first.click()
+
+
+def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):
+    """Press ArrowRight on a slider; return seconds until the next render is shown."""
+    before = render_count(page)
+    start = time.perf_counter()
+    press_slider_right(page, handle_selector)
+    wait_for_render(page, before + 1)
+    return time.perf_counter() - start
+
+
+def shoot(page, folder, name):
+    """Save a screenshot of the whole page as ``folder/name.png``; return the path."""
+    path = folder / f"{name}.png"
+    explorer = page.locator(".jacviz-explorer").first
+    if explorer.count():
+        explorer.scroll_into_view_if_needed()
+    page.screenshot(path=str(path), full_page=False)
+    return path
