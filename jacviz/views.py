@@ -1,0 +1,281 @@
+"""Teaching views that need both the maths and a picture.
+
+Layer: ``views``. May import ``jacviz.errors``, ``jacviz.expressions``,
+``jacviz.jacobians`` and ``jacviz.plotting``, plus numpy and matplotlib's
+Figure API (never pyplot).
+
+:func:`plot_linear_map` shows the Jacobian as what it is: the best linear map
+near a point. A small grid and circle around ``x[b]`` are sent through ``f``
+and through the linearisation ``f(x[b]) + J[b]·(u − x[b])``; close to ``x[b]``
+the two images agree, further out they part. :func:`linear_map_geometry`
+computes the curves, for tests and for other views.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from jacviz.jacobians import batch_jacobian
+
+__all__ = ["LinearMapGeometry", "linear_map_geometry", "plot_linear_map"]
+
+
+class LinearMapGeometry(NamedTuple):
+    """Curves around one example and their images under ``f`` and its linearisation.
+
+    The curves are ``L = 2·num + 1`` polylines of ``P`` points each: ``num``
+    lines along ``u₀`` (``u₁`` fixed), ``num`` lines along ``u₁`` (``u₀``
+    fixed), then the circle of the given radius (last row, closed).
+
+    Attributes
+    ----------
+    x0 : numpy.ndarray, shape (2,)
+        The centre ``x[b]``.
+    y0 : numpy.ndarray, shape (2,)
+        ``f(x[b])``.
+    jac : numpy.ndarray, shape (2, 2)
+        ``J[b] = ∂f(x)[b] / ∂x[b]``.
+    det : float
+        ``det J[b]``: the factor by which ``f`` scales small areas near ``x[b]``
+        (negative when it flips orientation).
+    u : numpy.ndarray, shape (L, P, 2)
+        The curves in input space.
+    y : numpy.ndarray, shape (L, P, 2)
+        Their image under ``f``.
+    y_linear : numpy.ndarray, shape (L, P, 2)
+        Their image under the linearisation ``y0 + jac @ (u − x0)``.
+    max_error : float
+        ``max |y − y_linear|`` over all points; ``O(radius²)`` for smooth ``f``.
+    area_ratio : float
+        Signed area of the circle's image under ``f`` divided by the area of
+        the circle (both as sampled polygons, shoelace formula): exactly
+        ``det`` for a linear ``f``, and tends to ``det`` as the radius shrinks.
+    """
+
+    x0: np.ndarray
+    y0: np.ndarray
+    jac: np.ndarray
+    det: float
+    u: np.ndarray
+    y: np.ndarray
+    y_linear: np.ndarray
+    max_error: float
+    area_ratio: float
+
+
+def _as_callable(f, constants):
+    """Turn formula text into a callable; reject ``constants`` for callables."""
+    if isinstance(f, str):
+        from jacviz.expressions import parse_function
+
+        return parse_function(f, constants=constants)
+    if constants is not None:
+        raise TypeError("constants apply to formula text only; bind them in your callable")
+    return f
+
+
+def _check_plane_map(x, y_shape):
+    """Raise unless ``x`` and ``f(x)`` both have shape ``(B, 2)``."""
+    if x.ndim != 2 or x.shape[1] != 2 or tuple(y_shape) != x.shape:
+        raise ValueError(
+            "the linear-map view needs 2 inputs and 2 outputs per example: "
+            f"x of shape (B, 2) and f(x) of shape (B, 2), got x {x.shape} and f(x) {tuple(y_shape)}"
+        )
+
+
+def _curves(x0, radius, num, samples):
+    """Grid lines and circle around ``x0``: shape ``(2·num + 1, samples, 2)``."""
+    t = np.linspace(-radius, radius, samples)
+    levels = np.linspace(-radius, radius, num)
+    along_first = np.stack(np.broadcast_arrays(t[None, :], levels[:, None]), axis=-1)
+    along_second = along_first[..., ::-1]
+    angle = np.linspace(0.0, 2.0 * np.pi, samples)
+    circle = radius * np.stack([np.cos(angle), np.sin(angle)], axis=-1)
+    return x0 + np.concatenate([along_first, along_second, circle[None]], axis=0)
+
+
+def _signed_area(polygon):
+    """Shoelace area of a closed polyline of shape ``(P, 2)``."""
+    px, py = polygon[:, 0], polygon[:, 1]
+    return 0.5 * float(np.sum(px * np.roll(py, -1) - np.roll(px, -1) * py))
+
+
+def _check_options(radius, num, samples):
+    """Raise ``ValueError`` for a non-positive radius or too few lines/points."""
+    if not radius > 0:
+        raise ValueError(f"radius must be > 0, got {radius}")
+    if num < 2 or samples < 3:
+        raise ValueError(f"need num >= 2 grid lines and samples >= 3, got {num} and {samples}")
+
+
+def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, constants=None):
+    """Curves around ``x[example]`` and their images under ``f`` and its linearisation.
+
+    ``f`` is evaluated once, on all ``L·P`` curve points stacked as one batch,
+    so it must treat examples independently (as every batch function should).
+
+    Parameters
+    ----------
+    f : callable or str
+        Batch function mapping ``(B, 2)`` to ``(B, 2)``, written with
+        ``autograd.numpy``, or formula text in the jacviz language.
+    x : array_like, shape (B, 2)
+        The batch; only ``x[example]`` is used.
+    example : int, optional
+        Which example ``b`` to linearise around.
+    radius : float, optional
+        Half-width of the grid and radius of the circle, > 0.
+    num : int, optional
+        Grid lines per direction, >= 2.
+    samples : int, optional
+        Points per curve ``P``, >= 3.
+    constants : dict, optional
+        Named constants for formula text (see :func:`jacviz.parse_function`).
+
+    Returns
+    -------
+    LinearMapGeometry
+        ``u``, ``y`` and ``y_linear`` of shape ``(2·num + 1, samples, 2)``,
+        ``jac`` and ``det`` of example ``b``, ``max_error`` and ``area_ratio``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``f(x)`` is not of shape ``(B, 2)``, or ``radius``,
+        ``num`` or ``samples`` is out of range.
+    IndexError
+        If ``example`` is not in ``range(B)``.
+    TypeError
+        If ``constants`` is given with a callable ``f``.
+
+    Examples
+    --------
+    Polar → Cartesian coordinates stretch areas by ``r``:
+
+    >>> import autograd.numpy as anp
+    >>> def polar(x):
+    ...     r, theta = x[:, 0], x[:, 1]
+    ...     return anp.stack([r * anp.cos(theta), r * anp.sin(theta)], axis=1)
+    >>> geometry = linear_map_geometry(polar, [[2.0, 0.0]], radius=0.1)
+    >>> geometry.u.shape
+    (19, 41, 2)
+    >>> round(geometry.det, 6)
+    2.0
+    >>> bool(geometry.max_error < 0.02)
+    True
+    """
+    f = _as_callable(f, constants)
+    x = np.asarray(x, dtype=float)
+    _check_options(radius, num, samples)
+    _check_plane_map(x, np.shape(f(x)))
+    if not 0 <= example < x.shape[0]:
+        raise IndexError(f"example {example} is out of range for a batch of {x.shape[0]}")
+    x0 = x[example]
+    jac = batch_jacobian(f, x0[None])[0]
+    u = _curves(x0, radius, num, samples)
+    y = np.asarray(f(u.reshape(-1, 2))).reshape(u.shape)
+    y0 = np.asarray(f(x0[None]))[0]
+    y_linear = y0 + (u - x0) @ jac.T
+    return LinearMapGeometry(
+        x0=x0,
+        y0=y0,
+        jac=jac,
+        det=float(np.linalg.det(jac)),
+        u=u,
+        y=y,
+        y_linear=y_linear,
+        max_error=float(np.max(np.linalg.norm(y - y_linear, axis=-1))),
+        area_ratio=_signed_area(y[-1]) / _signed_area(u[-1]),
+    )
+
+
+def _draw_curves(ax, curves, gid, **style):
+    """Draw one Line2D per curve, each tagged ``gid``; return the (thicker) circle's."""
+    for index, curve in enumerate(curves):
+        width = 2.0 if index == len(curves) - 1 else 0.8
+        (line,) = ax.plot(curve[:, 0], curve[:, 1], linewidth=width, **style)
+        line.set_gid(gid)
+    return line
+
+
+def _area_title(geometry, example):
+    """Title text stating ``det J[b]`` and what it means for areas."""
+    det = geometry.det
+    flip = ", orientation flipped" if det < 0 else ""
+    return (
+        f"det J[{example}] = {det:.3g} (areas ×{abs(det):.3g}{flip})\n"
+        f"f(disc) / disc = {geometry.area_ratio:.3g}, max |f − lin| = {geometry.max_error:.2g}"
+    )
+
+
+def plot_linear_map(f, x, *, example=0, radius=0.5, fig=None, constants=None):
+    """Draw the Jacobian of a plane map as a local linear map.
+
+    Left: a grid and a circle around ``x[b]``. Right, overlaid: their image
+    under ``f`` (solid) and under the linearisation ``f(x[b]) + J[b]·(u − x[b])``
+    (dashed). Where the two part, the linearisation stops being good; the
+    title gives ``det J[b]``, the area scaling, next to the measured ratio of
+    the disc's image area to the disc's area.
+
+    Parameters
+    ----------
+    f : callable or str
+        Batch function ``(B, 2) → (B, 2)`` (``autograd.numpy``), or formula text.
+    x : array_like, shape (B, 2)
+        The batch; only ``x[example]`` is drawn.
+    example : int, optional
+        The example ``b`` to linearise around.
+    radius : float, optional
+        Size of the neighbourhood, > 0.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into; its contents are replaced. A new one when omitted.
+    constants : dict, optional
+        Named constants for formula text.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: input space (lines with gid ``"input"``) and output space
+        (``"image"`` for ``f``, ``"linear"`` for the linearisation), one
+        ``Line2D`` per curve in the order of :class:`LinearMapGeometry`.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``f(x)`` is not of shape ``(B, 2)`` or ``radius <= 0``.
+    IndexError
+        If ``example`` is not in ``range(B)``.
+
+    Examples
+    --------
+    >>> import autograd.numpy as anp
+    >>> def shear_square(x):
+    ...     return anp.stack([x[:, 0] + x[:, 1] ** 2, x[:, 1]], axis=1)
+    >>> fig = plot_linear_map(shear_square, [[0.0, 1.0]], radius=0.2)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['u₀', 'y₀']
+    >>> fig.axes[1].get_title().splitlines()[0]
+    'det J[0] = 1 (areas ×1)'
+    """
+    geometry = linear_map_geometry(f, x, example=example, radius=radius, constants=constants)
+    if fig is None:
+        fig = Figure(figsize=(9.0, 4.2), layout="constrained")
+    fig.clear()
+    ax_in, ax_out = fig.subplots(1, 2)
+    _draw_curves(ax_in, geometry.u, "input", color="tab:gray")
+    ax_in.plot(*geometry.x0, "o", color="black")
+    ax_in.set(title=f"around x[{example}] (radius {radius:g})", xlabel="u₀", ylabel="u₁")
+    image = _draw_curves(ax_out, geometry.y, "image", color="tab:blue")
+    linear = _draw_curves(ax_out, geometry.y_linear, "linear", color="tab:orange", ls="--")
+    ax_out.plot(*geometry.y0, "o", color="black")
+    ax_out.set(title=_area_title(geometry, example), xlabel="y₀", ylabel="y₁")
+    ax_out.legend(
+        handles=[image, linear],
+        labels=["f(u)", f"f(x[{example}]) + J[{example}]·(u − x[{example}])"],
+        loc="best",
+        fontsize="small",
+    )
+    for ax in (ax_in, ax_out):
+        ax.set_aspect("equal", adjustable="datalim")
+    return fig

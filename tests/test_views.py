@@ -1,0 +1,163 @@
+"""plot_linear_map and linear_map_geometry: the Jacobian as a local linear map.
+
+References are independent of jacviz: the polar map and its Jacobian are
+written out by hand in plain numpy (``J = [[cos θ, −r sin θ], [sin θ, r cos θ]]``,
+``det J = r``), and the plotted line data are checked against them.
+"""
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from jacviz.views import linear_map_geometry, plot_linear_map
+
+X = np.array([[1.0, 0.3], [2.0, 1.1], [0.5, -2.0]])
+A = np.array([[2.0, -1.0], [0.5, 3.0]])
+SHIFT = np.array([0.25, -4.0])
+
+
+def polar(x):
+    r, theta = x[:, 0], x[:, 1]
+    return anp.stack([r * anp.cos(theta), r * anp.sin(theta)], axis=1)
+
+
+def polar_numpy(u):
+    """The same map on any (..., 2) array, for the reference."""
+    return np.stack([u[..., 0] * np.cos(u[..., 1]), u[..., 0] * np.sin(u[..., 1])], axis=-1)
+
+
+def polar_jacobian(r, theta):
+    return np.array([[np.cos(theta), -r * np.sin(theta)], [np.sin(theta), r * np.cos(theta)]])
+
+
+def affine(x):
+    return anp.dot(x, A.T) + SHIFT
+
+
+def _line_data(ax, gid):
+    """(L, P, 2) from the Line2Ds tagged ``gid``, in drawing order."""
+    lines = [line for line in ax.lines if line.get_gid() == gid]
+    return np.stack([np.column_stack(line.get_data()) for line in lines])
+
+
+@pytest.mark.parametrize("example", [0, 1, 2])
+def test_plotted_images_match_f_and_the_linearisation(example):
+    fig = plot_linear_map(polar, X, example=example, radius=0.4)
+    ax_in, ax_out = fig.axes
+    u = _line_data(ax_in, "input")
+    x0 = X[example]
+    jac = polar_jacobian(*x0)
+    np.testing.assert_allclose(_line_data(ax_out, "image"), polar_numpy(u), atol=1e-12)
+    linear = polar_numpy(x0) + np.einsum("ij,lpj->lpi", jac, u - x0)
+    np.testing.assert_allclose(_line_data(ax_out, "linear"), linear, atol=1e-12)
+
+
+def test_input_curves_are_a_grid_and_circle_around_the_example():
+    fig = plot_linear_map(polar, X, example=1, radius=0.3)
+    u = _line_data(fig.axes[0], "input")
+    x0 = X[1]
+    np.testing.assert_allclose(np.linalg.norm(u[-1] - x0, axis=-1), 0.3)
+    np.testing.assert_allclose(u[:-1].min(axis=(0, 1)), x0 - 0.3)
+    np.testing.assert_allclose(u[:-1].max(axis=(0, 1)), x0 + 0.3)
+    assert u.shape[0] % 2 == 1  # lines of both directions plus the circle
+
+
+@pytest.mark.parametrize("example", [0, 1, 2])
+def test_det_is_the_area_scaling_of_the_jacobian(example):
+    geometry = linear_map_geometry(polar, X, example=example, radius=0.1)
+    expected = np.linalg.det(polar_jacobian(*X[example]))
+    np.testing.assert_allclose(expected, X[example, 0])  # polar: det J = r
+    np.testing.assert_allclose(geometry.det, expected, rtol=1e-12)
+    np.testing.assert_allclose(geometry.jac, polar_jacobian(*X[example]), atol=1e-12)
+    title = plot_linear_map(polar, X, example=example, radius=0.1).axes[1].get_title()
+    assert f"det J[{example}] = {expected:.3g}" in title
+
+
+def test_det_sign_reports_a_flip():
+    def mirror(x):
+        return anp.stack([x[:, 1], x[:, 0]], axis=1)
+
+    geometry = linear_map_geometry(mirror, X, radius=0.2)
+    assert geometry.det == pytest.approx(-1.0)
+    assert geometry.area_ratio == pytest.approx(-1.0)
+    title = plot_linear_map(mirror, X, radius=0.2).axes[1].get_title()
+    assert "orientation flipped" in title
+
+
+@pytest.mark.parametrize("radius", [0.4, 0.2, 0.1])
+def test_linearisation_error_shrinks_like_radius_squared(radius):
+    error = linear_map_geometry(polar, X, example=1, radius=radius).max_error
+    half = linear_map_geometry(polar, X, example=1, radius=radius / 2).max_error
+    assert error > 1e-4
+    assert error / half == pytest.approx(4.0, rel=0.1)
+
+
+def test_linearisation_is_exact_for_an_affine_map():
+    geometry = linear_map_geometry(affine, X, example=2, radius=3.0)
+    assert geometry.max_error < 1e-12
+    np.testing.assert_allclose(geometry.jac, A, atol=1e-14)
+    # a linear map scales the area of the sampled circle polygon by exactly det A
+    np.testing.assert_allclose(geometry.area_ratio, np.linalg.det(A), rtol=1e-12)
+
+
+def test_area_of_the_image_tends_to_det():
+    far = linear_map_geometry(polar, X, example=1, radius=0.8, samples=400)
+    near = linear_map_geometry(polar, X, example=1, radius=0.05, samples=400)
+    assert abs(near.area_ratio - near.det) < abs(far.area_ratio - far.det) / 50 + 1e-4
+    assert near.area_ratio == pytest.approx(near.det, rel=1e-3)
+
+
+def test_formula_text_gives_the_same_curves_as_the_callable():
+    from_text = linear_map_geometry("[x[0] * cos(x[1]), x[0] * sin(x[1])]", X, example=1)
+    from_callable = linear_map_geometry(polar, X, example=1)
+    np.testing.assert_allclose(from_text.y, from_callable.y, atol=1e-12)
+    np.testing.assert_allclose(from_text.jac, from_callable.jac, atol=1e-12)
+
+
+def test_formula_constants_are_passed_to_the_language():
+    geometry = linear_map_geometry("a * x", X, constants={"a": 3.0}, radius=0.1)
+    np.testing.assert_allclose(geometry.jac, 3.0 * np.eye(2))
+
+
+def test_f_is_evaluated_on_all_curve_points_as_one_batch():
+    batch_sizes = []
+
+    def counting_polar(x):
+        batch_sizes.append(np.shape(x)[0])
+        return polar(x)
+
+    linear_map_geometry(counting_polar, X, radius=0.2, num=5, samples=11)
+    assert (2 * 5 + 1) * 11 in batch_sizes
+    assert len(batch_sizes) <= 6  # never one call per point
+
+
+@pytest.mark.parametrize(
+    ("f", "x", "shapes"),
+    [
+        ("x", np.ones((4, 3)), "x (4, 3) and f(x) (4, 3)"),
+        ("sum(x)", np.ones((4, 2)), "x (4, 2) and f(x) (4,)"),
+        ("[x[0], x[1], x[0]]", np.ones((4, 2)), "x (4, 2) and f(x) (4, 3)"),
+    ],
+)
+def test_wrong_shapes_are_named(f, x, shapes):
+    with pytest.raises(ValueError, match=r"2 inputs and 2 outputs") as info:
+        plot_linear_map(f, x)
+    assert shapes in str(info.value)
+
+
+def test_bad_options_are_rejected():
+    with pytest.raises(IndexError, match="out of range for a batch of 3"):
+        linear_map_geometry(polar, X, example=3)
+    with pytest.raises(ValueError, match="radius must be > 0"):
+        linear_map_geometry(polar, X, radius=0.0)
+    with pytest.raises(TypeError, match="formula text only"):
+        linear_map_geometry(polar, X, constants={"a": 1.0})
+
+
+def test_given_figure_is_reused_and_replaced():
+    fig = Figure()
+    assert plot_linear_map(polar, X, fig=fig) is fig
+    assert plot_linear_map(polar, X, example=1, fig=fig) is fig
+    assert len(fig.axes) == 2
+    assert "x[1]" in fig.axes[0].get_title()
