@@ -17,6 +17,14 @@ Layers (imports point one way only, see ``tests/test_architecture.py``)::
 """
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning, ExpressionError, JacvizError
+from jacviz.jacobians import (
+    batch_coupling,
+    batch_hessian,
+    batch_jacobian,
+    finite_difference_jacobian,
+    full_jacobian,
+)
+from jacviz.views import linear_map_geometry, plot_linear_map
 
 __version__ = "0.1.0"
 
@@ -26,4 +34,11 @@ __all__ = [
     "ExpressionError",
     "JacvizError",
     "__version__",
+    "batch_coupling",
+    "batch_hessian",
+    "batch_jacobian",
+    "finite_difference_jacobian",
+    "full_jacobian",
+    "linear_map_geometry",
+    "plot_linear_map",
 ]

@@ -1,0 +1,26 @@
+"""The engine: batch Jacobians and Hessians, full Jacobians, coupling, finite differences.
+
+Layer: ``jacobians``. May import ``jacviz.errors`` and ``jacviz.expressions``
+(to turn formula text into a callable), plus numpy and autograd. Pure maths on
+arrays: no plotting, no widgets, no printing.
+
+Shapes: ``x (B, *in)``, ``y = f(x) (B, *out)``, ``jac (B, *out, *in)``,
+``hess (B, *out, *in, *in)``, ``full (B, *out, B, *in)``; ``n = prod(in)`` and
+``m = prod(out)`` are the flattened sizes of one example.
+
+Files: ``_checks`` (input checking), ``_stacked`` (one JVP/VJP on stacked
+copies gives every block), ``_coupling`` (full Jacobian, random probe),
+``_engine`` (``batch_jacobian``), ``_finite`` (central differences).
+"""
+
+from jacviz.jacobians._coupling import batch_coupling, full_jacobian
+from jacviz.jacobians._engine import batch_hessian, batch_jacobian
+from jacviz.jacobians._finite import finite_difference_jacobian
+
+__all__ = [
+    "batch_coupling",
+    "batch_hessian",
+    "batch_jacobian",
+    "finite_difference_jacobian",
+    "full_jacobian",
+]

@@ -1,0 +1,95 @@
+"""Input checking shared by the engine and finite differences.
+
+Layer: ``jacobians``. May import ``jacviz.expressions`` (formula text), numpy and
+autograd.
+"""
+
+import warnings
+
+import autograd.numpy as anp
+import numpy as np
+from autograd.tracer import getval
+
+MODES = ("auto", "forward", "reverse")
+CHECKS = ("warn", "raise", "off")
+
+
+def as_function(f):
+    """Return ``f`` itself, or the :class:`~jacviz.expressions.Function` of formula text."""
+    if isinstance(f, str):
+        from jacviz.expressions import parse_function
+
+        return parse_function(f)
+    if not callable(f):
+        raise TypeError(f"f must be a callable or formula text (str), not {type(f).__name__}")
+    return f
+
+
+def as_batch(x):
+    """``x`` as a real floating array of rank >= 2 (int/bool become float64)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "c":
+        raise TypeError(
+            f"x has complex dtype {x.dtype}; jacviz differentiates real functions only. "
+            "Split x into real and imaginary parts as separate real inputs."
+        )
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)
+    elif x.dtype.kind != "f":
+        raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+    if x.ndim < 2:
+        raise ValueError(
+            f"x must have a batch axis: shape (B, *in) with rank >= 2, got shape {x.shape}. "
+            "Add one: x[None] for a single example, or x[:, None] for a batch of scalars."
+        )
+    return x
+
+
+def check_output(y, x_shape, rows=None):
+    """Raise unless ``f`` returned one real row per example: ``y.shape[0] == B``."""
+    shape = np.shape(y)
+    expected = x_shape[0] if rows is None else rows
+    if len(shape) == 0 or shape[0] != expected:
+        raise ValueError(
+            f"f(x) has shape {shape} but x has shape {x_shape}: f must return one output "
+            f"per example, of shape ({expected}, *out), and accept a batch of any size "
+            "(the engine evaluates it on stacked copies of the batch)."
+        )
+    if np.iscomplexobj(getval(y)):
+        raise TypeError("f(x) is complex; jacviz differentiates real functions only.")
+
+
+def check_options(order, check="warn", mode="auto", chunk_size=None):
+    """Raise ``ValueError`` for an option outside its documented values."""
+    if order not in (1, 2):
+        raise ValueError(f"order must be 1 or 2, got {order!r}")
+    if check not in CHECKS:
+        raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+
+
+class QuietAutograd(warnings.catch_warnings):
+    """Silence autograd's "Output seems independent of input" (we return zeros on purpose)."""
+
+    def __enter__(self):
+        entered = super().__enter__()
+        warnings.filterwarnings("ignore", message="Output seems independent of input")
+        return entered
+
+
+def row_map(f, in_shape, m, x2d):
+    """``f`` as a map of flat rows ``(R, n) -> (R, m)``, checking it keeps the rows."""
+    rows = x2d.shape[0]
+    y = f(anp.reshape(x2d, (rows, *in_shape)))
+    check_output(y, (rows, *in_shape))
+    return anp.reshape(y, (rows, m))
+
+
+def layout(x, y, order):
+    """Check ``y = f(x)``; return ``(in_shape, out_shape, result shape)``."""
+    check_output(y, x.shape)
+    in_shape, out_shape = x.shape[1:], np.shape(y)[1:]
+    return in_shape, out_shape, (x.shape[0], *out_shape, *in_shape * order)

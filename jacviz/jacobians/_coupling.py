@@ -1,0 +1,165 @@
+"""Cross-example coupling: the full Jacobian, its diagonal blocks, the random probe.
+
+Layer: ``jacobians``. May import ``jacviz.errors`` and ``jacviz.expressions``
+(through ``_checks``), numpy and autograd.
+"""
+
+from functools import partial
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+from autograd import make_jvp
+
+from jacviz.jacobians._checks import QuietAutograd, as_batch, as_function, check_output
+
+PROBE_SEED = 20200415  # the random probe is reproducible: same x, same verdict
+MAX_LISTED = 10  # examples named in a coupling message
+
+
+def _full_rows(g, x2d):
+    """Full Jacobian ``(B, m, B, n)`` of the row map ``g`` (no batch assumption)."""
+    return anp.reshape(autograd.jacobian(g)(x2d), (x2d.shape[0], -1, *x2d.shape))
+
+
+def _diagonal_blocks(g, x2d):
+    """Return the true diagonal blocks ``(B, m, n)`` of the full Jacobian (differentiable)."""
+    index = np.arange(x2d.shape[0])
+    return _full_rows(g, x2d)[index, :, index, :]
+
+
+def _flat_diagonal_blocks(g, x2d):
+    """Flatten the true diagonal blocks to rows ``(B, m·n)``."""
+    return anp.reshape(_diagonal_blocks(g, x2d), (x2d.shape[0], -1))
+
+
+def true_blocks(g, order, x2d):
+    """Exact ``(B, m, n)`` or ``(B, m·n, n)`` blocks, valid for coupled functions too."""
+    if order == 2:
+        g = partial(_flat_diagonal_blocks, g)
+    return _diagonal_blocks(g, x2d)
+
+
+def probe_jvp(f, x):
+    """``(y, v, jv)``: ``f(x)`` and one JVP ``J·v`` with a random tangent, on the batch as is."""
+    v = np.random.default_rng(PROBE_SEED).standard_normal(x.shape).astype(x.dtype)
+    y, jv = make_jvp(f)(x)(v)
+    return y, v, jv
+
+
+def coupled_examples(jac, v, jv):
+    """Find the examples ``b`` whose output moved more than the block ``jac[b]`` explains.
+
+    ``jv[b] = sum_c J[b, c] v[c]`` while ``jac[b] @ v[b] = J[b, b] v[b]``; the
+    difference is the off-diagonal effect. Round-off is bounded relative to
+    the magnitudes ``|jac[b]| |v[b]| + |jv[b]|``, so the tolerance is
+    ``sqrt(eps)`` of those (plus the same of their batch mean, for rows whose
+    derivatives are all zero up to round-off).
+    """
+    expected = np.einsum("bmn,bn->bm", jac, v)
+    scale = np.einsum("bmn,bn->bm", np.abs(jac), np.abs(v)) + np.abs(jv)
+    tol = np.sqrt(np.finfo(jac.dtype).eps) * (scale + scale.mean())
+    return np.flatnonzero((np.abs(jv - expected) > tol).any(axis=1))
+
+
+def coupling_message(examples):
+    """Tell the user which examples interact and where to look next."""
+    listed = ", ".join(str(b) for b in examples[:MAX_LISTED])
+    more = f" (and {len(examples) - MAX_LISTED} more)" if len(examples) > MAX_LISTED else ""
+    return (
+        f"examples of the batch influence each other: the outputs of examples [{listed}]{more} "
+        "depend on other examples' inputs, so the per-example blocks are not the whole "
+        "Jacobian (TensorFlow's batch_jacobian would silently return a wrong value here). "
+        "Use jacviz.full_jacobian(f, x) to see every block and jacviz.batch_coupling(f, x) "
+        "for the size of the coupling."
+    )
+
+
+def full_jacobian(f, x):
+    """Compute the whole Jacobian of ``f`` at the batch, with no batch assumption.
+
+    Every block ``full[b, ..., c, ...] = ∂f(x)[b] / ∂x[c]``, including the
+    off-diagonal ones (``b != c``) that :func:`batch_jacobian` assumes are
+    zero. Computed exactly with ``autograd.jacobian`` (one backward pass per
+    output entry, ``B·m`` in all): meant for teaching and checking on small
+    batches.
+
+    Parameters
+    ----------
+    f : callable or str
+        Maps ``(B, *in)`` to ``(B, *out)``; may mix examples.
+    x : array_like, shape (B, *in)
+        The batch, rank >= 2.
+
+    Returns
+    -------
+    full : numpy.ndarray, shape (B, *out, B, *in)
+        dtype of ``x`` (float64 for integer input).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`batch_jacobian`.
+
+    Examples
+    --------
+    Each output adds the sum of the batch, so every block is non-zero:
+
+    >>> import autograd.numpy as anp
+    >>> from jacviz import full_jacobian
+    >>> full_jacobian(lambda x: x + anp.sum(x, axis=0), [[1.0], [1.0]])[:, 0, :, 0]
+    array([[2., 1.],
+           [1., 2.]])
+    """
+    f, x = as_function(f), as_batch(x)
+    with QuietAutograd():
+        y = f(x)
+        check_output(y, x.shape)
+        shape = (*np.shape(y), *x.shape)
+        if x.size == 0 or np.size(y) == 0:
+            return np.zeros(shape, dtype=x.dtype)
+        return np.reshape(autograd.jacobian(f)(x), shape).astype(x.dtype)
+
+
+def batch_coupling(f, x):
+    """How much examples influence each other: the largest off-diagonal-block entry.
+
+    ``max |∂f(x)[b] / ∂x[c]|`` over ``b != c``, computed exactly from
+    :func:`full_jacobian` (not the randomized probe of
+    :func:`batch_jacobian`). ``0.0`` means the batch Jacobian is the whole
+    story.
+
+    Parameters
+    ----------
+    f : callable or str
+        Maps ``(B, *in)`` to ``(B, *out)``.
+    x : array_like, shape (B, *in)
+        The batch, rank >= 2.
+
+    Returns
+    -------
+    float
+        ``0.0`` for independent examples (and for ``B <= 1``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`batch_jacobian`.
+
+    Examples
+    --------
+    >>> import autograd.numpy as anp
+    >>> from jacviz import batch_coupling
+    >>> batch_coupling(lambda x: x + anp.sum(x, axis=0), [[1.0], [1.0]])
+    1.0
+    >>> batch_coupling(lambda x: x**3, [[1.0], [2.0]])
+    0.0
+    """
+    x = as_batch(x)
+    full = full_jacobian(f, x)
+    B = x.shape[0]
+    if B <= 1 or full.size == 0:
+        return 0.0
+    full = full.reshape(B, -1, B, x[0].size)
+    off_diagonal = ~np.eye(B, dtype=bool)[:, None, :, None]
+    return float(np.max(np.abs(full) * off_diagonal))

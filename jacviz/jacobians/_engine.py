@@ -1,0 +1,192 @@
+"""``batch_jacobian`` and ``batch_hessian``: stacked passes plus the coupling check.
+
+Layer: ``jacobians``. May import ``jacviz.errors`` and ``jacviz.expressions``
+(through ``_checks``), numpy and autograd.
+"""
+
+import math
+import warnings
+from functools import partial
+
+import numpy as np
+
+from jacviz.errors import BatchCouplingError, BatchCouplingWarning
+from jacviz.jacobians._checks import (
+    QuietAutograd,
+    as_batch,
+    as_function,
+    check_options,
+    layout,
+    row_map,
+)
+from jacviz.jacobians._coupling import coupled_examples, coupling_message, probe_jvp, true_blocks
+from jacviz.jacobians._stacked import chunked, stacked
+
+
+def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None):
+    """Per-example Jacobians of a batched function, stacked: ``J[b] = ∂f(x)[b] / ∂x[b]``.
+
+    The meaning of TensorFlow's ``GradientTape.batch_jacobian``, computed with
+    autograd in one stacked forward- or reverse-mode pass (no Python loop over
+    examples), and checked for cross-example coupling, which TensorFlow misses.
+
+    Parameters
+    ----------
+    f : callable or str
+        Maps the whole batch ``(B, *in)`` to ``(B, *out)``, written with
+        ``autograd.numpy``; example ``b`` of the output should depend on example
+        ``b`` of the input only. ``f`` must accept a batch of any size: it is
+        evaluated on ``k·B`` stacked rows. Formula text (``"x**3"``) is parsed
+        with :func:`jacviz.parse_function`.
+    x : array_like, shape (B, *in)
+        The batch, rank >= 2. float32 and float64 are kept; integer and bool
+        become float64.
+    order : {1, 2}, optional
+        1 for the Jacobian; 2 for the batch Jacobian of the batch Jacobian
+        (what nested ``GradientTape.batch_jacobian`` calls give).
+    check : {"warn", "raise", "off"}, optional
+        Cross-example coupling check. A cheap randomized probe: one extra JVP
+        of ``f`` on the batch as it is (not stacked), with a random tangent
+        ``v`` (fixed seed), compared with ``J[b] @ v[b]``; tolerance ``sqrt(eps)``
+        of the magnitudes, so round-off never alarms (coupling smaller than
+        that goes unseen). When coupling is found, ``"warn"`` emits
+        :class:`jacviz.BatchCouplingWarning` and returns the *true* diagonal
+        blocks of :func:`full_jacobian` (exact, but ``O(B·m)`` backward
+        passes); ``"raise"`` raises :class:`jacviz.BatchCouplingError`;
+        ``"off"`` skips the probe and returns the stacked result, which is
+        only meaningful for independent examples.
+    mode : {"auto", "forward", "reverse"}, optional
+        ``"forward"`` stacks ``n`` copies and takes one JVP, ``"reverse"``
+        stacks ``m`` copies and takes one VJP; ``"auto"`` picks forward when
+        ``n <= m``. Order 2 applies the mode to both passes (auto: forward
+        over the order-1 pass).
+    chunk_size : int or None, optional
+        Bounds memory: the batch is processed ``chunk_size`` examples at a
+        time, so at most ``k·chunk_size`` rows (``n·k·chunk_size`` for order
+        2) are alive in one pass. ``None`` does the whole batch at once.
+        Results do not depend on it. The coupling probe always sees the whole
+        batch.
+
+    Returns
+    -------
+    jac : numpy.ndarray, shape (B, *out, *in) or (B, *out, *in, *in)
+        dtype of ``x`` (float64 for integer input). An output of shape
+        ``(B,)`` gives per-example gradients ``(B, *in)``. An output that does
+        not depend on ``x`` gives zeros.
+
+    Raises
+    ------
+    ValueError
+        ``x`` has rank < 2, ``f(x)`` has a different batch size, or an option
+        is invalid.
+    TypeError
+        ``x`` or ``f(x)`` is complex or not numeric.
+    jacviz.BatchCouplingError
+        With ``check="raise"``, when examples influence each other.
+
+    Warns
+    -----
+    jacviz.BatchCouplingWarning
+        With ``check="warn"``, when examples influence each other.
+
+    See Also
+    --------
+    batch_hessian, full_jacobian, batch_coupling, finite_difference_jacobian
+
+    Examples
+    --------
+    The TensorFlow tutorial's example, ``y = x³`` on a float32 batch:
+
+    >>> import numpy as np
+    >>> from jacviz import batch_jacobian
+    >>> x = np.array([[4, 2], [1, 3]], dtype=np.float32)
+    >>> batch_jacobian(lambda x: x * x * x, x)
+    array([[[48.,  0.],
+            [ 0., 12.]],
+    <BLANKLINE>
+           [[ 3.,  0.],
+            [ 0., 27.]]], dtype=float32)
+
+    One scalar per example gives per-example gradients:
+
+    >>> import autograd.numpy as anp
+    >>> batch_jacobian(lambda x: anp.sum(x**2, axis=1), [[1, 2], [3, 4]])
+    array([[2., 4.],
+           [6., 8.]])
+    """
+    f, x = as_function(f), as_batch(x)
+    check_options(order, check, mode, chunk_size)
+    with QuietAutograd():
+        y, probe = _evaluate(f, x, check)
+    in_shape, out_shape, shape = layout(x, y, order)
+    n, m = math.prod(in_shape), math.prod(out_shape)
+    if x.size == 0 or m == 0:
+        return np.zeros(shape, dtype=x.dtype)
+    g, x2d = partial(row_map, f, in_shape, m), x.reshape(-1, n)
+    with QuietAutograd():
+        jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
+    if probe is not None:
+        with QuietAutograd():
+            order1 = partial(stacked, g, m, 1, mode)
+            jac1 = jac if order == 1 else chunked(order1, x2d, chunk_size)
+        coupled = coupled_examples(jac1, probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m)))
+        if coupled.size:
+            jac = _coupled_result(g, x2d, order, check, coupled)
+    return np.reshape(jac, shape).astype(x.dtype)
+
+
+def _evaluate(f, x, check):
+    """Return ``(f(x), probe)``; the probe ``(v, J·v)`` is skipped for ``check="off"``."""
+    if check == "off" or x.size == 0:
+        return f(x), None
+    y, v, jv = probe_jvp(f, x)
+    return y, (v, jv)
+
+
+def _coupled_result(g, x2d, order, check, coupled):
+    """Raise for ``check="raise"``; else warn and return the true diagonal blocks."""
+    if check == "raise":
+        raise BatchCouplingError(coupling_message(coupled))
+    message = coupling_message(coupled) + " Returning the true diagonal blocks."
+    warnings.warn(message, BatchCouplingWarning, stacklevel=3)
+    with QuietAutograd():
+        return true_blocks(g, order, x2d)
+
+
+def batch_hessian(f, x, **kw):
+    """Batch Jacobian of the batch Jacobian: ``batch_jacobian(f, x, order=2, **kw)``.
+
+    For a scalar per example (``f(x)`` of shape ``(B,)``) this is the stack of
+    per-example Hessians; in general it has one Hessian per output entry.
+
+    Parameters
+    ----------
+    f : callable or str
+        As in :func:`batch_jacobian`.
+    x : array_like, shape (B, *in)
+        The batch, rank >= 2.
+    **kw
+        ``check``, ``mode``, ``chunk_size`` of :func:`batch_jacobian`.
+
+    Returns
+    -------
+    hess : numpy.ndarray, shape (B, *out, *in, *in)
+        ``hess[b, o, i, j] = ∂² f(x)[b, o] / ∂x[b, i] ∂x[b, j]``.
+
+    Raises
+    ------
+    ValueError, TypeError, jacviz.BatchCouplingError
+        As in :func:`batch_jacobian`.
+
+    Examples
+    --------
+    >>> import autograd.numpy as anp
+    >>> from jacviz import batch_hessian
+    >>> batch_hessian(lambda x: anp.sum(x**3, axis=1), [[1, 2], [3, 0]])
+    array([[[ 6.,  0.],
+            [ 0., 12.]],
+    <BLANKLINE>
+           [[18.,  0.],
+            [ 0.,  0.]]])
+    """
+    return batch_jacobian(f, x, order=2, **kw)

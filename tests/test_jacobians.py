@@ -1,0 +1,451 @@
+"""The engine against independent references: per-example autograd loops and hand maths."""
+
+import warnings
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jacviz import (
+    BatchCouplingError,
+    BatchCouplingWarning,
+    batch_coupling,
+    batch_hessian,
+    batch_jacobian,
+    finite_difference_jacobian,
+    full_jacobian,
+)
+
+SEED_X = [[4, 2], [1, 3]]
+SEED_JAC = [[[48, 0], [0, 12]], [[3, 0], [0, 27]]]
+SEED_HESS = [[[[24, 0], [0, 0]], [[0, 0], [0, 12]]], [[[6, 0], [0, 0]], [[0, 0], [0, 18]]]]
+
+RNG = np.random.default_rng(7)
+W_DENSE = RNG.standard_normal((4, 3))
+B_DENSE = RNG.standard_normal(3)
+W_WIDE = RNG.standard_normal((16, 16)) / 4
+
+
+# ---------------------------------------------------------------- functions
+
+
+def cube(x):
+    return x * x * x
+
+
+def dense_tanh(x):
+    return anp.tanh(anp.dot(x, W_DENSE) + B_DENSE)
+
+
+def softmax(x):
+    z = anp.exp(x - anp.max(x, axis=1, keepdims=True))
+    return z / anp.sum(z, axis=1, keepdims=True)
+
+
+def rank3(x):
+    """(B, 3, 5) -> (B, 3, 5): every entry of an example talks to every other."""
+    return anp.sin(x) * anp.sum(x**2, axis=(1, 2), keepdims=True)
+
+
+def mixed(x):
+    """(B, 3) -> (B, 4): more outputs than inputs, entries mixing the inputs."""
+    x0, x1, x2 = x[:, 0], x[:, 1], x[:, 2]
+    return anp.stack([x0 * x1, anp.sin(x0) + x2**2, anp.exp(-x1) * x2, x0 * x1 * x2], axis=1)
+
+
+def squash(x):
+    """(B, 4) -> (B, 2): fewer outputs than inputs."""
+    return anp.stack([anp.sum(anp.tanh(x), axis=1), anp.prod(x, axis=1)], axis=1)
+
+
+def sum_coupled(x):
+    """tensorflow#38428: the gradient of x0² + x1² + x0·x1 is x + sum(x)."""
+    return x + anp.sum(x, axis=0, keepdims=True)
+
+
+def first_row_coupled(x):
+    """Only example 0 looks at another example (example 1)."""
+    return anp.concatenate([x[:1] * x[1:2], x[1:]], axis=0)
+
+
+def constant(x):
+    return anp.ones((x.shape[0], 3))
+
+
+CASES = [
+    (dense_tanh, (5, 4)),
+    (softmax, (4, 3)),
+    (rank3, (2, 3, 5)),
+    (mixed, (3, 3)),
+    (squash, (3, 4)),
+]
+CASE_IDS = ["dense_tanh", "softmax", "rank3", "mixed", "squash"]
+
+
+def per_example_reference(f, x, order):
+    """Independent reference: ``autograd.jacobian`` nested ``order`` times, per example."""
+
+    def one_example(xb):
+        return f(xb[None])[0]
+
+    derivative = one_example
+    for _ in range(order):
+        derivative = autograd.jacobian(derivative)
+    return np.stack([derivative(xb) for xb in x])
+
+
+def random_batch(shape, scale=1.0):
+    return np.random.default_rng(sum(shape)).standard_normal(shape) * scale
+
+
+# ------------------------------------------------------------------- the seed
+
+
+def test_seed_order_1_is_exact_float32():
+    jac = batch_jacobian(cube, np.array(SEED_X, dtype=np.float32))
+    assert jac.dtype == np.float32
+    np.testing.assert_array_equal(jac, SEED_JAC)
+
+
+def test_seed_order_2_is_exact_float32():
+    hess = batch_jacobian(cube, np.array(SEED_X, dtype=np.float32), order=2)
+    assert hess.dtype == np.float32
+    np.testing.assert_array_equal(hess, SEED_HESS)
+    np.testing.assert_array_equal(batch_hessian(cube, np.float32(SEED_X)), SEED_HESS)
+
+
+def test_formula_text_is_parsed():
+    x = np.array(SEED_X, dtype=np.float32)
+    np.testing.assert_array_equal(batch_jacobian("x**3", x), SEED_JAC)
+    np.testing.assert_array_equal(batch_hessian("x**3", x), SEED_HESS)
+
+
+# --------------------------------------------- agreement with the references
+
+
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+@pytest.mark.parametrize(("f", "shape"), CASES, ids=CASE_IDS)
+def test_matches_per_example_autograd(f, shape, mode, order):
+    x = random_batch(shape)
+    jac = batch_jacobian(f, x, order=order, mode=mode)
+    expected = per_example_reference(f, x, order)
+    assert jac.shape == expected.shape
+    np.testing.assert_allclose(jac, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize(("f", "shape"), CASES, ids=CASE_IDS)
+def test_matches_finite_differences(f, shape, order):
+    x = random_batch(shape)
+    tolerance = 1e-8 if order == 1 else 1e-5
+    fd = finite_difference_jacobian(f, x, order=order)
+    np.testing.assert_allclose(batch_jacobian(f, x, order=order), fd, atol=tolerance)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 100])
+def test_chunks_give_the_same_result(chunk_size):
+    x = random_batch((7, 4))
+    whole = batch_jacobian(dense_tanh, x, order=2)
+    np.testing.assert_array_equal(
+        batch_jacobian(dense_tanh, x, order=2, chunk_size=chunk_size), whole
+    )
+
+
+def test_scalar_per_example_gives_gradients():
+    x = random_batch((3, 2, 5))
+    grads = batch_jacobian(lambda x: anp.sum(x**2, axis=(1, 2)), x)
+    np.testing.assert_allclose(grads, 2 * x)
+    hess = batch_hessian(lambda x: anp.sum(x**2, axis=(1, 2)), x)
+    np.testing.assert_allclose(
+        hess, np.broadcast_to(2 * np.eye(10).reshape(2, 5, 2, 5), hess.shape)
+    )
+
+
+def test_batch_of_one():
+    x = random_batch((1, 4))
+    np.testing.assert_allclose(
+        batch_jacobian(dense_tanh, x), per_example_reference(dense_tanh, x, 1)
+    )
+    np.testing.assert_allclose(
+        batch_hessian(dense_tanh, x), per_example_reference(dense_tanh, x, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("function", "order", "shape"),
+    [
+        (batch_jacobian, 1, (0, 3, 4)),
+        (batch_jacobian, 2, (0, 3, 4, 4)),
+        (finite_difference_jacobian, 1, (0, 3, 4)),
+        (full_jacobian, 1, (0, 3, 0, 4)),
+    ],
+)
+def test_empty_batch_gives_empty_result(function, order, shape):
+    kw = {"order": order} if function is not full_jacobian else {}
+    result = function(dense_tanh, np.zeros((0, 4), dtype=np.float32), **kw)
+    assert result.shape == shape
+    assert result.dtype == np.float32
+    assert batch_coupling(dense_tanh, np.zeros((0, 4))) == 0.0
+
+
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+def test_output_independent_of_x_gives_zeros_silently(order, mode):
+    x = np.float32(SEED_X)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        jac = batch_jacobian(constant, x, order=order, mode=mode)
+        full = full_jacobian(constant, x)
+        fd = finite_difference_jacobian(constant, x, order=order)
+    assert caught == []
+    assert jac.shape == (2, 3, *(2,) * order)
+    assert jac.dtype == np.float32
+    assert not jac.any()
+    assert full.shape == (2, 3, 2, 2)
+    assert not full.any()
+    assert not fd.any()
+
+
+def test_output_partly_independent_of_x():
+    def half(x):
+        return anp.stack([x[:, 0] ** 2, anp.ones(x.shape[0])], axis=1)
+
+    jac = batch_jacobian(half, [[3.0, 1.0], [-1.0, 2.0]])
+    np.testing.assert_array_equal(jac, [[[6, 0], [0, 0]], [[-2, 0], [0, 0]]])
+
+
+# ------------------------------------------------------------------- dtypes
+
+
+@pytest.mark.parametrize(
+    ("x", "dtype"),
+    [
+        (np.array(SEED_X, dtype=np.float32), np.float32),
+        (np.array(SEED_X, dtype=np.float64), np.float64),
+        (np.array(SEED_X, dtype=np.int32), np.float64),
+        (SEED_X, np.float64),
+        ([[True, False]], np.float64),
+    ],
+)
+def test_dtype_rules(x, dtype):
+    for function in (batch_jacobian, finite_difference_jacobian, full_jacobian):
+        assert function(cube, x).dtype == dtype
+
+
+# -------------------------------------------------------------- error cases
+
+
+@pytest.mark.parametrize("function", [batch_jacobian, full_jacobian, finite_difference_jacobian])
+def test_complex_input_is_a_type_error(function):
+    with pytest.raises(TypeError, match="complex"):
+        function(cube, np.ones((2, 2), dtype=complex))
+
+
+def test_complex_output_is_a_type_error():
+    with pytest.raises(TypeError, match="complex"):
+        batch_jacobian(lambda x: x * 1j, np.ones((2, 2)))
+
+
+def test_non_numeric_input_is_a_type_error():
+    with pytest.raises(TypeError, match="real numbers"):
+        batch_jacobian(cube, [["a", "b"]])
+
+
+@pytest.mark.parametrize("function", [batch_jacobian, full_jacobian, finite_difference_jacobian])
+@pytest.mark.parametrize("x", [[1.0, 2.0, 3.0], 4.0])
+def test_rank_below_two_asks_for_a_batch_axis(function, x):
+    with pytest.raises(ValueError, match=r"batch axis.*x\[None\]"):
+        function(cube, x)
+
+
+@pytest.mark.parametrize("function", [batch_jacobian, full_jacobian, finite_difference_jacobian])
+def test_output_batch_size_must_match(function):
+    with pytest.raises(ValueError, match=r"shape \(3,\).*shape \(2, 3\)"):
+        function(lambda x: anp.sum(x, axis=0), np.ones((2, 3)))
+
+
+def test_scalar_output_is_rejected():
+    with pytest.raises(ValueError, match=r"f\(x\) has shape \(\) but x has shape \(2, 3\)"):
+        batch_jacobian(anp.sum, np.ones((2, 3)))
+
+
+def test_function_that_fixes_the_batch_size_is_explained():
+    with pytest.raises(ValueError, match="accept a batch of any size"):
+        batch_jacobian(lambda x: x[:2] ** 2, np.ones((2, 3)), check="off")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"order": 3}, {"order": 0}, {"check": "loud"}, {"mode": "sideways"}, {"chunk_size": 0}],
+)
+def test_bad_options(options):
+    with pytest.raises(ValueError, match=next(iter(options))):
+        batch_jacobian(cube, SEED_X, **options)
+
+
+def test_f_must_be_callable_or_text():
+    with pytest.raises(TypeError, match="callable"):
+        batch_jacobian(3, SEED_X)
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-3])
+def test_finite_difference_step_must_be_positive(eps):
+    with pytest.raises(ValueError, match="eps"):
+        finite_difference_jacobian(cube, SEED_X, eps=eps)
+
+
+# ----------------------------------------------------------------- coupling
+
+
+def test_coupling_tensorflow_38428_warns_and_returns_true_blocks():
+    x = [[1.0], [1.0]]
+    with pytest.warns(BatchCouplingWarning, match=r"examples \[0, 1\].*full_jacobian"):
+        jac = batch_jacobian(sum_coupled, x)
+    np.testing.assert_array_equal(jac, [[[2.0]], [[2.0]]])
+
+
+def test_coupling_off_returns_the_stacked_sum_trick_value():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jac = batch_jacobian(sum_coupled, [[1.0], [1.0]], check="off")
+    np.testing.assert_array_equal(jac, [[[3.0]], [[3.0]]])
+
+
+def test_coupling_raise():
+    with pytest.raises(BatchCouplingError, match="full_jacobian") as info:
+        batch_jacobian(sum_coupled, [[1.0], [1.0]], check="raise")
+    assert isinstance(info.value, ValueError)
+
+
+def test_coupling_message_names_the_interacting_examples():
+    with pytest.raises(BatchCouplingError, match=r"examples \[0\] depend"):
+        batch_jacobian(first_row_coupled, random_batch((4, 2)), check="raise")
+
+
+def test_coupling_order_2_returns_true_blocks():
+    """f = x³ + (Σx)²: ∂f_b/∂x_b = 3x_b² + 2Σx and ∂²f_b/∂x_b² = 6x_b + 2, by hand."""
+
+    def f(x):
+        return x**3 + anp.sum(x, axis=0, keepdims=True) ** 2
+
+    x = [[1.0], [2.0]]
+    with pytest.warns(BatchCouplingWarning):
+        jac = batch_jacobian(f, x)
+    with pytest.warns(BatchCouplingWarning):
+        hess = batch_hessian(f, x)
+    np.testing.assert_allclose(jac.ravel(), [9.0, 18.0])
+    np.testing.assert_allclose(hess.ravel(), [8.0, 14.0])
+
+
+def test_full_jacobian_of_coupled_function():
+    full = full_jacobian(sum_coupled, [[1.0], [1.0]])
+    np.testing.assert_array_equal(full.reshape(2, 2), [[2.0, 1.0], [1.0, 2.0]])
+
+
+def test_full_jacobian_diagonal_blocks_are_the_batch_jacobian():
+    x = random_batch((3, 2, 5))
+    full = full_jacobian(rank3, x)
+    assert full.shape == (3, 2, 5, 3, 2, 5)
+    diagonal = np.stack([full[b, :, :, b] for b in range(3)])
+    np.testing.assert_allclose(diagonal, batch_jacobian(rank3, x), rtol=1e-12)
+
+
+def test_batch_coupling_values():
+    assert batch_coupling(sum_coupled, [[1.0], [1.0]]) == 1.0
+    x = random_batch((4, 2))
+    # example 0 gets x[0] * x[1]: its block for example 1 is diag(x[0])
+    assert batch_coupling(first_row_coupled, x) == pytest.approx(np.abs(x[0]).max())
+    assert batch_coupling(dense_tanh, random_batch((5, 4))) == 0.0
+    assert batch_coupling(cube, [[2.0, 1.0]]) == 0.0
+
+
+big_float32 = [
+    (cube, (64, 3), 1e3),
+    (softmax, (64, 8), 30.0),
+    (dense_tanh, (64, 4), 1e-2),
+    (lambda x: anp.dot(anp.dot(x, W_WIDE), W_WIDE.T) * 1e4, (64, 16), 1e4),
+    (lambda x: anp.exp(x) * anp.exp(-x) + x, (64, 5), 20.0),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(("f", "shape", "scale"), big_float32)
+def test_no_false_coupling_alarm_from_round_off(f, shape, scale, dtype):
+    x = random_batch(shape, scale).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batch_jacobian(f, x, check="raise")
+        batch_hessian(f, x[:8], check="raise")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_weak_coupling_is_still_seen(dtype):
+    """Centring over a batch of 64 couples examples by 1/64 only; big values, float32."""
+
+    def centre(x):
+        return x - anp.mean(x, axis=0, keepdims=True)
+
+    x = random_batch((64, 3), 1e3).astype(dtype)
+    with pytest.warns(BatchCouplingWarning):
+        jac = batch_jacobian(centre, x)
+    np.testing.assert_allclose(jac, np.broadcast_to((1 - 1 / 64) * np.eye(3), jac.shape), rtol=1e-6)
+
+
+# ------------------------------------------------------- finite differences
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_finite_difference_error_shrinks_like_eps_squared(order):
+    x = random_batch((3, 4))
+    exact = batch_jacobian(dense_tanh, x, order=order)
+    eps = 1e-2 if order == 1 else 4e-2
+    errors = [
+        np.abs(finite_difference_jacobian(dense_tanh, x, order=order, eps=h) - exact).max()
+        for h in (eps, eps / 2)
+    ]
+    assert 3.5 < errors[0] / errors[1] < 4.5
+
+
+def test_finite_differences_in_float32_are_close_but_not_exact():
+    x = np.float32(SEED_X)
+    fd = finite_difference_jacobian(cube, x)
+    assert fd.dtype == np.float32
+    np.testing.assert_allclose(fd, SEED_JAC, rtol=1e-3, atol=1e-2)
+    fd2 = finite_difference_jacobian(cube, x, order=2)
+    np.testing.assert_allclose(fd2, SEED_HESS, rtol=1e-2, atol=5e-2)
+
+
+def test_finite_difference_seed_in_float64():
+    np.testing.assert_allclose(finite_difference_jacobian(cube, SEED_X), SEED_JAC, atol=1e-8)
+
+
+# --------------------------------------------------------------- hypothesis
+
+
+def rowwise(x):
+    """Row-wise for any example shape: every entry of an example depends on all of them."""
+    axes = tuple(range(1, x.ndim))
+    return anp.tanh(x) * anp.sum(x**2, axis=axes, keepdims=True)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    B=st.integers(0, 4),
+    in_shape=st.lists(st.integers(1, 3), min_size=1, max_size=2),
+    seed=st.integers(0, 2**16),
+    mode=st.sampled_from(["auto", "forward", "reverse"]),
+)
+def test_random_shapes_match_the_reference(B, in_shape, seed, mode):
+    x = np.random.default_rng(seed).uniform(-2, 2, (B, *in_shape))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jac = batch_jacobian(rowwise, x, mode=mode, check="raise")
+    assert jac.shape == (B, *in_shape, *in_shape)
+    if B:
+        np.testing.assert_allclose(
+            jac, per_example_reference(rowwise, x, 1), rtol=1e-12, atol=1e-12
+        )
