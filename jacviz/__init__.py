@@ -17,6 +17,7 @@ Layers (imports point one way only, see ``tests/test_architecture.py``)::
 """
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning, ExpressionError, JacvizError
+from jacviz.expressions import ALLOWED_FUNCTIONS, Function, parse_function
 from jacviz.jacobians import (
     batch_coupling,
     batch_hessian,
@@ -29,9 +30,11 @@ from jacviz.views import linear_map_geometry, plot_linear_map
 __version__ = "0.1.0"
 
 __all__ = [
+    "ALLOWED_FUNCTIONS",
     "BatchCouplingError",
     "BatchCouplingWarning",
     "ExpressionError",
+    "Function",
     "JacvizError",
     "__version__",
     "batch_coupling",
@@ -40,5 +43,6 @@ __all__ = [
     "finite_difference_jacobian",
     "full_jacobian",
     "linear_map_geometry",
+    "parse_function",
     "plot_linear_map",
 ]

@@ -1,0 +1,162 @@
+"""``Function``: a checked formula, callable on a batch.
+
+Layer: expressions (private). Imports the standard library, autograd and
+``jacviz.errors``.
+"""
+
+import keyword
+from types import MappingProxyType
+
+import autograd.numpy as anp
+
+from jacviz.errors import ExpressionError
+from jacviz.expressions._compile import NAMED_NUMBERS, compile_tree
+from jacviz.expressions._functions import ARITY
+from jacviz.expressions._latex import to_latex
+from jacviz.expressions._parse import parse_tree
+
+
+class Function:
+    r"""A formula of the safe language, callable on a batch ``(B, *in)``.
+
+    The formula is written for one example ``x``; calling the function runs it
+    on every example of the batch at once (vectorised, differentiable with
+    autograd to any order). Build one with :func:`jacviz.parse_function`.
+
+    Parameters
+    ----------
+    text : str
+        The formula, e.g. ``"x**3"`` or ``"tanh(W @ x + b)"``.
+    constants : Mapping[str, array_like], optional
+        Named constants the formula may use (shared by all examples).
+
+    Attributes
+    ----------
+    source : str
+        The formula's text.
+    latex : str
+        A LaTeX rendering of the formula, for display.
+    names : tuple of str
+        The constants the formula uses, in order of first use.
+
+    Raises
+    ------
+    ExpressionError
+        If the text is not in the language (``.position`` marks the place),
+        or a constant is not a real number array or has a reserved name.
+
+    Examples
+    --------
+    >>> f = Function("[x[0]*x[1], sin(x[0])]")
+    >>> f
+    Function('[x[0]*x[1], sin(x[0])]')
+    >>> f.latex
+    '\\begin{bmatrix} x_{0} x_{1} \\\\ \\sin\\left(x_{0}\\right) \\end{bmatrix}'
+    >>> f([[2.0, 3.0], [0.0, 1.0]])
+    array([[6.        , 0.90929743],
+           [0.        , 0.        ]])
+    """
+
+    def __init__(self, text, *, constants=None):
+        arrays = _constant_arrays(constants)
+        tree, names = parse_tree(text, tuple(arrays))
+        self._setup(tree, text, {name: arrays[name] for name in names})
+
+    @classmethod
+    def _from_tree(cls, tree, source, constants):
+        """Build a Function from an already checked tree (used for derived formulas)."""
+        function = cls.__new__(cls)
+        function._setup(tree, source, constants)
+        return function
+
+    def _setup(self, tree, source, constants):
+        self._tree = tree
+        self._constants = MappingProxyType(dict(constants))
+        self._apply, self._batched = compile_tree(tree, self._constants)
+        self.source = source
+        self.names = tuple(constants)
+        self.latex = to_latex(tree)
+
+    @property
+    def constants(self):
+        """The constants the formula uses, name → read-only float array."""
+        return self._constants
+
+    def __call__(self, x):
+        """Evaluate the formula on every example of the batch.
+
+        Parameters
+        ----------
+        x : array_like, shape (B, *in)
+            The batch; axis 0 indexes the examples. Integers become floats;
+            float32 stays float32. Autograd boxes pass through.
+
+        Returns
+        -------
+        y : ndarray, shape (B, *out)
+            The formula applied to each example. Numerical trouble (log(0),
+            0/0) gives inf or nan, never an exception.
+
+        Raises
+        ------
+        ExpressionError
+            If the formula does not fit the examples' shape (``x[5]`` with
+            ``n = 2``, ``@`` with mismatched sizes); the message names the shapes.
+        """
+        x = _as_batch(x)
+        with anp.errstate(all="ignore"):
+            y = self._apply(x, x.dtype)
+            if not self._batched:
+                y = y + anp.zeros(anp.shape(x)[:1] + anp.shape(y), x.dtype)
+        return y
+
+    def __repr__(self):
+        if not self.names:
+            return f"Function({self.source!r})"
+        shapes = ", ".join(f"{name}: {self._constants[name].shape}" for name in self.names)
+        return f"Function({self.source!r}, constants of shape {{{shapes}}})"
+
+
+def _as_batch(x):
+    if not hasattr(x, "dtype") or x.dtype.kind not in "fc":
+        x = anp.asarray(x, dtype=float)
+    if anp.ndim(x) < 1:
+        raise ExpressionError(f"x must be a batch of shape (B, *in); got shape {anp.shape(x)}")
+    return x
+
+
+def _constant_arrays(constants):
+    """Check names and convert values to read-only float arrays."""
+    if constants is None:
+        return {}
+    if not hasattr(constants, "items"):
+        raise ExpressionError(
+            f"constants must be a mapping name -> array, not {type(constants).__name__}"
+        )
+    return {
+        _check_constant_name(name): _constant_array(name, value)
+        for name, value in constants.items()
+    }
+
+
+def _check_constant_name(name):
+    reserved = name == "x" or name in NAMED_NUMBERS or name in ARITY
+    valid = isinstance(name, str) and name.isidentifier() and name.isascii()
+    if not valid or reserved or keyword.iskeyword(name) or name.startswith("_"):
+        raise ExpressionError(
+            f"{name!r} cannot name a constant: use a plain identifier that is not x, pi, e, "
+            "a function name or a Python keyword, and does not start with '_'"
+        )
+    return name
+
+
+def _constant_array(name, value):
+    try:
+        array = anp.array(value)
+    except (TypeError, ValueError) as exc:
+        raise ExpressionError(f"constant {name!r} is not an array of numbers: {exc}") from None
+    if array.dtype.kind not in "biuf":
+        raise ExpressionError(f"constant {name!r} must hold real numbers, not {array.dtype}")
+    array = array.astype(float)
+    array.setflags(write=False)
+    return array

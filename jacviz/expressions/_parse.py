@@ -1,0 +1,359 @@
+"""Text → checked formula tree, by an allow-list over Python's ``ast``.
+
+Layer: expressions (private). Imports the standard library and ``jacviz.errors``.
+
+The text is bounded (length, characters, bracket depth) *before* it reaches
+``ast.parse``; the tree is bounded (node count, depth) before anything recurses
+over it; then every node is converted by a converter written for its type, so
+a node type without a converter -- attribute access, lambdas, comprehensions,
+strings, f-strings, walrus, starred arguments, … -- is an
+:class:`~jacviz.errors.ExpressionError`. Nothing is ever executed: the result
+is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
+"""
+
+import ast
+import difflib
+import unicodedata
+import warnings
+from types import MappingProxyType
+
+from jacviz.errors import ExpressionError
+from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY
+from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
+
+MAX_LENGTH = 1000
+MAX_BRACKET_DEPTH = 50
+MAX_NODES = 1500
+MAX_DEPTH = 200
+NAMED_NUMBERS = ("pi", "e")
+
+_OPERATORS = MappingProxyType(
+    {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
+)
+_REJECTED_OPERATORS = MappingProxyType(
+    {
+        ast.Mod: "%",
+        ast.FloorDiv: "//",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+        ast.BitOr: "|",
+        ast.BitXor: "^",
+        ast.BitAnd: "&",
+    }
+)
+_ALLOWED_OPERATORS_TEXT = "allowed: + - * / ** @ and unary -"
+
+_NO_COMPREHENSIONS = "comprehensions are not allowed; write the entries out, e.g. [x[0], x[1]]"
+_REJECTED_NODES = MappingProxyType(
+    {
+        ast.Attribute: "attribute access is not allowed",
+        ast.Lambda: "lambda is not allowed",
+        ast.ListComp: _NO_COMPREHENSIONS,
+        ast.SetComp: _NO_COMPREHENSIONS,
+        ast.DictComp: _NO_COMPREHENSIONS,
+        ast.GeneratorExp: _NO_COMPREHENSIONS,
+        ast.JoinedStr: "strings (and f-strings) are not allowed",
+        ast.FormattedValue: "strings (and f-strings) are not allowed",
+        ast.NamedExpr: "assignment (:=) is not allowed",
+        ast.Starred: "starred arguments (*) are not allowed",
+        ast.Compare: "comparisons are not allowed",
+        ast.BoolOp: "'and' / 'or' are not allowed",
+        ast.IfExp: "'if ... else' is not allowed",
+        ast.Dict: "dicts are not allowed; write a vector as [a, b]",
+        ast.Set: "sets are not allowed; write a vector as [a, b]",
+        ast.Tuple: "tuples are not allowed; write a vector as [a, b]",
+        ast.Await: "'await' is not allowed",
+        ast.Yield: "'yield' is not allowed",
+        ast.YieldFrom: "'yield' is not allowed",
+    }
+)
+
+
+def parse_tree(text, constant_names):
+    """Check ``text`` and turn it into a formula tree.
+
+    Parameters
+    ----------
+    text : str
+        The formula, written for one example ``x``.
+    constant_names : Collection[str]
+        Names of the constants the formula may use.
+
+    Returns
+    -------
+    tree : tuple
+        The formula tree.
+    names : tuple of str
+        The constants used, in order of first use.
+
+    Raises
+    ------
+    ExpressionError
+        If the text is not in the language; ``.position`` marks the place.
+    """
+    _check_text(text)
+    expression = _ast_parse(text)
+    _check_size(expression, text)
+    converter = _Converter(text, tuple(constant_names))
+    return converter.convert(expression.body), tuple(converter.used)
+
+
+def _check_text(text):
+    if not isinstance(text, str):
+        raise ExpressionError(f"a formula must be text (str), not {type(text).__name__}")
+    if not text.strip():
+        raise ExpressionError("the formula is empty; try for example x**3", 0)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH
+        )
+    for column, char in enumerate(text):
+        if not (char.isascii() and (char.isprintable() or char in "\t\n\r")):
+            raise ExpressionError(
+                f"character {char!r} ({_char_name(char)}) is not allowed; "
+                "formulas use plain ASCII letters, digits and + - * / ** @ ( ) [ ] , . :",
+                column,
+            )
+    _check_brackets(text)
+
+
+def _char_name(char):
+    return unicodedata.name(char, f"U+{ord(char):04X}")
+
+
+def _check_brackets(text):
+    depth = 0
+    for column, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                raise ExpressionError(
+                    f"brackets are nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
+                    column,
+                )
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+
+
+def _ast_parse(text):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        message = exc.msg or "invalid syntax"
+        raise ExpressionError(
+            f"syntax error: {message}", _syntax_error_position(text, exc)
+        ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("the formula is too complex to read", 0) from None
+
+
+def _syntax_error_position(text, exc):
+    if exc.lineno is None or exc.offset is None:
+        return None
+    if exc.offset < 1:  # Python reports an unexpected end of the text at offset 0
+        return len(text)
+    return _absolute(text, exc.lineno, exc.offset - 1)
+
+
+def _absolute(text, lineno, column):
+    """0-based offset in ``text`` of (1-based line, 0-based column), clipped to the text."""
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: lineno - 1])
+    return max(0, min(start + column, len(text)))
+
+
+def _check_size(expression, text):
+    """Bound node count and depth without recursion (before any converter recurses)."""
+    count, stack = 0, [(expression, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", 0)
+        if depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
+                _absolute(text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0)),
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def did_you_mean(name, candidates):
+    """``" — did you mean 'sin'?"`` for the closest candidate, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("sine", ["sin", "cos"])
+    " — did you mean 'sin'?"
+    >>> did_you_mean("X", ["x", "pi"])
+    " — did you mean 'x'?"
+    """
+    lowered = {candidate.lower(): candidate for candidate in candidates}
+    if name.lower() in lowered:
+        return f" — did you mean '{lowered[name.lower()]}'?"
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" — did you mean '{lowered[close[0]]}'?" if close else ""
+
+
+class _Converter:
+    """Converts checked ``ast`` nodes into formula-tree nodes, one method per allowed type."""
+
+    def __init__(self, text, constant_names):
+        self.text = text
+        self.constant_names = constant_names
+        self.used = []
+
+    def position(self, node):
+        return _absolute(self.text, node.lineno, node.col_offset)
+
+    def fail(self, message, node):
+        raise ExpressionError(message, self.position(node))
+
+    def convert(self, node):
+        converter = _CONVERTERS.get(type(node))
+        if converter is None:
+            self.reject(node)
+        return converter(self, node)
+
+    def reject(self, node):
+        if isinstance(node, ast.Attribute):
+            end = _absolute(self.text, node.end_lineno, node.end_col_offset)
+            raise ExpressionError(
+                f"attribute access ('.{node.attr}') is not allowed", end - len(node.attr)
+            )
+        message = _REJECTED_NODES.get(type(node))
+        if message is None:
+            message = f"{type(node).__name__} is not allowed in a formula"
+        self.fail(message, node)
+
+    def constant(self, node):
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            self.fail(f"{value!r} is not allowed; use numbers, x and the allowed functions", node)
+        if isinstance(value, (str, bytes)):
+            self.fail("strings are not allowed in a formula", node)
+        if isinstance(value, complex):
+            self.fail("complex numbers are not allowed", node)
+        return Num(_to_float(value), self.position(node))
+
+    def name(self, node):
+        name = node.id
+        if name == "x" or name in NAMED_NUMBERS:
+            return Name(name, self.position(node))
+        if name in self.constant_names:
+            if name not in self.used:
+                self.used.append(name)
+            return Name(name, self.position(node))
+        if name in ARITY:
+            self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
+        allowed = ("x", *NAMED_NUMBERS, *self.constant_names)
+        hint = did_you_mean(name, allowed + ALLOWED_FUNCTIONS)
+        self.fail(f"unknown name '{name}'{hint} Allowed names: {', '.join(allowed)}", node)
+
+    def unary(self, node):
+        if isinstance(node.op, ast.UAdd):
+            return self.convert(node.operand)
+        if not isinstance(node.op, ast.USub):
+            symbol = "not" if isinstance(node.op, ast.Not) else "~"
+            self.fail(f"operator '{symbol}' is not allowed; {_ALLOWED_OPERATORS_TEXT}", node)
+        return Unary("-", self.convert(node.operand), self.position(node))
+
+    def binary(self, node):
+        op_type = type(node.op)
+        symbol = _OPERATORS.get(op_type) or _REJECTED_OPERATORS.get(op_type, "?")
+        pos = self.operator_position(node, symbol)
+        if op_type not in _OPERATORS:
+            raise ExpressionError(
+                f"operator '{symbol}' is not allowed; {_ALLOWED_OPERATORS_TEXT}", pos
+            )
+        return Binary(symbol, self.convert(node.left), self.convert(node.right), pos)
+
+    def operator_position(self, node, symbol):
+        start = _absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
+        stop = _absolute(self.text, node.right.lineno, node.right.col_offset)
+        found = self.text.find(symbol, start, stop)
+        return found if found >= 0 else self.position(node)
+
+    def call(self, node):
+        func = node.func
+        if not isinstance(func, ast.Name):
+            self.fail(
+                f"only the allowed functions can be called: {', '.join(ALLOWED_FUNCTIONS)}", node
+            )
+        name = func.id
+        if name not in ARITY:
+            self.unknown_function(func)
+        if node.keywords:
+            keyword = node.keywords[0]
+            self.fail(
+                f"keyword arguments are not allowed: write {name}(...) with plain arguments",
+                keyword,
+            )
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                self.reject(arg)
+        if len(node.args) not in ARITY[name]:
+            counts = " or ".join(str(count) for count in ARITY[name])
+            plural = "s" if ARITY[name][-1] > 1 else ""
+            self.fail(f"{name} takes {counts} argument{plural}, got {len(node.args)}", node)
+        args = tuple(self.convert(arg) for arg in node.args)
+        return Call(name, args, self.position(func))
+
+    def unknown_function(self, func):
+        name = func.id
+        if name == "x" or name in NAMED_NUMBERS or name in self.constant_names:
+            self.fail(f"'{name}' is not a function; use * to multiply, e.g. {name}*(...)", func)
+        hint = did_you_mean(name, ALLOWED_FUNCTIONS)
+        self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(ALLOWED_FUNCTIONS)}", func)
+
+    def vector(self, node):
+        if not node.elts:
+            self.fail("an empty vector [] is not allowed", node)
+        return Vector(tuple(self.convert(item) for item in node.elts), self.position(node))
+
+    def subscript(self, node):
+        base = self.convert(node.value)
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        index = tuple(self.index_part(part) for part in parts)
+        end = _absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
+        bracket = self.text.find("[", end)
+        return Index(base, index, bracket if bracket >= 0 else self.position(node))
+
+    def index_part(self, node):
+        if isinstance(node, ast.Slice):
+            return Slice(*(self.whole_number(part) for part in (node.lower, node.upper, node.step)))
+        return self.whole_number(node)
+
+    def whole_number(self, node):
+        """Read an index entry: a literal whole number, maybe negative (``None`` if absent)."""
+        if node is None:
+            return None
+        sign, inner = 1, node
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            sign, inner = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
+        value = getattr(inner, "value", None) if isinstance(inner, ast.Constant) else None
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail("indices must be whole numbers like x[0], x[-1], or slices like x[0:2]", node)
+        return sign * value
+
+
+def _to_float(value):
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf")
+
+
+_CONVERTERS = MappingProxyType(
+    {
+        ast.Constant: _Converter.constant,
+        ast.Name: _Converter.name,
+        ast.UnaryOp: _Converter.unary,
+        ast.BinOp: _Converter.binary,
+        ast.Call: _Converter.call,
+        ast.List: _Converter.vector,
+        ast.Subscript: _Converter.subscript,
+    }
+)

@@ -1,0 +1,105 @@
+"""Teaching examples, as data: formula, default batch, constants and a note.
+
+Layer: presets. Imports only the standard library -- nothing of jacviz -- so
+the widget (or a course's own notebook) can list them without the maths.
+
+Each :class:`Preset` is a formula of the safe language (see
+:func:`jacviz.parse_function`), a default batch ``x`` of shape ``(B, n)`` as
+nested tuples, the named constants it uses, and a one-line note saying what
+to look for in the batch Jacobian.
+"""
+
+import math
+from types import MappingProxyType
+from typing import NamedTuple
+
+__all__ = ["PRESETS", "Preset"]
+
+
+class Preset(NamedTuple):
+    """One teaching example.
+
+    Attributes
+    ----------
+    expression : str
+        The formula, written for one example ``x``.
+    x : tuple of tuple of float
+        The default batch, shape ``(B, n)``.
+    constants : Mapping[str, tuple]
+        Named constants (nested tuples), read-only.
+    note : str
+        One line saying what the batch Jacobian shows.
+
+    Examples
+    --------
+    >>> seed = PRESETS["cube (seed)"]
+    >>> seed.expression, seed.x
+    ('x**3', ((4.0, 2.0), (1.0, 3.0)))
+    """
+
+    expression: str
+    x: tuple
+    constants: MappingProxyType
+    note: str
+
+
+def _preset(expression, x, note, **constants):
+    batch = tuple(tuple(float(v) for v in row) for row in x)
+    return Preset(expression, batch, MappingProxyType(constants), note)
+
+
+_TURN = math.pi / 6  # the rotation preset turns by 30 degrees
+
+PRESETS = MappingProxyType(
+    {
+        "cube (seed)": _preset(
+            "x**3",
+            ((4, 2), (1, 3)),
+            "Elementwise, so each J[b] is diagonal: diag(3 x²), e.g. [[48, 0], [0, 12]].",
+        ),
+        "sine": _preset(
+            "sin(x)",
+            ((0, math.pi / 2), (math.pi, 1)),
+            "Elementwise again: J[b] = diag(cos x); a zero where the sine is flat.",
+        ),
+        "product and sum": _preset(
+            "[x[0]*x[1], x[0] + x[1]]",
+            ((1, 2), (3, -1)),
+            "Row 1 is (x₁, x₀): each input's effect on a product is the other factor.",
+        ),
+        "polar to Cartesian": _preset(
+            "[x[0]*cos(x[1]), x[0]*sin(x[1])]",
+            ((1, 0), (2, math.pi / 4), (1.5, math.pi / 2)),
+            "x = (r, θ); det J[b] = r: the map stretches areas more far from the origin.",
+        ),
+        "rotation": _preset(
+            "A @ x",
+            ((1, 0), (0, 1), (2, 1)),
+            "A linear map is its own Jacobian: J[b] = A for every example, det = 1.",
+            A=((math.cos(_TURN), -math.sin(_TURN)), (math.sin(_TURN), math.cos(_TURN))),
+        ),
+        "softmax": _preset(
+            "softmax(x)",
+            ((1, 2, 3), (0, 0, 0)),
+            "J[b] = diag(s) − s sᵀ: each row sums to 0, since the outputs always sum to 1.",
+        ),
+        "dense layer": _preset(
+            "tanh(W @ x + b)",
+            ((0.5, -1, 2), (1, 0, -0.5)),
+            "J[b] = diag(1 − y²) W: the weights, damped where a unit saturates.",
+            W=((1.0, -0.5, 0.25), (0.5, 0.75, -1.0)),
+            b=(0.1, -0.2),
+        ),
+        "norm": _preset(
+            "norm(x)",
+            ((3, 4), (1, 0), (-2, 2)),
+            "Scalar output: J[b] is the gradient x/‖x‖, a unit vector pointing away from 0.",
+        ),
+        "quadratic form": _preset(
+            "x @ A @ x",
+            ((1, 2), (-1, 0.5)),
+            "Gradient (A + Aᵀ) x; the Hessian is A + Aᵀ, the same for every example.",
+            A=((2.0, 1.0), (0.0, 3.0)),
+        ),
+    }
+)

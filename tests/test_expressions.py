@@ -1,0 +1,344 @@
+"""The formula language: values, derivatives, shapes, errors and LaTeX.
+
+References are written independently, per example, with ``autograd.numpy``;
+the compiled (vectorised) formula must agree with them in value and in its
+first and second derivatives, and must not couple examples.
+"""
+
+import warnings
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+import pytest
+
+from jacviz import ALLOWED_FUNCTIONS, ExpressionError, Function, parse_function
+
+X2 = np.array([[0.3, 0.7], [0.5, 0.2], [0.9, 0.4]])
+X3 = np.array([[0.3, 0.7, 0.1], [0.5, 0.2, 0.8], [0.9, 0.4, 0.6]])
+XM = np.array([[[0.3, 0.7], [0.1, 0.5]], [[0.2, 0.8], [0.9, 0.4]]])
+A = np.array([[2.0, 1.0], [-0.5, 3.0]])
+W = np.array([[1.0, -0.5, 0.25], [0.5, 0.75, -1.0]])
+B_VEC = np.array([0.1, -0.2])
+CONSTANTS = {"A": A, "W": W, "b": B_VEC}
+
+
+def _sigmoid(v):
+    return 1 / (1 + anp.exp(-v))
+
+
+def _softmax(v):
+    return anp.exp(v) / anp.sum(anp.exp(v))
+
+
+# (formula, batch, per-example reference in autograd.numpy)
+CASES = [
+    ("x**3", X2, lambda v: v**3),
+    ("sin(x)", X2, anp.sin),
+    ("[x[0]*x[1], x[0] + x[1]]", X2, lambda v: anp.array([v[0] * v[1], v[0] + v[1]])),
+    (
+        "[x[0]*cos(x[1]), x[0]*sin(x[1])]",
+        X2,
+        lambda v: anp.array([v[0] * anp.cos(v[1]), v[0] * anp.sin(v[1])]),
+    ),
+    ("A @ x", X2, lambda v: anp.dot(A, v)),
+    ("x @ A", X2, lambda v: anp.dot(v, A)),
+    ("x @ A @ x", X2, lambda v: anp.dot(v, anp.dot(A, v))),
+    ("tanh(W @ x + b)", X3, lambda v: anp.tanh(anp.dot(W, v) + B_VEC)),
+    ("softmax(x)", X3, _softmax),
+    ("logsumexp(x)", X3, lambda v: anp.log(anp.sum(anp.exp(v)))),
+    ("norm(x)", X3, lambda v: anp.sqrt(anp.sum(v**2))),
+    ("sum(x**2)", X3, lambda v: anp.sum(v**2)),
+    ("prod(x)", X3, lambda v: v[0] * v[1] * v[2]),
+    ("prod([x[0], 0, x[1]]) + prod(x - x[0])", X2, lambda v: 0 * v[0] + (v[1] - v[0]) * 0),
+    ("mean(x)", X3, lambda v: (v[0] + v[1] + v[2]) / 3),
+    ("max(x)", X3, lambda v: anp.max(v)),
+    ("min(x)", X3, lambda v: anp.min(v)),
+    ("[x[0], 1]", X2, lambda v: anp.array([v[0], 1.0])),
+    ("x[-1] * x[0:2]", X3, lambda v: v[2] * v[:2]),
+    ("x[::2] + x[1]", X3, lambda v: v[::2] + v[1]),
+    ("outer(x, x)", X2, lambda v: anp.outer(v, v)),
+    ("dot(x, x)", X2, lambda v: anp.dot(v, v)),
+    ("arctan2(x[0], x[1])", X2, lambda v: anp.arctan2(v[0], v[1])),
+    ("sigmoid(x)", X2, _sigmoid),
+    ("relu(x - 0.4)", X2, lambda v: anp.maximum(v - 0.4, 0)),
+    ("softplus(x)", X2, lambda v: anp.log(1 + anp.exp(v))),
+    (
+        "exp(x) + log(x) + log1p(x) + expm1(x)",
+        X2,
+        lambda v: 2 * anp.exp(v) + anp.log(v) + anp.log(1 + v) - 1,
+    ),
+    ("sqrt(x) + abs(x - 0.4) + square(x)", X2, lambda v: v**0.5 + anp.abs(v - 0.4) + v * v),
+    (
+        "tan(x) + arcsin(x) + arccos(x) + arctan(x)",
+        X2,
+        lambda v: anp.tan(v) + anp.pi / 2 + anp.arctan(v),
+    ),
+    ("sinh(x) * cosh(x)", X2, lambda v: anp.sinh(2 * v) / 2),
+    ("pi*x + e", X2, lambda v: anp.pi * v + anp.exp(1.0)),
+    ("2**x + x**x", X2, lambda v: 2.0**v + v**v),
+    ("-x + +x - x/2 + 1/x", X2, lambda v: -v / 2 + 1 / v),
+    ("max(x, 0.5) + min(x[0], x[1])", X2, lambda v: anp.maximum(v, 0.5) + anp.minimum(v[0], v[1])),
+    ("[[x[0], 0], [0, x[1]]] @ x", X2, lambda v: v**2),
+    ("A @ [x[0], 1]", X2, lambda v: anp.dot(A, anp.array([v[0], 1.0]))),
+    ("[1, 2] @ x + x @ [3, 4]", X2, lambda v: 4 * v[0] + 6 * v[1]),
+    ("W @ [1, 2, 3] + x[0]", X2, lambda v: anp.dot(W, anp.array([1.0, 2.0, 3.0])) + v[0]),
+    ("x @ x", XM, lambda v: anp.dot(v, v)),
+    ("x[0, 1] * x[1, 0] + sum(x)", XM, lambda v: v[0, 1] * v[1, 0] + anp.sum(v)),
+    ("x @ [1, 2] + x[:, 0]", XM, lambda v: anp.dot(v, anp.array([1.0, 2.0])) + v[:, 0]),
+    (
+        "[[x[0, 0], x[0, 1]], [x[1, 0], 1]]",
+        XM,
+        lambda v: anp.array([[v[0, 0], v[0, 1]], [v[1, 0], 1.0]]),
+    ),
+    (
+        "softmax(x) * x[0] + x * x[0, 0]",
+        XM,
+        lambda v: anp.exp(v) / anp.sum(anp.exp(v)) * v[0] + v * v[0, 0],
+    ),
+    ("sum(x)", X2[:, 0], lambda v: v),
+    ("x**2 * sin(x)", X2[:, 0], lambda v: v**2 * anp.sin(v)),
+    ("[x, 2*x]", X2[:, 0], lambda v: anp.array([v, 2 * v])),
+    ("A @ (x*[1, 1])", X2[:, 0], lambda v: anp.dot(A, v * anp.ones(2))),
+]
+IDS = [case[0] for case in CASES]
+
+
+def _parse(text):
+    return parse_function(text, constants=CONSTANTS)
+
+
+def _reference_batch(reference, x):
+    return np.stack([reference(example) for example in x])
+
+
+@pytest.mark.parametrize(("text", "x", "reference"), CASES, ids=IDS)
+def test_values_match_the_reference(text, x, reference):
+    np.testing.assert_allclose(
+        _parse(text)(x), _reference_batch(reference, x), rtol=1e-12, atol=1e-12
+    )
+
+
+@pytest.mark.parametrize(("text", "x", "reference"), CASES, ids=IDS)
+def test_first_derivatives_match_and_examples_do_not_couple(text, x, reference):
+    f = _parse(text)
+    full = autograd.jacobian(f)(x)  # (B, *out, B, *in)
+    expected = np.stack([autograd.jacobian(reference)(example) for example in x])
+    out_ndim = full.ndim - 1 - x.ndim
+    for b in range(x.shape[0]):
+        blocks = full[b]  # (*out, B, *in): output example b against every input example
+        np.testing.assert_allclose(np.take(blocks, b, axis=out_ndim), expected[b], rtol=1e-10)
+        assert np.all(np.delete(blocks, b, axis=out_ndim) == 0)
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")  # linear formulas
+@pytest.mark.parametrize(("text", "x", "reference"), CASES, ids=IDS)
+def test_second_derivatives_match(text, x, reference):
+    f = _parse(text)
+    example_hessian = autograd.jacobian(autograd.jacobian(_one_example(f)))
+    for example in x:
+        expected = autograd.jacobian(autograd.jacobian(reference))(example)
+        np.testing.assert_allclose(example_hessian(example), expected, rtol=1e-9, atol=1e-10)
+
+
+def _one_example(f):
+    def on_one(example):
+        return f(anp.expand_dims(example, 0))[0]
+
+    return on_one
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x**3", "tanh(W @ x + b)", "2*x + pi", "softmax(x) + norm(x)", "[x[0], 1] * e", "9**9**9 + x"],
+)
+def test_float32_stays_float32(text):
+    x = X3.astype(np.float32) if "W" in text else X2.astype(np.float32)
+    f = _parse(text)
+    assert f(x).dtype == np.float32
+    assert autograd.jacobian(f)(x).dtype == np.float32
+
+
+def test_integer_and_nested_list_input_becomes_float():
+    y = parse_function("x / 2")([[1, 2], [3, 4]])
+    np.testing.assert_array_equal(y, [[0.5, 1.0], [1.5, 2.0]])
+    assert y.dtype == np.float64
+
+
+def test_constant_formula_is_broadcast_over_the_batch():
+    y = parse_function("[pi, 1]")(np.zeros((3, 5)))
+    np.testing.assert_allclose(y, [[np.pi, 1.0]] * 3)
+
+
+def test_huge_power_is_inf_not_a_big_integer():
+    np.testing.assert_array_equal(parse_function("9**9**9")(X2), [np.inf] * 3)
+    np.testing.assert_array_equal(parse_function("x * 10**400")(X2), np.full_like(X2, np.inf))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("log(x)", -np.inf),
+        ("x / x", np.nan),
+        ("1 / x", np.inf),
+        ("sqrt(x - 1)", np.nan),
+        ("exp(x + 1000)", np.inf),
+    ],
+)
+def test_numerical_trouble_gives_inf_or_nan_without_warnings(text, expected):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = parse_function(text)(np.zeros((2, 2)))
+    np.testing.assert_array_equal(y, np.full((2, 2), expected))
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "fragments"),
+    [
+        ("x[5]", X2, ["index 5", "(2,)"]),
+        ("x[0, 1]", X2, ["too many indices", "(2,)"]),
+        ("x[0]", X2[:, 0], ["too many indices", "()"]),
+        ("A @ x", X3, ["@", "(2, 2)", "(3,)"]),
+        ("x @ x", X2[:, 0], ["@", "()"]),
+        ("x + [1, 2, 3]", X2, ["cannot combine", "(2,)", "(3,)", "'+'"]),
+        ("[x, 1]", X2, ["same shape", "(2,)", "()"]),
+        ("outer(x, x)", XM, ["outer", "(2, 2)"]),
+        ("arctan2(x, [1, 2, 3])", X2, ["arctan2", "(2,)", "(3,)"]),
+        ("dot(x, [1, 2, 3])", X2, ["dot", "(2,)", "(3,)"]),
+    ],
+)
+def test_shape_errors_name_the_shapes_at_first_call(text, x, fragments):
+    f = _parse(text)  # parsing succeeds: shapes are only known with data
+    with pytest.raises(ExpressionError) as info:
+        f(x)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_shape_error_points_at_the_operator():
+    with pytest.raises(ExpressionError) as info:
+        _parse("x[0] + (A @ x)")(X3)
+    assert info.value.position == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "position"),
+    [
+        ("sine(x)", "did you mean 'sin'?", 0),
+        ("x + y", "unknown name 'y'", 4),
+        ("X**2", "did you mean 'x'?", 0),
+        ("2 * sin", "'sin' is a function", 4),
+        ("x(2)", "'x' is not a function", 0),
+        ("sum(x, 1)", "sum takes 1 argument, got 2", 0),
+        ("max(x, 1, 2)", "max takes 1 or 2 arguments, got 3", 0),
+        ("x % 2", "operator '%' is not allowed", 2),
+        ("x // 2", "operator '//' is not allowed", 2),
+        ("x[0.5]", "whole numbers", 2),
+        ("x[x[0]]", "whole numbers", 2),
+        ("x +", "syntax error", 3),
+        ("[x[0], x[1]", "syntax error", 0),
+        ("", "empty", 0),
+        ("x < 1", "comparisons", 0),
+        ("[]", "empty vector", 0),
+        ("x, 1", "tuples are not allowed", 0),
+        ("3j * x", "complex", 0),
+        ("True * x", "True", 0),
+    ],
+)
+def test_language_errors_say_what_is_allowed_and_where(text, fragment, position):
+    with pytest.raises(ExpressionError) as info:
+        _parse(text)
+    assert fragment in str(info.value)
+    assert info.value.position == position
+
+
+def test_unknown_function_lists_the_allowed_ones():
+    with pytest.raises(ExpressionError) as info:
+        parse_function("2 * foo(x)")
+    assert info.value.position == 4
+    assert all(name in str(info.value) for name in ALLOWED_FUNCTIONS)
+
+
+def test_position_counts_across_lines():
+    with pytest.raises(ExpressionError) as info:
+        parse_function("[x[0],\n y]")
+    assert info.value.position == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "latex"),
+    [
+        ("x[0]*x[1]", "x_{0} x_{1}"),
+        ("sin(x[0])", r"\sin\left(x_{0}\right)"),
+        ("x[0]/x[1]", r"\frac{x_{0}}{x_{1}}"),
+        ("W @ x + b", "W x + b"),
+        ("[x[0], x[1]**2]", r"\begin{bmatrix} x_{0} \\ x_{1}^{2} \end{bmatrix}"),
+        ("[[1, x[0]], [0, 1]]", r"\begin{bmatrix} 1 & x_{0} \\ 0 & 1 \end{bmatrix}"),
+        ("(x[0] + 1)*(x[1] - 2)", r"\left(x_{0} + 1\right) \left(x_{1} - 2\right)"),
+        ("x - (x - 1)", r"x - \left(x - 1\right)"),
+        ("x - 2*x", "x - 2 x"),
+        ("x*-2", r"x \left(-2\right)"),
+        ("-(x + 1)", r"-\left(x + 1\right)"),
+        ("2*3", r"2 \cdot 3"),
+        ("(-x)**2", r"\left(-x\right)^{2}"),
+        ("-x**2", "-x^{2}"),
+        ("(x**2)**3", r"\left(x^{2}\right)^{3}"),
+        ("x**2**3", "x^{2^{3}}"),
+        ("exp(-x)", "e^{-x}"),
+        ("sqrt(x) + abs(x)", r"\sqrt{x} + \left|x\right|"),
+        ("norm(x)", r"\left\lVert x \right\rVert"),
+        ("sigmoid(x)", r"\sigma\left(x\right)"),
+        ("softmax(x)", r"\operatorname{softmax}\left(x\right)"),
+        ("pi*x[0:2]", r"\pi x_{0:2}"),
+        ("(A @ x)[1]", r"\left(A x\right)_{1}"),
+        ("theta * W1 * bias", r"\theta W_{1} \mathrm{bias}"),
+        ("0.5*x + 1e-05", r"0.5 x + 1 \times 10^{-5}"),
+    ],
+)
+def test_latex_is_rendered_from_the_tree(text, latex):
+    constants = {"A": A, "W": W, "b": B_VEC, "theta": 1.0, "W1": 2.0, "bias": 3.0}
+    assert parse_function(text, constants=constants).latex == latex
+
+
+def test_function_attributes_and_repr():
+    f = parse_function("tanh(W @ x + b) + A[0, 0]", constants=CONSTANTS)
+    assert f.source == "tanh(W @ x + b) + A[0, 0]"
+    assert f.names == ("W", "b", "A")
+    assert repr(parse_function("x**3")) == "Function('x**3')"
+    assert "W: (2, 3)" in repr(f)
+    assert parse_function(f) is f
+    assert isinstance(f, Function)
+
+
+def test_constants_are_copied_and_read_only():
+    weights = np.array([[1.0, 2.0]])
+    f = parse_function("W @ x", constants={"W": weights})
+    weights[0, 0] = 100.0
+    np.testing.assert_allclose(f([[1.0, 1.0]]), [[3.0]])
+    with pytest.raises(ValueError, match="read-only"):
+        f.constants["W"][0, 0] = 5.0
+
+
+@pytest.mark.parametrize(
+    "constants",
+    [
+        {"x": 1.0},
+        {"sin": 1.0},
+        {"pi": 3.0},
+        {"_hidden": 1.0},
+        {"lambda": 1.0},
+        {"two words": 1.0},
+        {"s": "text"},
+        {"c": [1, [2, 3]]},
+        {"z": 1j},
+        [("A", 1.0)],
+    ],
+)
+def test_bad_constants_are_rejected(constants):
+    with pytest.raises(ExpressionError):
+        parse_function("x", constants=constants)
+
+
+def test_errors_are_value_errors_for_plain_callers():
+    with pytest.raises(ValueError, match="unknown name"):
+        parse_function("y")
