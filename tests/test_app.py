@@ -1,0 +1,121 @@
+"""jacviz-app: argument handling, the app notebook and the Voila command.
+
+No server is started here (``subprocess.run`` is replaced); serving the app in
+a real browser is covered by the end-to-end tests.
+"""
+
+import ast
+import importlib.metadata
+import json
+import pathlib
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from jacviz import app
+
+
+class FakeRun:
+    """Stands in for subprocess.run: records the call and the notebook it was given."""
+
+    def __init__(self, returncode=0, interrupt=False):
+        self.returncode, self.interrupt = returncode, interrupt
+        self.command = self.cwd = self.notebook_text = None
+
+    def __call__(self, command, *, cwd, check):
+        self.command, self.cwd = command, cwd
+        self.notebook_text = pathlib.Path(command[3]).read_text(encoding="utf-8")
+        if self.interrupt:
+            raise KeyboardInterrupt
+        return subprocess.CompletedProcess(command, self.returncode)
+
+
+@pytest.fixture
+def fake_run(monkeypatch):
+    run = FakeRun()
+    monkeypatch.setattr(app.subprocess, "run", run)
+    return run
+
+
+def test_defaults_serve_on_localhost_with_sources_stripped(fake_run):
+    assert app.main([]) == 0
+    command = fake_run.command
+    assert command[:3] == [sys.executable, "-m", "voila"]
+    assert "--Voila.ip=127.0.0.1" in command
+    assert "--strip_sources=True" in command
+    assert not any(part.startswith("--port") for part in command)
+    assert "--no-browser" not in command
+    notebook = pathlib.Path(command[3])
+    assert notebook.parent == pathlib.Path(fake_run.cwd)
+    assert not notebook.exists()  # the temporary folder is gone after the run
+
+
+def test_port_ip_and_browser_options_reach_voila(fake_run):
+    app.main(["--port", "9123", "--ip", "0.0.0.0", "--no-browser"])
+    assert fake_run.command[4:] == [
+        "--strip_sources=True",
+        "--Voila.ip=0.0.0.0",
+        "--port=9123",
+        "--no-browser",
+    ]
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "http", "80.5"])
+def test_bad_ports_are_rejected_before_voila_starts(fake_run, port, capsys):
+    with pytest.raises(SystemExit) as info:
+        app.main(["--port", port])
+    assert info.value.code == 2
+    assert "--port" in capsys.readouterr().err
+    assert fake_run.command is None
+
+
+def test_app_notebook_is_valid_and_shows_the_explorer(fake_run):
+    app.main([])
+    notebook = nbformat.reads(fake_run.notebook_text, as_version=4)
+    nbformat.validate(notebook)
+    (cell,) = notebook.cells
+    assert cell.cell_type == "code"
+    last = ast.parse(cell.source).body[-1]
+    assert ast.unparse(last) == "jacviz.JacobianExplorer()"
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("function", ["sin(x) * 2", "x'); import os; print('", 'a"b\\n'])
+def test_function_text_becomes_a_string_literal_never_code(fake_run, function):
+    app.main(["--function", function])
+    source = json.loads(fake_run.notebook_text)["cells"][0]["source"]
+    tree = ast.parse(source)
+    assert len(tree.body) == 2  # import jacviz; jacviz.JacobianExplorer(...)
+    call = tree.body[1].value
+    assert [keyword.arg for keyword in call.keywords] == ["function"]
+    assert ast.literal_eval(call.keywords[0].value) == function
+
+
+def test_voila_exit_status_is_returned(monkeypatch):
+    monkeypatch.setattr(app.subprocess, "run", FakeRun(returncode=3))
+    assert app.main(["--no-browser"]) == 3
+
+
+def test_ctrl_c_ends_quietly(monkeypatch):
+    monkeypatch.setattr(app.subprocess, "run", FakeRun(interrupt=True))
+    assert app.main([]) == 0
+
+
+def test_console_script_is_installed():
+    (entry,) = importlib.metadata.entry_points(group="console_scripts", name="jacviz-app")
+    assert entry.load() is app.main
+
+
+def test_voila_knows_every_flag_we_pass():
+    help_text = subprocess.run(
+        [sys.executable, "-m", "voila", "--help-all"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    command = app.voila_command("app.ipynb", port=8000, open_browser=False)
+    for flag in command[4:]:
+        assert flag.split("=")[0] in help_text, flag
