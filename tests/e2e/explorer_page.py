@@ -9,6 +9,7 @@ The explorer's DOM hooks come from the widget contract: ``jacviz-explorer`` (roo
 import re
 import time
 
+EXPLORER = ".jacviz-explorer"
 IMAGE = "img.jacviz-image, .jacviz-image img"
 STATUS = ".jacviz-status"
 ERROR = ".jacviz-error"
@@ -75,10 +76,28 @@ def wait_for_render(page, count, timeout=30_000):
 
 
 def wait_for_explorer(page, timeout=90_000):
-    """Wait for the heatmap image and a render counter; return the counter."""
+    """Wait for the heatmap image and a render counter; return the counter.
+
+    JupyterLab may skip laying out cells that are off screen, so the explorer is
+    scrolled into view before its image has to be visible.
+    """
+    explorer = page.locator(EXPLORER).first
+    explorer.wait_for(state="attached", timeout=timeout)
+    explorer.scroll_into_view_if_needed()
     page.locator(IMAGE).first.wait_for(state="visible", timeout=timeout)
     page.locator(STATUS).first.filter(has_text=RENDER_COUNT).wait_for(timeout=timeout)
     return render_count(page)
+
+
+def wait_for_new_image(page, old_src, timeout=30_000):
+    """Wait until the heatmap's ``src`` differs from ``old_src``; return the new one."""
+    page.wait_for_function(
+        "([selector, old]) => { const img = document.querySelector(selector);"
+        " return img !== null && img.getAttribute('src') !== old; }",
+        arg=[IMAGE, old_src],
+        timeout=timeout,
+    )
+    return image_src(page)
 
 
 def press_slider_right(page, handle_selector=BATCH_SLIDER_HANDLE):
@@ -101,19 +120,31 @@ def click_order(page, label):
 
 
 def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):
-    """Press ArrowRight on a slider; return seconds until the next render is shown."""
-    before = render_count(page)
+    """Press ArrowRight on a slider; return seconds until the next picture is shown.
+
+    Done means both: the status line shows the next ``render #N`` and the
+    ``<img>`` holds a new picture.
+    """
+    before, old_src = render_count(page), image_src(page)
     start = time.perf_counter()
     press_slider_right(page, handle_selector)
     wait_for_render(page, before + 1)
+    wait_for_new_image(page, old_src)
     return time.perf_counter() - start
 
 
 def shoot(page, folder, name):
     """Save a screenshot of the whole page as ``folder/name.png``; return the path."""
     path = folder / f"{name}.png"
-    explorer = page.locator(".jacviz-explorer").first
+    explorer = page.locator(EXPLORER).first
     if explorer.count():
         explorer.scroll_into_view_if_needed()
     page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def shoot_explorer(page, folder, name):
+    """Save a screenshot of the explorer alone as ``folder/name.png``; return the path."""
+    path = folder / f"{name}.png"
+    page.locator(EXPLORER).first.screenshot(path=str(path))
     return path

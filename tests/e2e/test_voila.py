@@ -1,0 +1,67 @@
+"""The explorer as a Voila app: it renders, updates, and shows no code.
+
+``voila notebooks/explorer_app.ipynb`` (a temporary copy) in headless Chromium.
+Screenshots go to ``test-output/e2e/voila-*.png``; the slider → new picture
+latency is printed.
+"""
+
+import statistics
+
+import nbformat
+import pytest
+from explorer_page import (
+    ERROR,
+    image_src,
+    render_count,
+    shoot,
+    status_text,
+    timed_slider_step,
+    type_function,
+    wait_for_explorer,
+    wait_for_new_image,
+    wait_for_render,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+
+SLIDER_STEPS = 3
+CODE_EDITORS = ".jp-InputArea:visible, .cm-editor:visible, .CodeMirror:visible, textarea:visible"
+
+
+def code_lines(path):
+    """Return the non-blank lines of the notebook's code cells."""
+    nb = nbformat.read(path, as_version=4)
+    cells = (cell.source for cell in nb.cells if cell.cell_type == "code")
+    return [line.strip() for source in cells for line in source.splitlines() if line.strip()]
+
+
+def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
+    page.goto(voila_server)
+    count = wait_for_explorer(page)
+    assert "J (2, 2, 2)" in status_text(page)
+
+    body = page.locator("body").inner_text()
+    hidden = code_lines(served_root / "explorer_app.ipynb")
+    assert hidden
+    assert [line for line in hidden if line in body] == []
+    assert page.locator(CODE_EDITORS).count() == 0
+    shoot(page, screenshots, "voila-1-opened")
+
+    first_src = image_src(page)
+    latencies = [timed_slider_step(page) for _ in range(SLIDER_STEPS)]
+    count += SLIDER_STEPS
+    assert render_count(page) == count
+    assert image_src(page) != first_src
+    assert "x (5, 2)" in status_text(page)
+    print(
+        f"\nVoila slider -> new picture: median {statistics.median(latencies):.3f} s "
+        f"(steps: {', '.join(f'{t:.3f}' for t in latencies)})"
+    )
+
+    src = image_src(page)
+    type_function(page, "softmax(x)")
+    wait_for_render(page, count + 1)
+    wait_for_new_image(page, src)
+    assert "J (5, 2, 2)" in status_text(page)
+    assert page.locator(ERROR).first.inner_text().strip() == ""
+    shoot(page, screenshots, "voila-2-softmax")
