@@ -25,6 +25,7 @@ from jacviz.jacobians import (
     finite_difference_jacobian,
     full_jacobian,
 )
+from jacviz.presets import PRESETS, Preset
 from jacviz.views import linear_map_geometry, plot_linear_map
 
 __version__ = "0.1.0"
@@ -36,6 +37,8 @@ __all__ = [
     "ExpressionError",
     "Function",
     "JacvizError",
+    "PRESETS",
+    "Preset",
     "__version__",
     "batch_coupling",
     "batch_hessian",

@@ -12,7 +12,14 @@ import autograd.numpy as anp
 import numpy as np
 import pytest
 
-from jacviz import ALLOWED_FUNCTIONS, ExpressionError, Function, parse_function
+from jacviz import (
+    ALLOWED_FUNCTIONS,
+    ExpressionError,
+    Function,
+    batch_hessian,
+    batch_jacobian,
+    parse_function,
+)
 
 X2 = np.array([[0.3, 0.7], [0.5, 0.2], [0.9, 0.4]])
 X3 = np.array([[0.3, 0.7, 0.1], [0.5, 0.2, 0.8], [0.9, 0.4, 0.6]])
@@ -146,6 +153,27 @@ def _one_example(f):
         return f(anp.expand_dims(example, 0))[0]
 
     return on_one
+
+
+BATCHED_CASES = [case for case in CASES if case[1].ndim >= 2]  # the engine wants (B, *in)
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.parametrize(("text", "x", "reference"), BATCHED_CASES, ids=IDS[: len(BATCHED_CASES)])
+def test_engine_orders_one_and_two_match_the_reference(text, x, reference, mode):
+    f = _parse(text)
+    jac = batch_jacobian(f, x, mode=mode)
+    hess = batch_hessian(f, x, mode=mode)
+    for b, example in enumerate(x):
+        np.testing.assert_allclose(jac[b], autograd.jacobian(reference)(example), rtol=1e-10)
+        expected = autograd.jacobian(autograd.jacobian(reference))(example)
+        np.testing.assert_allclose(hess[b], expected, rtol=1e-9, atol=1e-10)
+
+
+def test_engine_takes_formula_text():
+    jac = batch_jacobian("x**3", np.array([[4.0, 2.0], [1.0, 3.0]]))
+    np.testing.assert_array_equal(jac, [[[48, 0], [0, 12]], [[3, 0], [0, 27]]])
 
 
 @pytest.mark.parametrize(

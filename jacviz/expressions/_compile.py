@@ -12,6 +12,7 @@ seen) says whether that value carries the batch as axis 0. ``x[0]`` becomes
 constants are cast to the input's dtype at call time, so float32 stays float32.
 """
 
+import math
 from types import MappingProxyType
 
 import autograd.numpy as anp
@@ -20,6 +21,7 @@ from jacviz.errors import ExpressionError
 from jacviz.expressions import _functions
 from jacviz.expressions._tree import Binary, Index, Name, Num, Slice, Unary, Vector, format_index
 
+MAX_EXAMPLE_SIZE = 10**6  # numbers per example that broadcasting may create
 NAMED_NUMBERS = MappingProxyType({"pi": anp.pi, "e": anp.e})
 
 
@@ -105,14 +107,28 @@ def _broadcasting(op, symbol, left, right, pos):
 
     def elementwise(x, dtype):
         a, b = apply_left(x, dtype), apply_right(x, dtype)
-        rank = max(anp.ndim(a) - left_batched, anp.ndim(b) - right_batched)
+        shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
         try:
-            return op(_align(a, left_batched, rank), _align(b, right_batched, rank))
+            shape = anp.broadcast_shapes(shape_a, shape_b)
         except ValueError:
-            shapes = f"{example_shape(a, left_batched)} and {example_shape(b, right_batched)}"
+            shapes = f"{shape_a} and {shape_b}"
             raise ExpressionError(f"cannot combine shapes {shapes} with {symbol}", pos) from None
+        _check_growth(shape, shape_a, shape_b, pos)
+        rank = len(shape)
+        return op(_align(a, left_batched, rank), _align(b, right_batched, rank))
 
     return elementwise, left_batched or right_batched
+
+
+def _check_growth(shape, shape_a, shape_b, pos):
+    """Refuse a broadcast that makes each example far larger than both operands."""
+    size = math.prod(shape)
+    if size > max(MAX_EXAMPLE_SIZE, math.prod(shape_a), math.prod(shape_b)):
+        raise ExpressionError(
+            f"combining shapes {shape_a} and {shape_b} gives {shape} per example "
+            f"({size} numbers; at most {MAX_EXAMPLE_SIZE})",
+            pos,
+        )
 
 
 _ARITHMETIC = MappingProxyType(
@@ -164,6 +180,7 @@ def _outer(left, right, pos):
             raise ExpressionError(
                 f"outer needs two vectors; got shapes {shape_a} and {shape_b}", pos
             )
+        _check_growth(shape_a + shape_b, shape_a, shape_b, pos)
         return anp.expand_dims(a, -1) * anp.expand_dims(b, -2)
 
     return outer, left_batched or right_batched
@@ -236,7 +253,7 @@ def _call(node, args):
     if name in _functions.ELEMENTWISE:
         return _elementwise(_functions.ELEMENTWISE[name], apply_arg), batched
     table = _functions.REDUCTIONS if name in _functions.REDUCTIONS else _functions.SHAPE_KEEPING
-    return _per_example(table[name], apply_arg, batched), batched
+    return _per_example(table[name], apply_arg, batched, node), batched
 
 
 def _elementwise(function, apply_arg):
@@ -246,8 +263,17 @@ def _elementwise(function, apply_arg):
     return elementwise
 
 
-def _per_example(function, apply_arg, batched):
+def _per_example(function, apply_arg, batched, node):
     def per_example(x, dtype):
-        return function(apply_arg(x, dtype), batched)
+        value = apply_arg(x, dtype)
+        if 0 in example_shape(value, batched) and node.func in (
+            "max",
+            "min",
+            "softmax",
+            "logsumexp",
+        ):
+            shape = example_shape(value, batched)
+            raise ExpressionError(f"{node.func} of an empty example (shape {shape})", node.pos)
+        return function(value, batched)
 
     return per_example

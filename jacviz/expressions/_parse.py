@@ -175,7 +175,7 @@ def _check_size(expression, text):
         if depth > MAX_DEPTH:
             raise ExpressionError(
                 f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
-                _absolute(text, getattr(node, "lineno", 1), getattr(node, "col_offset", 0)),
+                _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0,
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
@@ -333,7 +333,7 @@ class _Converter:
         sign, inner = 1, node
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             sign, inner = (-1 if isinstance(node.op, ast.USub) else 1), node.operand
-        value = getattr(inner, "value", None) if isinstance(inner, ast.Constant) else None
+        value = inner.value if isinstance(inner, ast.Constant) else None
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail("indices must be whole numbers like x[0], x[-1], or slices like x[0:2]", node)
         return sign * value

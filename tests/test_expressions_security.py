@@ -1,0 +1,342 @@
+"""The formula language executes nothing but its own maths.
+
+In the spirit of simpleeval's ``test_security.py``: escapes that worked
+against eval-based and deny-list evaluators must be refused at parse time
+with an ``ExpressionError`` (quickly, with nothing executed), and random text
+and random syntax trees may only ever give a ``Function`` or an
+``ExpressionError``.
+"""
+
+import ast
+import pathlib
+
+import hypothesis.strategies as st
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import jacviz.expressions
+from jacviz import ExpressionError, Function, parse_function
+
+EXPRESSIONS_DIR = pathlib.Path(jacviz.expressions.__file__).parent
+X = np.array([[0.3, 0.7], [0.5, 0.2], [0.9, 0.4]])
+
+ATTACKS = [
+    # imports and builtins
+    "__import__('os').system('touch {flag}')",
+    "__import__",
+    "__builtins__",
+    "globals()",
+    "locals()",
+    "vars()",
+    "open('{flag}', 'w')",
+    "eval('1')",
+    "exec('1')",
+    "compile('1', '', 'eval')",
+    "getattr(x, '__class__')",
+    "type(x)",
+    "print(1)",
+    "breakpoint()",
+    "help()",
+    "_",
+    # attribute and dunder access
+    "x.__class__",
+    "().__class__.__bases__[0].__subclasses__()",
+    "[].__class__.__base__",
+    "x[0].real",
+    "sin.__globals__",
+    "x.__getitem__(0)",
+    "x.T",
+    "sin(x).__class__",
+    "[x][0].__class__.__mro__",
+    # generator-frame and comprehension tricks (simpleeval #138)
+    "(i for i in ()).gi_frame.f_back.f_globals",
+    "[i for i in (1,)]",
+    "{i: i for i in (1,)}",
+    "{i for i in (1,)}",
+    "sum(i for i in x)",
+    # format-string tricks
+    "'{0.__class__}'.format(x)",
+    "f'{x.__class__}'",
+    "'%s' % x",
+    "b'abc'",
+    "'abc'",
+    # code objects and calls of non-names
+    "lambda: 1",
+    "(lambda: 1)()",
+    "sin(x)(1)",
+    "x[0](1)",
+    # keywords, starred, walrus, control flow
+    "sum(x, axis=0)",
+    "sin(*[x])",
+    "sin(**{})",
+    "(y := 1)",
+    "x if x else x",
+    "x and x",
+    "not x",
+    "~x",
+    "x == 1",
+    "await x",
+    "(yield x)",
+    "{x: 1}",
+    "{x}",
+    "x, x",
+    "...",
+    "None",
+    # unicode look-alikes and invisible characters
+    "\uff53\uff49\uff4e(x)",  # fullwidth 'sin' (Python would NFKC-normalise it)
+    "\u0455in(x)",  # Cyrillic dze
+    "\u0445**2",  # Cyrillic ha
+    "x\u200b+1",  # zero-width space
+    "__\uff49mport__('os')",
+    "\u03c0*x",  # pi
+    "x\x00",
+    "x\x1b[2J",
+]
+
+
+@pytest.fixture
+def flag(tmp_path):
+    return tmp_path / "flag"
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_attack_is_refused_at_parse_time(attack, flag):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(attack.replace("{flag}", str(flag)), constants={"S": _Sentinel([1.0])})
+    assert isinstance(info.value.position, int)
+    assert not flag.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("x.__class__", 2),
+        ("sin(x) + ().__class__", 12),
+        ("__import__('os')", 0),
+        ("2 * (lambda: 1)()", 4),
+        ("sum(x, axis=0)", 7),
+        ("[x[0], f'{x}']", 7),
+        ("x + [i for i in x]", 4),
+        ("\u0445**2", 0),
+        ("1 + 2 + x\u200b", 9),
+    ],
+)
+def test_refusal_points_at_the_offending_token(text, position):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    assert info.value.position == position
+
+
+def test_module_source_never_evaluates_text():
+    sources = sorted(EXPRESSIONS_DIR.glob("*.py"))
+    assert len(sources) >= 5
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for forbidden in ("eval(", "exec(", "compile(", "__import__", "importlib"):
+            assert forbidden not in text, f"{path.name} contains {forbidden}"
+        names = {node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name)}
+        assert not names & {"eval", "exec", "compile", "getattr", "globals", "locals"}, path.name
+
+
+class _Sentinel(np.ndarray):
+    """An array that records any attribute lookup it cannot answer, or any call."""
+
+    touched = []  # noqa: RUF012  (a test-only recorder)
+
+    def __new__(cls, values):
+        return np.asarray(values, dtype=float).view(cls)
+
+    def __getattr__(self, name):
+        _Sentinel.touched.append(name)
+        raise AttributeError(name)
+
+    def __call__(self, *args):
+        _Sentinel.touched.append("__call__")
+
+
+@pytest.mark.parametrize(
+    "attack",
+    ["S.__class__", "S.flip", "S()", "S(x)", "S[0](1)", "getattr(S, 'flip')", "S.__call__()"],
+)
+def test_constants_are_never_touched_by_the_formula(attack):
+    _Sentinel.touched.clear()
+    with pytest.raises(ExpressionError):
+        parse_function(attack, constants={"S": _Sentinel([1.0, 2.0])})
+    assert _Sentinel.touched == []
+
+
+def test_constants_become_plain_arrays():
+    _Sentinel.touched.clear()
+    f = parse_function("S * x", constants={"S": _Sentinel([1.0, 2.0])})
+    assert type(f.constants["S"]) is np.ndarray
+    np.testing.assert_array_equal(f(X), X * [1.0, 2.0])
+    assert _Sentinel.touched == []
+
+
+class _Callable:
+    called = False
+
+    def __call__(self, *args):
+        _Callable.called = True
+        return 0.0
+
+
+def test_a_callable_constant_is_refused_and_not_called():
+    with pytest.raises(ExpressionError, match=r"not an array of numbers|real numbers"):
+        parse_function("S(x)", constants={"S": _Callable()})
+    assert not _Callable.called
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 5000 + "x" + ")" * 5000,
+        "(" * 400 + "x" + ")" * 400,
+        "[" * 60 + "x" + "]" * 60,
+        "sin(" * 100 + "x" + ")" * 100,
+        "-" * 999 + "x",
+        "x" + "**x" * 300,
+        "x+" * 400 + "x",
+        "x" * 1001,
+        "x+" * 100_000 + "x",
+        "[" + "1," * 499 + "1]",
+        "(((((((((((" * 10,
+    ],
+    ids=lambda text: f"{text[:12]}...({len(text)} chars)",
+)
+def test_deep_or_huge_text_is_an_expression_error(text):
+    with pytest.raises(ExpressionError):
+        Function(text)(X)
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("text", ["9**9**9", "(9**9)**(9**9)", "x * 9**9**9", "1" * 400 + " * x"])
+def test_huge_numbers_finish_fast_as_floats(text):
+    y = parse_function(text)(X)
+    assert y.dtype == np.float64
+    assert np.all(np.isinf(y))
+
+
+def test_broadcasting_cannot_blow_up_memory():
+    def along(axis_from_end):  # 32 ones along one axis: shape (32, 1, ..., 1)
+        entry = "[" * axis_from_end + "1" + "]" * axis_from_end
+        return "[" + ",".join([entry] * 32) + "]"
+
+    text = "x[0] * " + " * ".join(along(k) for k in range(4))  # 32**4 > 10**6 numbers
+    assert len(text) <= 1000
+    with pytest.raises(ExpressionError, match="at most"):
+        parse_function(text)(X)
+    three_axes = "x[0] * " + " * ".join(along(k) for k in range(3))
+    assert parse_function(three_axes)(X).shape == (3, 32, 32, 32)
+
+
+@pytest.mark.parametrize("value", [123, b"x", None, ["x"], ast.parse("x", mode="eval")])
+def test_non_text_input_is_refused(value):
+    with pytest.raises(ExpressionError, match="text"):
+        parse_function(value)
+
+
+def _outcome(text):
+    """Parse and evaluate; only a Function/array or an ExpressionError may come out."""
+    try:
+        f = parse_function(text, constants={"A": [[1.0, 2.0], [3.0, 4.0]]})
+    except ExpressionError as error:
+        assert error.position is None or 0 <= error.position <= len(text)
+        return
+    assert isinstance(f, Function)
+    assert isinstance(f.latex, str)
+    try:
+        y = f(X)
+    except ExpressionError:
+        return
+    assert isinstance(y, np.ndarray) and y.shape[0] == len(X)
+
+
+TOKENS = [
+    *"x0123456789.+-*/@()[],:  eE_'\"{}!~%<>=&|^;#\\",
+    *["x[0]", "x[1]", "x[-1]", "x[0:2]", "**", "//", "A", "pi", "sin(", "sum(", "max(", "outer("],
+    *["softmax(", "norm(", "dot(", "lambda", " for ", " in ", " if ", " else ", "not ", "__"],
+    *["class", ".", "import", "9**9", "1e308", "j", ":=", "*", "f'", "yield", "await "],
+]
+
+
+@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=25).map("".join))
+def test_fuzz_token_soup(text):
+    _outcome(text)
+
+
+@settings(max_examples=100, deadline=1000)
+@given(st.text(max_size=60))
+def test_fuzz_any_unicode_text(text):
+    _outcome(text)
+
+
+_LEAF_NAMES = ["x", "pi", "e", "A", "y", "sin", "__import__", "os", "_"]
+_OPS = [ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.Mod, ast.BitOr, ast.FloorDiv]
+_FUNCS = ["sin", "exp", "sum", "max", "min", "softmax", "norm", "dot", "outer", "arctan2", "eval"]
+
+
+def _leaves():
+    constants = st.one_of(
+        st.integers(-3, 3),
+        st.floats(allow_nan=False, allow_infinity=False, width=32),
+        st.sampled_from(["s", b"b", None, True, 1j, ...]),
+    )
+    return st.one_of(
+        st.sampled_from(_LEAF_NAMES).map(lambda name: ast.Name(id=name, ctx=ast.Load())),
+        constants.map(lambda value: ast.Constant(value=value)),
+    )
+
+
+def _index(node):
+    part = st.one_of(
+        st.integers(-3, 3).map(lambda i: ast.Constant(value=i)),
+        st.just(ast.Slice(lower=ast.Constant(value=0), upper=None, step=None)),
+        node,
+    )
+    return st.one_of(
+        part,
+        st.lists(part, min_size=2, max_size=2).map(
+            lambda parts: ast.Tuple(elts=parts, ctx=ast.Load())
+        ),
+    )
+
+
+def _extend(node):
+    return st.one_of(
+        st.builds(ast.BinOp, left=node, op=st.sampled_from(_OPS).map(lambda op: op()), right=node),
+        st.builds(
+            ast.UnaryOp, op=st.sampled_from([ast.USub(), ast.UAdd(), ast.Not()]), operand=node
+        ),
+        st.builds(
+            ast.Call,
+            func=st.sampled_from(_FUNCS).map(lambda name: ast.Name(id=name, ctx=ast.Load())),
+            args=st.lists(node, min_size=1, max_size=3),
+            keywords=st.just([]),
+        ),
+        st.builds(ast.Subscript, value=node, slice=_index(node), ctx=st.just(ast.Load())),
+        st.builds(ast.List, elts=st.lists(node, min_size=1, max_size=3), ctx=st.just(ast.Load())),
+        st.builds(
+            ast.Attribute,
+            value=node,
+            attr=st.sampled_from(["__class__", "real", "T"]),
+            ctx=st.just(ast.Load()),
+        ),
+        st.builds(
+            ast.Compare,
+            left=node,
+            ops=st.just([ast.Lt()]),
+            comparators=st.lists(node, min_size=1, max_size=1),
+        ),
+    )
+
+
+@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(_leaves(), _extend, max_leaves=12))
+def test_fuzz_random_syntax_trees(node):
+    text = ast.unparse(ast.fix_missing_locations(ast.Expression(body=node)))
+    _outcome(text)

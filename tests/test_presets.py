@@ -1,0 +1,131 @@
+"""Every preset against its closed-form derivatives, through the engine."""
+
+import numpy as np
+import pytest
+
+from jacviz import PRESETS, Preset, batch_hessian, batch_jacobian, parse_function
+
+
+def _function(preset):
+    return parse_function(preset.expression, constants=preset.constants)
+
+
+def _cube(x, c):
+    return np.stack([np.diag(3 * row**2) for row in x])
+
+
+def _sine(x, c):
+    return np.stack([np.diag(np.cos(row)) for row in x])
+
+
+def _product_and_sum(x, c):
+    return np.stack([[[x1, x0], [1.0, 1.0]] for x0, x1 in x])
+
+
+def _polar(x, c):
+    return np.stack([[[np.cos(t), -r * np.sin(t)], [np.sin(t), r * np.cos(t)]] for r, t in x])
+
+
+def _rotation(x, c):
+    return np.broadcast_to(np.array(c["A"]), (len(x), 2, 2))
+
+
+def _softmax(x, c):
+    s = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    return np.stack([np.diag(row) - np.outer(row, row) for row in s])
+
+
+def _dense(x, c):
+    w, b = np.array(c["W"]), np.array(c["b"])
+    y = np.tanh(x @ w.T + b)
+    return np.stack([np.diag(1 - row**2) @ w for row in y])
+
+
+def _norm(x, c):
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _quadratic(x, c):
+    a = np.array(c["A"])
+    return x @ (a + a.T).T
+
+
+CLOSED_FORM = {
+    "cube (seed)": _cube,
+    "sine": _sine,
+    "product and sum": _product_and_sum,
+    "polar to Cartesian": _polar,
+    "rotation": _rotation,
+    "softmax": _softmax,
+    "dense layer": _dense,
+    "norm": _norm,
+    "quadratic form": _quadratic,
+}
+
+
+def test_every_preset_has_a_closed_form_test():
+    assert set(CLOSED_FORM) == set(PRESETS)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.parametrize("name", list(CLOSED_FORM))
+def test_preset_jacobian_matches_closed_form(name, mode):
+    preset = PRESETS[name]
+    x = np.array(preset.x)
+    jac = batch_jacobian(_function(preset), x, mode=mode)
+    np.testing.assert_allclose(jac, CLOSED_FORM[name](x, preset.constants), rtol=1e-12, atol=1e-14)
+
+
+def test_seed_values_are_the_tensorflow_tutorial_output():
+    preset = PRESETS["cube (seed)"]
+    jac = batch_jacobian(preset.expression, np.array(preset.x, dtype=np.float32))
+    expected = [[[48.0, 0.0], [0.0, 12.0]], [[3.0, 0.0], [0.0, 27.0]]]
+    np.testing.assert_array_equal(jac, expected)
+    assert jac.dtype == np.float32
+
+
+def test_polar_determinant_is_the_radius():
+    x = np.array(PRESETS["polar to Cartesian"].x)
+    jac = batch_jacobian(_function(PRESETS["polar to Cartesian"]), x)
+    np.testing.assert_allclose(np.linalg.det(jac), x[:, 0])
+
+
+def test_rotation_keeps_areas_and_lengths():
+    preset = PRESETS["rotation"]
+    a = np.array(preset.constants["A"])
+    np.testing.assert_allclose(a @ a.T, np.eye(2), atol=1e-15)
+    x = np.array(preset.x)
+    np.testing.assert_allclose(
+        np.linalg.norm(_function(preset)(x), axis=1), np.linalg.norm(x, axis=1)
+    )
+
+
+def test_softmax_rows_sum_to_zero():
+    preset = PRESETS["softmax"]
+    jac = batch_jacobian(_function(preset), np.array(preset.x))
+    np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)
+
+
+def test_quadratic_form_hessian_is_constant_a_plus_a_transpose():
+    preset = PRESETS["quadratic form"]
+    a = np.array(preset.constants["A"])
+    hess = batch_hessian(_function(preset), np.array(preset.x))
+    np.testing.assert_allclose(hess, np.broadcast_to(a + a.T, hess.shape), atol=1e-14)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_preset_is_well_formed(name):
+    preset = PRESETS[name]
+    assert isinstance(preset, Preset)
+    assert preset.note and "\n" not in preset.note and len(preset.note) <= 100
+    x = np.array(preset.x)
+    assert x.ndim == 2 and x.dtype == np.float64
+    assert set(_function(preset).names) == set(preset.constants)
+
+
+def test_presets_are_ordered_and_read_only():
+    assert next(iter(PRESETS)) == "cube (seed)"
+    with pytest.raises(TypeError):
+        PRESETS["new"] = PRESETS["sine"]
+    with pytest.raises(TypeError):
+        PRESETS["rotation"].constants["A"] = ((1, 0), (0, 1))
