@@ -260,8 +260,10 @@ def plot_linear_map(f, x, *, example=0, radius=0.5, fig=None, constants=None):
     """
     geometry = linear_map_geometry(f, x, example=example, radius=radius, constants=constants)
     if fig is None:
-        fig = Figure(figsize=(9.0, 4.2), layout="constrained")
+        fig = Figure(figsize=(9.0, 4.4))
     fig.clear()
+    if fig.get_layout_engine() is None:  # fixed margins: half the time of "constrained"
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.85, wspace=0.25)
     ax_in, ax_out = fig.subplots(1, 2)
     _draw_curves(ax_in, geometry.u, "input", color="tab:gray")
     ax_in.plot(*geometry.x0, "o", color="black")
