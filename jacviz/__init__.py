@@ -25,6 +25,7 @@ from jacviz.jacobians import (
     finite_difference_jacobian,
     full_jacobian,
 )
+from jacviz.plotting import plot_batch_hessian, plot_batch_jacobian, plot_full_jacobian, save_figure
 from jacviz.presets import PRESETS, Preset
 from jacviz.views import linear_map_geometry, plot_linear_map
 
@@ -47,5 +48,9 @@ __all__ = [
     "full_jacobian",
     "linear_map_geometry",
     "parse_function",
+    "plot_batch_hessian",
+    "plot_batch_jacobian",
+    "plot_full_jacobian",
     "plot_linear_map",
+    "save_figure",
 ]

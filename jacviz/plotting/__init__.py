@@ -1,0 +1,23 @@
+"""Heatmaps of batch Jacobians and Hessians, and a fast in-place renderer.
+
+Layer: plotting. Imports numpy, matplotlib (the object-oriented ``Figure``
+API, never pyplot) and :mod:`jacviz.errors` only; knows nothing of autograd,
+formulas or widgets -- it draws plain arrays.
+
+Files, one job each: ``_style`` (colours, limits, words), ``_layout`` (where
+panels go), ``_arrays`` (shapes, flattening, which examples), ``_cells``
+(fast cell values), ``_view`` (artists built once, refilled in place),
+``_scenes`` (what each view draws), ``_plots`` (the ``plot_*`` functions),
+``_renderer`` (:class:`HeatmapGrid`, PNG bytes by blitting), ``_export``
+(:func:`save_figure`).
+"""
+
+from jacviz.plotting._export import save_figure
+from jacviz.plotting._plots import plot_batch_hessian, plot_batch_jacobian, plot_full_jacobian
+
+__all__ = [
+    "plot_batch_hessian",
+    "plot_batch_jacobian",
+    "plot_full_jacobian",
+    "save_figure",
+]

@@ -1,0 +1,64 @@
+"""Saving figures for course notes.
+
+Layer: plotting. Imports matplotlib only.
+"""
+
+import pathlib
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+_CANVASES = {".png": FigureCanvasAgg, ".svg": FigureCanvasSVG, ".pdf": FigureCanvasPdf}
+
+
+def save_figure(fig, path, *, dpi=200):
+    r"""Write ``fig`` as PNG, SVG or PDF, chosen by the file's suffix.
+
+    The figure's own canvas is left alone, so a figure shown live (e.g. by
+    the widget's renderer) can be saved without disturbing it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, e.g. from :func:`plot_batch_jacobian`.
+    path : str or os.PathLike
+        Where to write; the suffix (``.png``, ``.svg``, ``.pdf``, any case)
+        picks the format. Missing parent folders are created.
+    dpi : float, optional
+        Resolution of the PNG (and of raster parts of SVG/PDF); 200 suits print.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not one of ``.png``, ``.svg``, ``.pdf``.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from jacviz import plot_batch_jacobian
+    >>> fig = plot_batch_jacobian(np.eye(2)[None])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_figure(fig, pathlib.Path(folder) / "jacobian.png")
+    ...     path.read_bytes()[:8]
+    b'\x89PNG\r\n\x1a\n'
+    """
+    path = pathlib.Path(path)
+    canvas_class = _CANVASES.get(path.suffix.lower())
+    if canvas_class is None:
+        raise ValueError(
+            f"cannot save {path.name!r}: the suffix must be .png, .svg or .pdf, "
+            f"not {path.suffix or 'nothing'!r}"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    original = fig.canvas
+    try:
+        canvas_class(fig).print_figure(path, dpi=dpi, facecolor="white")
+    finally:
+        fig.set_canvas(original)
+    return path

@@ -1,0 +1,235 @@
+"""The plotting functions: one figure per call, from plain arrays.
+
+Layer: plotting. Imports numpy, matplotlib (``Figure`` API, never pyplot) and
+this package only.
+"""
+
+from matplotlib.figure import Figure
+
+from jacviz.plotting._scenes import (
+    MAX_HEIGHT,
+    WIDTH,
+    Canvas,
+    full_scene,
+    hessian_scene,
+    jacobian_scene,
+)
+from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
+from jacviz.plotting._view import HeatmapView
+
+
+def plot_batch_jacobian(jac, *, x=None, y=None, fig=None, ax=None, examples=None,
+                        annotate="auto", cmap=DEFAULT_CMAP, in_labels=None,
+                        out_labels=None):  # fmt: skip
+    r"""Draw heatmaps of the per-example Jacobian blocks ``J[b] = ∂f(x)[b] / ∂x[b]``.
+
+    One panel per example, titled ``example b`` (and ``x = [...]``,
+    ``f(x) = [...]`` when given); rows ``∂f_i``, columns ``∂x_j``; one
+    symmetric colour scale shared by the whole batch, centred on zero, with
+    one colour bar. NaN/inf cells are grey and counted in a note. Beyond
+    eight examples the first eight are shown and the figure says so.
+
+    Parameters
+    ----------
+    jac : array_like, shape (B, m, n) or (B, *out, *in)
+        Batch Jacobian; higher ranks are flattened in C order, with tick
+        labels like ``∂f_(0,1)`` (pass ``x`` or ``y`` to tell the axes apart).
+    x : array_like, shape (B, *in), optional
+        The inputs, written in the titles.
+    y : array_like, shape (B, *out), optional
+        The outputs ``f(x)``, written in the titles.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into: it is cleared, keeps its width and gets the
+        height the panels need.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw a single example's block into (with ``examples=[b]``
+        unless ``B == 1``); the colour bar takes room from it.
+    examples : int or sequence of int, optional
+        Which examples to show; default the first eight.
+    annotate : {"auto", True, False}, optional
+        Write the values in the cells; ``"auto"`` does when blocks are at
+        most 8 × 8, cells large enough and at most 256 cells in all.
+    cmap : str or matplotlib.colors.Colormap, optional
+        A diverging colormap; default ColorBrewer's colour-blind-safe
+        ``"RdBu_r"``.
+    in_labels : sequence of str, optional
+        ``n`` column labels instead of ``∂x_j``.
+    out_labels : sequence of str, optional
+        ``m`` row labels instead of ``∂f_i``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If shapes, labels or examples do not fit, or ``ax`` is given with
+        more than one example shown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[4.0, 2.0], [1.0, 3.0]])
+    >>> jac = np.stack([np.diag(3 * row**2) for row in x])   # f(x) = x**3
+    >>> fig = plot_batch_jacobian(jac, x=x)
+    >>> [ax.images[0].get_array().tolist() for ax in fig.axes[:2]]
+    [[[48.0, 0.0], [0.0, 12.0]], [[3.0, 0.0], [0.0, 27.0]]]
+    >>> fig.texts[1].get_text()
+    'example 1\nx = [1, 3]'
+    """
+    if ax is not None:
+        scene = jacobian_scene(
+            jac, x=x, y=y, examples=examples, annotate=annotate, in_labels=in_labels,
+            out_labels=out_labels, canvas=_axes_canvas(ax),
+        )  # fmt: skip
+        return _draw(scene, ax.get_figure(root=False), cmap, ax)
+    fig = _figure(fig)
+    scene = jacobian_scene(
+        jac, x=x, y=y, examples=examples, annotate=annotate, in_labels=in_labels,
+        out_labels=out_labels, canvas=Canvas(width=fig.get_figwidth()),
+    )  # fmt: skip
+    return _draw(scene, fig, cmap)
+
+
+def plot_batch_hessian(hess, *, x=None, fig=None, examples=None, annotate="auto",
+                       cmap=DEFAULT_CMAP, in_labels=None, out_labels=None):  # fmt: skip
+    """Draw a grid of Hessians: a row per example, a column per output component.
+
+    Panel ``(b, i)`` is the ``n × n`` matrix ``∂²f_i / ∂x_j ∂x_k`` of example
+    ``b``, all panels on one symmetric colour scale centred on zero.
+
+    Parameters
+    ----------
+    hess : array_like, shape (B, m, n, n), (B, n, n) or (B, *out, *in, *in)
+        Batch Hessian (``(B, n, n)``: scalar output); higher ranks need ``x``.
+    x : array_like, shape (B, *in), optional
+        The inputs, written in the row headers.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (cleared, width kept, height fitted).
+    examples : int or sequence of int, optional
+        Which examples (rows) to show; default the first eight.
+    annotate : {"auto", True, False}, optional
+        Write values in the cells (see :func:`plot_batch_jacobian`).
+    cmap : str or matplotlib.colors.Colormap, optional
+        Diverging colormap, default ``"RdBu_r"``.
+    in_labels : sequence of str, optional
+        ``n`` labels for the rows and columns of each panel instead of ``∂x_j``.
+    out_labels : sequence of str, optional
+        ``m`` column headers instead of ``∂²f_i``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If shapes, labels or examples do not fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([[4.0, 2.0], [1.0, 3.0]])
+    >>> hess = np.zeros((2, 2, 2, 2))                        # f(x) = x**3
+    >>> for b in range(2):
+    ...     for i in range(2):
+    ...         hess[b, i, i, i] = 6 * x[b, i]
+    >>> fig = plot_batch_hessian(hess, x=x)
+    >>> len(fig.axes)                                         # 4 panels + colour bar
+    5
+    >>> fig.axes[3].images[0].get_array().tolist()           # example 1, ∂²f_1
+    [[0.0, 0.0], [0.0, 18.0]]
+    """
+    fig = _figure(fig)
+    scene = hessian_scene(
+        hess, x=x, examples=examples, annotate=annotate, in_labels=in_labels,
+        out_labels=out_labels, canvas=Canvas(width=fig.get_figwidth()),
+    )  # fmt: skip
+    return _draw(scene, fig, cmap)
+
+
+def plot_full_jacobian(full, *, batch_size, fig=None, ax=None, annotate="auto",
+                       cmap=DEFAULT_CMAP, out_ndim=None):  # fmt: skip
+    """Draw the whole ``(B·m) × (B·n)`` Jacobian of a batch, blocks outlined.
+
+    Block ``(b, c)`` holds ``∂f(x)[b] / ∂x[c]``. The diagonal blocks are the
+    batch Jacobian and are outlined; the off-diagonal blocks are zero exactly
+    when the examples do not influence each other, which the figure's note
+    states (or how large they get).
+
+    Parameters
+    ----------
+    full : array_like, shape (B, *out, B, *in) or (B·m, B·n)
+        The engine's full Jacobian, or the same as a 2-D matrix.
+    batch_size : int
+        ``B``.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (cleared, width kept, height fitted).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into instead.
+    annotate : {"auto", True, False}, optional
+        Write values in the cells (``"auto"``: blocks ≤ 8 × 8, ≤ 256 cells,
+        cells large enough).
+    cmap : str or matplotlib.colors.Colormap, optional
+        Diverging colormap, default ``"RdBu_r"``.
+    out_ndim : int, optional
+        Rank of ``out`` when the shape ``(B, *out, B, *in)`` is ambiguous.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``full`` has no shape of either kind for ``batch_size``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> full = np.zeros((2, 2, 2, 2))
+    >>> full[0, :, 0, :] = np.diag([48.0, 12.0])
+    >>> full[1, :, 1, :] = np.diag([3.0, 27.0])
+    >>> fig = plot_full_jacobian(full, batch_size=2)
+    >>> fig.axes[0].images[0].get_array().shape
+    (4, 4)
+    >>> fig.texts[0].get_text()
+    'off-diagonal blocks are 0: the examples are independent'
+    """
+    if ax is not None:
+        scene = full_scene(
+            full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim,
+            canvas=_axes_canvas(ax),
+        )  # fmt: skip
+        return _draw(scene, ax.get_figure(root=False), cmap, ax)
+    fig = _figure(fig)
+    scene = full_scene(
+        full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim,
+        canvas=Canvas(width=fig.get_figwidth()),
+    )  # fmt: skip
+    return _draw(scene, fig, cmap)
+
+
+def new_figure(dpi=100):
+    """Make a pyplot-free figure of the default width (8 inches)."""
+    return Figure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
+
+
+def _figure(fig):
+    """``fig`` or a new figure."""
+    return new_figure() if fig is None else fig
+
+
+def _draw(scene, fig, cmap, ax=None):
+    """Build the view of ``scene`` in ``fig`` (or ``ax``) and show its frame."""
+    view = HeatmapView(fig, scene.spec, resolve_cmap(cmap), ax=ax)
+    view.show(scene.frame)
+    return fig
+
+
+def _axes_canvas(ax):
+    """Make a canvas of the existing axes ``ax`` (its size in inches)."""
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.get_figure(root=False).get_size_inches()
+    return Canvas(axes_size=(bbox.width * fig_w, bbox.height * fig_h))

@@ -1,0 +1,345 @@
+"""What each view draws: a :class:`ViewSpec` and a :class:`Frame` from arrays.
+
+Layer: plotting. Imports numpy and this package only.
+
+One function per view turns the engine's array (and ``x``/``y`` for titles)
+into the structure of the picture and its content. The ``plot_*`` functions
+and the live renderer call the same functions, so both draw the same thing.
+"""
+
+import re
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+from jacviz.plotting._arrays import (
+    as_full,
+    as_hessian,
+    as_jacobian,
+    choose_examples,
+    example_rows,
+)
+from jacviz.plotting._layout import (
+    CHAR,
+    LINE,
+    MIN_ANNOTATED_CELL,
+    Margins,
+    grid_layout,
+    title_width,
+)
+from jacviz.plotting._style import component_labels, format_value, format_vector, symmetric_limit
+from jacviz.plotting._view import Frame, PanelSpec, TextSpec, ViewSpec
+
+#: Figure width (inches): the notebook's default output width.
+WIDTH = 8.0
+#: Most height a figure takes (inches) before its cells shrink.
+MAX_HEIGHT = 9.0
+#: Height reserved at the top for the figure note.
+NOTE_HEIGHT = 0.32
+#: Most cells annotated in one figure (text is what makes redraws slow).
+MAX_ANNOTATED = 256
+#: Most tick labels drawn along one axis by default.
+MAX_TICKS = 24
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A picture's structure and content.
+
+    Attributes
+    ----------
+    spec : ViewSpec
+    frame : Frame
+    """
+
+    spec: ViewSpec
+    frame: Frame
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """Where a scene is drawn.
+
+    Attributes
+    ----------
+    width, max_height : float
+        Inches available for a new layout.
+    axes_size : tuple of float or None
+        ``(width, height)`` in inches of an existing axes to draw into
+        instead; the layout is then the caller's.
+    """
+
+    width: float = WIDTH
+    max_height: float = MAX_HEIGHT
+    axes_size: tuple | None = None
+
+    def cell(self, shape):
+        """Side (inches) of a cell of a ``shape`` block filling the axes."""
+        width, height = self.axes_size
+        return min(width / shape[1], height / shape[0])
+
+
+def jacobian_scene(jac, *, x=None, y=None, examples=None, annotate="auto", in_labels=None,
+                   out_labels=None, canvas=Canvas()):  # fmt: skip
+    """One panel per example of ``jac (B, *out, *in)``; see ``plot_batch_jacobian``."""
+    blocks = as_jacobian(jac, x, y)
+    batch, m, n = blocks.data.shape
+    shown = choose_examples(batch, examples)
+    xs, ys = example_rows(x, batch, "x"), example_rows(y, batch, "y")
+    rows = _labels(out_labels, "f", blocks.out_shape, m, "out_labels")
+    cols = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
+    titles = tuple(_example_title(b, xs, ys) for b in shown)
+    frame = Frame(
+        tuple(blocks.data[b] for b in shown),
+        titles,
+        _note(blocks.data[list(shown)], len(shown), batch),
+        symmetric_limit(blocks.data),
+    )
+    quantity = r"$\partial f_i\,/\,\partial x_j$"
+    if canvas.axes_size is not None:
+        _require_one(shown)
+        cell = canvas.cell((m, n))
+        annotated = _annotate(annotate, cell, (m, n), m * n)
+        panel = PanelSpec((m, n), None, rows, cols)
+        spec = _axes_spec(panel, (TextSpec(None),), annotated, cell, quantity)
+        return Scene(spec, frame)
+    lines = [len(line) for line in _example_title(batch - 1, xs, ys, n_items=(n, m)).split("\n")]
+    label_w, label_h = _label_width(rows), _label_height(cols)
+    margins = Margins(
+        left=label_w + 0.15,
+        top=NOTE_HEIGHT + len(lines) * LINE + 0.12,
+        bottom=label_h + 0.12,
+        gap_x=label_w + 0.3,
+        gap_y=label_h + len(lines) * LINE + 0.2,
+        min_slot=title_width(lines),
+    )
+    layout = grid_layout(
+        len(shown), (m, n), width=canvas.width, max_height=canvas.max_height, margins=margins
+    )
+    fig_h = layout.figsize[1]
+    panels = tuple(PanelSpec((m, n), rect, rows, cols) for rect in layout.panels)
+    texts = tuple(
+        TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
+        for left, bottom, width, height in layout.panels
+    )
+    annotated = _annotate(annotate, layout.cell, (m, n), len(shown))
+    spec = ViewSpec(
+        layout.figsize, panels, texts, layout.colorbar, _note_xy(layout.figsize),
+        annotated, _value_size(layout.cell), quantity,
+    )  # fmt: skip
+    return Scene(spec, frame)
+
+
+def hessian_scene(hess, *, x=None, examples=None, annotate="auto", in_labels=None,
+                  out_labels=None, canvas=Canvas()):  # fmt: skip
+    """Describe a row per example, a column per output of ``hess``; see ``plot_batch_hessian``."""
+    blocks = as_hessian(hess, x)
+    batch, m, n, _ = blocks.data.shape
+    shown = choose_examples(batch, examples)
+    xs = example_rows(x, batch, "x")
+    axis_labels = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
+    headers = _hessian_headers(out_labels, blocks.out_shape, m)
+    frame = Frame(
+        tuple(blocks.data[b, i] for b in shown for i in range(m)),
+        tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
+        _note(blocks.data[list(shown)], len(shown), batch),
+        symmetric_limit(blocks.data),
+    )
+    label_w, label_h = _label_width(axis_labels), _label_height(axis_labels)
+    margins = Margins(
+        left=label_w + 0.15,
+        top=NOTE_HEIGHT + 2 * LINE + 0.2,
+        bottom=label_h + 0.12,
+        gap_x=0.2,
+        gap_y=LINE + 0.16,
+    )
+    layout = grid_layout(
+        len(shown) * m, (n, n), width=canvas.width, max_height=canvas.max_height,
+        margins=margins, max_cols=m, ncols=m,
+    )  # fmt: skip
+    last_row = layout.nrows - 1
+    panels = tuple(
+        PanelSpec(
+            (n, n),
+            rect,
+            row_labels=axis_labels if k % m == 0 else None,
+            col_labels=axis_labels if k // m == last_row else None,
+            header=headers[k] if k < m else None,
+            header_pad=(LINE + 0.1) * 72,
+        )
+        for k, rect in enumerate(layout.panels)
+    )
+    fig_h = layout.figsize[1]
+    texts = tuple(
+        TextSpec((layout.panels[row * m][0], layout.row_top(row) + 0.05 / fig_h), ha="left")
+        for row in range(len(shown))
+    )
+    spec = ViewSpec(
+        layout.figsize, panels, texts, layout.colorbar, _note_xy(layout.figsize),
+        _annotate(annotate, layout.cell, (n, n), len(panels)), _value_size(layout.cell),
+        r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$",
+    )  # fmt: skip
+    return Scene(spec, frame)
+
+
+def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canvas()):
+    """Describe the ``(B·m) × (B·n)`` matrix with its blocks; see ``plot_full_jacobian``."""
+    blocks = as_full(full, batch_size, out_ndim)
+    batch, m, _, n = blocks.data.shape
+    matrix = blocks.data.reshape(batch * m, batch * n)
+    rows = _full_labels("f", blocks.out_shape, batch, m)
+    cols = _full_labels("x", blocks.in_shape, batch, n)
+    frame = Frame((matrix,), (), _full_note(blocks.data), symmetric_limit(matrix))
+    header = f"full Jacobian of a batch of {batch}: outlined diagonal blocks = batch Jacobian"
+    quantity = r"$\partial f^{(b)}_i\,/\,\partial x^{(c)}_j$"
+    shape = (batch * m, batch * n)
+    if canvas.axes_size is not None:
+        cell = canvas.cell(shape)
+        annotated = _annotate(annotate, cell, (m, n), prod(shape))
+        panel = PanelSpec(shape, None, rows, cols, header, (m, n))
+        return Scene(_axes_spec(panel, (), annotated, cell, quantity), frame)
+    label_w, label_h = _label_width(rows), _label_height(cols)
+    margins = Margins(
+        left=label_w + 0.15,
+        top=NOTE_HEIGHT + LINE + 0.25,
+        bottom=label_h + 0.12,
+        min_slot=len(header) * CHAR * 1.05,
+    )
+    layout = grid_layout(
+        1, shape, width=canvas.width, max_height=canvas.max_height, margins=margins
+    )
+    panel = PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n))
+    annotated = _annotate(annotate, layout.cell, (m, n), prod(shape))
+    spec = ViewSpec(
+        layout.figsize, (panel,), (), layout.colorbar, _note_xy(layout.figsize),
+        annotated, _value_size(layout.cell), quantity,
+    )  # fmt: skip
+    return Scene(spec, frame)
+
+
+def _axes_spec(panel, texts, annotated, cell, quantity):
+    """Spec for drawing one panel into the caller's axes."""
+    return ViewSpec(None, (panel,), texts, None, (0.01, 0.99), annotated, _value_size(cell),
+                    quantity)  # fmt: skip
+
+
+def _require_one(shown):
+    """``ax=`` holds exactly one example's block."""
+    if len(shown) != 1:
+        raise ValueError(
+            f"ax= draws one example's block but {len(shown)} are shown; "
+            "pass examples=[b] or draw the whole batch with fig="
+        )
+
+
+def _labels(given, symbol, shape, count, name):
+    """Given tick labels (checked) or ``∂f_i`` labels, ``None`` if too many."""
+    if given is not None:
+        given = tuple(str(label) for label in given)
+        if len(given) != count:
+            raise ValueError(f"{name} has {len(given)} labels; the blocks need {count}")
+        return given
+    if count > MAX_TICKS:
+        return None
+    return tuple(component_labels(symbol, shape if prod(shape) == count else (count,)))
+
+
+def _full_labels(symbol, shape, batch, count):
+    """``∂f^(b)_i`` for every example ``b`` and component ``i``."""
+    if batch * count > MAX_TICKS:
+        return None
+    return tuple(
+        label for b in range(batch) for label in component_labels(symbol, shape, superscript=b)
+    )
+
+
+def _hessian_headers(out_labels, out_shape, m):
+    """Column headers ``∂²f_i``, one per output component."""
+    if out_labels is not None:
+        headers = tuple(str(label) for label in out_labels)
+        if len(headers) != m:
+            raise ValueError(f"out_labels has {len(headers)} labels; the Hessian has {m} outputs")
+        return headers
+    return tuple(label.replace(r"\partial", r"\partial^2", 1)
+                 for label in component_labels("f", out_shape))  # fmt: skip
+
+
+def _example_title(b, xs, ys, n_items=None):
+    """Title ``example b`` plus ``x = [...]`` and ``f(x) = [...]`` lines when known.
+
+    With ``n_items`` a worst-case title of that many values is made instead
+    (for sizing the layout before the values are known).
+    """
+    lines = [f"example {b}"]
+    for name, values, k in (("x", xs, 0), ("f(x)", ys, 1)):
+        if values is not None:
+            row = values[b] if n_items is None else np.full(n_items[k], -8.88)
+            lines.append(format_vector(name, row))
+    return "\n".join(lines)
+
+
+def _note(data, shown, batch):
+    """Write the figure note: which examples are shown, how many cells are not finite."""
+    parts = []
+    if shown < batch:
+        parts.append(f"showing {shown} of {batch} examples (choose with examples=)")
+    bad = int(np.count_nonzero(~np.isfinite(data)))
+    if bad:
+        parts.append(f"{bad} cell{'s are' if bad != 1 else ' is'} NaN/inf (grey)")
+    return "    ·    ".join(parts)
+
+
+def _full_note(data):
+    """Whether the examples are coupled, and the non-finite cells."""
+    batch = data.shape[0]
+    off = np.abs(data)
+    for b in range(batch):
+        off[b, :, b, :] = 0.0
+    finite = off[np.isfinite(off)]
+    coupling = float(finite.max()) if finite.size else 0.0
+    if coupling == 0.0:
+        parts = ["off-diagonal blocks are 0: the examples are independent"]
+    else:
+        parts = [f"off-diagonal blocks reach {format_value(coupling)}: the examples are coupled"]
+    bad = _note(data, batch, batch)
+    return "    ·    ".join([*parts, bad] if bad else parts)
+
+
+def _annotate(annotate, cell, block_shape, cells):
+    """Whether to write values in the cells (``annotate="auto"`` decides by size)."""
+    if annotate == "auto":
+        small = max(block_shape) <= 8 and cells <= MAX_ANNOTATED
+        return bool(small and cell >= MIN_ANNOTATED_CELL)
+    if isinstance(annotate, bool):
+        return annotate
+    raise ValueError(f"annotate must be 'auto', True or False, not {annotate!r}")
+
+
+def _value_size(cell):
+    """Font size (points) of cell values for cells of side ``cell`` inches."""
+    return float(np.clip(cell * 72 * 0.27, 6.0, 10.0))
+
+
+def _note_xy(figsize):
+    """Top-left corner of the note, 0.1 inch in from the figure's corner."""
+    fig_w, fig_h = figsize
+    return (0.1 / fig_w, 1 - 0.1 / fig_h)
+
+
+def _visible_length(label):
+    """Characters a (mathtext) label shows, roughly."""
+    shown = re.sub(r"\\[a-zA-Z]+\s?", "∂", label)
+    return len(re.sub(r"[${}_^]", "", shown))
+
+
+def _label_width(labels):
+    """Inches taken by a column of tick labels."""
+    if not labels:
+        return 0.1
+    return 0.1 + CHAR * 1.1 * max(_visible_length(label) for label in labels)
+
+
+def _label_height(labels):
+    """Inches taken by a row of tick labels (mathtext subscripts are tall)."""
+    return 0.3 if labels else 0.1

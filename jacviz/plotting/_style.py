@@ -1,0 +1,221 @@
+"""Colours, colour limits and the words written on a heatmap.
+
+Layer: plotting. Imports numpy and matplotlib only.
+
+Conventions every view follows: a diverging colormap centred on zero with one
+symmetric colour scale per figure, NaN/inf cells in grey, cell values written
+in black or white (whichever contrasts with the cell), axis labels in the
+maths notation ``∂f_i`` / ``∂x_j``.
+"""
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Colormap, to_rgba
+
+#: Default colormap: ColorBrewer's red-blue, colour-blind safe, white at zero.
+DEFAULT_CMAP = "RdBu_r"
+
+#: Colour of cells whose value is NaN or ±inf (distinct from every RdBu colour).
+BAD_COLOR = "#8c8c8c"
+
+#: Colour limit used when a figure has no finite non-zero value at all.
+FALLBACK_LIMIT = 1.0
+
+
+def resolve_cmap(cmap):
+    """Return the colormap to draw with, with NaN/inf cells in :data:`BAD_COLOR`.
+
+    Parameters
+    ----------
+    cmap : str or matplotlib.colors.Colormap
+        A registered colormap name or a colormap object.
+
+    Returns
+    -------
+    matplotlib.colors.Colormap
+        A copy whose "bad" colour is :data:`BAD_COLOR`.
+
+    Raises
+    ------
+    ValueError
+        If ``cmap`` is a name matplotlib does not know.
+
+    Examples
+    --------
+    >>> resolve_cmap("RdBu_r").name
+    'RdBu_r'
+    """
+    if not isinstance(cmap, Colormap):
+        if cmap not in colormaps:
+            raise ValueError(f"unknown colormap {cmap!r}; try {DEFAULT_CMAP!r} or 'PuOr_r'")
+        cmap = colormaps[cmap]
+    return cmap.with_extremes(bad=BAD_COLOR)
+
+
+def symmetric_limit(values):
+    """Return the half-width ``L`` of a colour scale ``[-L, L]`` centred on zero.
+
+    Parameters
+    ----------
+    values : array_like
+        Every value the scale has to show (any shape); NaN and ±inf are ignored.
+
+    Returns
+    -------
+    float
+        The largest finite ``|value|``, or :data:`FALLBACK_LIMIT` when there is
+        none or it is zero (so the scale never collapses to ``vmin == vmax``).
+
+    Examples
+    --------
+    >>> symmetric_limit([[3.0, -5.0], [1.0, float("nan")]])
+    5.0
+    >>> symmetric_limit([0.0, 0.0])
+    1.0
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(finite.max()) if finite.size else 0.0
+    return limit if limit > 0.0 else FALLBACK_LIMIT
+
+
+def text_color(rgba):
+    """Black or white, whichever reads better on a cell of colour ``rgba``.
+
+    Parameters
+    ----------
+    rgba : sequence of float
+        The cell colour, RGB or RGBA with components in ``[0, 1]``.
+
+    Returns
+    -------
+    str
+        ``"black"`` on light cells, ``"white"`` on dark ones (WCAG relative
+        luminance, threshold 0.35).
+
+    Examples
+    --------
+    >>> text_color((1.0, 1.0, 1.0))
+    'black'
+    >>> text_color((0.0, 0.0, 0.3))
+    'white'
+    """
+    return str(text_colors(np.asarray(to_rgba(rgba)))[()])
+
+
+def text_colors(rgba):
+    """:func:`text_color` for an array of colours.
+
+    Parameters
+    ----------
+    rgba : numpy.ndarray, shape (..., 3) or (..., 4)
+        Colours with components in ``[0, 1]``.
+
+    Returns
+    -------
+    numpy.ndarray of str, shape (...)
+
+    Examples
+    --------
+    >>> text_colors(np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.3, 1.0]])).tolist()
+    ['black', 'white']
+    """
+    rgb = np.asarray(rgba, dtype=float)[..., :3]
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])
+    return np.where(luminance > 0.35, "black", "white")
+
+
+def format_value(value):
+    """Write one cell value as a short string: 3 significant digits, NaN/inf named.
+
+    Parameters
+    ----------
+    value : float
+        The number to write.
+
+    Returns
+    -------
+    str
+        E.g. ``"48"``, ``"-0.125"``, ``"1.23e4"``, ``"NaN"``, ``"inf"``.
+
+    Examples
+    --------
+    >>> [format_value(v) for v in (48.0, -0.125, 12345.0, -0.0, float("nan"), -float("inf"))]
+    ['48', '-0.125', '1.23e4', '0', 'NaN', '-inf']
+    """
+    value = float(value)
+    if np.isnan(value):
+        return "NaN"
+    if np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0.0:
+        return "0"
+    text = f"{value:.3g}"
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def format_vector(name, values, *, max_items=4):
+    """``"x = [4, 2]"``: a short line naming an example's values.
+
+    Parameters
+    ----------
+    name : str
+        What the values are, e.g. ``"x"`` or ``"f(x)"``.
+    values : array_like
+        The example's values, any shape (flattened in C order).
+    max_items : int, optional
+        How many values to write before an ellipsis.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_vector("x", [4.0, 2.0])
+    'x = [4, 2]'
+    >>> format_vector("x", range(6))
+    'x = [0, 1, 2, 3, …]'
+    """
+    flat = np.ravel(np.asarray(values, dtype=float))
+    items = [format_value(v) for v in flat[:max_items]]
+    if flat.size > max_items:
+        items.append("…")
+    return f"{name} = [{', '.join(items)}]"
+
+
+def component_labels(symbol, shape, *, superscript=None):
+    r"""Make mathtext labels ``∂f_i`` for the components of a (flattened) array.
+
+    Parameters
+    ----------
+    symbol : str
+        The letter, e.g. ``"f"`` or ``"x"``.
+    shape : tuple of int
+        Shape of one example's output or input; components are numbered in C
+        order, higher ranks with index tuples (``∂f_(0,1)``).
+    superscript : str, optional
+        Written above the letter, e.g. the example index in the full Jacobian.
+
+    Returns
+    -------
+    list of str
+        ``prod(shape)`` labels (one, without index, for a scalar).
+
+    Examples
+    --------
+    >>> component_labels("f", (2,))
+    ['$\\partial f_{0}$', '$\\partial f_{1}$']
+    >>> component_labels("x", (1, 2))[1]
+    '$\\partial x_{(0,1)}$'
+    >>> component_labels("f", ())
+    ['$\\partial f$']
+    """
+    head = rf"\partial {symbol}" + (f"^{{({superscript})}}" if superscript is not None else "")
+    if len(shape) == 0:
+        return [f"${head}$"]
+    if len(shape) == 1:
+        return [f"${head}_{{{i}}}$" for i in range(shape[0])]
+    return [f"${head}_{{({','.join(map(str, index))})}}$" for index in np.ndindex(*shape)]

@@ -1,0 +1,335 @@
+"""A heatmap figure as a set of artists that can be refilled with new values.
+
+Layer: plotting. Imports numpy, matplotlib and this package only.
+
+A :class:`ViewSpec` is the structure of a picture (figure size, panels, tick
+labels, where titles go), decided by shapes alone; a :class:`Frame` is its
+content (the blocks, title strings, note, colour limit). :class:`HeatmapView`
+builds the artists for a spec once and :meth:`HeatmapView.show` puts a frame
+into them in place. The ``plot_*`` functions build and show one frame; the
+live renderer keeps the view and shows frame after frame.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize
+from matplotlib.patches import Rectangle
+
+from jacviz.plotting._cells import CellValues
+from jacviz.plotting._style import format_value, text_colors
+
+TITLE_SIZE = 8.5
+TICK_SIZE = 8.5
+NOTE_SIZE = 9.0
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    """One heatmap panel.
+
+    Attributes
+    ----------
+    shape : tuple of int
+        ``(rows, cols)`` cells.
+    rect : tuple of float or None
+        ``(left, bottom, width, height)`` in figure fractions; ``None`` draws
+        into the axes given to :class:`HeatmapView`.
+    row_labels, col_labels : tuple of str or None
+        Tick labels (rows on the left, columns below); ``None`` for none.
+    header : str or None
+        A fixed title above the panel.
+    block_shape : tuple of int or None
+        ``(rows, cols)`` of the sub-blocks whose boundaries are drawn, with the
+        diagonal blocks outlined (the full Jacobian); ``None`` for none.
+    header_pad : float
+        Gap between the panel and its header, points.
+    """
+
+    shape: tuple
+    rect: tuple | None = None
+    row_labels: tuple | None = None
+    col_labels: tuple | None = None
+    header: str | None = None
+    block_shape: tuple | None = None
+    header_pad: float = 5.0
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """A line (or lines) of text whose words change with the values.
+
+    Attributes
+    ----------
+    xy : tuple of float
+        Anchor in figure fractions.
+    ha, va : str
+        Alignment at the anchor.
+    """
+
+    xy: tuple
+    ha: str = "center"
+    va: str = "bottom"
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """The structure of a picture; equal specs give identical layouts.
+
+    Attributes
+    ----------
+    figsize : tuple of float
+        Inches; ``None`` keeps the size of the figure drawn into.
+    panels : tuple of PanelSpec
+    texts : tuple of TextSpec
+        Titles that change with the data, e.g. ``example 0 / x = [4, 2]``.
+    colorbar : tuple of float or None
+        Colour-bar rectangle (figure fractions); ``None`` lets matplotlib
+        take room from the single panel's axes.
+    note_xy : tuple of float
+        Top-left anchor of the figure note (subset shown, NaN cells).
+    annotate : bool
+        Whether cell values are written.
+    value_size : float
+        Font size of cell values, points.
+    quantity : str
+        Label of the colour bar, e.g. ``"∂f_i / ∂x_j"`` in mathtext.
+    """
+
+    figsize: tuple | None
+    panels: tuple
+    texts: tuple
+    colorbar: tuple | None
+    note_xy: tuple
+    annotate: bool
+    value_size: float
+    quantity: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The content of one picture.
+
+    Attributes
+    ----------
+    blocks : tuple of numpy.ndarray
+        One 2-D array per panel, shaped as its :class:`PanelSpec`.
+    texts : tuple of str
+        One string per :class:`TextSpec`.
+    note : str
+        The figure note ("" for none).
+    limit : float
+        The colour scale is ``[-limit, limit]``.
+    """
+
+    blocks: tuple
+    texts: tuple
+    note: str
+    limit: float
+
+
+class Panel:
+    """The artists of one heatmap panel and the block they show.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes to draw in.
+    spec : PanelSpec
+    cmap : matplotlib.colors.Colormap
+    norm : matplotlib.colors.Normalize
+        Shared by every panel of the figure.
+    value_size : float or None
+        Font size of cell values; ``None`` writes no values.
+    """
+
+    def __init__(self, ax, spec, cmap, norm, value_size):
+        self.ax = ax
+        self.block = np.full(spec.shape, np.nan)
+        self.image = ax.imshow(
+            np.ma.masked_invalid(self.block),
+            cmap=cmap,
+            norm=norm,
+            interpolation="nearest",
+            aspect="auto",
+        )
+        _label_ticks(ax, spec)
+        self.frame = Rectangle(
+            (0, 0), 1, 1, transform=ax.transAxes, fill=False, lw=0.8, ec="0.2", zorder=2.5
+        )
+        self.frame.set_clip_on(False)
+        ax.add_patch(self.frame)
+        self.overlays = _block_lines(ax, spec)
+        self.values = None
+        if value_size is not None:
+            self.values = CellValues(ax, spec.shape, fontsize=value_size)
+            ax.add_artist(self.values)
+
+    def artists(self):
+        """Everything drawn inside the panel, in drawing (z) order."""
+        found = [self.image, *self.overlays, self.frame]
+        if self.values is not None:
+            found.append(self.values)
+        return sorted(found, key=lambda artist: artist.get_zorder())
+
+    def show(self, block, limit_changed):
+        """Put ``block`` in; return whether the panel's pixels change."""
+        block = np.asarray(block, dtype=float)
+        if not limit_changed and np.array_equal(block, self.block, equal_nan=True):
+            return False
+        self.block = block.copy()
+        self.image.set_data(np.ma.masked_invalid(block))
+        if self.values is not None:
+            self.values.set_cells(*_cell_words(block, self.image))
+        return True
+
+
+class HeatmapView:
+    """The artists of a picture, built once from a spec and refilled in place.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        Figure to draw into; it is cleared unless ``ax`` is given.
+    spec : ViewSpec
+    cmap : matplotlib.colors.Colormap
+    ax : matplotlib.axes.Axes, optional
+        Existing axes for a spec with one panel whose ``rect`` is ``None``.
+    """
+
+    def __init__(self, fig, spec, cmap, ax=None):
+        if ax is None:
+            fig.clear()
+        if spec.figsize is not None:
+            fig.set_size_inches(spec.figsize)
+        self.figure = fig
+        self.spec = spec
+        self.norm = Normalize(-1.0, 1.0)
+        size = spec.value_size if spec.annotate else None
+        self.panels = [
+            Panel(ax if p.rect is None else fig.add_axes(p.rect), p, cmap, self.norm, size)
+            for p in spec.panels
+        ]
+        for panel, p in zip(self.panels, spec.panels, strict=True):
+            if p.header is not None:
+                panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
+        self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
+        self.note = fig.text(
+            *spec.note_xy, "", ha="left", va="top", fontsize=NOTE_SIZE, color="0.15"
+        )
+        self.colorbar = _colorbar(fig, spec, self.panels)
+        self.limit = None
+
+    def show(self, frame):
+        """Put ``frame`` into the artists.
+
+        Parameters
+        ----------
+        frame : Frame
+
+        Returns
+        -------
+        list of tuple
+            Keys of the groups whose pixels change, among ``("panel", k)``,
+            ``("text", k)``, ``("note",)`` and ``("colorbar",)``.
+        """
+        dirty = []
+        limit_changed = frame.limit != self.limit
+        if limit_changed:
+            self.limit = frame.limit
+            self.norm.vmin, self.norm.vmax = -frame.limit, frame.limit
+            dirty.append(("colorbar",))
+        for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
+            if panel.show(block, limit_changed):
+                dirty.append(("panel", k))
+        for k, (text, words) in enumerate(zip(self.texts, frame.texts, strict=True)):
+            if text.get_text() != words:
+                text.set_text(words)
+                dirty.append(("text", k))
+        if self.note.get_text() != frame.note:
+            self.note.set_text(frame.note)
+            dirty.append(("note",))
+        return dirty
+
+    def group_keys(self):
+        """Every group key, in the order the figure draws them."""
+        panels = [("panel", k) for k in range(len(self.panels))]
+        texts = [("text", k) for k in range(len(self.texts))]
+        return [*panels, ("colorbar",), *texts, ("note",)]
+
+    def group_artists(self, key):
+        """Return the artists of group ``key`` (see :meth:`show`), in drawing order."""
+        if key[0] == "panel":
+            return self.panels[key[1]].artists()
+        if key[0] == "text":
+            return [self.texts[key[1]]]
+        if key[0] == "note":
+            return [self.note]
+        return [self.colorbar.ax]
+
+
+def _label_ticks(ax, spec):
+    """Tick labels from the spec, no tick marks, nothing else on the axes."""
+    rows, cols = spec.shape
+    if spec.row_labels:
+        ax.set_yticks(range(rows), spec.row_labels)
+    else:
+        ax.set_yticks([])
+    if spec.col_labels:
+        ax.set_xticks(range(cols), spec.col_labels)
+    else:
+        ax.set_xticks([])
+    ax.tick_params(length=0, labelsize=TICK_SIZE, pad=3)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _block_lines(ax, spec):
+    """Block boundaries and diagonal-block outlines of the full Jacobian."""
+    if spec.block_shape is None:
+        return []
+    rows, cols = spec.shape
+    m, n = spec.block_shape
+    count = rows // m
+    grid = [[(-0.5, b * m - 0.5), (cols - 0.5, b * m - 0.5)] for b in range(1, count)]
+    grid += [[(b * n - 0.5, -0.5), (b * n - 0.5, rows - 0.5)] for b in range(1, count)]
+    boxes = [_box(b * n - 0.5, b * m - 0.5, n, m) for b in range(count)]
+    lines = LineCollection(grid, colors="0.35", linewidths=0.8, zorder=2)
+    outlines = LineCollection(boxes, colors="black", linewidths=2.2, zorder=2.2)
+    for collection in (lines, outlines):
+        ax.add_collection(collection, autolim=False)
+    return [lines, outlines]
+
+
+def _box(x0, y0, width, height):
+    """Outline a rectangle as a polyline."""
+    x1, y1 = x0 + width, y0 + height
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+
+
+def _cell_words(block, image):
+    """Return the string and text colour of every cell of ``block``."""
+    rgba = image.to_rgba(np.ma.masked_invalid(block), bytes=False)
+    strings = [[format_value(v) for v in row] for row in block]
+    return strings, text_colors(rgba)
+
+
+def _dynamic_text(fig, spec, ax):
+    """Make a figure text at ``spec.xy`` (or the axes title when ``xy`` is None)."""
+    if spec.xy is None:
+        return ax.set_title("", fontsize=TITLE_SIZE, pad=5)
+    return fig.text(*spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25)
+
+
+def _colorbar(fig, spec, panels):
+    """One colour bar for the shared symmetric scale."""
+    mappable = panels[0].image
+    if spec.colorbar is None:
+        colorbar = fig.colorbar(mappable, ax=panels[0].ax, fraction=0.05, pad=0.04)
+    else:
+        colorbar = fig.colorbar(mappable, cax=fig.add_axes(spec.colorbar))
+    colorbar.set_label(spec.quantity, fontsize=TICK_SIZE + 1)
+    colorbar.ax.tick_params(labelsize=TICK_SIZE)
+    colorbar.outline.set_linewidth(0.6)
+    return colorbar
