@@ -10,6 +10,8 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
+from jacviz.expressions import parse_function
+
 MODES = ("auto", "forward", "reverse")
 CHECKS = ("warn", "raise", "off")
 
@@ -17,8 +19,6 @@ CHECKS = ("warn", "raise", "off")
 def as_function(f):
     """Return ``f`` itself, or the :class:`~jacviz.expressions.Function` of formula text."""
     if isinstance(f, str):
-        from jacviz.expressions import parse_function
-
         return parse_function(f)
     if not callable(f):
         raise TypeError(f"f must be a callable or formula text (str), not {type(f).__name__}")

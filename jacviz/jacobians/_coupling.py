@@ -42,7 +42,7 @@ def true_blocks(g, order, x2d):
 
 def probe_jvp(f, x):
     """``(y, v, jv)``: ``f(x)`` and one JVP ``J·v`` with a random tangent, on the batch as is."""
-    v = np.random.default_rng(PROBE_SEED).standard_normal(x.shape).astype(x.dtype)
+    v = np.random.default_rng(PROBE_SEED).standard_normal(x.shape).astype(x.dtype, copy=False)
     y, jv = make_jvp(f)(x)(v)
     return y, v, jv
 
@@ -118,7 +118,7 @@ def full_jacobian(f, x):
         shape = (*np.shape(y), *x.shape)
         if x.size == 0 or np.size(y) == 0:
             return np.zeros(shape, dtype=x.dtype)
-        return np.reshape(autograd.jacobian(f)(x), shape).astype(x.dtype)
+        return np.reshape(autograd.jacobian(f)(x), shape).astype(x.dtype, copy=False)
 
 
 def batch_coupling(f, x):

@@ -20,7 +20,7 @@ from jacviz.jacobians._checks import (
     row_map,
 )
 from jacviz.jacobians._coupling import coupled_examples, coupling_message, probe_jvp, true_blocks
-from jacviz.jacobians._stacked import chunked, stacked
+from jacviz.jacobians._stacked import auto_chunk_size, chunked, stacked
 
 
 def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None):
@@ -63,9 +63,11 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     chunk_size : int or None, optional
         Bounds memory: the batch is processed ``chunk_size`` examples at a
         time, so at most ``k·chunk_size`` rows (``n·k·chunk_size`` for order
-        2) are alive in one pass. ``None`` does the whole batch at once.
-        Results do not depend on it. The coupling probe always sees the whole
-        batch.
+        2) are alive in one pass. ``None`` picks it so that one pass holds
+        about ``2**18`` stacked entries (``chunk_size·n**order·(n + m)``), a
+        few MB, which is also faster than one giant pass. For independent
+        examples the result does not depend on it; the coupling probe always
+        sees the whole batch.
 
     Returns
     -------
@@ -123,6 +125,7 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     if x.size == 0 or m == 0:
         return np.zeros(shape, dtype=x.dtype)
     g, x2d = partial(row_map, f, in_shape, m), x.reshape(-1, n)
+    chunk_size = chunk_size or auto_chunk_size(n, m, order)
     with QuietAutograd():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
     if probe is not None:
@@ -132,7 +135,7 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         coupled = coupled_examples(jac1, probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m)))
         if coupled.size:
             jac = _coupled_result(g, x2d, order, check, coupled)
-    return np.reshape(jac, shape).astype(x.dtype)
+    return np.reshape(jac, shape).astype(x.dtype, copy=False)
 
 
 def _evaluate(f, x, check):

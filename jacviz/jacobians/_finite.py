@@ -94,4 +94,5 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     g = partial(row_map, f, in_shape, m)
     if order == 2:
         g = partial(_central_rows, g, eps)
-    return np.reshape(_central_blocks(g, eps, order, x.reshape(-1, n)), shape).astype(x.dtype)
+    jac = _central_blocks(g, eps, order, x.reshape(-1, n))
+    return np.reshape(jac, shape).astype(x.dtype, copy=False)

@@ -15,6 +15,8 @@ import autograd.numpy as anp
 import numpy as np
 from autograd import make_jvp, make_vjp
 
+CHUNK_ENTRIES = 2**18  # automatic chunks: about this many stacked entries per pass
+
 
 def _forward_blocks(g, x2d):
     """``(R, m, n)`` blocks from one JVP of ``g`` on ``n`` copies seeded with ``e_i``."""
@@ -54,9 +56,18 @@ def stacked(g, m, order, mode, x2d):
     return _blocks(g, m, mode, x2d)
 
 
+def auto_chunk_size(n, m, order):
+    """Examples per pass keeping ``n**order·(n + m)`` entries per example under the budget.
+
+    Stacked arrays of a few MB stay in cache and reuse freed memory; one giant
+    pass over a huge batch is slower (fresh pages) as well as memory-hungry.
+    """
+    return max(1, CHUNK_ENTRIES // (n**order * (n + m)))
+
+
 def chunked(compute, x2d, chunk_size):
     """``compute`` on consecutive chunks of ``chunk_size`` examples, concatenated."""
-    if chunk_size is None or chunk_size >= x2d.shape[0]:
+    if chunk_size >= x2d.shape[0]:
         return compute(x2d)
     starts = range(0, x2d.shape[0], chunk_size)
     return np.concatenate([compute(x2d[start : start + chunk_size]) for start in starts])

@@ -1,0 +1,143 @@
+"""Benchmark the batch-Jacobian engine against per-example autograd loops.
+
+Plain script: ``python benchmarks/bench_engine.py [--quick]``. Prints two
+markdown tables of medians (the second: cost at B=4096 as a multiple of one
+forward pass ``f(x)``), measured in this run on a dense tanh layer
+``f(x) = tanh(x @ W + b)`` with ``n = m`` inputs and outputs.
+
+Baselines: order 1, a Python loop of ``autograd.jacobian`` over examples;
+order 2, a loop of nested ``autograd.jacobian(autograd.jacobian(...))``. A
+baseline whose one run is estimated (from the smaller batches) to take longer
+than the budget is skipped and marked as such in the table.
+
+Allocation noise: on this VM, glibc's malloc returns big freed blocks to the
+system and page-faults them back, so the same ``f(x)`` can take 0.25 ms or
+8 ms depending on what ran before. The script therefore pins malloc's mmap
+and trim thresholds at start (``mallopt``, glibc only) so that every
+measurement, jacviz and baselines alike, sees the same allocator;
+``--default-malloc`` skips that.
+"""
+
+import argparse
+import ctypes
+import ctypes.util
+import importlib.metadata
+import platform
+import time
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+
+from jacviz import batch_jacobian
+
+BATCHES = (1, 16, 256, 4096)
+SIZES = (2, 16)
+
+
+def steady_malloc():
+    """Keep freed memory in the heap (glibc): no mmap/trim churn between runs."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    return bool(libc.mallopt(m_trim_threshold, 2**30) and libc.mallopt(m_mmap_threshold, 2**25))
+
+
+def dense_tanh_layer(n, m):
+    """A dense tanh layer ``(B, n) -> (B, m)`` with fixed random weights."""
+    rng = np.random.default_rng(n * 100 + m)
+    weights, bias = rng.standard_normal((n, m)) / np.sqrt(n), rng.standard_normal(m)
+
+    def f(x):
+        return anp.tanh(anp.dot(x, weights) + bias)
+
+    return f
+
+
+def median_seconds(run, min_total=0.2, max_repeats=15, warm_up=True):
+    """Median wall time of ``run()``: up to 3 repeats, more until ``min_total`` seconds."""
+    if warm_up:
+        run()
+    times = []
+    while len(times) < min(3, max_repeats) or (sum(times) < min_total and len(times) < max_repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def loop_baseline(f, x, order):
+    """Per-example ``autograd.jacobian`` (nested ``order`` times) in a Python loop."""
+
+    def one_example(xb):
+        return f(xb[None])[0]
+
+    derivative = one_example
+    for _ in range(order):
+        derivative = autograd.jacobian(derivative)
+    return np.stack([derivative(xb) for xb in x])
+
+
+def row(order, n, B, budget, per_example):
+    """One table row; ``per_example`` carries the loop's seconds per example between rows."""
+    f = dense_tanh_layer(n, n)
+    x = np.random.default_rng(B).standard_normal((B, n))
+    ours = median_seconds(lambda: batch_jacobian(f, x, order=order))
+    estimate = per_example.get((order, n), 0.0) * B
+    if estimate > budget:
+        return [order, n, B, ours * 1e3, f"skipped (≈{estimate:.0f} s/run)", "–"]
+    repeats = 3 if estimate < 1 else 1
+    loop = median_seconds(
+        lambda: loop_baseline(f, x, order), min_total=0, max_repeats=repeats, warm_up=repeats > 1
+    )
+    per_example[(order, n)] = loop / B
+    return [order, n, B, ours * 1e3, f"{loop * 1e3:.2f}", f"{loop / ours:.0f}×"]
+
+
+def speed_table(batches, budget):
+    """Rows of the jacviz-vs-loop table, orders 1 and 2."""
+    per_example = {}
+    return [
+        row(order, n, B, budget, per_example) for order in (1, 2) for n in SIZES for B in batches
+    ]
+
+
+def cost_row(n, B, check):
+    """jacviz order 1 at batch ``B`` as a multiple of one forward pass ``f(x)``."""
+    f = dense_tanh_layer(n, n)
+    x = np.random.default_rng(B).standard_normal((B, n))
+    forward = median_seconds(lambda: f(x), min_total=0.5, max_repeats=200)
+    ours = median_seconds(lambda: batch_jacobian(f, x, check=check))
+    return [n, B, check, forward * 1e3, ours * 1e3, f"{ours / forward:.1f}×", f"{3 * n}×"]
+
+
+def markdown(header, rows):
+    """A markdown table; floats with 3 significant digits."""
+    cells = [[f"{c:.3g}" if isinstance(c, float) else str(c) for c in r] for r in rows]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="B up to 256, 0.5 s loop budget")
+    parser.add_argument("--default-malloc", action="store_true", help="do not pin malloc")
+    args = parser.parse_args()
+    pinned = not args.default_malloc and steady_malloc()
+    batches = BATCHES[:3] if args.quick else BATCHES
+    budget = 0.5 if args.quick else 5.0
+    print(
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"autograd {importlib.metadata.version('autograd')}, {platform.machine()}, "
+        f"malloc pinned: {pinned}; dense tanh layer, n = m; medians\n"
+    )
+    header = ["order", "n=m", "B", "jacviz ms", "loop ms", "speed-up"]
+    print(markdown(header, speed_table(batches, budget)))
+    cost_batch = 256 if args.quick else 4096
+    print(f"\nCost of order 1 at B={cost_batch} in forward passes (target ≤ 3·min(n, m)):\n")
+    header = ["n=m", "B", "check", "f(x) ms", "jacviz ms", "cost", "target"]
+    rows = [cost_row(n, cost_batch, check) for n in SIZES for check in ("warn", "off")]
+    print(markdown(header, rows))
+
+
+if __name__ == "__main__":
+    main()
