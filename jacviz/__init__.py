@@ -17,7 +17,7 @@ Layers (imports point one way only, see ``tests/test_architecture.py``)::
 """
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning, ExpressionError, JacvizError
-from jacviz.expressions import ALLOWED_FUNCTIONS, Function, parse_function
+from jacviz.expressions import ALLOWED_FUNCTIONS, Function, jacobian_formulas, parse_function
 from jacviz.jacobians import (
     batch_coupling,
     batch_hessian,
@@ -46,6 +46,7 @@ __all__ = [
     "batch_jacobian",
     "finite_difference_jacobian",
     "full_jacobian",
+    "jacobian_formulas",
     "linear_map_geometry",
     "parse_function",
     "plot_batch_hessian",

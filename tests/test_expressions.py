@@ -18,6 +18,7 @@ from jacviz import (
     Function,
     batch_hessian,
     batch_jacobian,
+    jacobian_formulas,
     parse_function,
 )
 
@@ -370,3 +371,89 @@ def test_bad_constants_are_rejected(constants):
 def test_errors_are_value_errors_for_plain_callers():
     with pytest.raises(ValueError, match="unknown name"):
         parse_function("y")
+
+
+# -- formulas of Jacobian entries (symbolic differentiation) ------------------------------
+
+FORMULA_CASES = [
+    ("x**3", X2),
+    ("[x[0]*x[1], x[0] + x[1]]", X2),
+    ("[x[0]*cos(x[1]), x[0]*sin(x[1])]", X2),
+    ("A @ x", X2),
+    ("x @ A @ x", X2),
+    ("tanh(W @ x + b)", X3),
+    ("softmax(x)", X3),
+    ("logsumexp(x)", X3),
+    ("norm(x)", X3),
+    ("prod(x) + mean(x)", X3),
+    ("outer(x, x)", X2),
+    ("x[0]/x[1] - x[1]**x[0] + 2**x[0]", X2),
+    ("sqrt(x) + log(x) + exp(-x) + log1p(x) + expm1(x)", X2),
+    ("tan(x) + arcsin(x) + arccos(x) + arctan(x)", X2),
+    ("sinh(x) + cosh(x) + tanh(x)", X2),
+    ("abs(x - 0.4) + square(x) + sigmoid(x) + relu(x - 0.5) + softplus(x)", X2),
+    ("arctan2(x[0], x[1]) + dot(x, x) + sum(x)", X2),
+    ("[x[-1], pi * e, x[0:2] @ x[0:2]]", X3),
+    ("-x / (1 + x) - (x - (x[0] - x[1]))", X2),
+    ("x * sign(x - 0.4) + [[1, 2], [3, 4]] @ x", X2),
+]
+
+
+def _evaluate(formulas, x):
+    if isinstance(formulas, list):
+        return [_evaluate(entry, x) for entry in formulas]
+    return formulas(x)
+
+
+def _entries(formulas):
+    if isinstance(formulas, list):
+        return [entry for item in formulas for entry in _entries(item)]
+    return [formulas]
+
+
+@pytest.mark.parametrize(("text", "x"), FORMULA_CASES, ids=[case[0] for case in FORMULA_CASES])
+def test_formulas_evaluate_to_the_autodiff_jacobian(text, x):
+    f = _parse(text)
+    formulas = jacobian_formulas(f, x.shape[1])
+    values = np.moveaxis(np.array(_evaluate(formulas, x)), -1, 0)  # (*out, n, B) -> (B, *out, n)
+    np.testing.assert_allclose(values, batch_jacobian(f, x), rtol=1e-12, atol=1e-14)
+    for entry in _entries(formulas):  # each source is valid language text for the same formula
+        again = parse_function(entry.source, constants=CONSTANTS)
+        np.testing.assert_allclose(again(x), entry(x), rtol=1e-15)
+        assert again.latex == entry.latex
+
+
+def test_formulas_read_like_the_textbook():
+    polar = jacobian_formulas("[x[0]*cos(x[1]), x[0]*sin(x[1])]", 2)
+    assert [[entry.latex for entry in row] for row in polar] == [
+        [r"\cos\left(x_{1}\right)", r"-x_{0} \sin\left(x_{1}\right)"],
+        [r"\sin\left(x_{1}\right)", r"x_{0} \cos\left(x_{1}\right)"],
+    ]
+    cube = jacobian_formulas("x**3", (2,))
+    assert [[entry.source for entry in row] for row in cube] == [
+        ["3*x[0]**2", "0"],
+        ["0", "3*x[1]**2"],
+    ]
+    gradient = jacobian_formulas("norm(x)", 2)
+    assert gradient[1].latex == r"\frac{x_{1}}{\sqrt{x_{0}^{2} + x_{1}^{2}}}"
+    layer = jacobian_formulas("W @ x + b", 3, constants={"W": W, "b": B_VEC})
+    assert layer[1][2].source == "W[1, 2]"
+    assert layer[1][2].names == ("W",)
+    assert jacobian_formulas("x[0]/x[1]", 2)[1].source == "-(x[0]/x[1]**2)"
+
+
+@pytest.mark.parametrize(
+    ("text", "n", "fragment"),
+    [
+        ("max(x)", 2, "max has no single derivative"),
+        ("min(x[0], x[1])", 2, "min has no single derivative"),
+        ("x[5]", 2, "index 5"),
+        ("x**2", (2, 2), "vector inputs"),
+        ("x**2", 0, "whole number of inputs"),
+        ("x**2", 33, "whole number of inputs"),
+        ("outer(x, x)", 32, "too many Jacobian entries"),
+    ],
+)
+def test_formulas_decline_clearly(text, n, fragment):
+    with pytest.raises(ExpressionError, match=fragment):
+        jacobian_formulas(text, n)

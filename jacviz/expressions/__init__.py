@@ -24,10 +24,11 @@ Private modules: ``_tree`` (nodes), ``_parse`` (text → tree), ``_compile``
 """
 
 from jacviz.errors import ExpressionError
+from jacviz.expressions._formulas import jacobian_formulas
 from jacviz.expressions._function import Function
 from jacviz.expressions._functions import ALLOWED_FUNCTIONS
 
-__all__ = ["ALLOWED_FUNCTIONS", "Function", "parse_function"]
+__all__ = ["ALLOWED_FUNCTIONS", "Function", "jacobian_formulas", "parse_function"]
 
 
 def parse_function(text, *, constants=None):

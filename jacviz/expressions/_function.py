@@ -4,6 +4,7 @@ Layer: expressions (private). Imports the standard library, autograd and
 ``jacviz.errors``.
 """
 
+import functools
 import keyword
 from types import MappingProxyType
 
@@ -35,7 +36,7 @@ class Function:
     source : str
         The formula's text.
     latex : str
-        A LaTeX rendering of the formula, for display.
+        A LaTeX rendering of the formula, for display (built on first use).
     names : tuple of str
         The constants the formula uses, in order of first use.
 
@@ -72,10 +73,17 @@ class Function:
     def _setup(self, tree, source, constants):
         self._tree = tree
         self._constants = MappingProxyType(dict(constants))
-        self._apply, self._batched = compile_tree(tree, self._constants)
         self.source = source
         self.names = tuple(constants)
-        self.latex = to_latex(tree)
+
+    @functools.cached_property
+    def latex(self):
+        """A LaTeX rendering of the formula, for display (built on first use)."""
+        return to_latex(self._tree)
+
+    @functools.cached_property
+    def _compiled(self):
+        return compile_tree(self._tree, self._constants)
 
     @property
     def constants(self):
@@ -104,9 +112,10 @@ class Function:
             ``n = 2``, ``@`` with mismatched sizes); the message names the shapes.
         """
         x = _as_batch(x)
+        apply, batched = self._compiled
         with anp.errstate(all="ignore"):
-            y = self._apply(x, x.dtype)
-            if not self._batched:
+            y = apply(x, x.dtype)
+            if not batched:
                 y = y + anp.zeros(anp.shape(x)[:1] + anp.shape(y), x.dtype)
         return y
 
