@@ -15,8 +15,14 @@ system and page-faults them back, so the same ``f(x)`` can take 0.25 ms or
 8 ms depending on what ran before. The script therefore pins malloc's mmap
 and trim thresholds at start (``mallopt``, glibc only) so that every
 measurement, jacviz and baselines alike, sees the same allocator;
-``--default-malloc`` skips that.
+``--default-malloc`` skips that. BLAS runs single-threaded
+(``OPENBLAS_NUM_THREADS=1`` unless set): on 2 shared cores a threaded
+``dot`` waits for a busy core and the medians swing 10×.
 """
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy is imported, below
 
 import argparse
 import ctypes
@@ -106,7 +112,7 @@ def cost_row(n, B, check):
     f = dense_tanh_layer(n, n)
     x = np.random.default_rng(B).standard_normal((B, n))
     forward = median_seconds(lambda: f(x), min_total=0.5, max_repeats=200)
-    ours = median_seconds(lambda: batch_jacobian(f, x, check=check))
+    ours = median_seconds(lambda: batch_jacobian(f, x, check=check), min_total=1.0, max_repeats=50)
     return [n, B, check, forward * 1e3, ours * 1e3, f"{ours / forward:.1f}×", f"{3 * n}×"]
 
 
@@ -128,6 +134,7 @@ def main():
     print(
         f"Python {platform.python_version()}, numpy {np.__version__}, "
         f"autograd {importlib.metadata.version('autograd')}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
         f"malloc pinned: {pinned}; dense tanh layer, n = m; medians\n"
     )
     header = ["order", "n=m", "B", "jacviz ms", "loop ms", "speed-up"]
