@@ -1,0 +1,15 @@
+"""The JacobianExplorer widget: the only module of jacviz importing ipywidgets.
+
+Layer: widget, the top. May import every layer below (errors, expressions,
+jacobians, plotting, presets, views), numpy, matplotlib, ipywidgets, IPython
+and traitlets.
+
+Files: ``_batch`` (the batch as data: checking, pasting, resizing), ``_text``
+(status line, error area and values table as HTML), ``_batch_controls`` (the
+grid of number boxes), ``_explorer`` (:class:`JacobianExplorer` and
+:func:`explore`).
+"""
+
+from jacviz.widget._explorer import JacobianExplorer, explore
+
+__all__ = ["JacobianExplorer", "explore"]

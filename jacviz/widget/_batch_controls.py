@@ -1,0 +1,123 @@
+"""The grid of number boxes, one per entry ``x[b, j]`` of the batch.
+
+Layer: widget (private). Imports numpy and ipywidgets.
+
+The boxes are kept in a pool and reused when the shape changes, so growing
+and shrinking the batch creates no widget twice and leaks no comm; a value
+change only touches the boxes whose value differs.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+BOX_WIDTH = "76px"
+LABEL_WIDTH = "44px"
+
+
+class BatchGrid:
+    """A ``GridBox`` of ``FloatText`` boxes showing a batch ``x (B, n)``.
+
+    Parameters
+    ----------
+    on_entry_change : callable
+        Called as ``on_entry_change(b, j, value)`` when the user edits a box
+        (not when :meth:`show` writes into it).
+
+    Attributes
+    ----------
+    box : ipywidgets.GridBox
+        The widget to place in a layout.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> grid = BatchGrid(lambda b, j, value: seen.append((b, j, value)))
+    >>> grid.show(np.array([[4.0, 2.0], [1.0, 3.0]]))
+    >>> grid.entry(1, 0).value = 5.0
+    >>> seen
+    [(1, 0, 5.0)]
+    """
+
+    def __init__(self, on_entry_change):
+        self._on_entry_change = on_entry_change
+        self._entries = {}
+        self._keys = {}
+        self._row_labels = {}
+        self._col_labels = {}
+        self._shape = None
+        self._writing = False
+        self.box = widgets.GridBox(layout=widgets.Layout(grid_gap="2px 4px", width="auto"))
+        self.box.add_class("jacviz-batch-grid")
+
+    def entry(self, b, j):
+        """Return the box of entry ``x[b, j]`` (created on first use).
+
+        Parameters
+        ----------
+        b, j : int
+            Example and input index.
+
+        Returns
+        -------
+        ipywidgets.FloatText
+        """
+        if (b, j) not in self._entries:
+            entry = self._new_entry(b, j)
+            self._entries[(b, j)] = entry
+            self._keys[id(entry)] = (b, j)
+        return self._entries[(b, j)]
+
+    def show(self, x):
+        """Show batch ``x``: rearrange the boxes if the shape changed, write the values.
+
+        Parameters
+        ----------
+        x : numpy.ndarray, shape (B, n)
+        """
+        if x.shape != self._shape:
+            self._arrange(x.shape)
+        self._writing = True
+        try:
+            for (b, j), value in np.ndenumerate(x):
+                self.entry(b, j).value = float(value)
+        finally:
+            self._writing = False
+
+    def _arrange(self, shape):
+        batch_size, n = shape
+        cells = [widgets.HTML("")] if self._shape is None else [self.box.children[0]]
+        cells += [self._col_label(j) for j in range(n)]
+        for b in range(batch_size):
+            cells.append(self._row_label(b))
+            cells += [self.entry(b, j) for j in range(n)]
+        self.box.layout.grid_template_columns = f"{LABEL_WIDTH} repeat({n}, {BOX_WIDTH})"
+        self.box.children = cells
+        self._shape = shape
+
+    def _new_entry(self, b, j):
+        entry = widgets.FloatText(
+            value=0.0,
+            step=0.1,
+            description=f"x[{b}, {j}]",
+            tooltip=f"input {j} of example {b}: type a number or use the arrow keys (step 0.1)",
+            style={"description_width": "0px"},
+            layout=widgets.Layout(width=BOX_WIDTH),
+        )
+        entry.observe(self._on_entry_value_change, names="value")
+        return entry
+
+    def _on_entry_value_change(self, change):
+        if self._writing:
+            return
+        b, j = self._keys[id(change["owner"])]
+        self._on_entry_change(b, j, change["new"])
+
+    def _row_label(self, b):
+        if b not in self._row_labels:
+            self._row_labels[b] = widgets.HTML(f"<b>x[{b}]</b>", tooltip=f"example {b}")
+        return self._row_labels[b]
+
+    def _col_label(self, j):
+        if j not in self._col_labels:
+            self._col_labels[j] = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
+        return self._col_labels[j]
