@@ -272,6 +272,11 @@ def test_shape_error_points_at_the_operator():
         ("x, 1", "tuples are not allowed", 0),
         ("3j * x", "complex", 0),
         ("True * x", "True", 0),
+        ("2x", "write * for a product, e.g. 2*x", 1),
+        ("x[0]x[1]", "e.g. x[0]*x[1]", 4),
+        ("(x+1)(x-1)", "write * for a product", 0),
+        ("x^2", "write ** for a power", 1),
+        ("np.sin(x)", "write sin(...) without a module prefix", 0),
     ],
 )
 def test_language_errors_say_what_is_allowed_and_where(text, fragment, position):

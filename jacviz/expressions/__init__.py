@@ -18,9 +18,18 @@ The language, written for **one example** ``x`` (a vector for a batch
   ``min(a, b)`` and ``arctan2(a, b)`` act elementwise; ``dot`` is ``@``;
   ``outer(a, b)`` takes two vectors.
 
+Every :class:`Function` also knows its LaTeX (``.latex``), and
+:func:`jacobian_formulas` gives each Jacobian entry as a formula of its own.
+
+Bounds: at most 1000 characters, 50 nested brackets, 1500 syntax-tree nodes
+and 200 levels; broadcasting may not create more than 10**6 numbers per
+example. Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
+(``log(0)``, ``0/0``) gives inf/nan rather than an exception.
+
 Private modules: ``_tree`` (nodes), ``_parse`` (text → tree), ``_compile``
 (tree → closure), ``_functions`` (the allowed functions), ``_latex``,
-``_symbolic`` (formulas of Jacobian entries), ``_function`` (``Function``).
+``_function`` (``Function``), ``_symbolic`` and ``_formulas`` (formulas of
+Jacobian entries).
 """
 
 from jacviz.errors import ExpressionError

@@ -13,6 +13,7 @@ is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
 
 import ast
 import difflib
+import re
 import unicodedata
 import warnings
 from types import MappingProxyType
@@ -141,12 +142,23 @@ def _ast_parse(text):
             warnings.simplefilter("ignore")
             return ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        product = _IMPLICIT_PRODUCT.search(text)
+        if product:
+            column = product.start() + 1
+            raise ExpressionError(
+                f"write * for a product, e.g. {text[:column]}*{text[column:]}", column
+            ) from None
         message = exc.msg or "invalid syntax"
         raise ExpressionError(
             f"syntax error: {message}", _syntax_error_position(text, exc)
         ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the formula is too complex to read", 0) from None
+
+
+# A number or a closing bracket running straight into a name or an opening bracket
+# ("2x", "x[0]x[1]"), but not an exponent such as "1e-5".
+_IMPLICIT_PRODUCT = re.compile(r"(?:\d(?![eE][+-]?\d)|[)\]])(?=[A-Za-z_(\[])")
 
 
 def _syntax_error_position(text, exc):
@@ -265,8 +277,9 @@ class _Converter:
         symbol = _OPERATORS.get(op_type) or _REJECTED_OPERATORS.get(op_type, "?")
         pos = self.operator_position(node, symbol)
         if op_type not in _OPERATORS:
+            hint = "; write ** for a power" if symbol == "^" else ""
             raise ExpressionError(
-                f"operator '{symbol}' is not allowed; {_ALLOWED_OPERATORS_TEXT}", pos
+                f"operator '{symbol}' is not allowed{hint}; {_ALLOWED_OPERATORS_TEXT}", pos
             )
         return Binary(symbol, self.convert(node.left), self.convert(node.right), pos)
 
@@ -278,9 +291,13 @@ class _Converter:
 
     def call(self, node):
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ARITY:
+            self.fail(f"write {func.attr}(...) without a module prefix", node)
         if not isinstance(func, ast.Name):
             self.fail(
-                f"only the allowed functions can be called: {', '.join(ALLOWED_FUNCTIONS)}", node
+                "write * for a product, e.g. (x + 1)*(x - 1); only the allowed functions "
+                f"can be called: {', '.join(ALLOWED_FUNCTIONS)}",
+                node,
             )
         name = func.id
         if name not in ARITY:
