@@ -142,7 +142,7 @@ def _ast_parse(text):
             warnings.simplefilter("ignore")
             return ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        product = _IMPLICIT_PRODUCT.search(text)
+        product = re.search(_IMPLICIT_PRODUCT, text)
         if product:
             column = product.start() + 1
             raise ExpressionError(
@@ -158,7 +158,7 @@ def _ast_parse(text):
 
 # A number or a closing bracket running straight into a name or an opening bracket
 # ("2x", "x[0]x[1]"), but not an exponent such as "1e-5".
-_IMPLICIT_PRODUCT = re.compile(r"(?:\d(?![eE][+-]?\d)|[)\]])(?=[A-Za-z_(\[])")
+_IMPLICIT_PRODUCT = r"(?:\d(?![eE][+-]?\d)|[)\]])(?=[A-Za-z_(\[])"
 
 
 def _syntax_error_position(text, exc):
