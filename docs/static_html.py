@@ -9,14 +9,19 @@ an LMS page or an e-mail attachment. Usage::
 What it does (the recipe in ``docs/course-notes.md``):
 
 1. fetches the widget manager ``@jupyter-widgets/html-manager``
-   (``dist/embed-amd.js`` and its icon fonts) and ``requirejs``
+   (``dist/embed-amd.js`` and its icon fonts, ``.woff2`` only) and ``requirejs``
    (``require.js``) once with ``npm pack`` into a cache directory;
-2. copies them next to the output page, into ``jacviz-widgets/``;
+2. copies them next to the output page, into
+   ``@jupyter-widgets/html-manager/dist/`` -- the path, relative to the page,
+   where the manager looks for its icon fonts (it derives it from its module
+   name; one stylesheet looks in ``@jupyter-widgets/``, so the fonts go there
+   too), and the same folder serves the scripts;
 3. runs ``jupyter nbconvert --to html --execute`` with
    ``--ExecutePreprocessor.store_widget_state=True`` and points the page at
    the local copies (``--HTMLExporter.widget_renderer_url``,
-   ``--HTMLExporter.require_js_url``, an empty ``--HTMLExporter.mathjax_url``)
-   instead of the public CDNs it would load them from by default.
+   ``--HTMLExporter.require_js_url``) instead of the public CDNs it would load
+   them from by default, with MathJax off (``--HTMLExporter.mathjax_url=``)
+   unless ``--mathjax-url`` names one.
 
 Needs the ``test`` extra (nbconvert, ipykernel) and, the first time only,
 ``npm``. Not part of the jacviz package on purpose: nbconvert is not a
@@ -35,8 +40,9 @@ import tempfile
 
 HTML_MANAGER = "@jupyter-widgets/html-manager@^1.0.0"  # the manager of ipywidgets 8
 REQUIREJS = "requirejs@^2.3.6"
-ASSET_DIR_NAME = "jacviz-widgets"
-FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+ASSET_DIR = "@jupyter-widgets/html-manager/dist"  # relative to the page; fixed by the bundle
+FONT_DIRS = ("@jupyter-widgets/html-manager/dist", "@jupyter-widgets")  # both are looked up
+FONT_SUFFIX = ".woff2"  # every browser that runs the manager takes the first format listed
 
 
 def default_cache_dir():
@@ -60,7 +66,7 @@ def _members_to_keep(archive):
         name = member.name.removeprefix("package/")
         if name == "require.js" or name == "dist/embed-amd.js":
             yield member, pathlib.PurePosixPath(name).name
-        elif name.startswith("dist/") and name.endswith(FONT_SUFFIXES) and "/" not in name[5:]:
+        elif name.startswith("dist/") and name.endswith(FONT_SUFFIX) and "/" not in name[5:]:
             yield member, name[5:]
 
 
@@ -119,7 +125,7 @@ def fetch_assets(cache_dir=None):
     return cache_dir
 
 
-def nbconvert_command(notebook, output, *, asset_url=ASSET_DIR_NAME, timeout=300):
+def nbconvert_command(notebook, output, *, asset_url=ASSET_DIR, mathjax_url="", timeout=300):
     """Build the nbconvert command line of the recipe.
 
     Parameters
@@ -131,6 +137,9 @@ def nbconvert_command(notebook, output, *, asset_url=ASSET_DIR_NAME, timeout=300
     asset_url : str, optional
         URL of the directory holding ``embed-amd.js`` and ``require.js``,
         relative to the page (the default) or absolute.
+    mathjax_url : str, optional
+        URL of MathJax 2 for formulas in Markdown and widgets; ``""`` (the
+        default) loads none, so the page needs no network.
     timeout : int, optional
         Seconds allowed per cell.
 
@@ -144,7 +153,7 @@ def nbconvert_command(notebook, output, *, asset_url=ASSET_DIR_NAME, timeout=300
     >>> cmd = nbconvert_command("lecture.ipynb", "out/lecture.html")
     >>> cmd[1:5]
     ['-m', 'nbconvert', '--to', 'html']
-    >>> "--HTMLExporter.widget_renderer_url=jacviz-widgets/embed-amd.js" in cmd
+    >>> "--HTMLExporter.require_js_url=@jupyter-widgets/html-manager/dist/require.js" in cmd
     True
     """
     output = pathlib.Path(output)
@@ -159,14 +168,24 @@ def nbconvert_command(notebook, output, *, asset_url=ASSET_DIR_NAME, timeout=300
         f"--ExecutePreprocessor.timeout={timeout}",
         f"--HTMLExporter.widget_renderer_url={asset_url}/embed-amd.js",
         f"--HTMLExporter.require_js_url={asset_url}/require.js",
-        "--HTMLExporter.mathjax_url=",
+        f"--HTMLExporter.mathjax_url={mathjax_url}",
         f"--output-dir={output.parent}",
         f"--output={output.stem}",
         str(notebook),
     ]
 
 
-def export_static_html(notebook, output, *, cache_dir=None, timeout=300):
+def _copy_assets(assets, page_dir):
+    """Put the scripts and the icon fonts where the page and the manager look for them."""
+    for folder in FONT_DIRS:
+        (page_dir / folder).mkdir(parents=True, exist_ok=True)
+        for font in assets.glob(f"*{FONT_SUFFIX}"):
+            shutil.copyfile(font, page_dir / folder / font.name)
+    for script in ("embed-amd.js", "require.js"):
+        shutil.copyfile(assets / script, page_dir / ASSET_DIR / script)
+
+
+def export_static_html(notebook, output, *, cache_dir=None, mathjax_url="", timeout=300):
     """Execute ``notebook`` and write a self-contained static HTML page.
 
     Parameters
@@ -174,9 +193,11 @@ def export_static_html(notebook, output, *, cache_dir=None, timeout=300):
     notebook : path-like
         The ``.ipynb`` to execute (it runs top to bottom in a fresh kernel).
     output : path-like
-        The ``.html`` page to write; ``jacviz-widgets/`` is created beside it.
+        The ``.html`` page to write; ``@jupyter-widgets/`` is created beside it.
     cache_dir : path-like, optional
         Where the npm files are cached; see :func:`default_cache_dir`.
+    mathjax_url : str, optional
+        MathJax 2 URL; none by default (formulas then show as TeX source).
     timeout : int, optional
         Seconds allowed per cell.
 
@@ -193,8 +214,9 @@ def export_static_html(notebook, output, *, cache_dir=None, timeout=300):
     output = pathlib.Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     assets = fetch_assets(cache_dir)
-    shutil.copytree(assets, output.parent / ASSET_DIR_NAME, dirs_exist_ok=True)
-    subprocess.run(nbconvert_command(notebook, output, timeout=timeout), check=True)
+    _copy_assets(assets, output.parent)
+    command = nbconvert_command(notebook, output, mathjax_url=mathjax_url, timeout=timeout)
+    subprocess.run(command, check=True)
     return output
 
 
@@ -215,10 +237,17 @@ def main(argv=None):
     parser.add_argument("notebook", type=pathlib.Path)
     parser.add_argument("-o", "--output", type=pathlib.Path, help="default: NOTEBOOK.html")
     parser.add_argument("--cache-dir", type=pathlib.Path, help="npm asset cache")
+    parser.add_argument("--mathjax-url", default="", help="MathJax 2 URL (default: none)")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     args = parser.parse_args(argv)
     output = args.output or args.notebook.with_suffix(".html")
-    export_static_html(args.notebook, output, cache_dir=args.cache_dir, timeout=args.timeout)
+    export_static_html(
+        args.notebook,
+        output,
+        cache_dir=args.cache_dir,
+        mathjax_url=args.mathjax_url,
+        timeout=args.timeout,
+    )
     return 0
 
 

@@ -1,9 +1,11 @@
 """The static-HTML recipe of ``docs/course-notes.md`` (``docs/static_html.py``).
 
-A tiny notebook is executed and converted once per module; the page must carry
-the widget state with the *last* PNG frame and load the widget manager from the
-local ``jacviz-widgets/`` folder, and -- in Chromium, from ``file://`` with every
-other request blocked -- show that frame with no kernel.
+A tiny notebook shows a ``jacviz.explore`` explorer, then changes its formula;
+it is executed and converted once per module. The page must carry the widget
+state with the *last* PNG frame (not the first) and load the widget manager from
+the local ``@jupyter-widgets/`` folder, and -- in Chromium, from ``file://`` with
+every other request blocked -- show that frame and the final render count with
+no kernel.
 
 The npm files are fetched once into the user cache (``JACVIZ_ASSET_CACHE`` or
 ``~/.cache/jacviz/static-html``). Off CI a missing ``npm`` or Chromium skips the
@@ -19,6 +21,7 @@ import pathlib
 import shutil
 import struct
 import subprocess
+from typing import NamedTuple
 
 import nbformat
 import pytest
@@ -46,24 +49,18 @@ def _missing(what):
 
 
 FIRST_FRAME = """\
-import io, pathlib
-import ipywidgets
-from matplotlib.figure import Figure
+import pathlib
+import jacviz
 
-def png(slope):
-    fig = Figure(figsize=(2, 1.5), dpi=100)
-    fig.add_subplot().plot([0, 1], [0, slope])
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-image = ipywidgets.Image(value=png(1.0), format="png")
-image.add_class("jacviz-image")
-image
+explorer = jacviz.explore("x**3", [[4.0, 2.0], [1.0, 3.0]])
+pathlib.Path("first_frame.png").write_bytes(explorer.image.value)
+explorer
 """
 LAST_FRAME = """\
-image.value = png(-1.0)
-pathlib.Path("last_frame.png").write_bytes(image.value)
+explorer.function = "sin(x) * x"
+assert explorer.error == "", explorer.error
+pathlib.Path("last_frame.png").write_bytes(explorer.image.value)
+pathlib.Path("render_count.txt").write_text(str(explorer.render_count))
 """
 
 
@@ -121,6 +118,13 @@ def _png_size(data):
     return struct.unpack(">II", data[16:24])
 
 
+class Exported(NamedTuple):
+    page: pathlib.Path
+    first_frame: bytes
+    last_frame: bytes
+    render_count: int
+
+
 @pytest.fixture(scope="module")
 def assets():
     try:
@@ -133,12 +137,17 @@ def assets():
 
 @pytest.fixture(scope="module")
 def exported(assets, tmp_path_factory):
-    """(page path, last frame bytes) for the plain-Image notebook."""
+    """The page of a notebook whose explorer changes its formula after being shown."""
     folder = tmp_path_factory.mktemp("static_html")
-    notebook = folder / "frames.ipynb"
+    notebook = folder / "lecture.ipynb"
     _write_notebook(notebook, [FIRST_FRAME, LAST_FRAME])
-    page = static_html.export_static_html(notebook, folder / "site" / "frames.html", timeout=120)
-    return page, (folder / "last_frame.png").read_bytes()
+    page = static_html.export_static_html(notebook, folder / "site" / "lecture.html", timeout=120)
+    return Exported(
+        page=page,
+        first_frame=(folder / "first_frame.png").read_bytes(),
+        last_frame=(folder / "last_frame.png").read_bytes(),
+        render_count=int((folder / "render_count.txt").read_text()),
+    )
 
 
 def test_command_points_the_page_at_local_files_and_stores_widget_state():
@@ -158,25 +167,31 @@ def test_cache_holds_the_widget_manager_and_requirejs(assets):
 
 
 def test_page_embeds_the_last_frame_as_png(exported):
-    page, last_frame = exported
-    images, _ = _embedded_images(page.read_text(encoding="utf-8"))
-    assert len(images) == 1
-    assert images[0][:8] == PNG_SIGNATURE
-    assert images[0] == last_frame
-    assert _png_size(images[0]) == (200, 150)
+    images, _ = _embedded_images(exported.page.read_text(encoding="utf-8"))
+    assert exported.first_frame != exported.last_frame
+    assert exported.last_frame[:8] == PNG_SIGNATURE
+    assert exported.last_frame in images
+    assert exported.first_frame not in images
 
 
 def test_page_loads_the_widget_manager_from_beside_it(exported):
-    page, _ = exported
+    page = exported.page
     text = page.read_text(encoding="utf-8")
     _, sources = _embedded_images(text)
-    assert "jacviz-widgets/require.js" in sources
-    assert "'jacviz-widgets/embed-amd.js'" in text
+    assets = page.parent / "@jupyter-widgets" / "html-manager" / "dist"
+    assert "@jupyter-widgets/html-manager/dist/require.js" in sources
+    assert "'@jupyter-widgets/html-manager/dist/embed-amd.js'" in text
     assert "unpkg" not in text
-    assert (page.parent / "jacviz-widgets" / "embed-amd.js").is_file()
-    assert (page.parent / "jacviz-widgets" / "require.js").is_file()
+    assert (assets / "embed-amd.js").is_file()
+    assert (assets / "require.js").is_file()
+    assert list(assets.glob("*.woff2"))
 
 
+# the buttons' icons: the manager's Font Awesome face is found beside the page
+ICON_FONT_LOADS = """async () => {
+    const faces = await document.fonts.load('900 16px "Font Awesome 5 Free"');
+    return faces.some(face => face.status === "loaded");
+}"""
 SHOWN_BYTES_AS_BASE64 = """async img => {
     const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
     let text = "";
@@ -194,7 +209,6 @@ def _chromium():
 
 def test_page_shows_the_last_frame_from_file_without_network(exported):
     sync_api = pytest.importorskip("playwright.sync_api")
-    page_path, last_frame = exported
     blocked = []
 
     def only_local(route):
@@ -210,15 +224,19 @@ def test_page_shows_the_last_frame_from_file_without_network(exported):
         try:
             page = browser.new_page()
             page.route("**/*", only_local)
-            page.goto(page_path.as_uri())
-            image = page.wait_for_selector("img.jacviz-image", timeout=30_000)
+            page.goto(exported.page.as_uri())
+            image = page.wait_for_selector(".jacviz-explorer img.jacviz-image", timeout=30_000)
             page.wait_for_function(
                 "img => img.complete && img.naturalWidth > 0", arg=image, timeout=30_000
             )
             size = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
             shown = image.evaluate(SHOWN_BYTES_AS_BASE64)
+            status = page.inner_text(".jacviz-status")
+            icons = page.evaluate(ICON_FONT_LOADS)
         finally:
             browser.close()
-    assert tuple(size) == _png_size(last_frame)
-    assert base64.b64decode(shown) == last_frame
+    assert tuple(size) == _png_size(exported.last_frame)
+    assert base64.b64decode(shown) == exported.last_frame
+    assert f"render #{exported.render_count}" in status
+    assert icons
     assert blocked == []
