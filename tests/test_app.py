@@ -13,6 +13,7 @@ import sys
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from jacviz import app
 
@@ -119,3 +120,24 @@ def test_voila_knows_every_flag_we_pass():
     command = app.voila_command("app.ipynb", port=8000, open_browser=False)
     for flag in command[4:]:
         assert flag.split("=")[0] in help_text, flag
+
+
+def test_app_notebook_runs_and_shows_the_explorer_with_its_formula(tmp_path):
+    """Executed in a plain kernel (no server): one explorer, its formula box set."""
+    notebook = nbformat.from_dict(app.app_notebook("sin(x) * x"))
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    (output,) = notebook.cells[0].outputs
+    assert "application/vnd.jupyter.widget-view+json" in output["data"]
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    function_boxes = [
+        model["state"]
+        for model in state.values()
+        if "jacviz-function" in model["state"].get("_dom_classes", [])
+    ]
+    assert [box["value"] for box in function_boxes] == ["sin(x) * x"]
