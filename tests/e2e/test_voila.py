@@ -25,7 +25,10 @@ from explorer_page import (
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
 SLIDER_STEPS = 3
-CODE_EDITORS = ".jp-InputArea:visible, .cm-editor:visible, .CodeMirror:visible, textarea:visible"
+CODE_EDITORS = (  # a markdown cell's rendered text sits in a .jp-InputArea too
+    ".jp-CodeCell .jp-InputArea:visible, .jp-InputArea-editor:visible,"
+    " .cm-editor:visible, .CodeMirror:visible"
+)
 
 
 def code_lines(path):
