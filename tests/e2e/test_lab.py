@@ -18,7 +18,6 @@ from explorer_page import (
     open_notebook_and_run_all,
     render_count,
     shoot,
-    shoot_explorer,
     status_text,
     timed_slider_step,
     type_function,
@@ -43,7 +42,6 @@ def test_explorer_in_jupyterlab(page, lab_server, screenshots):
     assert "x (2, 2)" in status_text(page)
     assert "J (2, 2, 2)" in status_text(page)
     shoot(page, screenshots, "lab-1-opened")
-    shoot_explorer(page, screenshots, "explorer")
 
     # batch size 2 -> 5 with the keyboard, one ArrowRight at a time
     latencies = [timed_slider_step(page) for _ in range(SLIDER_STEPS)]

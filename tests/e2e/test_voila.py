@@ -14,6 +14,7 @@ from explorer_page import (
     image_src,
     render_count,
     shoot,
+    shoot_explorer,
     status_text,
     timed_slider_step,
     type_function,
@@ -49,6 +50,7 @@ def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
     assert [line for line in hidden if line in body] == []
     assert page.locator(CODE_EDITORS).count() == 0
     shoot(page, screenshots, "voila-1-opened")
+    shoot_explorer(page, screenshots, "explorer")  # the README picture, docs/explorer.png
 
     first_src = image_src(page)
     latencies = [timed_slider_step(page) for _ in range(SLIDER_STEPS)]
