@@ -14,6 +14,7 @@ third-party imports, so ``jacviz-app --help`` works without Voila installed.
 import argparse
 import json
 import pathlib
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,8 +129,27 @@ def _parser():
     return parser
 
 
+def _interrupt(signum, frame):
+    """Turn SIGTERM into the same clean stop as Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+def _serve(command, folder):
+    """Run Voila until it exits; on Ctrl-C or SIGTERM stop it so it can end its kernels."""
+    with subprocess.Popen(command, cwd=folder) as voila:
+        try:
+            return voila.wait()
+        except KeyboardInterrupt:
+            voila.terminate()
+            voila.wait()
+            return 0
+
+
 def main(argv=None):
     """Run ``jacviz-app``: write the app notebook, then serve it until Ctrl-C.
+
+    On Ctrl-C or SIGTERM, Voila is asked to stop (SIGTERM), which shuts its
+    kernels down, and the temporary notebook folder is removed.
 
     Parameters
     ----------
@@ -139,16 +159,18 @@ def main(argv=None):
     Returns
     -------
     int
-        Voila's exit status (0 after Ctrl-C).
+        Voila's exit status (0 after Ctrl-C or SIGTERM).
     """
     args = _parser().parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="jacviz-app-") as folder:
-        notebook = pathlib.Path(folder) / NOTEBOOK_NAME
-        notebook.write_text(json.dumps(app_notebook(args.function), indent=1), encoding="utf-8")
-        command = voila_command(
-            notebook, port=args.port, ip=args.ip, open_browser=args.open_browser
-        )
-        try:
-            return subprocess.run(command, cwd=folder, check=False).returncode
-        except KeyboardInterrupt:
-            return 0
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with tempfile.TemporaryDirectory(prefix="jacviz-app-") as folder:
+            notebook = pathlib.Path(folder) / NOTEBOOK_NAME
+            text = json.dumps(app_notebook(args.function), indent=1)
+            notebook.write_text(text, encoding="utf-8")
+            command = voila_command(
+                notebook, port=args.port, ip=args.ip, open_browser=args.open_browser
+            )
+            return _serve(command, folder)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)

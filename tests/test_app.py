@@ -1,13 +1,15 @@
 """jacviz-app: argument handling, the app notebook and the Voila command.
 
-No server is started here (``subprocess.run`` is replaced); serving the app in
+No server is started here (``subprocess.Popen`` is replaced); serving the app in
 a real browser is covered by the end-to-end tests.
 """
 
 import ast
 import importlib.metadata
 import json
+import os
 import pathlib
+import signal
 import subprocess
 import sys
 
@@ -18,26 +20,52 @@ from nbclient import NotebookClient
 from jacviz import app
 
 
-class FakeRun:
-    """Stands in for subprocess.run: records the call and the notebook it was given."""
+class FakeVoila:
+    """Stands in for subprocess.Popen: records the call and the notebook it was given.
 
-    def __init__(self, returncode=0, interrupt=False):
-        self.returncode, self.interrupt = returncode, interrupt
+    ``during_wait`` runs inside the first ``wait()``, like a signal arriving while
+    Voila serves.
+    """
+
+    def __init__(self, returncode=0, during_wait=None):
+        self.returncode, self.during_wait = returncode, during_wait
         self.command = self.cwd = self.notebook_text = None
+        self.terminated = False
 
-    def __call__(self, command, *, cwd, check):
+    def __call__(self, command, *, cwd):
         self.command, self.cwd = command, cwd
         self.notebook_text = pathlib.Path(command[3]).read_text(encoding="utf-8")
-        if self.interrupt:
-            raise KeyboardInterrupt
-        return subprocess.CompletedProcess(command, self.returncode)
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+    def wait(self):
+        if self.during_wait is not None:
+            during_wait, self.during_wait = self.during_wait, None
+            during_wait()
+        return self.returncode
+
+    def terminate(self):
+        self.terminated = True
+
+
+def _ctrl_c():
+    raise KeyboardInterrupt
+
+
+def _sigterm():
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 @pytest.fixture
 def fake_run(monkeypatch):
-    run = FakeRun()
-    monkeypatch.setattr(app.subprocess, "run", run)
-    return run
+    voila = FakeVoila()
+    monkeypatch.setattr(app.subprocess, "Popen", voila)
+    return voila
 
 
 def test_defaults_serve_on_localhost_with_sources_stripped(fake_run):
@@ -95,13 +123,21 @@ def test_function_text_becomes_a_string_literal_never_code(fake_run, function):
 
 
 def test_voila_exit_status_is_returned(monkeypatch):
-    monkeypatch.setattr(app.subprocess, "run", FakeRun(returncode=3))
+    voila = FakeVoila(returncode=3)
+    monkeypatch.setattr(app.subprocess, "Popen", voila)
     assert app.main(["--no-browser"]) == 3
+    assert not voila.terminated
 
 
-def test_ctrl_c_ends_quietly(monkeypatch):
-    monkeypatch.setattr(app.subprocess, "run", FakeRun(interrupt=True))
+@pytest.mark.parametrize("stop", [_ctrl_c, _sigterm], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_and_sigterm_stop_voila_and_remove_the_notebook(monkeypatch, stop):
+    voila = FakeVoila(returncode=-15, during_wait=stop)
+    monkeypatch.setattr(app.subprocess, "Popen", voila)
+    before = signal.getsignal(signal.SIGTERM)
     assert app.main([]) == 0
+    assert voila.terminated
+    assert not pathlib.Path(voila.command[3]).parent.exists()
+    assert signal.getsignal(signal.SIGTERM) == before
 
 
 def test_console_script_is_installed():
