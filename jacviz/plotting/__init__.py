@@ -14,8 +14,10 @@ panels go), ``_arrays`` (shapes, flattening, which examples), ``_cells``
 
 from jacviz.plotting._export import save_figure
 from jacviz.plotting._plots import plot_batch_hessian, plot_batch_jacobian, plot_full_jacobian
+from jacviz.plotting._renderer import HeatmapGrid
 
 __all__ = [
+    "HeatmapGrid",
     "plot_batch_hessian",
     "plot_batch_jacobian",
     "plot_full_jacobian",

@@ -1,25 +1,21 @@
 """The numbers written in the cells of a heatmap, drawn fast.
 
-Layer: plotting. Imports numpy and matplotlib only.
+Layer: plotting. Imports numpy, matplotlib and this package only.
 
 A panel of ``m × n`` cells would need ``m·n`` :class:`matplotlib.text.Text`
-artists, and drawing a Text costs ~0.5 ms (layout plus glyph rendering), which
-is most of the time of a live update. :class:`CellValues` is one artist for
-all the cells of a panel: on the Agg canvas it rasterises each distinct string
-once with FreeType, keeps the bitmap, and stamps it centred on its cell; on
-vector backends (PDF, SVG) it writes real text through a reusable Text. The
-same artist draws the first picture and every update, so an updated canvas has
-the same pixels as a fresh one.
+artists at about a millisecond each per redraw. :class:`CellValues` is one
+artist for all the cells of a panel: on the Agg canvas it stamps cached line
+bitmaps (:mod:`jacviz.plotting._stamps`) centred on the cells; on vector
+backends (PDF, SVG) it writes real text through one reusable Text.
 """
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import get_hinting_flag
-from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
-from matplotlib.transforms import IdentityTransform
+from matplotlib.transforms import Bbox, IdentityTransform
 
-_CACHE_SIZE = 2048  # distinct strings kept per artist before the cache is emptied
+from jacviz.plotting._stamps import Stamper, agg_of
 
 
 class CellValues(Artist):
@@ -56,9 +52,11 @@ class CellValues(Artist):
         self._strings = np.full(shape, "", dtype=object)
         self._colors = np.full(shape, "black", dtype=object)
         self._prop = FontProperties(size=fontsize)
-        self._bitmaps = {}
+        self._stamper = Stamper(self._prop)
         self._text = Text(fontproperties=self._prop, ha="center", va="center")
         self._text.set_transform(IdentityTransform())
+        self._extent_key, self._extent = None, None
+        self._version = 0
 
     def get_strings(self):
         """Return the strings currently written, shape ``(rows, cols)``."""
@@ -88,6 +86,7 @@ class CellValues(Artist):
         )
         if changed:
             self._strings, self._colors = strings, colors
+            self._version += 1
             self.stale = True
         return changed
 
@@ -101,8 +100,7 @@ class CellValues(Artist):
         """Write every non-empty cell string (see the module docstring)."""
         if not self.get_visible():
             return
-        agg = getattr(renderer, "_renderer", None)
-        fast = hasattr(agg, "draw_text_image")
+        fast = agg_of(renderer) is not None
         gc = renderer.new_gc()
         gc.set_antialiased(True)
         cells = zip(self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True)
@@ -111,35 +109,39 @@ class CellValues(Artist):
                 continue
             if fast:
                 gc.set_foreground(color)
-                self._stamp(agg, gc, renderer, x, y, text)
+                self._stamper.stamp(renderer, gc, x, y, text)
             else:
                 self._write(renderer, x, y, text, color)
         gc.restore()
         self.stale = False
 
-    def _stamp(self, agg, gc, renderer, x, y, text):
-        """Agg: draw the cached bitmap of ``text`` centred on ``(x, y)``."""
-        bitmap, left, bottom = self._bitmap(text, renderer.dpi)
-        column = round(x + left)
-        row = round(renderer.height - y + bottom) + 1
-        agg.draw_text_image(bitmap, column, row, 0, gc)
+    def get_window_extent(self, renderer=None):
+        """Return the display box of all cell strings (Agg metrics).
 
-    def _bitmap(self, text, dpi):
-        """Return the glyph bitmap of ``text`` and its offset from a centred origin."""
-        key = (text, dpi)
-        if key not in self._bitmaps:
-            if len(self._bitmaps) >= _CACHE_SIZE:
-                self._bitmaps.clear()
-            font = get_font(findfont(self._prop))
-            font.clear()
-            font.set_size(self._prop.get_size_in_points(), dpi)
-            font.set_text(text, 0.0, flags=get_hinting_flag())
-            font.draw_glyphs_to_bitmap(antialiased=True)
-            width, height = (v / 64.0 for v in font.get_width_height())
-            x_off, y_off = (v / 64.0 for v in font.get_bitmap_offset())
-            bitmap = np.array(font.get_image(), dtype=np.uint8)
-            self._bitmaps[key] = (bitmap, x_off - width / 2, y_off + height / 2)
-        return self._bitmaps[key]
+        Parameters
+        ----------
+        renderer : matplotlib.backend_bases.RendererBase, optional
+            Defaults to the figure's canvas renderer.
+
+        Returns
+        -------
+        matplotlib.transforms.Bbox
+        """
+        if renderer is None:
+            renderer = self.get_figure(root=True).canvas.get_renderer()
+        key = (self._version, renderer.dpi, renderer.height, *self._centres()[0])
+        if self._extent_key != key:
+            self._extent_key, self._extent = key, self._measure(renderer)
+        return self._extent
+
+    def _measure(self, renderer):
+        """Compute the display box of all cell strings."""
+        boxes = [
+            self._stamper.box(x, y, text, dpi=renderer.dpi, height=renderer.height)
+            for (x, y), text in zip(self._centres(), self._strings.ravel(), strict=True)
+            if text
+        ]
+        return Bbox.union(boxes).padded(1) if boxes else Bbox.null()
 
     def _write(self, renderer, x, y, text, color):
         """Vector backends: real text, centred on ``(x, y)``."""

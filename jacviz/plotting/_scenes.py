@@ -41,6 +41,8 @@ NOTE_HEIGHT = 0.32
 MAX_ANNOTATED = 256
 #: Most tick labels drawn along one axis by default.
 MAX_TICKS = 24
+#: Below this cell side (inches) Hessian ticks read ``x_j`` instead of ``∂x_j``.
+SHORT_LABEL_CELL = 0.28
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def hessian_scene(hess, *, x=None, examples=None, annotate="auto", in_labels=Non
         margins=margins, max_cols=m, ncols=m,
     )  # fmt: skip
     last_row = layout.nrows - 1
+    if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
+        axis_labels = tuple(label.replace(r"\partial ", "") for label in axis_labels)
     panels = tuple(
         PanelSpec(
             (n, n),

@@ -21,6 +21,8 @@ BAD_COLOR = "#8c8c8c"
 #: Colour limit used when a figure has no finite non-zero value at all.
 FALLBACK_LIMIT = 1.0
 
+_NICE_STEPS = np.array([1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
+
 
 def resolve_cmap(cmap):
     """Return the colormap to draw with, with NaN/inf cells in :data:`BAD_COLOR`.
@@ -55,6 +57,11 @@ def resolve_cmap(cmap):
 def symmetric_limit(values):
     """Return the half-width ``L`` of a colour scale ``[-L, L]`` centred on zero.
 
+    ``L`` is the largest finite ``|value|`` rounded up to a "nice" number
+    (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten): the colour
+    bar gets round end values, and a live picture keeps its scale (and need
+    not redraw its colour bar) while values move a little.
+
     Parameters
     ----------
     values : array_like
@@ -63,20 +70,26 @@ def symmetric_limit(values):
     Returns
     -------
     float
-        The largest finite ``|value|``, or :data:`FALLBACK_LIMIT` when there is
-        none or it is zero (so the scale never collapses to ``vmin == vmax``).
+        The nice limit, or :data:`FALLBACK_LIMIT` when there is no finite
+        non-zero value (so the scale never collapses to ``vmin == vmax``).
 
     Examples
     --------
     >>> symmetric_limit([[3.0, -5.0], [1.0, float("nan")]])
     5.0
-    >>> symmetric_limit([0.0, 0.0])
+    >>> symmetric_limit([48.0, -12.0])
+    50.0
+    >>> symmetric_limit([0.0, float("inf")])
     1.0
     """
     values = np.asarray(values, dtype=float)
     finite = np.abs(values[np.isfinite(values)])
-    limit = float(finite.max()) if finite.size else 0.0
-    return limit if limit > 0.0 else FALLBACK_LIMIT
+    largest = float(finite.max()) if finite.size else 0.0
+    if not largest > 0.0:
+        return FALLBACK_LIMIT
+    scale = 10.0 ** np.floor(np.log10(largest))
+    steps = _NICE_STEPS * scale
+    return float(steps[np.searchsorted(steps, largest * (1 - 1e-9))])
 
 
 def text_color(rgba):

@@ -18,6 +18,8 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from jacviz.plotting._cells import CellValues
+from jacviz.plotting._image import add_block_image
+from jacviz.plotting._stamps import add_figure_text
 from jacviz.plotting._style import format_value, text_colors
 
 TITLE_SIZE = 8.5
@@ -147,13 +149,7 @@ class Panel:
     def __init__(self, ax, spec, cmap, norm, value_size):
         self.ax = ax
         self.block = np.full(spec.shape, np.nan)
-        self.image = ax.imshow(
-            np.ma.masked_invalid(self.block),
-            cmap=cmap,
-            norm=norm,
-            interpolation="nearest",
-            aspect="auto",
-        )
+        self.image = add_block_image(ax, np.ma.masked_invalid(self.block), cmap=cmap, norm=norm)
         _label_ticks(ax, spec)
         self.frame = Rectangle(
             (0, 0), 1, 1, transform=ax.transAxes, fill=False, lw=0.8, ec="0.2", zorder=2.5
@@ -215,8 +211,8 @@ class HeatmapView:
             if p.header is not None:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
-        self.note = fig.text(
-            *spec.note_xy, "", ha="left", va="top", fontsize=NOTE_SIZE, color="0.15"
+        self.note = add_figure_text(
+            fig, *spec.note_xy, "", ha="left", va="top", fontsize=NOTE_SIZE, color="0.15"
         )
         self.colorbar = _colorbar(fig, spec, self.panels)
         self.limit = None
@@ -238,7 +234,7 @@ class HeatmapView:
         limit_changed = frame.limit != self.limit
         if limit_changed:
             self.limit = frame.limit
-            self.norm.vmin, self.norm.vmax = -frame.limit, frame.limit
+            self.panels[0].image.set_clim(-frame.limit, frame.limit)  # one norm for all
             dirty.append(("colorbar",))
         for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
             if panel.show(block, limit_changed):
@@ -319,7 +315,9 @@ def _dynamic_text(fig, spec, ax):
     """Make a figure text at ``spec.xy`` (or the axes title when ``xy`` is None)."""
     if spec.xy is None:
         return ax.set_title("", fontsize=TITLE_SIZE, pad=5)
-    return fig.text(*spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25)
+    return add_figure_text(
+        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25
+    )
 
 
 def _colorbar(fig, spec, panels):

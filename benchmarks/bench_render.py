@@ -1,0 +1,104 @@
+"""Render speed: live in-place updates (HeatmapGrid) vs rebuilding each frame.
+
+Run: .venv/bin/python benchmarks/bench_render.py [--repeats N]
+
+Each scenario plays a "slider drag": the inputs x move a little per frame,
+so every block changes value (as in the explorer). Two ways to get the PNG
+of each frame are timed in the same run:
+
+- baseline: plot_batch_jacobian / plot_batch_hessian from scratch, then
+  fig.savefig(png) -- what a naive widget callback does;
+- live: HeatmapGrid.render on one persistent grid (after a first, untimed
+  build) -- in-place artist updates, blitting of changed groups onto a cached
+  background, PNG encode of the canvas buffer.
+
+Printed: medians in ms, the ratio baseline / live, and the target of issue 4.
+"""
+
+import argparse
+import io
+import statistics
+import time
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from jacviz.plotting import HeatmapGrid, plot_batch_hessian, plot_batch_jacobian
+
+DPI = 80
+
+
+def sine_map(batch, n, seed=0):
+    """f(x) = sin(A x) per example: returns A and a frame maker (x -> jac, hess)."""
+    a = np.random.default_rng(seed).normal(size=(n, n))
+
+    def frame(t):
+        x = np.linspace(-1.0, 1.0, batch * n).reshape(batch, n) + 0.03 * t
+        z = x @ a.T
+        jac = np.cos(z)[:, :, None] * a[None]
+        hess = -np.sin(z)[:, :, None, None] * a[None, :, :, None] * a[None, :, None, :]
+        return x, jac, hess
+
+    return frame
+
+
+def time_frames(render, frames):
+    """Median wall time (ms) of render(frame) over the frames."""
+    times = []
+    for frame in frames:
+        start = time.perf_counter()
+        render(frame)
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def baseline(plot, kind_index):
+    """Rebuild from scratch with the plot function and savefig, per frame."""
+
+    def render(frame):
+        x, *arrays = frame
+        fig = plot(arrays[kind_index], x=x, fig=Figure(figsize=(8, 9), dpi=DPI))
+        fig.savefig(io.BytesIO(), format="png", dpi=DPI)
+
+    return render
+
+
+def live(kind, kind_index, first):
+    """One persistent HeatmapGrid, built once on ``first`` (untimed)."""
+    grid = HeatmapGrid(dpi=DPI)
+    x, *arrays = first
+    grid.render(kind, arrays[kind_index], x=x)
+
+    def render(frame):
+        x, *arrays = frame
+        grid.render(kind, arrays[kind_index], x=x)
+
+    return render
+
+
+SCENARIOS = [
+    # name, kind, plot function, index into (jac, hess), B, n (= m), target ms
+    ("jacobian B=4 n=m=4 (64 values)", "jacobian", plot_batch_jacobian, 0, 4, 4, 30.0),
+    ("jacobian B=2 n=m=2 (x**3 tour)", "jacobian", plot_batch_jacobian, 0, 2, 2, 30.0),
+    ("hessian  B=8 n=m=4 (32 panels)", "hessian", plot_batch_hessian, 1, 8, 4, 80.0),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
+    args = parser.parse_args()
+    header = f"{'scenario':34} {'baseline ms':>12} {'live ms':>9} {'ratio':>7} {'target':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, kind, plot, index, batch, n, target in SCENARIOS:
+        frame = sine_map(batch, n)
+        frames = [frame(t) for t in range(1, args.repeats + 1)]
+        slow = time_frames(baseline(plot, index), frames[: max(5, args.repeats // 3)])
+        fast = time_frames(live(kind, index, frame(0)), frames)
+        verdict = "ok" if fast <= target else "MISSED"
+        print(f"{name:34} {slow:12.1f} {fast:9.1f} {slow / fast:6.1f}x {target:5.0f} ms {verdict}")
+
+
+if __name__ == "__main__":
+    main()
