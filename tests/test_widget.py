@@ -239,6 +239,24 @@ def test_coupled_examples_warn_in_the_status_line_only(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_a_failing_renderer_is_replaced_and_the_picture_kept(explorer, monkeypatch, capsys):
+    image, count, result = bytes(explorer.image.value), explorer.render_count, explorer.result
+    broken = explorer._renderer
+
+    def render(*args, **kwargs):
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setattr(broken, "render", render)
+    explorer.function = "sin(x)"
+    assert explorer.error == "unexpected RuntimeError: renderer broke"
+    assert_picture_kept(explorer, image, count, result)
+    assert explorer.figure is broken.figure  # still the figure of the picture shown
+    explorer.function = "x**2"
+    assert explorer.error == "" and explorer.render_count == count + 1
+    assert explorer.figure is not broken.figure
+    assert capsys.readouterr() == ("", "")
+
+
 def test_invalid_batch_set_in_code_raises_a_trait_error(explorer):
     for bad in (None, [1.0, 2.0], [[np.nan, 1.0]], np.zeros((17, 2)), [["a", "b"]], [[1, 2], [3]]):
         with pytest.raises(traitlets.TraitError):

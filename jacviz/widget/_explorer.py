@@ -128,6 +128,7 @@ class JacobianExplorer(widgets.VBox):
         self._pending = False
         self._parsed = None
         self._shown = None
+        self._figure = None
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._renderer = HeatmapGrid(dpi=DPI)
         self._build_controls()
@@ -155,7 +156,7 @@ class JacobianExplorer(widgets.VBox):
         self._pending = False
         try:
             x, y, result, notes = self._compute()
-            png = self._renderer.render(KINDS[self.order], result, x=x, y=y)
+            png = self._draw(result, x, y)
         except INPUT_ERRORS as exc:
             self._show_error(str(exc), getattr(exc, "position", None))
             return
@@ -163,6 +164,14 @@ class JacobianExplorer(widgets.VBox):
             self._show_error(f"unexpected {type(exc).__name__}: {exc}")
             return
         self._show(x, y, result, notes, png)
+
+    def _draw(self, result, x, y):
+        """PNG bytes of the picture; a renderer that failed is replaced by a fresh one."""
+        try:
+            return self._renderer.render(KINDS[self.order], result, x=x, y=y)
+        except Exception:
+            self._renderer = HeatmapGrid(dpi=DPI)  # the next picture rebuilds from scratch
+            raise
 
     def _compute(self):
         """Compute the formula's values and derivative at ``x``, and notes for the status."""
@@ -187,6 +196,7 @@ class JacobianExplorer(widgets.VBox):
         return self._parsed
 
     def _show(self, x, y, result, notes, png):
+        self._figure = self._renderer.figure
         self.image.value = png
         self.set_trait("result", result)
         self.set_trait("render_count", self.render_count + 1)
@@ -258,7 +268,7 @@ class JacobianExplorer(widgets.VBox):
     @property
     def figure(self):
         """The :class:`matplotlib.figure.Figure` behind the picture (None before one)."""
-        return self._renderer.figure if self.render_count else None
+        return self._figure
 
     # ------------------------------------------------------------ validators
 

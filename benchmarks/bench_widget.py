@@ -1,0 +1,193 @@
+"""Benchmark the JacobianExplorer: control change to new PNG, start-up, memory.
+
+Plain script: ``python benchmarks/bench_widget.py [--quick]``. Prints medians
+measured in this run and ratios against a baseline measured in the same run.
+
+1. Update latency: the time from setting a control's ``.value`` (one entry
+   box of the batch) until new PNG bytes are in ``explorer.image.value`` --
+   the explorer updates synchronously, so this is the assignment's duration.
+   Baseline: a naive rebuild of the same picture, ``batch_jacobian`` +
+   ``plot_batch_jacobian``/``plot_batch_hessian`` on a new figure + ``savefig``
+   to PNG. Targets: <= 30 ms for B = 4, n = m = 4, order 1; <= 80 ms for
+   B = 8, n = m = 4, order 2.
+2. Start-up: ``import jacviz`` + building a ``JacobianExplorer()``, in a fresh
+   subprocess (so nothing is imported yet). Target <= 1.5 s.
+3. Memory: RSS growth over 1,000 updates after a warm-up, and the number of
+   live matplotlib figures before and after. Target <= 5 MB, figures constant.
+
+BLAS runs single-threaded (``OPENBLAS_NUM_THREADS=1`` unless set), as in the
+engine benchmark: on 2 shared cores threaded BLAS makes medians swing.
+"""
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # read when numpy is imported, below
+
+import argparse
+import gc
+import io
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from jacviz import (
+    JacobianExplorer,
+    batch_jacobian,
+    parse_function,
+    plot_batch_hessian,
+    plot_batch_jacobian,
+)
+
+LAYER = "tanh(W @ x + b)"  # a dense layer: dense n x n Jacobian blocks
+CASES = (  # (batch size B, n = m, order, target ms)
+    (2, 2, 1, 30.0),
+    (4, 4, 1, 30.0),
+    (8, 4, 2, 80.0),
+)
+
+
+def layer_constants(n):
+    """Fixed weights ``W (n, n)`` and bias ``b (n,)`` for the dense layer."""
+    rng = np.random.default_rng(n)
+    return {"W": rng.standard_normal((n, n)) / np.sqrt(n), "b": rng.standard_normal(n)}
+
+
+def batch(batch_size, n):
+    """A fixed batch ``x (B, n)`` of values in [-2, 2]."""
+    return np.random.default_rng(batch_size * 10 + n).uniform(-2, 2, (batch_size, n)).round(1)
+
+
+def explorer_for(batch_size, n, order):
+    """An explorer showing the dense layer at ``order``."""
+    return JacobianExplorer(LAYER, batch(batch_size, n), order, constants=layer_constants(n))
+
+
+def time_updates(explorer, repeats):
+    """Median seconds from an entry box's new ``.value`` to new PNG bytes in the image."""
+    entry = explorer.batch_grid.entry(0, 0)
+    start_value, times = entry.value, []
+    for step in range(repeats + 3):
+        count = explorer.render_count
+        start = time.perf_counter()
+        entry.value = start_value + 0.1 * (step % 7 + 1)
+        elapsed = time.perf_counter() - start
+        assert explorer.render_count == count + 1 and not explorer.error, explorer.error
+        if step >= 3:  # warm-up
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def naive_rebuild(f, x, order):
+    """Baseline: derivative, a brand-new figure, savefig to PNG bytes."""
+    result = batch_jacobian(f, x, order=order)
+    fig = Figure(dpi=80)
+    if order == 1:
+        plot_batch_jacobian(result, x=x, fig=fig)
+    else:
+        plot_batch_hessian(result, x=x, fig=fig)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def time_baseline(batch_size, n, order, repeats):
+    """Median seconds of :func:`naive_rebuild` with a changing entry."""
+    f, x = parse_function(LAYER, constants=layer_constants(n)), batch(batch_size, n)
+    times = []
+    for step in range(repeats + 1):
+        x[0, 0] += 0.1
+        start = time.perf_counter()
+        naive_rebuild(f, x, order)
+        if step:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def latency_table(repeats):
+    print("| B | n = m | order | explorer update (ms) | naive rebuild (ms) | speed-up | target |")
+    print("|---|---|---|---|---|---|---|")
+    for batch_size, n, order, target in CASES:
+        widget_ms = 1000 * time_updates(explorer_for(batch_size, n, order), repeats)
+        naive_ms = 1000 * time_baseline(batch_size, n, order, max(3, repeats // 4))
+        verdict = "ok" if widget_ms <= target else "MISSED"
+        print(
+            f"| {batch_size} | {n} | {order} | {widget_ms:.1f} | {naive_ms:.1f} | "
+            f"{naive_ms / widget_ms:.1f}× | ≤ {target:.0f} ms {verdict} |"
+        )
+
+
+STARTUP = """
+import time
+start = time.perf_counter()
+import jacviz
+explorer = jacviz.JacobianExplorer()
+assert explorer.render_count == 1
+print(time.perf_counter() - start)
+"""
+
+BARE = "import time; start = time.perf_counter(); import numpy; print(time.perf_counter() - start)"
+
+
+def startup_seconds(code, runs):
+    """Median wall time printed by ``code`` in fresh interpreters."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        out.check_returncode()
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def startup_table(runs):
+    explorer_s, numpy_s = startup_seconds(STARTUP, runs), startup_seconds(BARE, runs)
+    verdict = "ok" if explorer_s <= 1.5 else "MISSED"
+    print(f"\nimport jacviz + JacobianExplorer(): {explorer_s:.2f} s, median of {runs} runs")
+    ratio = explorer_s / numpy_s
+    print(f"(import numpy alone: {numpy_s:.2f} s; ratio {ratio:.1f}×) · target ≤ 1.5 s {verdict}")
+
+
+def rss_mb():
+    """Resident set size of this process now (Linux), in MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def live_figures():
+    gc.collect()
+    return sum(isinstance(obj, Figure) for obj in gc.get_objects())
+
+
+def memory_table(updates):
+    explorer = explorer_for(4, 4, 1)
+    entry = explorer.batch_grid.entry(0, 0)
+    for step in range(100):  # warm-up: caches, allocator pools
+        entry.value = 0.1 * (step % 9 + 1)
+    figures, artists, rss = live_figures(), len(explorer.figure.findobj()), rss_mb()
+    for step in range(updates):
+        entry.value = 0.1 * (step % 9 + 1) + (0.05 if step % 18 >= 9 else 0.0)
+    grown = rss_mb() - rss
+    verdict = "ok" if grown <= 5 and live_figures() == figures else "MISSED"
+    print(
+        f"\n{updates} updates: RSS grew {grown:+.1f} MB; live figures {figures} -> "
+        f"{live_figures()}; artists {artists} -> {len(explorer.figure.findobj())} · "
+        f"target ≤ 5 MB, figures constant: {verdict}"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    args = parser.parse_args()
+    latency_table(repeats=10 if args.quick else 40)
+    startup_table(runs=2 if args.quick else 5)
+    memory_table(updates=200 if args.quick else 1000)
+
+
+if __name__ == "__main__":
+    main()
