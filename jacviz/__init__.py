@@ -25,7 +25,13 @@ from jacviz.jacobians import (
     finite_difference_jacobian,
     full_jacobian,
 )
-from jacviz.plotting import plot_batch_hessian, plot_batch_jacobian, plot_full_jacobian, save_figure
+from jacviz.plotting import (
+    HeatmapGrid,
+    plot_batch_hessian,
+    plot_batch_jacobian,
+    plot_full_jacobian,
+    save_figure,
+)
 from jacviz.presets import PRESETS, Preset
 from jacviz.views import linear_map_geometry, plot_linear_map
 
@@ -37,6 +43,7 @@ __all__ = [
     "BatchCouplingWarning",
     "ExpressionError",
     "Function",
+    "HeatmapGrid",
     "JacvizError",
     "PRESETS",
     "Preset",
