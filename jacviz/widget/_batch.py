@@ -105,7 +105,8 @@ def parse_batch_text(text):
 def fill_value(b, j):
     """Return the value a new entry ``x[b, j]`` starts with when the batch grows.
 
-    Deterministic and varied, so new examples differ from each other.
+    Deterministic and varied, so new examples differ from each other (and,
+    for the seed batch ``[[4, 2], [1, 3]]``, from the examples already there).
 
     Parameters
     ----------
@@ -115,14 +116,14 @@ def fill_value(b, j):
     Returns
     -------
     float
-        One of 1, 2, 3, 4.
+        One of 1, 1.5, ..., 4.
 
     Examples
     --------
-    >>> [fill_value(b, 0) for b in range(5)]
-    [1.0, 2.0, 3.0, 4.0, 1.0]
+    >>> [[fill_value(b, j) for j in range(2)] for b in range(2, 5)]
+    [[4.0, 1.0], [2.0, 2.5], [3.5, 4.0]]
     """
-    return float(1 + (b + 2 * j) % 4)
+    return 1 + ((3 * b + j) % 7) / 2
 
 
 def resize_batch(x, batch_size, n):
@@ -142,13 +143,13 @@ def resize_batch(x, batch_size, n):
 
     Examples
     --------
-    >>> resize_batch(np.array([[4.0, 2.0], [1.0, 3.0]]), 3, 1)
-    array([[4.],
-           [1.],
-           [3.]])
+    >>> resize_batch(np.array([[4.0, 2.0], [1.0, 3.0]]), 3, 3)
+    array([[4. , 2. , 2. ],
+           [1. , 3. , 3.5],
+           [4. , 1. , 1.5]])
     """
     rows, cols = np.indices((batch_size, n))
-    new = (1 + (rows + 2 * cols) % 4).astype(float)
+    new = 1 + ((3 * rows + cols) % 7) / 2
     keep_b, keep_n = min(batch_size, x.shape[0]), min(n, x.shape[1])
     new[:keep_b, :keep_n] = x[:keep_b, :keep_n]
     return new

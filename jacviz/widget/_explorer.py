@@ -98,7 +98,7 @@ class JacobianExplorer(widgets.VBox):
     >>> explorer.x
     array([[4., 2.],
            [1., 3.],
-           [3., 1.]])
+           [4., 1.]])
     """
 
     function = traitlets.Union(
