@@ -34,6 +34,7 @@ from jacviz.plotting import (
 )
 from jacviz.presets import PRESETS, Preset
 from jacviz.views import linear_map_geometry, plot_linear_map
+from jacviz.widget import JacobianExplorer, explore
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ __all__ = [
     "ExpressionError",
     "Function",
     "HeatmapGrid",
+    "JacobianExplorer",
     "JacvizError",
     "PRESETS",
     "Preset",
@@ -51,6 +53,7 @@ __all__ = [
     "batch_coupling",
     "batch_hessian",
     "batch_jacobian",
+    "explore",
     "finite_difference_jacobian",
     "full_jacobian",
     "jacobian_formulas",
