@@ -1,0 +1,427 @@
+"""Tests of the plotting layer: figures checked by content, the live renderer by pixels.
+
+Reference values are worked by hand from f(x) = x**3 at x = [[4, 2], [1, 3]]
+(the TensorFlow batch_jacobian tutorial): J[b] = diag(3 x²) = diag(48, 12),
+diag(3, 27); ∂²f_i/∂x_i² = 6 x_i = 24, 12 and 6, 18.
+"""
+
+import gc
+import io
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from jacviz import (
+    HeatmapGrid,
+    plot_batch_hessian,
+    plot_batch_jacobian,
+    plot_full_jacobian,
+    save_figure,
+)
+from jacviz.plotting._style import BAD_COLOR, resolve_cmap, symmetric_limit, text_color
+
+X = np.array([[4.0, 2.0], [1.0, 3.0]])
+JAC = np.array([[[48.0, 0.0], [0.0, 12.0]], [[3.0, 0.0], [0.0, 27.0]]])
+HESS = np.zeros((2, 2, 2, 2))
+HESS[0, 0, 0, 0], HESS[0, 1, 1, 1], HESS[1, 0, 0, 0], HESS[1, 1, 1, 1] = 24.0, 12.0, 6.0, 18.0
+
+
+def panels(fig):
+    """The heatmap axes (those holding an image), in order."""
+    return [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+
+
+def pixels_of_figure(fig):
+    """RGBA uint8 pixels of a full draw of ``fig`` on an Agg canvas."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+def pixels_of_png(png):
+    """Decoded RGBA uint8 pixels of PNG bytes."""
+    return np.round(imread(io.BytesIO(png)) * 255).astype(np.uint8)
+
+
+def cell_pixel(fig, ax, row, col):
+    """RGBA of the canvas pixel near the middle of cell (row, col), away from text."""
+    pixels = pixels_of_figure(fig)
+    rows, cols = ax.images[0].get_array().shape
+    box = ax.get_window_extent()
+    x = box.x0 + (col + 0.5) * box.width / cols
+    y = box.y1 - (row + 0.85) * box.height / rows  # low in the cell, below its value
+    return pixels[pixels.shape[0] - int(y), int(x)]
+
+
+# ---------------------------------------------------------------- batch Jacobian
+
+
+def test_one_panel_per_example_holding_its_block():
+    fig = plot_batch_jacobian(JAC, x=X)
+    axes = panels(fig)
+    assert len(axes) == 2
+    assert len(fig.axes) == 3  # plus one colour bar
+    for ax, block in zip(axes, JAC, strict=True):
+        np.testing.assert_array_equal(ax.images[0].get_array(), block)
+
+
+def test_one_symmetric_colour_scale_shared_by_the_batch():
+    fig = plot_batch_jacobian(JAC, x=X)
+    limits = {ax.images[0].get_clim() for ax in panels(fig)}
+    assert len(limits) == 1
+    vmin, vmax = limits.pop()
+    assert vmin == -vmax
+    assert vmax >= 48.0  # the largest |entry| of the whole batch fits
+    assert vmax <= 1.25 * 48.0  # and is not wasted
+
+
+def test_titles_name_each_example_and_its_input():
+    fig = plot_batch_jacobian(JAC, x=X, y=X**3)
+    titles = [text.get_text() for text in fig.texts if text.get_text().startswith("example")]
+    assert titles == [
+        "example 0\nx = [4, 2]\nf(x) = [64, 8]",
+        "example 1\nx = [1, 3]\nf(x) = [1, 27]",
+    ]
+
+
+def test_rows_are_outputs_and_columns_are_inputs():
+    ax = panels(plot_batch_jacobian(np.zeros((1, 3, 2))))[0]
+    rows = [label.get_text() for label in ax.get_yticklabels()]
+    cols = [label.get_text() for label in ax.get_xticklabels()]
+    assert rows == [r"$\partial f_{0}$", r"$\partial f_{1}$", r"$\partial f_{2}$"]
+    assert cols == [r"$\partial x_{0}$", r"$\partial x_{1}$"]
+
+
+def test_given_labels_replace_the_defaults():
+    ax = panels(plot_batch_jacobian(JAC, in_labels=["r", "θ"], out_labels=["u", "v"]))[0]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["r", "θ"]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["u", "v"]
+    with pytest.raises(ValueError, match="in_labels has 3 labels"):
+        plot_batch_jacobian(JAC, in_labels=["a", "b", "c"])
+
+
+def test_higher_rank_blocks_are_flattened_with_index_tuples():
+    x = np.zeros((2, 2))
+    jac = np.arange(2 * 2 * 3 * 2, dtype=float).reshape(2, 2, 3, 2)  # (B, *out=(2, 3), *in=(2,))
+    ax = panels(plot_batch_jacobian(jac, x=x))[1]
+    np.testing.assert_array_equal(ax.images[0].get_array(), jac[1].reshape(6, 2))
+    assert ax.get_yticklabels()[1].get_text() == r"$\partial f_{(0,1)}$"
+    with pytest.raises(ValueError, match="pass x"):
+        plot_batch_jacobian(jac)
+
+
+def test_values_are_written_with_contrasting_colour():
+    ax = panels(plot_batch_jacobian(JAC))[0]
+    cells = next(artist for artist in ax.get_children() if hasattr(artist, "get_strings"))
+    assert cells.get_strings().tolist() == [["48", "0"], ["0", "12"]]
+    colors = cells.get_colors()
+    assert colors[0, 0] == "white"  # 48 is the darkest red of the scale
+    assert colors[0, 1] == "black"  # 0 is the white middle
+
+
+def test_cell_colours_follow_the_colormap_at_the_right_place():
+    fig = plot_batch_jacobian(JAC, fig=Figure(dpi=80))
+    ax = panels(fig)[0]
+    vmin, vmax = ax.images[0].get_clim()
+    cmap = resolve_cmap("RdBu_r")
+    for row, col in [(0, 0), (1, 1), (0, 1)]:
+        expected = np.round(np.array(cmap(Normalize(vmin, vmax)(JAC[0, row, col]))) * 255)
+        got = cell_pixel(fig, ax, row, col).astype(float)
+        np.testing.assert_allclose(got, expected, atol=2)
+
+
+def test_annotate_false_writes_nothing_and_big_blocks_are_not_annotated():
+    ax = panels(plot_batch_jacobian(JAC, annotate=False))[0]
+    assert not any(hasattr(artist, "get_strings") for artist in ax.get_children())
+    ax = panels(plot_batch_jacobian(np.ones((1, 12, 12))))[0]
+    assert not any(hasattr(artist, "get_strings") for artist in ax.get_children())
+
+
+def test_many_examples_show_a_labelled_subset():
+    jac = np.random.default_rng(0).normal(size=(16, 2, 2))
+    fig = plot_batch_jacobian(jac)
+    assert len(panels(fig)) == 8
+    assert any("showing 8 of 16 examples" in text.get_text() for text in fig.texts)
+    fig = plot_batch_jacobian(jac, examples=[3, -1])
+    axes = panels(fig)
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), jac[15])
+    assert [t.get_text() for t in fig.texts if t.get_text().startswith("example")] == [
+        "example 3",
+        "example 15",
+    ]
+    with pytest.raises(ValueError, match="out of range"):
+        plot_batch_jacobian(jac, examples=[16])
+
+
+def test_nan_and_inf_cells_are_grey_counted_and_named():
+    jac = JAC.copy()
+    jac[0, 0, 1] = np.nan
+    jac[1, 1, 0] = np.inf
+    fig = plot_batch_jacobian(jac, fig=Figure(dpi=80))
+    ax = panels(fig)[0]
+    assert ax.images[0].get_array().mask.tolist() == [[False, True], [False, False]]
+    assert any("2 cells are NaN/inf" in text.get_text() for text in fig.texts)
+    np.testing.assert_allclose(
+        cell_pixel(fig, ax, 0, 1).astype(float), np.round(np.array(to_rgba(BAD_COLOR)) * 255)
+    )
+    cells = next(artist for artist in ax.get_children() if hasattr(artist, "get_strings"))
+    assert cells.get_strings()[0, 1] == "NaN"
+    assert ax.images[0].get_clim() == (-50.0, 50.0)  # inf does not blow up the scale
+
+
+@pytest.mark.parametrize("value", [0.0, np.nan])
+def test_all_zero_or_all_nan_blocks_keep_a_real_scale(value):
+    fig = plot_batch_jacobian(np.full((2, 2, 2), value))
+    vmin, vmax = panels(fig)[0].images[0].get_clim()
+    assert vmin == -vmax and vmax > 0
+
+
+def test_symmetric_limit_is_a_nice_number_above_the_largest_value():
+    values = np.random.default_rng(1).normal(size=200) * 37.0
+    limit = symmetric_limit(values)
+    largest = np.abs(values).max()
+    assert largest <= limit <= 1.25 * largest
+    assert symmetric_limit([0.12]) == pytest.approx(0.12)
+
+
+def test_text_color_contrasts():
+    assert text_color("white") == "black"
+    assert text_color("#053061") == "white"  # the darkest blue of RdBu
+
+
+def test_drawing_into_a_given_figure_reuses_it():
+    fig = Figure()
+    assert plot_batch_jacobian(JAC, fig=fig) is fig
+    plot_batch_jacobian(JAC * 2, fig=fig)
+    assert len(fig.axes) == 3
+    np.testing.assert_array_equal(panels(fig)[1].images[0].get_array(), JAC[1] * 2)
+
+
+def test_drawing_one_block_into_a_given_axes():
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot_batch_jacobian(JAC, ax=ax, examples=[1], x=X) is fig
+    np.testing.assert_array_equal(ax.images[0].get_array(), JAC[1])
+    assert ax.get_title() == "example 1\nx = [1, 3]"
+    with pytest.raises(ValueError, match="ax= draws one example"):
+        plot_batch_jacobian(JAC, ax=fig.add_subplot(212))
+
+
+# ---------------------------------------------------------------- Hessian and full Jacobian
+
+
+def test_hessian_grid_has_a_row_per_example_and_a_column_per_output():
+    fig = plot_batch_hessian(HESS, x=X)
+    axes = panels(fig)
+    assert len(axes) == 4
+    expected = {(0, 0): 24.0, (0, 1): 12.0, (1, 0): 6.0, (1, 1): 18.0}
+    for (b, i), value in expected.items():
+        block = axes[2 * b + i].images[0].get_array()
+        assert block[i, i] == value
+        assert np.count_nonzero(block) == 1
+    assert axes[0].get_title() == r"$\partial^2 f_{0}$"
+    rows = [t.get_text() for t in fig.texts if t.get_text().startswith("example")]
+    assert rows == ["example 0    x = [4, 2]", "example 1    x = [1, 3]"]
+    assert len({ax.images[0].get_clim() for ax in axes}) == 1
+
+
+def test_hessian_of_a_scalar_output():
+    hess = np.stack([np.eye(3), -np.eye(3)])  # (B, n, n)
+    axes = panels(plot_batch_hessian(hess))
+    assert len(axes) == 2
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), -np.eye(3))
+
+
+def full_from_blocks(jac, coupling=0.0):
+    """A (B, m, B, n) full Jacobian with ``jac`` on the diagonal."""
+    batch, m, n = jac.shape
+    full = np.full((batch, m, batch, n), coupling)
+    for b in range(batch):
+        full[b, :, b, :] = jac[b]
+    return full
+
+
+def test_full_jacobian_is_the_block_matrix_with_blocks_outlined():
+    full = full_from_blocks(JAC)
+    fig = plot_full_jacobian(full, batch_size=2)
+    (ax,) = panels(fig)
+    matrix = ax.images[0].get_array()
+    assert matrix.shape == (4, 4)
+    np.testing.assert_array_equal(matrix[:2, :2], JAC[0])
+    np.testing.assert_array_equal(matrix[2:, 2:], JAC[1])
+    outlines = ax.collections[-1].get_segments()
+    assert len(outlines) == 2  # one outline per diagonal block
+    assert "independent" in fig.texts[0].get_text()
+
+
+def test_full_jacobian_says_when_examples_are_coupled():
+    fig = plot_full_jacobian(full_from_blocks(JAC, coupling=0.5), batch_size=2)
+    assert fig.texts[0].get_text().startswith("off-diagonal blocks reach 0.5")
+
+
+def test_full_jacobian_accepts_a_2d_matrix():
+    matrix = full_from_blocks(JAC).reshape(4, 4)
+    (ax,) = panels(plot_full_jacobian(matrix, batch_size=2))
+    np.testing.assert_array_equal(ax.images[0].get_array(), matrix)
+    with pytest.raises(ValueError, match="B·m, B·n"):
+        plot_full_jacobian(np.zeros((3, 4)), batch_size=2)
+
+
+def test_full_jacobian_into_a_given_axes():
+    fig = Figure()
+    ax = fig.add_subplot()
+    plot_full_jacobian(full_from_blocks(JAC), batch_size=2, ax=ax)
+    assert ax.images[0].get_array().shape == (4, 4)
+
+
+# ---------------------------------------------------------------- live renderer
+
+
+def sine_frames(batch, n, count, seed=0):
+    """x and the Jacobian / Hessian of f(x) = sin(A x) along a slider drag."""
+    a = np.random.default_rng(seed).normal(size=(n, n))
+    for t in range(count):
+        x = np.linspace(-1, 1, batch * n).reshape(batch, n) + 0.2 * t
+        z = x @ a.T
+        jac = np.cos(z)[:, :, None] * a[None]
+        hess = -np.sin(z)[:, :, None, None] * a[None, :, :, None] * a[None, :, None, :]
+        yield x, jac, hess
+
+
+def artist_count(fig):
+    return len(fig.findobj())
+
+
+@pytest.mark.parametrize("kind", ["jacobian", "hessian"])
+def test_updates_give_the_pixels_of_a_fresh_render(kind):
+    grid = HeatmapGrid()
+    for x, jac, hess in sine_frames(3, 3, 6):
+        data = jac if kind == "jacobian" else hess
+        png = grid.render(kind, data, x=x)
+        fresh = HeatmapGrid().render(kind, data, x=x)
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+    assert grid.redrawn != ["all"]  # the last frames went the in-place way
+
+
+def test_renderer_pixels_equal_a_full_draw_of_the_plot_function():
+    png = HeatmapGrid(dpi=80).render("jacobian", JAC, x=X)
+    fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_figure(fig))
+
+
+def test_full_kind_updates_in_place_and_matches_fresh():
+    grid = HeatmapGrid()
+    grid.render("full", full_from_blocks(JAC))
+    full = full_from_blocks(JAC * 1.1, coupling=0.3)
+    png = grid.render("full", full)
+    assert grid.redrawn != ["all"]
+    np.testing.assert_array_equal(
+        pixels_of_png(png), pixels_of_png(HeatmapGrid().render("full", full))
+    )
+
+
+def test_only_changed_groups_are_redrawn():
+    grid = HeatmapGrid()
+    grid.render("jacobian", JAC, x=X)
+    x = X.copy()
+    x[1] = [1.0, 2.9]
+    jac = JAC.copy()
+    jac[1, 1, 1] = 3 * 2.9**2
+    grid.render("jacobian", jac, x=x)
+    assert grid.redrawn == [("panel", 1), ("text", 1)]
+    grid.render("jacobian", jac, x=x)
+    assert grid.redrawn == []
+
+
+def test_nan_frames_update_in_place_and_match_fresh():
+    grid = HeatmapGrid()
+    grid.render("jacobian", JAC, x=X)
+    jac = JAC.copy()
+    jac[0, 1, 0] = np.nan
+    for frame in (jac, JAC, np.full_like(JAC, np.nan), np.zeros_like(JAC)):
+        png = grid.render("jacobian", frame, x=X)
+        fresh = HeatmapGrid().render("jacobian", frame, x=X)
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+def test_repeated_updates_keep_artists_and_figures_constant():
+    grid = HeatmapGrid()
+    frames = list(sine_frames(4, 4, 12))
+    grid.render("jacobian", frames[0][1], x=frames[0][0])
+    figure, count = grid.figure, artist_count(grid.figure)
+    gc.collect()
+    figures = sum(isinstance(obj, Figure) for obj in gc.get_objects())
+    for x, jac, _ in frames[1:]:
+        grid.render("jacobian", jac, x=x)
+    gc.collect()
+    assert grid.figure is figure
+    assert artist_count(grid.figure) == count
+    assert sum(isinstance(obj, Figure) for obj in gc.get_objects()) == figures
+
+
+def test_a_new_shape_rebuilds_the_same_figure():
+    grid = HeatmapGrid()
+    grid.render("jacobian", JAC)
+    figure = grid.figure
+    grid.render("jacobian", np.zeros((3, 2, 2)))
+    assert grid.redrawn == ["all"]
+    assert grid.figure is figure
+    assert len(panels(figure)) == 3
+
+
+def test_renderer_rejects_unknown_kinds():
+    with pytest.raises(ValueError, match="unknown kind"):
+        HeatmapGrid().render("laplacian", JAC)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    first=hnp.arrays(float, (2, 2, 3), elements=st.floats(-1e3, 1e3, width=32)),
+    second=hnp.arrays(
+        float, (2, 2, 3), elements=st.floats(allow_nan=True, allow_infinity=True, width=32)
+    ),
+)
+def test_any_update_matches_a_fresh_render(first, second):
+    grid = HeatmapGrid(dpi=60)
+    grid.render("jacobian", first)
+    png = grid.render("jacobian", second)
+    fresh = HeatmapGrid(dpi=60).render("jacobian", second)
+    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_save_figure_writes_png_svg_and_pdf(tmp_path):
+    fig = plot_batch_jacobian(JAC, x=X)
+    png = save_figure(fig, tmp_path / "j.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert imread(png).shape[1] == round(fig.get_figwidth() * 200)  # print resolution
+    svg = save_figure(fig, tmp_path / "notes" / "j.svg")
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    assert "example 1" in svg.read_text()  # titles are real text in vector output
+    pdf = save_figure(fig, tmp_path / "j.PDF")
+    assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_save_figure_rejects_other_formats(tmp_path):
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
+        save_figure(plot_batch_jacobian(JAC), tmp_path / "j.jpg")
+
+
+def test_save_figure_leaves_a_live_renderer_working(tmp_path):
+    grid = HeatmapGrid()
+    grid.render("jacobian", JAC, x=X)
+    save_figure(grid.figure, tmp_path / "live.pdf")
+    png = grid.render("jacobian", JAC * 2, x=X)
+    fresh = HeatmapGrid().render("jacobian", JAC * 2, x=X)
+    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
