@@ -105,6 +105,37 @@ def test_explore_builds_an_explorer():
     np.testing.assert_allclose(explorer.result, hess, atol=1e-12)
 
 
+def test_repr_tells_what_is_shown(explorer):
+    assert (
+        repr(explorer) == "JacobianExplorer(function='x**3', x of shape (2, 2), order=1, render #1)"
+    )
+    explorer.function = "sine(x)"
+    assert repr(explorer).startswith("JacobianExplorer(function='sine(x)', ")
+    assert "error=\"unknown function 'sine'" in repr(explorer)
+
+
+def test_value_changes_reuse_the_parsed_formula_and_the_figure(explorer, monkeypatch):
+    import jacviz.widget._explorer as module
+
+    parsed = []
+    real_parse = module.parse_function
+
+    def counting_parse(text, **kwargs):
+        parsed.append(text)
+        return real_parse(text, **kwargs)
+
+    monkeypatch.setattr(module, "parse_function", counting_parse)
+    figure = explorer.figure
+    explorer.batch_grid.entry(0, 0).value = 5.0
+    explorer.random_button.click()
+    assert parsed == []  # only x changed
+    assert explorer.figure is figure
+    assert explorer._renderer.redrawn != ["all"]  # the in-place path, not a rebuild
+    explorer.function = "sin(x)"
+    assert parsed == ["sin(x)"]
+    np.testing.assert_allclose(explorer.result, [np.diag(np.cos(r)) for r in explorer.x])
+
+
 def test_exported_from_the_package():
     assert jacviz.JacobianExplorer is JacobianExplorer
     assert jacviz.explore is explore

@@ -265,6 +265,13 @@ class JacobianExplorer(widgets.VBox):
             raise ValueError("nothing drawn yet: fix the error shown first")
         return save_figure(self.figure, path)
 
+    def __repr__(self):
+        state = f"error={self.error!r}" if self.error else f"render #{self.render_count}"
+        return (
+            f"JacobianExplorer(function={_function_text(self.function)!r}, "
+            f"x of shape {self.x.shape}, order={self.order!r}, {state})"
+        )
+
     @property
     def figure(self):
         """The :class:`matplotlib.figure.Figure` behind the picture (None before one)."""
