@@ -40,6 +40,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
+    "PRESETS",
     "BatchCouplingError",
     "BatchCouplingWarning",
     "ExpressionError",
@@ -47,7 +48,6 @@ __all__ = [
     "HeatmapGrid",
     "JacobianExplorer",
     "JacvizError",
-    "PRESETS",
     "Preset",
     "__version__",
     "batch_coupling",
