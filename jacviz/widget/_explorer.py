@@ -17,13 +17,15 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from jacviz.errors import BatchCouplingWarning, ExpressionError, JacvizError
+from jacviz.errors import ExpressionError, JacvizError
 from jacviz.expressions import parse_function
 from jacviz.jacobians import batch_jacobian, full_jacobian
 from jacviz.plotting import HeatmapGrid, save_figure
 from jacviz.presets import PRESETS
+from jacviz.widget import _controls as controls
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, as_batch, parse_batch_text, resize_batch
 from jacviz.widget._batch_controls import BatchGrid
+from jacviz.widget._notes import status_notes
 from jacviz.widget._text import error_html, status_html, values_html
 
 ORDERS = (1, 2, "full")
@@ -184,7 +186,7 @@ class JacobianExplorer(widgets.VBox):
                 result = full_jacobian(f, x)
             else:
                 result = batch_jacobian(f, x, order=self.order, check="warn")
-        return x, y, result, _notes(caught, y, result, self.order)
+        return x, y, result, status_notes(caught, y, result, self.order)
 
     def _function(self):
         """Return the parsed formula; parse again only after the text or constants changed."""
@@ -385,86 +387,40 @@ class JacobianExplorer(widgets.VBox):
     # ------------------------------------------------------------ building
 
     def _build_controls(self):
-        self._build_function_controls()
-        self._build_batch_controls()
-        self._build_output_controls()
-
-    def _build_function_controls(self):
-        self.function_text = widgets.Text(
-            description="f(x) =",
-            placeholder="e.g. x**3, sin(x), [x[0]*x[1], x[0] + x[1]]",
-            tooltip="The formula for one example x; press Enter to apply.",
-            continuous_update=False,
-            layout=widgets.Layout(width="min(100%, 560px)"),
-        )
-        self.function_text.add_class("jacviz-function")
-        self.function_text.observe(self._on_function_text_change, names="value")
+        """Make every widget (see ``_controls``), then wire it to its handler."""
+        self.function_text = controls.function_text()
         self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
-        self.preset_dropdown = widgets.Dropdown(
-            options=[CUSTOM, *PRESETS],
-            value=CUSTOM,
-            description="preset",
-            tooltip="A teaching example: fills the formula, the batch and the constants.",
+        self.preset_dropdown = controls.preset_dropdown(PRESETS, CUSTOM)
+        self.note = controls.html("What to look for in this example.")
+        self.order_toggle = controls.order_toggle()
+        self.batch_size_slider = controls.shape_slider(
+            "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
         )
-        self.preset_dropdown.add_class("jacviz-preset")
-        self.preset_dropdown.observe(self._on_preset_change, names="value")
-        self.note = widgets.HTML("", tooltip="What to look for in this example.")
-        self.order_toggle = widgets.ToggleButtons(
-            options=[("1st order", 1), ("2nd order", 2), ("full Jacobian", "full")],
-            description="order",
-            tooltip="What to draw: per-example Jacobians, Hessians, or the full Jacobian.",
-            tooltips=[
-                "J[b] = ∂f(x)[b]/∂x[b], one heatmap per example",
-                "∂²f_i/∂x_j∂x_k per example and output",
-                "all of ∂f(x)/∂x: the batch Jacobian is its block diagonal",
-            ],
+        self.input_dim_slider = controls.shape_slider(
+            "inputs n", "Inputs per example (columns of x).", MAX_INPUTS, "jacviz-input-dim"
         )
-        self.order_toggle.add_class("jacviz-order")
-        self.order_toggle.observe(self._on_order_toggle_change, names="value")
+        self.batch_grid = BatchGrid(self._on_entry_change)
+        self.random_button = controls.button("random batch", "dice", "New values in [-2, 2].")
+        self.reset_button = controls.button("reset", "undo", "Back to the preset's batch.")
+        self.paste_text = controls.paste_text()
+        self.image = controls.image()
+        self.status = controls.html("Shapes of x, y and the derivative; notes.", "jacviz-status")
+        self.error_area = controls.html(
+            "What is wrong with the input, if anything.", "jacviz-error"
+        )
+        self.values_table = controls.html("The numbers in the picture.")
+        self.values_accordion = controls.values_accordion(self.values_table)
+        self._wire_controls()
 
-    def _build_batch_controls(self):
-        self.batch_size_slider = widgets.IntSlider(
-            min=1,
-            max=MAX_BATCH,
-            description="batch B",
-            tooltip="Number of examples (rows of x).",
-        )
-        self.batch_size_slider.add_class("jacviz-batch-size")
-        self.input_dim_slider = widgets.IntSlider(
-            min=1,
-            max=MAX_INPUTS,
-            description="inputs n",
-            tooltip="Inputs per example (columns of x).",
-        )
-        self.input_dim_slider.add_class("jacviz-input-dim")
+    def _wire_controls(self):
+        self.function_text.observe(self._on_function_text_change, names="value")
+        self.preset_dropdown.observe(self._on_preset_change, names="value")
+        self.order_toggle.observe(self._on_order_toggle_change, names="value")
         for slider in (self.batch_size_slider, self.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
-        self.batch_grid = BatchGrid(self._on_entry_change)
-        self.random_button = _button("random batch", "dice", "New random values in [-2, 2].")
         self.random_button.on_click(self._on_random_click)
-        self.reset_button = _button("reset", "undo", "Back to the preset's (or first) batch.")
         self.reset_button.on_click(self._on_reset_click)
-        self.paste_text = widgets.Text(
-            description="paste x",
-            placeholder="[[4, 2], [1, 3]]",
-            tooltip="Paste a batch as a nested list of numbers and press Enter.",
-            continuous_update=False,
-        )
-        self.paste_text.add_class("jacviz-paste")
         self.paste_text.observe(self._on_paste_change, names="value")
-
-    def _build_output_controls(self):
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.image.add_class("jacviz-image")
-        self.status = widgets.HTML("", tooltip="Shapes of x, y and the derivative; warnings.")
-        self.status.add_class("jacviz-status")
-        self.error_area = widgets.HTML("", tooltip="What is wrong with the input, if anything.")
-        self.error_area.add_class("jacviz-error")
-        self.values_table = widgets.HTML("", tooltip="The numbers in the picture.")
-        self.values_accordion = widgets.Accordion(
-            children=[self.values_table], titles=("values (table)",), selected_index=None
-        )
-        self.values_accordion.add_class("jacviz-values")
         self.values_accordion.observe(self._on_values_toggle, names="selected_index")
 
     def _layout_children(self):
@@ -526,51 +482,6 @@ def _function_text(function):
     if isinstance(function, str):
         return function
     return f"<Python function {getattr(function, '__name__', type(function).__name__)}>"
-
-
-def _button(description, icon, tooltip):
-    return widgets.Button(description=description, icon=icon, tooltip=tooltip)
-
-
-def _notes(caught, y, result, order):
-    """Lines for the status line: coupling, NaN/inf, and any other warning's text."""
-    notes = [_warning_note(warning) for warning in caught]
-    if order == "full":
-        notes += _full_coupling_note(result)
-    if not np.all(np.isfinite(y)):
-        notes.append("f(x) itself is NaN or inf at some inputs (e.g. log of 0, 0/0).")
-    bad = np.size(result) - np.count_nonzero(np.isfinite(result))
-    if bad:
-        notes.append(
-            f"{bad} of {np.size(result)} derivative entries are NaN or inf (grey cells): "
-            "the derivative is undefined there (e.g. sqrt or abs at 0, log of 0)."
-        )
-    return list(dict.fromkeys(notes))
-
-
-def _warning_note(warning):
-    if issubclass(warning.category, BatchCouplingWarning):
-        return (
-            "the examples influence each other, so the per-example blocks are not the "
-            'whole story: choose "full Jacobian" to see the off-diagonal blocks.'
-        )
-    return f"{warning.category.__name__}: {warning.message}"
-
-
-def _full_coupling_note(full):
-    """Return a note when off-diagonal blocks of ``full (B, *out, B, n)`` are not zero."""
-    batch_size, n = full.shape[0], full.shape[-1]
-    if batch_size < 2 or full.size == 0:
-        return []
-    per_pair = np.abs(full.reshape(batch_size, -1, batch_size, n)).max(axis=(1, 3))
-    np.fill_diagonal(per_pair, 0.0)
-    coupling = np.nanmax(per_pair)
-    if not coupling:
-        return []
-    return [
-        f"the examples are coupled: off-diagonal blocks reach {coupling:.3g}, "
-        "so a batch Jacobian would miss part of the derivative."
-    ]
 
 
 def _per_output_flat(result, x, y, order):

@@ -1,0 +1,72 @@
+"""What the status line says about a result: coupling, NaN/inf, warnings -- no widgets.
+
+Layer: widget (private). Imports numpy and ``jacviz.errors``.
+"""
+
+import numpy as np
+
+from jacviz.errors import BatchCouplingWarning
+
+
+def status_notes(caught, y, result, order):
+    """Return the notes for the status line: coupling, NaN/inf, other warnings.
+
+    Parameters
+    ----------
+    caught : list of warnings.WarningMessage
+        Warnings recorded while computing (``warnings.catch_warnings(record=True)``).
+    y : numpy.ndarray, shape (B, *out)
+        The formula's values.
+    result : numpy.ndarray
+        The derivative shown: ``jac``, ``hess`` or ``full (B, *out, B, n)``.
+    order : {1, 2, "full"}
+
+    Returns
+    -------
+    list of str
+        One line each, without repeats.
+
+    Examples
+    --------
+    >>> full = np.zeros((2, 1, 2, 1))
+    >>> full[0, 0, 1, 0] = 0.5  # output 0 depends on example 1
+    >>> status_notes([], np.ones((2, 1)), full, "full")
+    ['the examples are coupled: off-diagonal blocks reach 0.5, so a batch Jacobian ...']
+    """
+    notes = [_warning_note(warning) for warning in caught]
+    if order == "full":
+        notes += _full_coupling_note(result)
+    if not np.all(np.isfinite(y)):
+        notes.append("f(x) itself is NaN or inf at some inputs (e.g. log of 0, 0/0).")
+    bad = np.size(result) - np.count_nonzero(np.isfinite(result))
+    if bad:
+        notes.append(
+            f"{bad} of {np.size(result)} derivative entries are NaN or inf (grey cells): "
+            "the derivative is undefined there (e.g. sqrt or abs at 0, log of 0)."
+        )
+    return list(dict.fromkeys(notes))
+
+
+def _warning_note(warning):
+    if issubclass(warning.category, BatchCouplingWarning):
+        return (
+            "the examples influence each other, so the per-example blocks are not the "
+            'whole story: choose "full Jacobian" to see the off-diagonal blocks.'
+        )
+    return f"{warning.category.__name__}: {warning.message}"
+
+
+def _full_coupling_note(full):
+    """Return a note when off-diagonal blocks of ``full (B, *out, B, n)`` are not zero."""
+    batch_size, n = full.shape[0], full.shape[-1]
+    if batch_size < 2 or full.size == 0:
+        return []
+    per_pair = np.abs(full.reshape(batch_size, -1, batch_size, n)).max(axis=(1, 3))
+    np.fill_diagonal(per_pair, 0.0)
+    coupling = np.nanmax(per_pair)
+    if not coupling:
+        return []
+    return [
+        f"the examples are coupled: off-diagonal blocks reach {coupling:.3g}, "
+        "so a batch Jacobian would miss part of the derivative."
+    ]
