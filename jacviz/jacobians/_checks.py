@@ -4,6 +4,7 @@ Layer: ``jacobians``. May import ``jacviz.expressions`` (formula text), numpy an
 autograd.
 """
 
+import contextlib
 import warnings
 
 import autograd.numpy as anp
@@ -71,13 +72,20 @@ def check_options(order, check="warn", mode="auto", chunk_size=None):
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
 
 
-class QuietAutograd(warnings.catch_warnings):
-    """Silence autograd's "Output seems independent of input" (we return zeros on purpose)."""
+@contextlib.contextmanager
+def quiet():
+    """Keep numerical trouble in the values: no warnings spilled from a pass.
 
-    def __enter__(self):
-        entered = super().__enter__()
+    NumPy's floating-point warnings are ignored (``np.errstate(all="ignore")``,
+    which also covers autograd's backward and forward rules, run outside the
+    formula's own ``errstate``): ``log(0)`` gives ``-inf`` and ``0/0`` gives
+    ``nan`` in the result, and the caller decides how to show them. Autograd's
+    "Output seems independent of input" is silenced too (we return zeros on
+    purpose).
+    """
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.filterwarnings("ignore", message="Output seems independent of input")
-        return entered
+        yield
 
 
 def row_map(f, in_shape, m, x2d):

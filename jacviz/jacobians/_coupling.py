@@ -11,7 +11,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd import make_jvp
 
-from jacviz.jacobians._checks import QuietAutograd, as_batch, as_function, check_output
+from jacviz.jacobians._checks import as_batch, as_function, check_output, quiet
 
 PROBE_SEED = 20200415  # the random probe is reproducible: same x, same verdict
 MAX_LISTED = 10  # examples named in a coupling message
@@ -94,7 +94,8 @@ def full_jacobian(f, x):
     Returns
     -------
     full : numpy.ndarray, shape (B, *out, B, *in)
-        dtype of ``x`` (float64 for integer input).
+        dtype of ``x`` (float64 for integer input). Numerical trouble gives
+        ``inf``/``nan`` entries, with no NumPy warning spilled.
 
     Raises
     ------
@@ -112,7 +113,7 @@ def full_jacobian(f, x):
            [1., 2.]])
     """
     f, x = as_function(f), as_batch(x)
-    with QuietAutograd():
+    with quiet():
         y = f(x)
         check_output(y, x.shape)
         shape = (*np.shape(y), *x.shape)
@@ -139,7 +140,8 @@ def batch_coupling(f, x):
     Returns
     -------
     float
-        ``0.0`` for independent examples (and for ``B <= 1``).
+        ``0.0`` for independent examples (and for ``B <= 1``); ``nan`` when an
+        off-diagonal entry is ``nan`` (autograd's ``0 / 0``, e.g. ``log`` at 0).
 
     Raises
     ------
@@ -162,4 +164,4 @@ def batch_coupling(f, x):
         return 0.0
     full = full.reshape(B, -1, B, x[0].size)
     off_diagonal = ~np.eye(B, dtype=bool)[:, None, :, None]
-    return float(np.max(np.abs(full) * off_diagonal))
+    return float(np.max(np.where(off_diagonal, np.abs(full), 0.0)))

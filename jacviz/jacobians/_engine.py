@@ -12,11 +12,11 @@ import numpy as np
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning
 from jacviz.jacobians._checks import (
-    QuietAutograd,
     as_batch,
     as_function,
     check_options,
     layout,
+    quiet,
     row_map,
 )
 from jacviz.jacobians._coupling import coupled_examples, coupling_message, probe_jvp, true_blocks
@@ -74,7 +74,9 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     jac : numpy.ndarray, shape (B, *out, *in) or (B, *out, *in, *in)
         dtype of ``x`` (float64 for integer input). An output of shape
         ``(B,)`` gives per-example gradients ``(B, *in)``. An output that does
-        not depend on ``x`` gives zeros.
+        not depend on ``x`` gives zeros. Numerical trouble (``log`` of 0,
+        ``0/0``) gives ``inf`` or ``nan`` entries: never an exception, and no
+        NumPy warning is spilled; the caller decides how to show them.
 
     Raises
     ------
@@ -115,10 +117,17 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     >>> batch_jacobian(lambda x: anp.sum(x**2, axis=1), [[1, 2], [3, 4]])
     array([[2., 4.],
            [6., 8.]])
+
+    Numerical trouble stays in the values (``d log(x) / dx = 1/x``):
+
+    >>> batch_jacobian("log(x)", [[0.0], [2.0]])
+    array([[[inf]],
+    <BLANKLINE>
+           [[0.5]]])
     """
     f, x = as_function(f), as_batch(x)
     check_options(order, check, mode, chunk_size)
-    with QuietAutograd():
+    with quiet():
         y, probe = _evaluate(f, x, check)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
@@ -126,13 +135,14 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         return np.zeros(shape, dtype=x.dtype)
     g, x2d = partial(row_map, f, in_shape, m), x.reshape(-1, n)
     chunk_size = chunk_size or auto_chunk_size(n, m, order)
-    with QuietAutograd():
+    with quiet():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
     if probe is not None:
-        with QuietAutograd():
+        with quiet():
             order1 = partial(stacked, g, m, 1, mode)
             jac1 = jac if order == 1 else chunked(order1, x2d, chunk_size)
-        coupled = coupled_examples(jac1, probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m)))
+            v, jv = probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m))
+            coupled = coupled_examples(jac1, v, jv)
         if coupled.size:
             jac = _coupled_result(g, x2d, order, check, coupled)
     return np.reshape(jac, shape).astype(x.dtype, copy=False)
@@ -152,7 +162,7 @@ def _coupled_result(g, x2d, order, check, coupled):
         raise BatchCouplingError(coupling_message(coupled))
     message = coupling_message(coupled) + " Returning the true diagonal blocks."
     warnings.warn(message, BatchCouplingWarning, stacklevel=3)
-    with QuietAutograd():
+    with quiet():
         return true_blocks(g, order, x2d)
 
 

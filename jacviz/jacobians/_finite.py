@@ -9,7 +9,14 @@ from functools import partial
 
 import numpy as np
 
-from jacviz.jacobians._checks import as_batch, as_function, check_options, layout, row_map
+from jacviz.jacobians._checks import (
+    as_batch,
+    as_function,
+    check_options,
+    layout,
+    quiet,
+    row_map,
+)
 
 
 def _default_step(dtype, order, x2d):
@@ -63,7 +70,9 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     Returns
     -------
     jac : numpy.ndarray, shape (B, *out, *in) or (B, *out, *in, *in)
-        Same shapes and dtype as :func:`batch_jacobian`.
+        Same shapes and dtype as :func:`batch_jacobian`. A shift outside the
+        domain of ``f`` (``log`` near 0) gives ``nan``/``inf`` entries, with no
+        NumPy warning spilled.
 
     Raises
     ------
@@ -86,7 +95,8 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     check_options(order)
     if eps is not None and not eps > 0:
         raise ValueError(f"eps must be a positive step, got {eps!r}")
-    y = f(x)
+    with quiet():
+        y = f(x)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
@@ -94,5 +104,6 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     g = partial(row_map, f, in_shape, m)
     if order == 2:
         g = partial(_central_rows, g, eps)
-    jac = _central_blocks(g, eps, order, x.reshape(-1, n))
+    with quiet():
+        jac = _central_blocks(g, eps, order, x.reshape(-1, n))
     return np.reshape(jac, shape).astype(x.dtype, copy=False)
