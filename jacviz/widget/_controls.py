@@ -75,7 +75,9 @@ def order_toggle():
 
 def shape_slider(description, tooltip, maximum, css_class):
     """Return an integer slider from 1 to ``maximum`` for one axis of the batch."""
-    slider = widgets.IntSlider(min=1, max=maximum, description=description, tooltip=tooltip)
+    slider = widgets.IntSlider(
+        min=1, max=maximum, description=description, tooltip=tooltip, continuous_update=False
+    )
     return hooked(slider, css_class)
 
 
