@@ -144,7 +144,16 @@ def shoot(page, folder, name):
 
 
 def shoot_explorer(page, folder, name):
-    """Save a screenshot of the explorer alone as ``folder/name.png``; return the path."""
+    """Save a screenshot of the whole explorer as ``folder/name.png``; return the path.
+
+    Voila scrolls inside a container, which clips element screenshots to the
+    viewport; the viewport grows to the explorer's height for the shot.
+    """
     path = folder / f"{name}.png"
-    page.locator(EXPLORER).first.screenshot(path=str(path))
+    explorer = page.locator(EXPLORER).first
+    size = page.viewport_size
+    box = explorer.bounding_box()
+    page.set_viewport_size({"width": size["width"], "height": int(box["height"]) + 100})
+    explorer.screenshot(path=str(path))
+    page.set_viewport_size(size)
     return path
