@@ -1,5 +1,6 @@
 """The engine against independent references: per-example autograd loops and hand maths."""
 
+import inspect
 import warnings
 
 import autograd
@@ -347,6 +348,16 @@ def test_coupling_tensorflow_38428_warns_and_returns_true_blocks():
     with pytest.warns(BatchCouplingWarning, match=r"examples \[0, 1\].*full_jacobian"):
         jac = batch_jacobian(sum_coupled, x)
     np.testing.assert_array_equal(jac, [[[2.0]], [[2.0]]])
+
+
+@pytest.mark.parametrize("function", [batch_jacobian, batch_hessian])
+def test_coupling_warning_points_at_the_callers_line(function):
+    with pytest.warns(BatchCouplingWarning) as record:
+        line = inspect.currentframe().f_lineno + 1
+        function(sum_coupled, [[1.0], [1.0]])
+    assert len(record) == 1
+    assert record[0].filename == __file__
+    assert record[0].lineno == line
 
 
 def test_coupling_off_returns_the_stacked_sum_trick_value():

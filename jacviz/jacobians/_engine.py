@@ -125,6 +125,14 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     <BLANKLINE>
            [[0.5]]])
     """
+    jac, message = _batch_derivative(f, x, order, check, mode, chunk_size)
+    if message:
+        warnings.warn(message, BatchCouplingWarning, stacklevel=2)  # the caller's line
+    return jac
+
+
+def _batch_derivative(f, x, order, check, mode, chunk_size):
+    """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
     check_options(order, check, mode, chunk_size)
     with quiet():
@@ -132,11 +140,12 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
-        return np.zeros(shape, dtype=x.dtype)
+        return np.zeros(shape, dtype=x.dtype), None
     g, x2d = partial(row_map, f, in_shape, m), x.reshape(-1, n)
     chunk_size = chunk_size or auto_chunk_size(n, m, order)
     with quiet():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
+    message = None
     if probe is not None:
         with quiet():
             order1 = partial(stacked, g, m, 1, mode)
@@ -144,8 +153,8 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
             v, jv = probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m))
             coupled = coupled_examples(jac1, v, jv)
         if coupled.size:
-            jac = _coupled_result(g, x2d, order, check, coupled)
-    return np.reshape(jac, shape).astype(x.dtype, copy=False)
+            jac, message = _coupled_result(g, x2d, order, check, coupled)
+    return np.reshape(jac, shape).astype(x.dtype, copy=False), message
 
 
 def _evaluate(f, x, check):
@@ -157,17 +166,16 @@ def _evaluate(f, x, check):
 
 
 def _coupled_result(g, x2d, order, check, coupled):
-    """Raise for ``check="raise"``; else warn and return the true diagonal blocks."""
+    """Raise for ``check="raise"``; else return the true diagonal blocks and the warning."""
     if check == "raise":
         raise BatchCouplingError(coupling_message(coupled))
-    message = coupling_message(coupled) + " Returning the true diagonal blocks."
-    warnings.warn(message, BatchCouplingWarning, stacklevel=3)
     with quiet():
-        return true_blocks(g, order, x2d)
+        blocks = true_blocks(g, order, x2d)
+    return blocks, coupling_message(coupled) + " Returning the true diagonal blocks."
 
 
-def batch_hessian(f, x, **kw):
-    """Batch Jacobian of the batch Jacobian: ``batch_jacobian(f, x, order=2, **kw)``.
+def batch_hessian(f, x, *, check="warn", mode="auto", chunk_size=None):
+    """Batch Jacobian of the batch Jacobian: ``batch_jacobian(f, x, order=2, ...)``.
 
     For a scalar per example (``f(x)`` of shape ``(B,)``) this is the stack of
     per-example Hessians; in general it has one Hessian per output entry.
@@ -178,8 +186,8 @@ def batch_hessian(f, x, **kw):
         As in :func:`batch_jacobian`.
     x : array_like, shape (B, *in)
         The batch, rank >= 2.
-    **kw
-        ``check``, ``mode``, ``chunk_size`` of :func:`batch_jacobian`.
+    check, mode, chunk_size
+        As in :func:`batch_jacobian`.
 
     Returns
     -------
@@ -190,6 +198,11 @@ def batch_hessian(f, x, **kw):
     ------
     ValueError, TypeError, jacviz.BatchCouplingError
         As in :func:`batch_jacobian`.
+
+    Warns
+    -----
+    jacviz.BatchCouplingWarning
+        With ``check="warn"``, when examples influence each other.
 
     Examples
     --------
@@ -202,4 +215,7 @@ def batch_hessian(f, x, **kw):
            [[18.,  0.],
             [ 0.,  0.]]])
     """
-    return batch_jacobian(f, x, order=2, **kw)
+    hess, message = _batch_derivative(f, x, 2, check, mode, chunk_size)
+    if message:
+        warnings.warn(message, BatchCouplingWarning, stacklevel=2)  # the caller's line
+    return hess
