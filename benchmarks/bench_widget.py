@@ -42,6 +42,7 @@ from jacviz import (
     plot_batch_hessian,
     plot_batch_jacobian,
 )
+from jacviz.widget._explorer import DPI
 
 LAYER = "tanh(W @ x + b)"  # a dense layer: dense n x n Jacobian blocks
 CASES = (  # (batch size B, n = m, order, target ms)
@@ -85,7 +86,7 @@ def time_updates(explorer, repeats):
 def naive_rebuild(f, x, order):
     """Baseline: derivative, a brand-new figure, savefig to PNG bytes."""
     result = batch_jacobian(f, x, order=order)
-    fig = Figure(dpi=80)
+    fig = Figure(dpi=DPI)  # the same resolution as the explorer's picture
     if order == 1:
         plot_batch_jacobian(result, x=x, fig=fig)
     else:

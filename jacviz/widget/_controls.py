@@ -105,7 +105,9 @@ def html(tooltip, css_class=None):
 
 def image():
     """Return the PNG image that shows the heatmaps."""
-    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    # flex-start: a VBox stretches its children, which would blur the PNG by scaling it
+    layout = widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
+    picture = widgets.Image(format="png", layout=layout)
     return hooked(picture, "jacviz-image")
 
 

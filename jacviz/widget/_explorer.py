@@ -33,7 +33,7 @@ KINDS = {1: "jacobian", 2: "hessian", "full": "full"}
 #: Errors that bad input can cause in the layers; shown as they are.
 INPUT_ERRORS = (JacvizError, ValueError, TypeError, ArithmeticError, IndexError)
 RANDOM_SEED = 0
-DPI = 80
+DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
 CUSTOM = "(your own formula)"
 
 
