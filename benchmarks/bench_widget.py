@@ -5,7 +5,8 @@ measured in this run and ratios against a baseline measured in the same run.
 
 1. Update latency: the time from setting a control's ``.value`` (one entry
    box of the batch) until new PNG bytes are in ``explorer.image.value`` --
-   the explorer updates synchronously, so this is the assignment's duration.
+   the explorer updates synchronously, so this is the assignment's duration;
+   also a "random batch" click, which changes every example's block.
    Baseline: a naive rebuild of the same picture, ``batch_jacobian`` +
    ``plot_batch_jacobian``/``plot_batch_hessian`` on a new figure + ``savefig``
    to PNG. Targets: <= 30 ms for B = 4, n = m = 4, order 1; <= 80 ms for
@@ -83,6 +84,20 @@ def time_updates(explorer, repeats):
     return statistics.median(times)
 
 
+def time_random_batches(explorer, repeats):
+    """Median seconds of a "random batch" click: every example's block changes."""
+    times = []
+    for step in range(repeats + 3):
+        count = explorer.render_count
+        start = time.perf_counter()
+        explorer.random_button.click()
+        elapsed = time.perf_counter() - start
+        assert explorer.render_count == count + 1 and not explorer.error, explorer.error
+        if step >= 3:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
 def naive_rebuild(f, x, order):
     """Baseline: derivative, a brand-new figure, savefig to PNG bytes."""
     result = batch_jacobian(f, x, order=order)
@@ -110,15 +125,20 @@ def time_baseline(batch_size, n, order, repeats):
 
 
 def latency_table(repeats):
-    print("| B | n = m | order | explorer update (ms) | naive rebuild (ms) | speed-up | target |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| B | n = m | order | one entry (ms) | random batch (ms) | naive rebuild (ms) "
+        "| speed-up (one entry) | target |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for batch_size, n, order, target in CASES:
-        widget_ms = 1000 * time_updates(explorer_for(batch_size, n, order), repeats)
+        explorer = explorer_for(batch_size, n, order)
+        widget_ms = 1000 * time_updates(explorer, repeats)
+        random_ms = 1000 * time_random_batches(explorer, repeats)
         naive_ms = 1000 * time_baseline(batch_size, n, order, max(3, repeats // 4))
-        verdict = "ok" if widget_ms <= target else "MISSED"
+        verdict = "ok" if max(widget_ms, random_ms) <= target else "MISSED"
         print(
-            f"| {batch_size} | {n} | {order} | {widget_ms:.1f} | {naive_ms:.1f} | "
-            f"{naive_ms / widget_ms:.1f}× | ≤ {target:.0f} ms {verdict} |"
+            f"| {batch_size} | {n} | {order} | {widget_ms:.1f} | {random_ms:.1f} | {naive_ms:.1f} "
+            f"| {naive_ms / widget_ms:.1f}× | ≤ {target:.0f} ms {verdict} |"
         )
 
 
