@@ -12,12 +12,21 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 import traitlets
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import jacviz
 from jacviz import PRESETS, ExpressionError, batch_jacobian, full_jacobian, parse_function
 from jacviz.widget import JacobianExplorer, explore
-from jacviz.widget._batch import as_batch, fill_value, parse_batch_text, resize_batch
+from jacviz.widget._batch import (
+    MAX_BATCH,
+    MAX_INPUTS,
+    as_batch,
+    fill_value,
+    parse_batch_text,
+    resize_batch,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED_X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -565,3 +574,40 @@ def test_batch_helpers():
     assert grown.shape == (3, 3)
     np.testing.assert_array_equal(grown[:2, :2], SEED_X)
     assert grown[2, 2] == fill_value(2, 2) and grown[0, 2] == fill_value(0, 2)
+
+
+def test_setting_constants_reparses_the_formula():
+    explorer = JacobianExplorer("A @ x", [[1.0, 2.0]], constants={"A": [[1, 0], [0, 1]]})
+    np.testing.assert_allclose(explorer.result, [np.eye(2)])
+    explorer.constants = {"A": [[0, 2], [3, 0]]}
+    np.testing.assert_allclose(explorer.result, [[[0.0, 2.0], [3.0, 0.0]]])
+    explorer.constants = {}
+    assert "A" in explorer.error
+
+
+shapes = st.tuples(st.integers(1, MAX_BATCH), st.integers(1, MAX_INPUTS))
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=shapes, new=shapes)
+def test_resize_keeps_the_overlap_and_fills_the_rest(start, new):
+    x = np.arange(np.prod(start), dtype=float).reshape(start) + 10.0  # never a fill value
+    grown = resize_batch(x, *new)
+    keep = (min(start[0], new[0]), min(start[1], new[1]))
+    assert grown.shape == new
+    np.testing.assert_array_equal(grown[: keep[0], : keep[1]], x[: keep[0], : keep[1]])
+    for (b, j), value in np.ndenumerate(grown):
+        if b >= keep[0] or j >= keep[1]:
+            assert value == fill_value(b, j)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=MAX_BATCH,
+    )
+)
+def test_pasted_text_round_trips(rows):
+    np.testing.assert_array_equal(parse_batch_text(repr(rows)), np.array(rows))
