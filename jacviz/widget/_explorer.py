@@ -259,8 +259,8 @@ class JacobianExplorer(widgets.VBox):
         Examples
         --------
         >>> import tempfile, pathlib
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> JacobianExplorer().save(folder / "cube.svg").name
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     JacobianExplorer().save(pathlib.Path(folder) / "cube.svg").name
         'cube.svg'
         """
         if self.figure is None:
