@@ -5,11 +5,11 @@ it is executed and converted once per module. The page must carry the widget
 state with the *last* PNG frame (not the first) and load the widget manager from
 the local ``@jupyter-widgets/`` folder, and -- in Chromium, from ``file://`` with
 every other request blocked -- show that frame and the final render count with
-no kernel.
+no kernel. Chromium is the session's shared ``browser`` (``tests/conftest.py``).
 
 The npm files are fetched once into the user cache (``JACVIZ_ASSET_CACHE`` or
 ``~/.cache/jacviz/static-html``). Off CI a missing ``npm`` or Chromium skips the
-tests that need them, saying so; with ``CI`` set they fail instead.
+tests that need them, saying so; with ``CI=true`` they fail instead.
 """
 
 import base64
@@ -18,7 +18,6 @@ import importlib.util
 import json
 import os
 import pathlib
-import shutil
 import struct
 import subprocess
 from typing import NamedTuple
@@ -43,7 +42,7 @@ static_html = _load_recipe()
 
 def _missing(what):
     """Skip off CI, fail on CI: the recipe test must run where it counts."""
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} is required on CI")
     pytest.skip(f"{what} is not available on this machine (off CI)")
 
@@ -200,15 +199,7 @@ SHOWN_BYTES_AS_BASE64 = """async img => {
 }"""
 
 
-def _chromium():
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        _missing("Chromium")
-    return executable
-
-
-def test_page_shows_the_last_frame_from_file_without_network(exported):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_page_shows_the_last_frame_from_file_without_network(exported, browser):
     blocked = []
 
     def only_local(route):
@@ -218,23 +209,21 @@ def test_page_shows_the_last_frame_from_file_without_network(exported):
             blocked.append(route.request.url)
             route.abort()
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=_chromium(), args=args)
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_local)
-            page.goto(exported.page.as_uri())
-            image = page.wait_for_selector(".jacviz-explorer img.jacviz-image", timeout=30_000)
-            page.wait_for_function(
-                "img => img.complete && img.naturalWidth > 0", arg=image, timeout=30_000
-            )
-            size = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-            shown = image.evaluate(SHOWN_BYTES_AS_BASE64)
-            status = page.inner_text(".jacviz-status")
-            icons = page.evaluate(ICON_FONT_LOADS)
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", only_local)
+        page.goto(exported.page.as_uri())
+        image = page.wait_for_selector(".jacviz-explorer img.jacviz-image", timeout=30_000)
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image, timeout=30_000
+        )
+        size = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        shown = image.evaluate(SHOWN_BYTES_AS_BASE64)
+        status = page.inner_text(".jacviz-status")
+        icons = page.evaluate(ICON_FONT_LOADS)
+    finally:
+        context.close()
     assert tuple(size) == _png_size(exported.last_frame)
     assert base64.b64decode(shown) == exported.last_frame
     assert f"render #{exported.render_count}" in status

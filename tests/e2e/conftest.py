@@ -2,9 +2,9 @@
 
 Everything runs offline on 127.0.0.1:
 
-* ``browser`` launches Debian's Chromium through Playwright (Playwright's own
-  browser download needs the network). Without Chromium the tests skip with a
-  message saying how to install it -- except in CI (``CI=true``), where they fail.
+* ``browser`` (from ``tests/conftest.py``, shared with the static-HTML test) is
+  Debian's Chromium driven by Playwright; without it the tests skip off CI and
+  fail in CI (``CI=true``).
 * ``page`` is a fresh page whose requests to anything but 127.0.0.1, ``data:``,
   ``blob:`` and ``file:`` are aborted, so nothing waits on the network.
 * ``lab_server`` / ``voila_server`` start one server each per test session, on a
@@ -34,39 +34,8 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SCREENSHOTS = REPO / "test-output" / "e2e"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
 SERVER_START_TIMEOUT = 60.0
-INSTALL_HINT = (
-    "the browser tests need Debian's Chromium and Playwright for Python: "
-    "`apt-get install -y chromium` and `pip install -e '.[test]'`"
-)
-
-
-def in_ci():
-    """Return True when running in CI, where the browser tests must not skip."""
-    return os.environ.get("CI", "").lower() == "true"
-
-
-def skip_or_fail(reason):
-    """Skip the test on a developer machine, fail it in CI."""
-    if in_ci():
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def chromium_path():
-    """Return the path of Debian's Chromium, or None when it is not installed."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    return path if Path(path).exists() else None
 
 
 def free_port():
@@ -215,22 +184,6 @@ def voila_server(served_root, server_home, tmp_path_factory):
     )
     yield url
     stop_server(proc)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Yield a headless Debian Chromium driven by Playwright (skips without it)."""
-    executable = chromium_path()
-    if executable is None:
-        skip_or_fail(f"Chromium is not installed; {INSTALL_HINT}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail(f"Playwright is not installed; {INSTALL_HINT}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _only_local(route):

@@ -1,0 +1,64 @@
+"""Fixtures shared by every test module: one headless Debian Chromium per session.
+
+Playwright's sync API runs its own event loop, and a second ``sync_playwright()``
+cannot start while one is open. The browser tests (``tests/e2e/``) and the
+static-HTML test (``tests/test_export.py``) therefore share the one ``browser``
+below instead of each launching their own.
+
+Without Chromium or Playwright the tests that need them skip with a message saying
+how to install them -- except in CI (``CI=true``), where they fail.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+INSTALL_HINT = (
+    "the browser tests need Debian's Chromium and Playwright for Python: "
+    "`apt-get install -y chromium` and `pip install -e '.[test]'`"
+)
+
+
+def in_ci():
+    """Return True when running in CI, where nothing that CI can install may skip."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason):
+    """Skip the test on a developer machine, fail it in CI."""
+    if in_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_path():
+    """Return the path of Debian's Chromium, or None when it is not installed."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Yield a headless Debian Chromium driven by Playwright (skips without it)."""
+    executable = chromium_path()
+    if executable is None:
+        skip_or_fail(f"Chromium is not installed; {INSTALL_HINT}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail(f"Playwright is not installed; {INSTALL_HINT}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
