@@ -72,6 +72,11 @@ def first_row_coupled(x):
     return anp.concatenate([x[:1] * x[1:2], x[1:]], axis=0)
 
 
+def cube_plus_square_of_sum(x):
+    """f_b = x_b³ + (Σx)²: coupled non-linearly, so its Hessians are wrong under TF too."""
+    return x**3 + anp.sum(x, axis=0, keepdims=True) ** 2
+
+
 def constant(x):
     return anp.ones((x.shape[0], 3))
 
@@ -354,7 +359,7 @@ def test_coupling_tensorflow_38428_warns_and_returns_true_blocks():
 def test_coupling_warning_points_at_the_callers_line(function):
     with pytest.warns(BatchCouplingWarning) as record:
         line = inspect.currentframe().f_lineno + 1
-        function(sum_coupled, [[1.0], [1.0]])
+        function(cube_plus_square_of_sum, [[1.0], [1.0]])
     assert len(record) == 1
     assert record[0].filename == __file__
     assert record[0].lineno == line
@@ -373,24 +378,102 @@ def test_coupling_raise():
     assert isinstance(info.value, ValueError)
 
 
-def test_coupling_message_names_the_interacting_examples():
-    with pytest.raises(BatchCouplingError, match=r"examples \[0\] depend"):
+def test_coupling_message_names_the_example_whose_input_leaks():
+    with pytest.raises(BatchCouplingError, match=r"inputs of examples \[1\] move"):
         batch_jacobian(first_row_coupled, random_batch((4, 2)), check="raise")
+
+
+@pytest.mark.parametrize("B", [2, 3, 7, 16, 64])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_coupling_between_any_two_examples_is_found(B, mode):
+    """Up to 64 examples every ordered pair is probed: example c feeding example b alone."""
+    x = random_batch((B, 2))
+    for b, c in [(0, B - 1), (B - 1, 0), (B // 2, B // 3 if B // 3 != B // 2 else 0)]:
+
+        def f(x, b=b, c=c):
+            rows = x.shape[0]  # the engine also calls f on stacked copies
+            leak = anp.concatenate([anp.zeros((b, 2)), x[c : c + 1], anp.zeros((rows - b - 1, 2))])
+            return anp.sin(x) + 0.5 * leak
+
+        with pytest.raises(BatchCouplingError, match=rf"examples \[{c}\] move"):
+            batch_jacobian(f, x, check="raise", mode=mode)
 
 
 def test_coupling_order_2_returns_true_blocks():
     """f = x³ + (Σx)²: ∂f_b/∂x_b = 3x_b² + 2Σx and ∂²f_b/∂x_b² = 6x_b + 2, by hand."""
-
-    def f(x):
-        return x**3 + anp.sum(x, axis=0, keepdims=True) ** 2
-
     x = [[1.0], [2.0]]
     with pytest.warns(BatchCouplingWarning):
-        jac = batch_jacobian(f, x)
+        jac = batch_jacobian(cube_plus_square_of_sum, x)
     with pytest.warns(BatchCouplingWarning):
-        hess = batch_hessian(f, x)
+        hess = batch_hessian(cube_plus_square_of_sum, x)
     np.testing.assert_allclose(jac.ravel(), [9.0, 18.0])
     np.testing.assert_allclose(hess.ravel(), [8.0, 14.0])
+
+
+def test_hessians_left_exact_by_a_linear_coupling_are_not_reported():
+    """x + Σx couples examples, but only linearly: every Hessian is 0, as stacked."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hess = batch_hessian(sum_coupled, [[1.0], [1.0]], check="raise")
+    np.testing.assert_array_equal(hess, np.zeros((2, 1, 1, 1)))
+
+
+def test_coupling_found_at_a_point_where_first_order_coupling_vanishes():
+    """x·Σx at 0: the off-diagonal first derivatives x_b are 0, the second ones are not."""
+
+    def f(x):
+        return x * anp.sum(x, axis=0, keepdims=True)
+
+    x = [[0.0], [0.0]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(batch_jacobian(f, x, check="raise"), np.zeros((2, 1, 1)))
+    with pytest.warns(BatchCouplingWarning):
+        hess = batch_hessian(f, x)
+    np.testing.assert_array_equal(hess.ravel(), [2.0, 2.0])  # ∂²(x_b Σx)/∂x_b² = 2
+
+
+def test_a_non_finite_example_does_not_hide_coupling():
+    """log(0) = -inf in example 0 must not blind the check for the others."""
+
+    def f(x):
+        return anp.log(x) + anp.sum(x, axis=0, keepdims=True)
+
+    with pytest.warns(BatchCouplingWarning):
+        jac = batch_jacobian(f, [[0.0], [1.0], [2.0]])
+    np.testing.assert_array_equal(jac.ravel(), [np.inf, 2.0, 1.5])
+
+
+def test_a_huge_example_does_not_hide_coupling_between_small_ones():
+    def f(x):
+        return anp.concatenate([x[:1] ** 3, x[1:] + anp.sum(x[1:], axis=0, keepdims=True)])
+
+    with pytest.warns(BatchCouplingWarning):
+        jac = batch_jacobian(f, [[1e8], [1.0], [1.0]])
+    np.testing.assert_array_equal(jac.ravel(), [3e16, 2.0, 2.0])
+
+
+def test_coupling_across_chunks_is_found():
+    def centre(x):
+        return x - anp.mean(x, axis=0, keepdims=True)
+
+    with pytest.warns(BatchCouplingWarning):
+        jac = batch_jacobian(centre, random_batch((6, 2)), chunk_size=1)
+    np.testing.assert_allclose(jac, np.broadcast_to((1 - 1 / 6) * np.eye(2), (6, 2, 2)))
+
+
+def test_reverse_mode_works_for_primitives_without_a_jvp():
+    """autograd's det has a VJP but no JVP: the probe must not need one."""
+
+    def det(x):
+        return anp.linalg.det(anp.reshape(x, (-1, 2, 2)))
+
+    x = random_batch((3, 4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jac = batch_jacobian(det, x, mode="reverse")
+    a, b, c, d = x.T  # det = a·d - b·c
+    np.testing.assert_allclose(jac, np.stack([d, -c, -b, a], axis=1), rtol=1e-12)
 
 
 def test_full_jacobian_of_coupled_function():
@@ -421,6 +504,9 @@ big_float32 = [
     (dense_tanh, (64, 4), 1e-2),
     (lambda x: anp.dot(anp.dot(x, W_WIDE), W_WIDE.T) * 1e4, (64, 16), 1e4),
     (lambda x: anp.exp(x) * anp.exp(-x) + x, (64, 5), 20.0),
+    (lambda x: anp.sin(x) ** 2 + anp.cos(x) ** 2, (64, 3), 3.0),  # J = 0 up to round-off
+    (lambda x: x - x * 1.0, (64, 3), 1e3),
+    (lambda x: anp.log(x**2), (64, 3), 1e-30),
 ]
 
 

@@ -19,8 +19,8 @@ from jacviz.jacobians._checks import (
     quiet,
     row_map,
 )
-from jacviz.jacobians._coupling import coupled_examples, coupling_message, probe_jvp, true_blocks
-from jacviz.jacobians._stacked import auto_chunk_size, chunked, stacked
+from jacviz.jacobians._coupling import coupling_message, leaking_examples, probe, true_blocks
+from jacviz.jacobians._stacked import auto_chunk_size, chunked, flat_blocks, stacked
 
 
 def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None):
@@ -45,16 +45,26 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         1 for the Jacobian; 2 for the batch Jacobian of the batch Jacobian
         (what nested ``GradientTape.batch_jacobian`` calls give).
     check : {"warn", "raise", "off"}, optional
-        Cross-example coupling check. A cheap randomized probe: one extra JVP
-        of ``f`` on the batch as it is (not stacked), with a random tangent
-        ``v`` (fixed seed), compared with ``J[b] @ v[b]``; tolerance ``sqrt(eps)``
-        of the magnitudes, so round-off never alarms (coupling smaller than
-        that goes unseen). When coupling is found, ``"warn"`` emits
-        :class:`jacviz.BatchCouplingWarning` and returns the *true* diagonal
-        blocks of :func:`full_jacobian` (exact, but ``O(B·m)`` backward
-        passes); ``"raise"`` raises :class:`jacviz.BatchCouplingError`;
-        ``"off"`` skips the probe and returns the stacked result, which is
-        only meaningful for independent examples.
+        Cross-example coupling check, exact: on the batch as it is (not
+        stacked), VJPs of ``f`` with random cotangents on one side of a split
+        of the examples and zero on the other. Zero cotangents propagate as
+        exact zeros, so an example on the zero side gets an exactly zero
+        gradient unless its input moves another example's output: round-off
+        never alarms, and any coupling is seen. Up to 64 examples every pair
+        is tested (``2·ceil(log2 B)`` backward passes after one forward pass
+        that also gives ``f(x)``); beyond, one random split (two backward
+        passes) finds every coupling with the rest of the batch (means, sums,
+        normalisation) and a coupling between two particular examples with
+        probability 1/2. For order 2 the probe follows the order-1 blocks as
+        functions of ``x``: a coupling that leaves the Hessians exact (``f``
+        linear in the other examples) is not reported. When coupling is
+        found, ``"warn"`` emits :class:`jacviz.BatchCouplingWarning` and
+        returns the *true* diagonal blocks of :func:`full_jacobian` (exact,
+        but ``O(B·m)`` backward passes and a ``B²·m·n`` array: meant for
+        teaching-sized batches); ``"raise"`` raises
+        :class:`jacviz.BatchCouplingError`; ``"off"`` skips the probe and
+        returns the stacked result, which is only meaningful for independent
+        examples.
     mode : {"auto", "forward", "reverse"}, optional
         ``"forward"`` stacks ``n`` copies and takes one JVP, ``"reverse"``
         stacks ``m`` copies and takes one VJP; ``"auto"`` picks forward when
@@ -135,8 +145,9 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
     check_options(order, check, mode, chunk_size)
+    probing = check != "off" and x.shape[0] >= 2
     with quiet():
-        y, probe = _evaluate(f, x, check)
+        y, vjp = probe(f, x) if probing and order == 1 else (f(x), None)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
@@ -145,24 +156,13 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     chunk_size = chunk_size or auto_chunk_size(n, m, order)
     with quiet():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
+        if order == 2 and probing:  # what the Hessians depend on: the order-1 blocks
+            y, vjp = probe(partial(flat_blocks, g, m, mode), x2d)
+        coupled = leaking_examples(vjp, np.asarray(y)) if probing else ()
     message = None
-    if probe is not None:
-        with quiet():
-            order1 = partial(stacked, g, m, 1, mode)
-            jac1 = jac if order == 1 else chunked(order1, x2d, chunk_size)
-            v, jv = probe[0].reshape(-1, n), np.reshape(probe[1], (-1, m))
-            coupled = coupled_examples(jac1, v, jv)
-        if coupled.size:
-            jac, message = _coupled_result(g, x2d, order, check, coupled)
+    if len(coupled):
+        jac, message = _coupled_result(g, x2d, order, check, coupled)
     return np.reshape(jac, shape).astype(x.dtype, copy=False), message
-
-
-def _evaluate(f, x, check):
-    """Return ``(f(x), probe)``; the probe ``(v, J·v)`` is skipped for ``check="off"``."""
-    if check == "off" or x.size == 0:
-        return f(x), None
-    y, v, jv = probe_jvp(f, x)
-    return y, (v, jv)
 
 
 def _coupled_result(g, x2d, order, check, coupled):

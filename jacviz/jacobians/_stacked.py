@@ -44,7 +44,7 @@ def _blocks(g, m, mode, x2d):
     return _reverse_blocks(g, m, x2d)
 
 
-def _flat_blocks(g, m, mode, x2d):
+def flat_blocks(g, m, mode, x2d):
     """Flatten the order-1 blocks to rows ``(R, m·n)``: a row map to differentiate again."""
     return anp.reshape(_blocks(g, m, mode, x2d), (x2d.shape[0], -1))
 
@@ -52,7 +52,7 @@ def _flat_blocks(g, m, mode, x2d):
 def stacked(g, m, order, mode, x2d):
     """``(R, m, n)`` for order 1, ``(R, m·n, n)`` for order 2."""
     if order == 2:
-        g, m = partial(_flat_blocks, g, m, mode), m * x2d.shape[1]
+        g, m = partial(flat_blocks, g, m, mode), m * x2d.shape[1]
     return _blocks(g, m, mode, x2d)
 
 
