@@ -17,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
 
 from jacviz import (
@@ -26,6 +27,9 @@ from jacviz import (
     plot_full_jacobian,
     save_figure,
 )
+from jacviz.plotting._cells import CellValues
+from jacviz.plotting._glyphs import face_of
+from jacviz.plotting._stamps import Stamper, fast_text
 from jacviz.plotting._style import BAD_COLOR, resolve_cmap, symmetric_limit, text_color
 
 X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -395,6 +399,82 @@ def test_any_update_matches_a_fresh_render(first, second):
     png = grid.render("jacobian", second)
     fresh = HeatmapGrid(dpi=60).render("jacobian", second)
     np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+def test_colour_bar_offset_text_is_erased_when_the_scale_changes():
+    """1e-5 scales write an offset text left of the bar; going back must not leave a ghost."""
+    base = np.random.default_rng(0).standard_normal((4, 4, 4))
+    for scale in (1e-5, 1e30):
+        grid = HeatmapGrid()
+        grid.render("jacobian", base * scale)
+        png = grid.render("jacobian", base)
+        assert grid.redrawn != ["all"]
+        fresh = HeatmapGrid().render("jacobian", base)
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+# ---------------------------------------------------------------- fast text
+
+
+def test_composed_lines_match_freetype_layout_within_a_pixel_or_two():
+    face = face_of(FontProperties(size=8.5), 80)
+    for text in ["-0.777", "1.23e+04", "x = [-0.91, -0.777, 0.5]", "example 12", "AV To"]:
+        composed = face.line(text)
+        whole = face._whole(text)
+        assert composed.bitmap.shape[0] == whole.bitmap.shape[0], text
+        assert abs(composed.width - whole.width) <= 2.5, text
+        assert abs(composed.bitmap.shape[1] - whole.bitmap.shape[1]) <= 3, text
+        # the same ink, give or take anti-aliasing at glyph seams
+        assert int(composed.bitmap.sum()) == pytest.approx(int(whole.bitmap.sum()), rel=0.08), text
+
+
+def test_non_ascii_lines_are_rasterised_whole():
+    face = face_of(FontProperties(size=8.5), 80)
+    line = face.line("∂f₀ · x²")
+    np.testing.assert_array_equal(line.bitmap, face._whole("∂f₀ · x²").bitmap)
+
+
+def test_cell_values_are_clipped_to_their_axes():
+    """A string wider than its panel stops at the panel's edge (and the fresh draw agrees)."""
+
+    def draw(strings):
+        fig = Figure(figsize=(3, 2), dpi=80)
+        ax = fig.add_axes((0.4, 0.4, 0.2, 0.2))
+        ax.set_axis_off()
+        cells = CellValues(ax, (1, 1), fontsize=12)
+        cells.set_cells(strings, [["black"]])
+        ax.add_artist(cells)
+        return pixels_of_figure(fig), ax.bbox
+
+    inked, box = draw([["-1234567.8901234"]])
+    blank, _ = draw([[""]])
+    changed = np.argwhere((inked != blank).any(axis=2))
+    assert len(changed) > 0
+    rows, cols = changed[:, 0], changed[:, 1]
+    height = inked.shape[0]
+    assert cols.min() >= np.floor(box.x0) and cols.max() <= np.ceil(box.x1)
+    assert rows.min() >= height - np.ceil(box.y1) and rows.max() <= height - np.floor(box.y0)
+
+
+def test_text_falls_back_to_matplotlib_when_the_fast_path_breaks(monkeypatch):
+    """A future matplotlib changing the FreeType calls costs speed, never the picture."""
+    switch = fast_text()
+    monkeypatch.setattr(switch, "works", True)
+    expected = pixels_of_png(HeatmapGrid().render("jacobian", JAC, x=X))
+
+    def broken(*args, **kwargs):
+        raise TypeError("set_text() got an unexpected keyword argument 'flags'")
+
+    monkeypatch.setattr(Stamper, "stamp", broken)
+    with pytest.warns(RuntimeWarning, match="fast text drawing failed"):
+        png = HeatmapGrid().render("jacobian", JAC, x=X)
+    assert not switch.works
+    fallback = pixels_of_png(png)
+    assert fallback.shape == expected.shape
+    # the same picture, the text drawn by matplotlib instead: only glyph pixels differ
+    assert 0 < (fallback != expected).any(axis=2).mean() < 0.02
+    fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    assert "example 1" in "".join(t.get_text() for t in fig.texts)
 
 
 # ---------------------------------------------------------------- export

@@ -6,7 +6,9 @@ A panel of ``m × n`` cells would need ``m·n`` :class:`matplotlib.text.Text`
 artists at about a millisecond each per redraw. :class:`CellValues` is one
 artist for all the cells of a panel: on the Agg canvas it stamps cached line
 bitmaps (:mod:`jacviz.plotting._stamps`) centred on the cells; on vector
-backends (PDF, SVG) it writes real text through one reusable Text.
+backends (PDF, SVG), or when the fast path is unavailable, it writes real
+text through one reusable Text. Strings are clipped to the axes, so the
+panel's box is all a redraw needs to restore: nothing has to be measured.
 """
 
 import numpy as np
@@ -15,7 +17,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
-from jacviz.plotting._stamps import Stamper, agg_of
+from jacviz.plotting._glyphs import API_ERRORS
+from jacviz.plotting._stamps import Stamper, fast_text, stamps_on
 
 
 class CellValues(Artist):
@@ -55,8 +58,8 @@ class CellValues(Artist):
         self._stamper = Stamper(self._prop)
         self._text = Text(fontproperties=self._prop, ha="center", va="center")
         self._text.set_transform(IdentityTransform())
-        self._extent_key, self._extent = None, None
-        self._version = 0
+        self.set_clip_box(ax.bbox)
+        self._text.set_clip_box(ax.bbox)
 
     def get_strings(self):
         """Return the strings currently written, shape ``(rows, cols)``."""
@@ -86,7 +89,6 @@ class CellValues(Artist):
         )
         if changed:
             self._strings, self._colors = strings, colors
-            self._version += 1
             self.stale = True
         return changed
 
@@ -100,51 +102,56 @@ class CellValues(Artist):
         """Write every non-empty cell string (see the module docstring)."""
         if not self.get_visible():
             return
-        fast = agg_of(renderer) is not None
-        gc = renderer.new_gc()
-        gc.set_antialiased(True)
-        cells = zip(self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True)
-        for (x, y), text, color in cells:
-            if not text:
-                continue
-            if fast:
-                gc.set_foreground(color)
-                self._stamper.stamp(renderer, gc, x, y, text)
-            else:
-                self._write(renderer, x, y, text, color)
-        gc.restore()
+        cells = [
+            (x, y, text, color)
+            for (x, y), text, color in zip(
+                self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True
+            )
+            if text
+        ]
+        if stamps_on(renderer):
+            try:
+                self._stamp(renderer, cells)
+            except API_ERRORS as error:
+                fast_text().turn_off(error)
+                self._write(renderer, cells)
+        else:
+            self._write(renderer, cells)
         self.stale = False
 
+    def _stamp(self, renderer, cells):
+        """Agg: stamp each cell's cached bitmap in its colour."""
+        gc = renderer.new_gc()
+        gc.set_antialiased(True)
+        self._set_gc_clip(gc)
+        try:
+            for x, y, text, color in cells:
+                gc.set_foreground(color)
+                self._stamper.stamp(renderer, gc, x, y, text)
+        finally:
+            gc.restore()
+
+    def _write(self, renderer, cells):
+        """Other backends, or no fast path: real text, centred on each cell."""
+        for x, y, text, color in cells:
+            self._place_text(x, y, text, color).draw(renderer)
+
     def get_window_extent(self, renderer=None):
-        """Return the display box of all cell strings (Agg metrics).
+        """Return the display box the strings may cover: the axes (they are clipped to it).
 
         Parameters
         ----------
         renderer : matplotlib.backend_bases.RendererBase, optional
-            Defaults to the figure's canvas renderer.
+            Unused; the axes box needs no measuring.
 
         Returns
         -------
         matplotlib.transforms.Bbox
         """
-        if renderer is None:
-            renderer = self.get_figure(root=True).canvas.get_renderer()
-        key = (self._version, renderer.dpi, renderer.height, *self._centres()[0])
-        if self._extent_key != key:
-            self._extent_key, self._extent = key, self._measure(renderer)
-        return self._extent
+        return Bbox(self.axes.bbox.get_points())
 
-    def _measure(self, renderer):
-        """Compute the display box of all cell strings."""
-        boxes = [
-            self._stamper.box(x, y, text, dpi=renderer.dpi, height=renderer.height)
-            for (x, y), text in zip(self._centres(), self._strings.ravel(), strict=True)
-            if text
-        ]
-        return Bbox.union(boxes).padded(1) if boxes else Bbox.null()
-
-    def _write(self, renderer, x, y, text, color):
-        """Vector backends: real text, centred on ``(x, y)``."""
+    def _place_text(self, x, y, text, color):
+        """Return the reusable Text, set to write ``text`` centred on ``(x, y)``."""
         self._text.set_figure(self.get_figure(root=False))
         self._text.set(text=text, color=color, position=(x, y))
-        self._text.draw(renderer)
+        return self._text

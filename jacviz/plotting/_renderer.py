@@ -12,21 +12,18 @@ No layout engine runs per frame and no artist or figure is ever added, so a
 slider can drive it for hours.
 """
 
-import io
-
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import imsave
 from matplotlib.transforms import Bbox
 
+from jacviz.plotting._png import encode_png
 from jacviz.plotting._scenes import Canvas, full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 from jacviz.plotting._view import HeatmapView
 
 KINDS = ("jacobian", "hessian", "full")
 _PAD = 4  # pixels around a panel: its frame and outlines straddle the edge
-_COMPRESS_LEVEL = 1  # zlib level of the PNG: fast, files ~1.5x larger than 6
 
 
 class HeatmapGrid:
@@ -167,16 +164,12 @@ class HeatmapGrid:
 
     def _extent(self, key):
         """Display box covering every pixel the group ``key`` draws."""
-        renderer = self._figure.canvas.get_renderer()
-        if key[0] == "panel":
-            panel = self._view.panels[key[1]]
-            boxes = [panel.ax.bbox.padded(_PAD)]
-            if panel.values is not None:
-                boxes.append(panel.values.get_window_extent(renderer))
-            return _union(boxes)
+        if key[0] == "panel":  # cell values are clipped to the axes
+            return self._view.panels[key[1]].ax.bbox.padded(_PAD)
         artist = self._view.group_artists(key)[0]
+        renderer = self._figure.canvas.get_renderer()
         if key[0] == "colorbar":
-            return _colorbar_column(artist, self._figure)
+            return _colorbar_column(artist, self._figure, renderer)
         return artist.get_window_extent(renderer).padded(2)
 
     def _pixels(self):
@@ -196,9 +189,7 @@ class HeatmapGrid:
 
     def _encode(self):
         """PNG bytes of the canvas."""
-        out = io.BytesIO()
-        imsave(out, self._pixels(), format="png", pil_kwargs={"compress_level": _COMPRESS_LEVEL})
-        return out.getvalue()
+        return encode_png(self._pixels())
 
 
 def _scene(kind, data, x, y, in_labels, out_labels, examples):
@@ -220,11 +211,16 @@ def _scene(kind, data, x, y, in_labels, out_labels, examples):
     raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def _colorbar_column(cax, fig):
-    """Return the colour bar's box stretched right to the figure edge (its tick labels)."""
+def _colorbar_column(cax, fig, renderer):
+    """Return the colour bar's box stretched right to the figure edge (its tick labels).
+
+    Also covers everything the colour bar's axes draw (tight box), such as
+    the offset text ``1e-5`` that sticks out to the left above the bar.
+    """
     bar = cax.bbox
     margin = 1.5 * fig.dpi * 0.125  # half a tick label and more, above and below
-    return Bbox([[bar.x0 - _PAD, bar.y0 - margin], [fig.bbox.x1, bar.y1 + margin]])
+    column = Bbox([[bar.x0 - _PAD, bar.y0 - margin], [fig.bbox.x1, bar.y1 + margin]])
+    return Bbox.union([column, cax.get_tightbbox(renderer).padded(_PAD)])
 
 
 def _union(boxes):

@@ -1,29 +1,91 @@
 """Fast text on the Agg canvas: each distinct line rasterised once, then stamped.
 
-Layer: plotting. Imports numpy and matplotlib only.
+Layer: plotting. Imports numpy, matplotlib and this package only.
 
 Drawing a :class:`matplotlib.text.Text` costs about a millisecond (layout,
 font lookup, one FreeType call per glyph), which dominated live updates.
-A :class:`Stamper` renders a whole line with FreeType once, keeps the
-bitmap, and afterwards draws it with a single ``draw_text_image`` call on the
+A :class:`Stamper` takes a line's bitmap from :mod:`jacviz.plotting._glyphs`
+(rasterised once) and draws it with a single ``draw_text_image`` call on the
 Agg renderer. :class:`StampedText` is a Text that draws itself that way on
 Agg (and as ordinary text on PDF/SVG). The same code draws the first and every
 later frame, so updated and fresh pictures are pixel-identical.
+
+These calls are semi-private matplotlib API, so they are guarded: the
+process-wide :func:`fast_text` switch is probed once, and when the probe fails
+or a stamp raises, every text from then on is drawn the ordinary
+matplotlib way -- slower, never broken. The switch is the one piece of
+process-wide state of the plotting layer, on purpose: a matplotlib that
+lacks the API lacks it for the whole process.
 """
 
-import numpy as np
-from matplotlib.backends.backend_agg import get_hinting_flag
-from matplotlib.font_manager import findfont, get_font
+import warnings
+from functools import cache
+
+import matplotlib
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-_CACHE_SIZE = 4096  # distinct lines kept before the cache is emptied
+from jacviz.plotting._glyphs import API_ERRORS, face_of, probe
+
+
+class FastText:
+    """Whether text is stamped from cached bitmaps or drawn by matplotlib.
+
+    Parameters
+    ----------
+    works : bool
+        Whether the fast path is available.
+
+    Examples
+    --------
+    >>> switch = FastText(True)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     switch.turn_off(TypeError("set_text() got an unexpected keyword 'flags'"))
+    >>> switch.works
+    False
+    """
+
+    def __init__(self, works):
+        self.works = bool(works)
+
+    def turn_off(self, error=None):
+        """Use ordinary matplotlib text from now on, and say so once."""
+        if self.works:
+            warnings.warn(
+                f"jacviz: fast text drawing failed with matplotlib {matplotlib.__version__} "
+                f"({error!r}); drawing text the ordinary way from now on (slower)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        self.works = False
+
+
+@cache
+def fast_text():
+    """Return the process's :class:`FastText` switch (probed on first call).
+
+    Returns
+    -------
+    FastText
+
+    Examples
+    --------
+    >>> fast_text() is fast_text()
+    True
+    """
+    return FastText(probe())
 
 
 def agg_of(renderer):
     """Return the Agg drawing object of ``renderer``, or ``None`` for other backends."""
     agg = getattr(renderer, "_renderer", None)
     return agg if hasattr(agg, "draw_text_image") else None
+
+
+def stamps_on(renderer):
+    """Whether text on ``renderer`` is stamped (Agg and the fast path works)."""
+    return agg_of(renderer) is not None and fast_text().works
 
 
 class Stamper:
@@ -45,7 +107,7 @@ class Stamper:
 
     def __init__(self, prop):
         self._prop = prop
-        self._bitmaps = {}
+        self._faces = {}
 
     def place(self, x, y, text, *, dpi, height, ha="center"):
         """Pixel column (left) and row (bottom, downwards) of ``text`` at ``(x, y)``.
@@ -53,43 +115,30 @@ class Stamper:
         ``(x, y)`` is in display coordinates (y up); ``ha`` is ``"center"``
         or ``"left"``; the line is centred vertically on ``y``.
         """
-        _, width, descent, x_off, middle = self._bitmap(text, dpi)
-        left = x - width / 2 if ha == "center" else x
-        baseline_down = height - (y - middle)
-        return round(left + x_off), round(baseline_down + descent) + 1
+        face = self._face(dpi)
+        line = face.line(text)
+        left = x - line.width / 2 if ha == "center" else x
+        baseline_down = height - (y - face.middle)
+        return round(left + line.x_off), round(baseline_down + line.descent) + 1
 
     def box(self, x, y, text, *, dpi, height, ha="center"):
         """Display box of the pixels :meth:`stamp` draws."""
-        bitmap = self._bitmap(text, dpi)[0]
+        bitmap = self._face(dpi).line(text).bitmap
         column, row = self.place(x, y, text, dpi=dpi, height=height, ha=ha)
         rows, cols = bitmap.shape
         return Bbox([[column, height - row], [column + cols, height - row + rows]])
 
     def stamp(self, renderer, gc, x, y, text, *, ha="center"):
         """Draw ``text`` at ``(x, y)`` on an Agg renderer in ``gc``'s colour."""
-        bitmap = self._bitmap(text, renderer.dpi)[0]
+        bitmap = self._face(renderer.dpi).line(text).bitmap
         column, row = self.place(x, y, text, dpi=renderer.dpi, height=renderer.height, ha=ha)
         agg_of(renderer).draw_text_image(bitmap, column, row, 0, gc)
 
-    def _bitmap(self, text, dpi):
-        """Rasterise ``text`` once: bitmap, width, descent, x offset, mid height."""
-        key = (text, dpi)
-        if key not in self._bitmaps:
-            if len(self._bitmaps) >= _CACHE_SIZE:
-                self._bitmaps.clear()
-            font = get_font(findfont(self._prop))
-            font.clear()
-            size = self._prop.get_size_in_points()
-            font.set_size(size, dpi)
-            font.set_text(text, 0.0, flags=get_hinting_flag())
-            font.draw_glyphs_to_bitmap(antialiased=True)
-            width = font.get_width_height()[0] / 64.0
-            x_off = font.get_bitmap_offset()[0] / 64.0
-            em = size * dpi / 72.0
-            middle = em * (font.ascender + font.descender) / (2.0 * font.units_per_EM)
-            bitmap = np.array(font.get_image(), dtype=np.uint8)
-            self._bitmaps[key] = (bitmap, width, font.get_descent() / 64.0, x_off, middle)
-        return self._bitmaps[key]
+    def _face(self, dpi):
+        """Return the font at ``dpi`` (looked up once per resolution)."""
+        if dpi not in self._faces:
+            self._faces[dpi] = face_of(self._prop, dpi)
+        return self._faces[dpi]
 
 
 def add_figure_text(fig, *args, **kwargs):
@@ -118,7 +167,8 @@ class StampedText(Text):
 
     Supports what the heatmap titles and notes need: horizontal alignment
     ``"center"`` or ``"left"``, vertical ``"bottom"``, ``"top"`` or
-    ``"center"``, no rotation. On other backends it is ordinary text.
+    ``"center"``, no rotation. On other backends, or when the fast path is
+    unavailable (:func:`fast_text`), it is ordinary text.
 
     Parameters
     ----------
@@ -138,17 +188,16 @@ class StampedText(Text):
 
     def draw(self, renderer):
         """Stamp each line on Agg; draw as ordinary text elsewhere."""
-        if agg_of(renderer) is None:
+        if not stamps_on(renderer):
             super().draw(renderer)
             return
         if not self.get_visible():
             return
-        gc = renderer.new_gc()
-        gc.set_foreground(self.get_color())
-        gc.set_antialiased(True)
-        for x, y, line in self._lines(renderer.dpi):
-            self._stamper.stamp(renderer, gc, x, y, line, ha=self.get_horizontalalignment())
-        gc.restore()
+        try:
+            self._stamp(renderer)
+        except API_ERRORS as error:
+            fast_text().turn_off(error)
+            super().draw(renderer)
         self.stale = False
 
     def get_window_extent(self, renderer=None, dpi=None):
@@ -156,14 +205,30 @@ class StampedText(Text):
         figure = self.get_figure(root=True)
         if renderer is None and figure is not None:
             renderer = figure.canvas.get_renderer()
-        if agg_of(renderer) is None:
+        if not stamps_on(renderer):
             return super().get_window_extent(renderer, dpi)
         ha = self.get_horizontalalignment()
-        boxes = [
-            self._stamper.box(x, y, line, dpi=renderer.dpi, height=renderer.height, ha=ha)
-            for x, y, line in self._lines(renderer.dpi)
-        ]
+        try:
+            boxes = [
+                self._stamper.box(x, y, line, dpi=renderer.dpi, height=renderer.height, ha=ha)
+                for x, y, line in self._lines(renderer.dpi)
+            ]
+        except API_ERRORS as error:
+            fast_text().turn_off(error)
+            return super().get_window_extent(renderer, dpi)
         return Bbox.union(boxes) if boxes else Bbox.null()
+
+    def _stamp(self, renderer):
+        """Stamp every line (the fast path)."""
+        gc = renderer.new_gc()
+        gc.set_foreground(self.get_color())
+        gc.set_antialiased(True)
+        ha = self.get_horizontalalignment()
+        try:
+            for x, y, line in self._lines(renderer.dpi):
+                self._stamper.stamp(renderer, gc, x, y, line, ha=ha)
+        finally:
+            gc.restore()
 
     def _lines(self, dpi):
         """Each non-empty line with the display point of its (mid-)anchor."""
