@@ -101,6 +101,28 @@ def _signed_area(polygon):
     return 0.5 * float(np.sum(px * np.roll(py, -1) - np.roll(px, -1) * py))
 
 
+def _check_resolved(disc, x0, radius):
+    """Raise ``ValueError`` when the sampled circle ``u − x0`` has no area (radius too small)."""
+    if _signed_area(disc) == 0:
+        spacing = np.spacing(np.max(np.abs(x0)))
+        raise ValueError(
+            f"radius {radius:g} is too small to resolve around x = {x0.tolist()}: the "
+            f"circle's points coincide in float64 (spacing {spacing:.2g} there); "
+            f"use a radius of at least {1e3 * spacing:.2g}"
+        )
+
+
+def _area_ratio(disc, image):
+    """Signed area of ``image`` over that of ``disc``, both relative to their centres.
+
+    Relative coordinates keep the shoelace sum exact to round-off at any radius
+    (absolute ones cancel catastrophically: at ``x0 = (20, 10)`` and radius
+    ``1e-7`` they lose every digit). ``u − x0`` is computed exactly, since the
+    points are close to ``x0``.
+    """
+    return _signed_area(image) / _signed_area(disc)
+
+
 def _check_options(radius, num, samples):
     """Raise ``ValueError`` for a non-positive radius or too few lines/points."""
     if not radius > 0:
@@ -174,6 +196,7 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
     x0 = x[example]
     jac = batch_jacobian(f, x0[None])[0]
     u = _curves(x0, radius, num, samples)
+    _check_resolved(u[-1] - x0, x0, radius)
     y = np.asarray(f(u.reshape(-1, 2))).reshape(u.shape)
     y0 = np.asarray(f(x0[None]))[0]
     y_linear = y0 + (u - x0) @ jac.T
@@ -186,7 +209,7 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
         y=y,
         y_linear=y_linear,
         max_error=float(np.max(np.linalg.norm(y - y_linear, axis=-1))),
-        area_ratio=_signed_area(y[-1]) / _signed_area(u[-1]),
+        area_ratio=_area_ratio(u[-1] - x0, y[-1] - y0),
     )
 
 

@@ -161,3 +161,15 @@ def test_given_figure_is_reused_and_replaced():
     assert plot_linear_map(polar, X, example=1, fig=fig) is fig
     assert len(fig.axes) == 2
     assert "x[1]" in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize("radius", [1e-5, 1e-6, 1e-7, 1e-8])
+def test_area_ratio_keeps_its_precision_at_small_radii(radius):
+    """Polar at r = 20: det J = r = 20, and the image of a disc has area exactly r·πρ²."""
+    geometry = linear_map_geometry(polar, [[20.0, 10.3]], radius=radius)
+    assert geometry.area_ratio == pytest.approx(20.0, rel=1e-6)
+
+
+def test_radius_below_the_float_spacing_is_explained():
+    with pytest.raises(ValueError, match=r"radius 1e-300 is too small.*at least 3.6e-12"):
+        linear_map_geometry(polar, [[20.0, 10.3]], radius=1e-300)
