@@ -11,12 +11,15 @@ the two images agree, further out they part. :func:`linear_map_geometry`
 computes the curves, for tests and for other views.
 """
 
+import math
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from jacviz.jacobians import batch_jacobian
+from jacviz.jacobians._checks import as_batch, as_function
 
 __all__ = ["LinearMapGeometry", "linear_map_geometry", "plot_linear_map"]
 
@@ -72,16 +75,89 @@ def _as_callable(f, constants):
         return parse_function(f, constants=constants)
     if constants is not None:
         raise TypeError("constants apply to formula text only; bind them in your callable")
-    return f
+    return as_function(f)
 
 
-def _check_plane_map(x, y_shape):
-    """Raise unless ``x`` and ``f(x)`` both have shape ``(B, 2)``."""
-    if x.ndim != 2 or x.shape[1] != 2 or tuple(y_shape) != x.shape:
-        raise ValueError(
-            "the linear-map view needs 2 inputs and 2 outputs per example: "
-            f"x of shape (B, 2) and f(x) of shape (B, 2), got x {x.shape} and f(x) {tuple(y_shape)}"
+def _plane_error(x_shape, y_shape):
+    """Build the ``ValueError`` for a map that is not ``(B, 2) → (B, 2)``."""
+    output = "" if y_shape is None else f" and f(x) {tuple(y_shape)}"
+    return ValueError(
+        "the linear-map view needs 2 inputs and 2 outputs per example: "
+        f"x of shape (B, 2) and f(x) of shape (B, 2), got x {x_shape}{output}"
+    )
+
+
+def _shape_if_any(f, x):
+    """``f(x).shape`` to name in a message, or ``None`` when ``f`` cannot take this ``x``."""
+    try:
+        return np.shape(f(x))
+    except (ValueError, TypeError, IndexError, ArithmeticError):
+        return None
+
+
+def _check_plane_map(f, x):
+    """Raise unless ``x`` and ``f(x)`` both have shape ``(B, 2)``; ``x`` is checked first."""
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise _plane_error(x.shape, _shape_if_any(f, x) if x.ndim == 2 else None)
+    y_shape = np.shape(f(x))
+    if tuple(y_shape) != x.shape:
+        raise _plane_error(x.shape, y_shape)
+
+
+def _evaluate(f, rows, x_shape):
+    """Evaluate ``f`` on rows ``(R, 2)`` other than ``x``: a clear error if it needs ``B`` rows."""
+    try:
+        with np.errstate(all="ignore"):
+            y = np.asarray(f(rows))
+    except (ValueError, TypeError, IndexError) as error:
+        raise _batch_size_error(x_shape, rows.shape) from error
+    if y.shape != rows.shape:
+        raise _batch_size_error(x_shape, rows.shape)
+    return y
+
+
+def _batch_size_error(x_shape, rows_shape):
+    """Build the ``ValueError`` for an ``f`` that works at the batch size of ``x`` only."""
+    return ValueError(
+        f"f works on x of shape {x_shape} but not on a batch of shape {rows_shape}: "
+        "the view evaluates f on x[b] alone and on all curve points as one batch, so f "
+        "must accept a batch of any size. Write f per example, broadcasting over axis 0 "
+        "(e.g. x * w with w of shape (2,), not (B, 1))."
+    )
+
+
+def _check_integer(name, value, minimum, meaning):
+    """Raise unless ``value`` is an integer (numpy's too, not bool) ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int ({meaning}), got {value!r} ({type(value).__name__})"
         )
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum} ({meaning}), got {value}")
+
+
+def _check_options(radius, num, samples):
+    """Raise for a radius that is not a positive finite number, or too few lines/points."""
+    if isinstance(radius, bool) or not isinstance(radius, numbers.Real):
+        raise TypeError(
+            f"radius must be a real number (the size of the neighbourhood), "
+            f"got {radius!r} ({type(radius).__name__})"
+        )
+    if not (radius > 0 and math.isfinite(radius)):
+        raise ValueError(f"radius must be > 0 and finite, got {radius}")
+    _check_integer("num", num, 2, "grid lines per direction")
+    _check_integer("samples", samples, 4, "points per curve; the circle's first and last coincide")
+
+
+def _check_example(example, B):
+    """Raise unless ``example`` is an index into a batch of ``B``."""
+    if isinstance(example, bool) or not isinstance(example, numbers.Integral):
+        raise TypeError(
+            f"example must be an int, the index b of one example of the batch, "
+            f"got {example!r} ({type(example).__name__})"
+        )
+    if not 0 <= example < B:
+        raise IndexError(f"example {example} is out of range for a batch of {B}")
 
 
 def _curves(x0, radius, num, samples):
@@ -98,7 +174,8 @@ def _curves(x0, radius, num, samples):
 def _signed_area(polygon):
     """Shoelace area of a closed polyline of shape ``(P, 2)``."""
     px, py = polygon[:, 0], polygon[:, 1]
-    return 0.5 * float(np.sum(px * np.roll(py, -1) - np.roll(px, -1) * py))
+    with np.errstate(all="ignore"):  # a huge radius overflows to inf: no warning
+        return 0.5 * float(np.sum(px * np.roll(py, -1) - np.roll(px, -1) * py))
 
 
 def _check_resolved(disc, x0, radius):
@@ -123,19 +200,14 @@ def _area_ratio(disc, image):
     return _signed_area(image) / _signed_area(disc)
 
 
-def _check_options(radius, num, samples):
-    """Raise ``ValueError`` for a non-positive radius or too few lines/points."""
-    if not radius > 0:
-        raise ValueError(f"radius must be > 0, got {radius}")
-    if num < 2 or samples < 3:
-        raise ValueError(f"need num >= 2 grid lines and samples >= 3, got {num} and {samples}")
-
-
 def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, constants=None):
     """Curves around ``x[example]`` and their images under ``f`` and its linearisation.
 
-    ``f`` is evaluated once, on all ``L·P`` curve points stacked as one batch,
-    so it must treat examples independently (as every batch function should).
+    ``f`` is evaluated once, on all ``L·P`` curve points stacked as one batch
+    (and on ``x[b]`` alone), so it must accept a batch of any size and treat
+    examples independently, as every batch function should. Points outside
+    the domain of ``f`` give ``nan`` in ``y`` (and in ``max_error`` and
+    ``area_ratio``), with no NumPy warning.
 
     Parameters
     ----------
@@ -145,13 +217,16 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
     x : array_like, shape (B, 2)
         The batch; only ``x[example]`` is used.
     example : int, optional
-        Which example ``b`` to linearise around.
+        Which example ``b`` to linearise around (numpy integers too).
     radius : float, optional
-        Half-width of the grid and radius of the circle, > 0.
+        Half-width of the grid and radius of the circle: finite, > 0, and
+        large enough for the circle's points to differ from ``x[b]`` in
+        float64 (a ``ValueError`` says the minimum).
     num : int, optional
         Grid lines per direction, >= 2.
     samples : int, optional
-        Points per curve ``P``, >= 3.
+        Points per curve ``P``, >= 4 (the circle's first and last points
+        coincide, so 4 samples draw a triangle).
     constants : dict, optional
         Named constants for formula text (see :func:`jacviz.parse_function`).
 
@@ -164,12 +239,16 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
     Raises
     ------
     ValueError
-        If ``x`` or ``f(x)`` is not of shape ``(B, 2)``, or ``radius``,
+        If ``x`` or ``f(x)`` is not of shape ``(B, 2)`` (``x`` is checked
+        first, with the engine's message for a missing batch axis), ``f``
+        works on ``x`` only and not on other batch sizes, or ``radius``,
         ``num`` or ``samples`` is out of range.
     IndexError
         If ``example`` is not in ``range(B)``.
     TypeError
-        If ``constants`` is given with a callable ``f``.
+        If ``radius`` is not a real number, ``example``, ``num`` or
+        ``samples`` not an integer (bool and float refused), ``f`` neither a
+        callable nor text, or ``constants`` is given with a callable ``f``.
 
     Examples
     --------
@@ -187,30 +266,30 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
     >>> bool(geometry.max_error < 0.02)
     True
     """
-    f = _as_callable(f, constants)
-    x = np.asarray(x, dtype=float)
     _check_options(radius, num, samples)
-    _check_plane_map(x, np.shape(f(x)))
-    if not 0 <= example < x.shape[0]:
-        raise IndexError(f"example {example} is out of range for a batch of {x.shape[0]}")
+    f = _as_callable(f, constants)
+    x = as_batch(x).astype(float, copy=False)
+    _check_example(example, x.shape[0])
+    _check_plane_map(f, x)
     x0 = x[example]
+    y0 = _evaluate(f, x0[None], x.shape)[0]
     jac = batch_jacobian(f, x0[None])[0]
     u = _curves(x0, radius, num, samples)
     _check_resolved(u[-1] - x0, x0, radius)
-    y = np.asarray(f(u.reshape(-1, 2))).reshape(u.shape)
-    y0 = np.asarray(f(x0[None]))[0]
-    y_linear = y0 + (u - x0) @ jac.T
-    return LinearMapGeometry(
-        x0=x0,
-        y0=y0,
-        jac=jac,
-        det=float(np.linalg.det(jac)),
-        u=u,
-        y=y,
-        y_linear=y_linear,
-        max_error=float(np.max(np.linalg.norm(y - y_linear, axis=-1))),
-        area_ratio=_area_ratio(u[-1] - x0, y[-1] - y0),
-    )
+    y = _evaluate(f, u.reshape(-1, 2), x.shape).reshape(u.shape)
+    with np.errstate(all="ignore"):  # curves leaving f's domain: nan in the values
+        y_linear = y0 + (u - x0) @ jac.T
+        return LinearMapGeometry(
+            x0=x0,
+            y0=y0,
+            jac=jac,
+            det=float(np.linalg.det(jac)),
+            u=u,
+            y=y,
+            y_linear=y_linear,
+            max_error=float(np.max(np.linalg.norm(y - y_linear, axis=-1))),
+            area_ratio=_area_ratio(u[-1] - x0, y[-1] - y0),
+        )
 
 
 def _draw_curves(ax, curves, gid, **style):

@@ -5,6 +5,8 @@ written out by hand in plain numpy (``J = [[cos θ, −r sin θ], [sin θ, r cos
 ``det J = r``), and the plotted line data are checked against them.
 """
 
+import warnings
+
 import autograd.numpy as anp
 import numpy as np
 import pytest
@@ -173,3 +175,74 @@ def test_area_ratio_keeps_its_precision_at_small_radii(radius):
 def test_radius_below_the_float_spacing_is_explained():
     with pytest.raises(ValueError, match=r"radius 1e-300 is too small.*at least 3.6e-12"):
         linear_map_geometry(polar, [[20.0, 10.3]], radius=1e-300)
+
+
+POLAR_TEXT = "[x[0] * cos(x[1]), x[0] * sin(x[1])]"
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"samples": 3}, ValueError, r"samples must be >= 4 .*got 3"),
+        ({"samples": 4.0}, TypeError, r"samples must be an int .*got 4.0 \(float\)"),
+        ({"num": 1}, ValueError, r"num must be >= 2 .*got 1"),
+        ({"num": True}, TypeError, r"num must be an int .*got True \(bool\)"),
+        ({"radius": np.inf}, ValueError, r"radius must be > 0 and finite, got inf"),
+        ({"radius": np.nan}, ValueError, r"radius must be > 0 and finite, got nan"),
+        ({"radius": -0.1}, ValueError, r"radius must be > 0 and finite, got -0.1"),
+        ({"radius": "0.1"}, TypeError, r"radius must be a real number .*got '0.1' \(str\)"),
+        ({"radius": None}, TypeError, r"radius must be a real number .*got None \(NoneType\)"),
+        ({"example": True}, TypeError, r"example must be an int.*got True \(bool\)"),
+        ({"example": 1.0}, TypeError, r"example must be an int.*got 1.0 \(float\)"),
+        ({"example": None}, TypeError, r"example must be an int.*got None \(NoneType\)"),
+        ({"example": -1}, IndexError, r"example -1 is out of range for a batch of 3"),
+    ],
+)
+@pytest.mark.parametrize("f", [polar, POLAR_TEXT], ids=["callable", "formula"])
+def test_bad_option_values_and_types_get_clear_messages(f, options, error, message):
+    with pytest.raises(error, match=message):
+        linear_map_geometry(f, X, **options)
+
+
+def test_numpy_scalars_are_valid_options():
+    geometry = linear_map_geometry(
+        polar, X, example=np.int64(1), radius=np.float32(0.25), num=np.int32(3), samples=np.int64(5)
+    )
+    assert geometry.u.shape == (7, 5, 2)
+    np.testing.assert_allclose(geometry.x0, X[1])
+    np.testing.assert_allclose(np.linalg.norm(geometry.u[-1] - X[1], axis=-1), 0.25, rtol=1e-7)
+
+
+def test_x_without_a_batch_axis_gets_the_engines_message():
+    evaluated = []
+
+    def spy(x):
+        evaluated.append(np.shape(x))
+        return polar(x)
+
+    for f in (POLAR_TEXT, spy):  # the formula used to fail with "too many indices"
+        with pytest.raises(ValueError, match=r"batch axis.*got shape \(2,\).*x\[None\]"):
+            linear_map_geometry(f, [1.0, 0.3])
+    assert evaluated == []  # x is checked before f is called
+
+
+def test_f_that_needs_the_real_batch_size_is_explained():
+    def fixed_weights(x):
+        return x * np.array([[1.0], [2.0], [3.0]])  # works for B = 3 only
+
+    with pytest.raises(ValueError, match=r"x of shape \(3, 2\).*batch of any size") as info:
+        linear_map_geometry(fixed_weights, X)
+    assert "axis 0" in str(info.value)
+
+
+def test_points_outside_the_domain_give_nan_without_warnings():
+    def sqrt_first(x):
+        return anp.stack([anp.sqrt(x[:, 0]), x[:, 1]], axis=1)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        geometry = linear_map_geometry(sqrt_first, [[1.0, 0.0]], radius=2.0, num=3, samples=9)
+        plot_linear_map(sqrt_first, [[1.0, 0.0]], radius=2.0)
+    assert np.isnan(geometry.y[..., 0][geometry.u[..., 0] < 0]).all()
+    np.testing.assert_allclose(geometry.y[..., 1], geometry.u[..., 1])
+    assert np.isnan(geometry.area_ratio)
