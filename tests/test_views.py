@@ -200,8 +200,9 @@ POLAR_TEXT = "[x[0] * cos(x[1]), x[0] * sin(x[1])]"
 )
 @pytest.mark.parametrize("f", [polar, POLAR_TEXT], ids=["callable", "formula"])
 def test_bad_option_values_and_types_get_clear_messages(f, options, error, message):
-    with pytest.raises(error, match=message):
-        linear_map_geometry(f, X, **options)
+    for function in (linear_map_geometry, plot_linear_map):
+        with pytest.raises(error, match=message):
+            function(f, X, **options)
 
 
 def test_numpy_scalars_are_valid_options():
@@ -246,3 +247,72 @@ def test_points_outside_the_domain_give_nan_without_warnings():
     assert np.isnan(geometry.y[..., 0][geometry.u[..., 0] < 0]).all()
     np.testing.assert_allclose(geometry.y[..., 1], geometry.u[..., 1])
     assert np.isnan(geometry.area_ratio)
+
+
+def test_num_and_samples_set_the_plotted_curves():
+    fig = plot_linear_map(polar, X, example=2, radius=0.3, num=3, samples=7)
+    u = _line_data(fig.axes[0], "input")
+    assert u.shape == (2 * 3 + 1, 7, 2)
+    np.testing.assert_allclose(np.unique(u[:3, :, 1]), X[2, 1] + np.array([-0.3, 0.0, 0.3]))
+    np.testing.assert_allclose(_line_data(fig.axes[1], "image"), polar_numpy(u), atol=1e-12)
+
+
+def test_a_pair_of_axes_gets_both_panels_and_the_rest_of_the_figure_is_left_alone():
+    fig = Figure()
+    ax_other, ax_in, ax_out = fig.subplots(1, 3)
+    ax_other.plot([0, 1], [0, 1])
+    ax_out.axhline(0.0, color="black")  # the lecturer's own mark: drawn on, not cleared
+    assert plot_linear_map(polar, X, example=1, radius=0.2, ax=(ax_in, ax_out)) is fig
+    assert fig.axes == [ax_other, ax_in, ax_out]
+    assert len(ax_other.lines) == 1
+    u = _line_data(ax_in, "input")
+    np.testing.assert_allclose(np.linalg.norm(u[-1] - X[1], axis=-1), 0.2)
+    np.testing.assert_allclose(_line_data(ax_out, "image"), polar_numpy(u), atol=1e-12)
+    assert ax_out.lines[0].get_gid() is None  # the axhline is still there, first
+    assert ax_out.get_title().startswith(f"det J[1] = {X[1, 0]:.3g}")
+
+
+def test_a_single_axes_gets_the_overlaid_image_panel_only():
+    fig = Figure()
+    axes = fig.subplots(1, 2)  # one row of examples for a course figure, as an ndarray
+    for b, ax in enumerate(axes):
+        assert plot_linear_map(polar, X, example=b, radius=0.2, num=3, samples=9, ax=ax) is fig
+    assert len(fig.axes) == 2
+    for b, ax in enumerate(axes):
+        assert {line.get_gid() for line in ax.lines} == {"image", "linear", None}
+        y, linear = _line_data(ax, "image"), _line_data(ax, "linear")
+        assert y.shape == linear.shape == (7, 9, 2)
+        # polar's J has orthogonal columns of lengths 1 and r: the circle of radius 0.2
+        # goes to (nearly) an ellipse around f(x[b]) with semi-axes 0.2 and 0.2·r
+        distance = np.linalg.norm(y[-1] - polar_numpy(X[b]), axis=-1)
+        semi_axes = sorted([0.2, 0.2 * X[b, 0]])
+        assert distance.min() == pytest.approx(semi_axes[0], rel=0.05)
+        assert distance.max() == pytest.approx(semi_axes[1], rel=0.05)
+        assert ax.get_title().startswith(f"det J[{b}] = {X[b, 0]:.3g}")
+
+
+def test_axes_in_a_subfigure_return_the_top_level_figure():
+    fig = Figure()
+    ax = fig.subfigures(1, 2)[1].subplots()
+    assert plot_linear_map(polar, X, ax=ax) is fig
+
+
+def test_axes_a_pair_in_an_ndarray_is_accepted():
+    fig = Figure()
+    axes = fig.subplots(2, 2)
+    plot_linear_map(polar, X, ax=axes[1])
+    assert [len(ax.lines) for ax in axes.ravel()] == [0, 0, 2 * 9 + 2, 2 * (2 * 9 + 1) + 1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"fig": Figure(), "ax": Figure().subplots()}, ValueError, "not both"),
+        ({"ax": "left"}, TypeError, "ax must be a matplotlib Axes"),
+        ({"ax": Figure().subplots(1, 3)}, TypeError, "or a pair of Axes"),
+        ({"ax": (Figure().subplots(), Figure().subplots())}, ValueError, "same figure"),
+    ],
+)
+def test_bad_axes_are_rejected(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_linear_map(polar, X, **kwargs)
