@@ -62,15 +62,28 @@ def test_input_curves_are_a_grid_and_circle_around_the_example():
     np.testing.assert_allclose(np.linalg.norm(u[-1] - x0, axis=-1), 0.3)
     np.testing.assert_allclose(u[:-1].min(axis=(0, 1)), x0 - 0.3)
     np.testing.assert_allclose(u[:-1].max(axis=(0, 1)), x0 + 0.3)
-    assert u.shape[0] % 2 == 1  # lines of both directions plus the circle
+    levels = np.linspace(-0.3, 0.3, 9)  # num = 9 lines per direction, 41 points each
+    t = np.linspace(-0.3, 0.3, 41)
+    assert u.shape == (19, 41, 2)
+    along_first, along_second, circle = u[:9], u[9:18], u[18]
+    np.testing.assert_allclose(along_first[..., 0], np.broadcast_to(x0[0] + t, (9, 41)))
+    np.testing.assert_allclose(along_first[..., 1], np.repeat(x0[1] + levels[:, None], 41, 1))
+    np.testing.assert_allclose(along_second[..., 1], np.broadcast_to(x0[1] + t, (9, 41)))
+    np.testing.assert_allclose(along_second[..., 0], np.repeat(x0[0] + levels[:, None], 41, 1))
+    angle = np.arctan2(circle[:, 1] - x0[1], circle[:, 0] - x0[0])
+    np.testing.assert_allclose(np.unwrap(angle), np.linspace(0.0, 2 * np.pi, 41), atol=1e-12)
 
 
 @pytest.mark.parametrize("example", [0, 1, 2])
 def test_det_is_the_area_scaling_of_the_jacobian(example):
     geometry = linear_map_geometry(polar, X, example=example, radius=0.1)
     expected = np.linalg.det(polar_jacobian(*X[example]))
-    np.testing.assert_allclose(expected, X[example, 0])  # polar: det J = r
+    r = X[example, 0]  # by hand: det J = cos θ · r cos θ + r sin θ · sin θ = r
+    np.testing.assert_allclose(geometry.det, r, rtol=1e-12)
     np.testing.assert_allclose(geometry.det, expected, rtol=1e-12)
+    # the image of a disc of radius ρ has area ∫∫ r dr dθ = r·πρ² exactly; the sampled
+    # polygons (41 points) agree to the chord error, a few 1e-5
+    np.testing.assert_allclose(geometry.area_ratio, r, rtol=1e-4)
     np.testing.assert_allclose(geometry.jac, polar_jacobian(*X[example]), atol=1e-12)
     title = plot_linear_map(polar, X, example=example, radius=0.1).axes[1].get_title()
     assert f"det J[{example}] = {expected:.3g}" in title
@@ -108,6 +121,26 @@ def test_area_of_the_image_tends_to_det():
     near = linear_map_geometry(polar, X, example=1, radius=0.05, samples=400)
     assert abs(near.area_ratio - near.det) < abs(far.area_ratio - far.det) / 50 + 1e-4
     assert near.area_ratio == pytest.approx(near.det, rel=1e-3)
+
+
+def cube_first(x):
+    return anp.stack([x[:, 0] ** 3, x[:, 1]], axis=1)
+
+
+@pytest.mark.parametrize("radius", [0.4, 0.2, 0.1, 0.05])
+def test_area_ratio_converges_to_det_like_radius_squared(radius):
+    """f = (u₀³, u₁): det J = 3u₀², whose mean over a disc of radius ρ around a is 3a² + ¾ρ².
+
+    So the image of the disc has area ratio det J(a) + ¾ρ²: halving the radius
+    divides the gap to det J by 4 (the sampled polygons follow it to round-off).
+    """
+    x = [[1.5, 0.3]]
+    geometry = linear_map_geometry(cube_first, x, radius=radius)
+    half = linear_map_geometry(cube_first, x, radius=radius / 2)
+    assert geometry.det == pytest.approx(3 * 1.5**2, rel=1e-14)
+    assert geometry.area_ratio - geometry.det == pytest.approx(0.75 * radius**2, rel=1e-8)
+    gap, half_gap = geometry.area_ratio - geometry.det, half.area_ratio - half.det
+    assert gap / half_gap == pytest.approx(4.0, rel=1e-6)
 
 
 def test_formula_text_gives_the_same_curves_as_the_callable():
