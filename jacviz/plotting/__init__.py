@@ -1,8 +1,9 @@
 """Heatmaps of batch Jacobians and Hessians, and a fast in-place renderer.
 
-Layer: plotting. Imports numpy, matplotlib (the object-oriented ``Figure``
-API, never pyplot) and :mod:`jacviz.errors` only; knows nothing of autograd,
-formulas or widgets -- it draws plain arrays.
+Layer: plotting. Imports numpy and matplotlib (the object-oriented ``Figure``
+API, never pyplot) only, nothing else of jacviz; knows nothing of autograd,
+formulas or widgets -- it draws plain arrays. Bad arguments raise the
+built-in ``ValueError`` / ``TypeError`` with a message saying what fits.
 
 Files, one job each: ``_style`` (colours, limits, words), ``_layout`` (where
 panels go), ``_arrays`` (shapes, flattening, which examples), ``_cells``

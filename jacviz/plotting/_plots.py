@@ -18,9 +18,19 @@ from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 from jacviz.plotting._view import HeatmapView
 
 
-def plot_batch_jacobian(jac, *, x=None, y=None, fig=None, ax=None, examples=None,
-                        annotate="auto", cmap=DEFAULT_CMAP, in_labels=None,
-                        out_labels=None):  # fmt: skip
+def plot_batch_jacobian(
+    jac,
+    *,
+    x=None,
+    y=None,
+    fig=None,
+    ax=None,
+    examples=None,
+    annotate="auto",
+    cmap=DEFAULT_CMAP,
+    in_labels=None,
+    out_labels=None,
+):
     r"""Draw heatmaps of the per-example Jacobian blocks ``J[b] = ∂f(x)[b] / ∂x[b]``.
 
     One panel per example, titled ``example b`` (and ``x = [...]``,
@@ -78,22 +88,31 @@ def plot_batch_jacobian(jac, *, x=None, y=None, fig=None, ax=None, examples=None
     >>> fig.texts[1].get_text()
     'example 1\nx = [1, 3]'
     """
-    if ax is not None:
-        scene = jacobian_scene(
-            jac, x=x, y=y, examples=examples, annotate=annotate, in_labels=in_labels,
-            out_labels=out_labels, canvas=_axes_canvas(ax),
-        )  # fmt: skip
-        return _draw(scene, ax.get_figure(root=False), cmap, ax)
-    fig = _figure(fig)
+    fig, canvas = _target(fig, ax)
     scene = jacobian_scene(
-        jac, x=x, y=y, examples=examples, annotate=annotate, in_labels=in_labels,
-        out_labels=out_labels, canvas=Canvas(width=fig.get_figwidth()),
-    )  # fmt: skip
-    return _draw(scene, fig, cmap)
+        jac,
+        x=x,
+        y=y,
+        examples=examples,
+        annotate=annotate,
+        in_labels=in_labels,
+        out_labels=out_labels,
+        canvas=canvas,
+    )
+    return _draw(scene, fig, cmap, ax)
 
 
-def plot_batch_hessian(hess, *, x=None, fig=None, examples=None, annotate="auto",
-                       cmap=DEFAULT_CMAP, in_labels=None, out_labels=None):  # fmt: skip
+def plot_batch_hessian(
+    hess,
+    *,
+    x=None,
+    fig=None,
+    examples=None,
+    annotate="auto",
+    cmap=DEFAULT_CMAP,
+    in_labels=None,
+    out_labels=None,
+):
     """Draw a grid of Hessians: a row per example, a column per output component.
 
     Panel ``(b, i)`` is the ``n × n`` matrix ``∂²f_i / ∂x_j ∂x_k`` of example
@@ -141,16 +160,22 @@ def plot_batch_hessian(hess, *, x=None, fig=None, examples=None, annotate="auto"
     >>> fig.axes[3].images[0].get_array().tolist()           # example 1, ∂²f_1
     [[0.0, 0.0], [0.0, 18.0]]
     """
-    fig = _figure(fig)
+    fig, canvas = _target(fig, None)
     scene = hessian_scene(
-        hess, x=x, examples=examples, annotate=annotate, in_labels=in_labels,
-        out_labels=out_labels, canvas=Canvas(width=fig.get_figwidth()),
-    )  # fmt: skip
+        hess,
+        x=x,
+        examples=examples,
+        annotate=annotate,
+        in_labels=in_labels,
+        out_labels=out_labels,
+        canvas=canvas,
+    )
     return _draw(scene, fig, cmap)
 
 
-def plot_full_jacobian(full, *, batch_size, fig=None, ax=None, annotate="auto",
-                       cmap=DEFAULT_CMAP, out_ndim=None):  # fmt: skip
+def plot_full_jacobian(
+    full, *, batch_size, fig=None, ax=None, annotate="auto", cmap=DEFAULT_CMAP, out_ndim=None
+):
     """Draw the whole ``(B·m) × (B·n)`` Jacobian of a batch, blocks outlined.
 
     Block ``(b, c)`` holds ``∂f(x)[b] / ∂x[c]``. The diagonal blocks are the
@@ -197,18 +222,11 @@ def plot_full_jacobian(full, *, batch_size, fig=None, ax=None, annotate="auto",
     >>> fig.texts[0].get_text()
     'off-diagonal blocks are 0: the examples are independent'
     """
-    if ax is not None:
-        scene = full_scene(
-            full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim,
-            canvas=_axes_canvas(ax),
-        )  # fmt: skip
-        return _draw(scene, ax.get_figure(root=False), cmap, ax)
-    fig = _figure(fig)
+    fig, canvas = _target(fig, ax)
     scene = full_scene(
-        full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim,
-        canvas=Canvas(width=fig.get_figwidth()),
-    )  # fmt: skip
-    return _draw(scene, fig, cmap)
+        full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim, canvas=canvas
+    )
+    return _draw(scene, fig, cmap, ax)
 
 
 def new_figure(dpi=100):
@@ -216,9 +234,14 @@ def new_figure(dpi=100):
     return Figure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
 
 
-def _figure(fig):
-    """``fig`` or a new figure."""
-    return new_figure() if fig is None else fig
+def _target(fig, ax):
+    """Return the figure to draw into and the canvas to lay its scene out for."""
+    if ax is None:
+        fig = new_figure() if fig is None else fig
+        return fig, Canvas(width=fig.get_figwidth())
+    if fig is not None and fig is not ax.get_figure(root=False):
+        raise ValueError("fig= and ax= disagree: pass one of them (ax= draws into ax's figure)")
+    return ax.get_figure(root=False), _axes_canvas(ax)
 
 
 def _draw(scene, fig, cmap, ax=None):

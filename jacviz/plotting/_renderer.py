@@ -78,8 +78,7 @@ class HeatmapGrid:
         """The figure drawn into (see the class docstring)."""
         return self._figure
 
-    def render(self, kind, data, *, x=None, y=None, in_labels=None, out_labels=None,
-               examples=None):  # fmt: skip
+    def render(self, kind, data, *, x=None, y=None, in_labels=None, out_labels=None, examples=None):
         """Draw ``data`` and return the picture as PNG bytes.
 
         Parameters
@@ -197,14 +196,23 @@ def _scene(kind, data, x, y, in_labels, out_labels, examples):
     canvas = Canvas()
     if kind == "jacobian":
         return jacobian_scene(
-            data, x=x, y=y, examples=examples, in_labels=in_labels, out_labels=out_labels,
+            data,
+            x=x,
+            y=y,
+            examples=examples,
+            in_labels=in_labels,
+            out_labels=out_labels,
             canvas=canvas,
-        )  # fmt: skip
+        )
     if kind == "hessian":
         return hessian_scene(
-            data, x=x, examples=examples, in_labels=in_labels, out_labels=out_labels,
+            data,
+            x=x,
+            examples=examples,
+            in_labels=in_labels,
+            out_labels=out_labels,
             canvas=canvas,
-        )  # fmt: skip
+        )
     if kind == "full":
         data = np.asarray(data, dtype=float)
         return full_scene(data, batch_size=data.shape[0] if data.ndim else 0, canvas=canvas)

@@ -82,8 +82,17 @@ class Canvas:
         return min(width / shape[1], height / shape[0])
 
 
-def jacobian_scene(jac, *, x=None, y=None, examples=None, annotate="auto", in_labels=None,
-                   out_labels=None, canvas=Canvas()):  # fmt: skip
+def jacobian_scene(
+    jac,
+    *,
+    x=None,
+    y=None,
+    examples=None,
+    annotate="auto",
+    in_labels=None,
+    out_labels=None,
+    canvas=Canvas(),
+):
     """One panel per example of ``jac (B, *out, *in)``; see ``plot_batch_jacobian``."""
     blocks = as_jacobian(jac, x, y)
     batch, m, n = blocks.data.shape
@@ -127,14 +136,28 @@ def jacobian_scene(jac, *, x=None, y=None, examples=None, annotate="auto", in_la
     )
     annotated = _annotate(annotate, layout.cell, (m, n), len(shown))
     spec = ViewSpec(
-        layout.figsize, panels, texts, layout.colorbar, _note_xy(layout.figsize),
-        annotated, _value_size(layout.cell), quantity,
-    )  # fmt: skip
+        layout.figsize,
+        panels,
+        texts,
+        layout.colorbar,
+        _note_xy(layout.figsize),
+        annotated,
+        _value_size(layout.cell),
+        quantity,
+    )
     return Scene(spec, frame)
 
 
-def hessian_scene(hess, *, x=None, examples=None, annotate="auto", in_labels=None,
-                  out_labels=None, canvas=Canvas()):  # fmt: skip
+def hessian_scene(
+    hess,
+    *,
+    x=None,
+    examples=None,
+    annotate="auto",
+    in_labels=None,
+    out_labels=None,
+    canvas=Canvas(),
+):
     """Describe a row per example, a column per output of ``hess``; see ``plot_batch_hessian``."""
     blocks = as_hessian(hess, x)
     batch, m, n, _ = blocks.data.shape
@@ -157,9 +180,14 @@ def hessian_scene(hess, *, x=None, examples=None, annotate="auto", in_labels=Non
         gap_y=LINE + 0.16,
     )
     layout = grid_layout(
-        len(shown) * m, (n, n), width=canvas.width, max_height=canvas.max_height,
-        margins=margins, max_cols=m, ncols=m,
-    )  # fmt: skip
+        len(shown) * m,
+        (n, n),
+        width=canvas.width,
+        max_height=canvas.max_height,
+        margins=margins,
+        max_cols=m,
+        ncols=m,
+    )
     last_row = layout.nrows - 1
     if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
         axis_labels = tuple(label.replace(r"\partial ", "") for label in axis_labels)
@@ -180,10 +208,15 @@ def hessian_scene(hess, *, x=None, examples=None, annotate="auto", in_labels=Non
         for row in range(len(shown))
     )
     spec = ViewSpec(
-        layout.figsize, panels, texts, layout.colorbar, _note_xy(layout.figsize),
-        _annotate(annotate, layout.cell, (n, n), len(panels)), _value_size(layout.cell),
+        layout.figsize,
+        panels,
+        texts,
+        layout.colorbar,
+        _note_xy(layout.figsize),
+        _annotate(annotate, layout.cell, (n, n), len(panels)),
+        _value_size(layout.cell),
         r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$",
-    )  # fmt: skip
+    )
     return Scene(spec, frame)
 
 
@@ -216,16 +249,23 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     panel = PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n))
     annotated = _annotate(annotate, layout.cell, (m, n), prod(shape))
     spec = ViewSpec(
-        layout.figsize, (panel,), (), layout.colorbar, _note_xy(layout.figsize),
-        annotated, _value_size(layout.cell), quantity,
-    )  # fmt: skip
+        layout.figsize,
+        (panel,),
+        (),
+        layout.colorbar,
+        _note_xy(layout.figsize),
+        annotated,
+        _value_size(layout.cell),
+        quantity,
+    )
     return Scene(spec, frame)
 
 
 def _axes_spec(panel, texts, annotated, cell, quantity):
     """Spec for drawing one panel into the caller's axes."""
-    return ViewSpec(None, (panel,), texts, None, (0.01, 0.99), annotated, _value_size(cell),
-                    quantity)  # fmt: skip
+    return ViewSpec(
+        None, (panel,), texts, None, (0.01, 0.99), annotated, _value_size(cell), quantity
+    )
 
 
 def _require_one(shown):
@@ -265,8 +305,9 @@ def _hessian_headers(out_labels, out_shape, m):
         if len(headers) != m:
             raise ValueError(f"out_labels has {len(headers)} labels; the Hessian has {m} outputs")
         return headers
-    return tuple(label.replace(r"\partial", r"\partial^2", 1)
-                 for label in component_labels("f", out_shape))  # fmt: skip
+    return tuple(
+        label.replace(r"\partial", r"\partial^2", 1) for label in component_labels("f", out_shape)
+    )
 
 
 def _example_title(b, xs, ys, n_items=None):
