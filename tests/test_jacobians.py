@@ -334,6 +334,60 @@ def test_bad_options(options):
         batch_jacobian(cube, SEED_X, **options)
 
 
+ORDER_TYPE_ERRORS = [
+    ({"order": 1.0}, r"order must be the int 1 or 2, got 1.0 \(float\)"),
+    ({"order": True}, r"order must be the int 1 or 2, got True \(bool\)"),
+    ({"order": None}, r"order must be the int 1 or 2, got None"),
+]
+CHUNK_TYPE_ERRORS = [
+    ({"chunk_size": True}, r"chunk_size must be a positive int or None, got True \(bool\)"),
+    ({"chunk_size": 2.0}, r"chunk_size must be a positive int or None, got 2.0 \(float\)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "options", "message"),
+    [(batch_jacobian, *case) for case in ORDER_TYPE_ERRORS + CHUNK_TYPE_ERRORS]
+    + [(finite_difference_jacobian, *case) for case in ORDER_TYPE_ERRORS],
+)
+def test_integer_options_refuse_bool_and_float(function, options, message):
+    with pytest.raises(TypeError, match=message):
+        function(cube, SEED_X, **options)
+
+
+@pytest.mark.parametrize("integer", [np.int64, np.int32, np.uint8, int])
+def test_integer_options_take_numpy_integers(integer):
+    x = np.float32(SEED_X)
+    np.testing.assert_array_equal(batch_jacobian(cube, x, order=integer(2)), SEED_HESS)
+    np.testing.assert_array_equal(batch_jacobian(cube, x, chunk_size=integer(1)), SEED_JAC)
+    fd = finite_difference_jacobian(cube, SEED_X, order=integer(2))
+    np.testing.assert_allclose(fd, SEED_HESS, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("eps", "error", "message"),
+    [
+        (np.inf, ValueError, r"eps must be a positive finite step h, or None, got inf"),
+        (np.nan, ValueError, r"eps must be a positive finite step h, or None, got nan"),
+        ("a", TypeError, r"eps must be a positive real step h, or None, got 'a' \(str\)"),
+        ([1e-3], TypeError, r"eps must be a positive real step h.*got \[0.001\] \(list\)"),
+        (True, TypeError, r"eps must be a positive real step h.*got True \(bool\)"),
+        (1e-20, ValueError, r"eps=1e-20 is below the float64 spacing of x"),
+    ],
+)
+@pytest.mark.parametrize("order", [1, 2])
+def test_finite_difference_step_must_be_a_positive_finite_real(eps, error, message, order):
+    with pytest.raises(error, match=message):
+        finite_difference_jacobian(cube, SEED_X, eps=eps, order=order)
+
+
+def test_finite_difference_step_below_float32_spacing_is_explained():
+    with pytest.raises(ValueError, match=r"eps=1e-08 is below the float32 spacing"):
+        finite_difference_jacobian(cube, np.float32(SEED_X), eps=1e-8)
+    fd = finite_difference_jacobian(cube, SEED_X, eps=np.float32(1e-3))  # numpy reals are fine
+    np.testing.assert_allclose(fd, SEED_JAC, atol=1e-5)
+
+
 def test_f_must_be_callable_or_text():
     with pytest.raises(TypeError, match="callable"):
         batch_jacobian(3, SEED_X)

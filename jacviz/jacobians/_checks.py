@@ -5,6 +5,8 @@ autograd.
 """
 
 import contextlib
+import math
+import numbers
 import warnings
 
 import autograd.numpy as anp
@@ -60,16 +62,46 @@ def check_output(y, x_shape, rows=None):
         raise TypeError("f(x) is complex; jacviz differentiates real functions only.")
 
 
+def _is_integer(value):
+    """Check for a Python or numpy integer; bool is refused (``True`` is not an order)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _kind(value):
+    """``value`` and its type, for a message: ``1.0 (float)``."""
+    return f"{value!r} ({type(value).__name__})"
+
+
 def check_options(order, check="warn", mode="auto", chunk_size=None):
-    """Raise ``ValueError`` for an option outside its documented values."""
+    """Raise ``TypeError`` for an option of the wrong type, ``ValueError`` outside its values.
+
+    Integer options take Python and numpy integers; bool and float are refused.
+    Returns ``(order, chunk_size)`` as Python ints (``chunk_size`` may be
+    ``None``), so that no numpy integer overflows in size arithmetic.
+    """
+    if not _is_integer(order):
+        raise TypeError(f"order must be the int 1 or 2, got {_kind(order)}")
     if order not in (1, 2):
         raise ValueError(f"order must be 1 or 2, got {order!r}")
-    if check not in CHECKS:
+    if not isinstance(check, str) or check not in CHECKS:
         raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+    if chunk_size is not None and not _is_integer(chunk_size):
+        raise TypeError(f"chunk_size must be a positive int or None, got {_kind(chunk_size)}")
+    if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
+    return int(order), None if chunk_size is None else int(chunk_size)
+
+
+def check_step(eps):
+    """Raise unless ``eps`` is ``None`` or a positive finite real number (a step ``h``)."""
+    if eps is None:
+        return
+    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
+        raise TypeError(f"eps must be a positive real step h, or None, got {_kind(eps)}")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a positive finite step h, or None, got {eps!r}")
 
 
 @contextlib.contextmanager

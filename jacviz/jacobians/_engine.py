@@ -92,9 +92,12 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     ------
     ValueError
         ``x`` has rank < 2, ``f(x)`` has a different batch size, or an option
-        is invalid.
+        is outside its values.
     TypeError
-        ``x`` or ``f(x)`` is complex or not numeric.
+        ``x`` or ``f(x)`` is complex or not numeric, or an option has the
+        wrong type: ``order`` and ``chunk_size`` take Python or numpy
+        integers, never bool or float (``order=1.0`` and ``order=True`` are
+        refused).
     jacviz.BatchCouplingError
         With ``check="raise"``, when examples influence each other.
 
@@ -144,7 +147,7 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
 def _batch_derivative(f, x, order, check, mode, chunk_size):
     """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
-    check_options(order, check, mode, chunk_size)
+    order, chunk_size = check_options(order, check, mode, chunk_size)
     probing = check != "off" and x.shape[0] >= 2
     with quiet():
         y, vjp = probe(f, x) if probing and order == 1 else (f(x), None)

@@ -13,6 +13,7 @@ from jacviz.jacobians._checks import (
     as_batch,
     as_function,
     check_options,
+    check_step,
     layout,
     quiet,
     row_map,
@@ -34,6 +35,12 @@ def _central_blocks(g, eps, order, x2d):
     shifted = np.concatenate([np.where(basis, up, x2d), np.where(basis, down, x2d)])
     y = np.reshape(g(shifted.reshape(2 * n * rows, n)), (2, n, rows, -1))
     width = (up - down).T[:, :, None]  # the steps as represented: (x+h) - (x-h)
+    if np.any(width == 0):
+        raise ValueError(
+            f"eps={eps!r} is below the {x2d.dtype} spacing of x (x + eps == x - eps for some "
+            f"entries, up to {np.max(np.spacing(np.abs(x2d))):.2g}); use a larger eps, "
+            "or eps=None for the default step"
+        )
     return np.transpose((y[0] - y[1]) / width, (1, 2, 0))
 
 
@@ -62,10 +69,12 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     order : {1, 2}, optional
         1 for the Jacobian, 2 for the Jacobian of the Jacobian.
     eps : float or None, optional
-        Absolute step ``h``. ``None`` picks, per entry, ``h = c·max(1, |x|)``
-        with ``c = eps_mach**(1/3)`` for order 1 and ``eps_mach**(1/4)`` for
-        order 2 (about ``6e-6`` / ``1.2e-4`` in float64, ``5e-3`` / ``3.5e-2``
-        in float32), which balances truncation against round-off.
+        Absolute step ``h``: a positive finite real number, not below the
+        floating-point spacing of ``x`` (``x ± h`` must differ). ``None``
+        picks, per entry, ``h = c·max(1, |x|)`` with ``c = eps_mach**(1/3)``
+        for order 1 and ``eps_mach**(1/4)`` for order 2 (about ``6e-6`` /
+        ``1.2e-4`` in float64, ``5e-3`` / ``3.5e-2`` in float32), which
+        balances truncation against round-off.
 
     Returns
     -------
@@ -76,8 +85,12 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
 
     Raises
     ------
-    ValueError, TypeError
-        As in :func:`batch_jacobian`, or ``eps`` not positive.
+    ValueError
+        As in :func:`batch_jacobian`, or ``eps`` not positive and finite, or
+        below the spacing of ``x`` (``x + eps == x - eps``).
+    TypeError
+        As in :func:`batch_jacobian`, or ``eps`` not a real number (a string,
+        a list, a bool).
 
     Examples
     --------
@@ -92,9 +105,8 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
             [ 0., 27.]]])
     """
     f, x = as_function(f), as_batch(x)
-    check_options(order)
-    if eps is not None and not eps > 0:
-        raise ValueError(f"eps must be a positive step, got {eps!r}")
+    order, _ = check_options(order)
+    check_step(eps)
     with quiet():
         y = f(x)
     in_shape, out_shape, shape = layout(x, y, order)
