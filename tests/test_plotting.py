@@ -165,6 +165,35 @@ def test_many_examples_show_a_labelled_subset():
         plot_batch_jacobian(jac, examples=[16])
 
 
+@pytest.mark.parametrize(
+    ("examples", "error", "message"),
+    [
+        ([0, 0], ValueError, r"examples= lists \[0\] more than once"),
+        ([1, -1], ValueError, r"examples= lists \[1\] more than once"),  # -1 is 1 for B = 2
+        ([1.7], TypeError, r"integer indices.*got 1\.7 \(float\)"),
+        ([True], TypeError, r"got True \(bool\)"),
+        (np.array([1.0]), TypeError, r"got 1\.0 \(float\)"),
+        (["0"], TypeError, r"got '0' \(str\)"),
+        ([2], ValueError, r"out of range for a batch of 2: valid are 0 to 1 \(or -2 to -1\)"),
+        ([-3], ValueError, r"examples \[-3\] out of range"),
+        ([], ValueError, "examples= is empty"),
+    ],
+)
+def test_examples_must_be_distinct_integers_in_range(examples, error, message):
+    with pytest.raises(error, match=message):
+        plot_batch_jacobian(JAC, examples=examples)
+    with pytest.raises(error, match=message):
+        plot_batch_hessian(HESS, examples=examples)
+    with pytest.raises(error, match=message):
+        HeatmapGrid().render("jacobian", JAC, examples=examples)
+
+
+def test_integer_examples_of_any_integer_type_are_accepted():
+    for examples in (np.array([1]), [np.int64(1)], 1, range(1, 2)):
+        (ax,) = panels(plot_batch_jacobian(JAC, examples=examples))
+        np.testing.assert_array_equal(ax.images[0].get_array(), JAC[1])
+
+
 def test_nan_and_inf_cells_are_grey_counted_and_named():
     jac = JAC.copy()
     jac[0, 0, 1] = np.nan

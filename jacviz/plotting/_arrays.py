@@ -9,6 +9,8 @@ Where the split between ``out`` and ``in`` is ambiguous, ``x (B, *in)`` or
 ``y (B, *out)`` settles it.
 """
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from math import prod
 
@@ -147,8 +149,8 @@ def choose_examples(batch, examples=None):
     batch : int
         ``B``.
     examples : int or sequence of int, optional
-        Which examples (negative counts from the end); default the first
-        :data:`MAX_PANELS`.
+        Which examples, each once (negative counts from the end); default the
+        first :data:`MAX_PANELS`.
 
     Returns
     -------
@@ -157,7 +159,10 @@ def choose_examples(batch, examples=None):
     Raises
     ------
     ValueError
-        If an index is out of range or none is given.
+        If an index is out of range (the message gives the valid range), is
+        given twice, or none is given.
+    TypeError
+        If an index is not an integer (``1.7``, ``True``, ``"0"``).
 
     Examples
     --------
@@ -166,15 +171,79 @@ def choose_examples(batch, examples=None):
     >>> choose_examples(16, [-1, 3])
     (15, 3)
     """
-    if examples is None:
-        return tuple(range(min(batch, MAX_PANELS)))
-    chosen = tuple(int(b) for b in np.atleast_1d(examples))
+    return choose_indices(batch, examples, name="examples", of=f"a batch of {batch}")
+
+
+def choose_indices(count, given, *, name, of, default=MAX_PANELS):
+    """Check indices into ``range(count)`` given as ``name=``, or the first ``default``.
+
+    Parameters
+    ----------
+    count : int
+        How many there are to choose from.
+    given : int or sequence of int or None
+        The caller's choice; ``None`` takes the first ``default``.
+    name : str
+        The argument's name, for messages (``"examples"``, ``"outputs"``).
+    of : str
+        What is indexed, for messages (``"a batch of 16"``).
+    default : int, optional
+        How many to take when ``given`` is ``None``.
+
+    Returns
+    -------
+    tuple of int
+        Indices in ``range(count)``, in the order given.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As for :func:`choose_examples`.
+
+    Examples
+    --------
+    >>> choose_indices(64, [2, -1], name="outputs", of="64 outputs")
+    (2, 63)
+    >>> choose_indices(3, [1.7], name="outputs", of="3 outputs")
+    Traceback (most recent call last):
+    ...
+    TypeError: outputs= takes integer indices, e.g. outputs=[0, 2]; got 1.7 (float)
+    """
+    if given is None:
+        return tuple(range(min(count, default)))
+    chosen = tuple(_index(item, name) for item in _items(given))
     if not chosen:
-        raise ValueError("examples= is empty; give at least one example index")
-    bad = [b for b in chosen if not -batch <= b < batch]
+        raise ValueError(f"{name}= is empty; give at least one index")
+    bad = [k for k in chosen if not -count <= k < count]
     if bad:
-        raise ValueError(f"examples {bad} out of range for a batch of {batch}")
-    return tuple(b % batch for b in chosen)
+        valid = f"valid are 0 to {count - 1} (or -{count} to -1)" if count else "none is valid"
+        raise ValueError(f"{name} {bad} out of range for {of}: {valid}")
+    chosen = tuple(k % count for k in chosen)
+    twice = sorted({k for k in chosen if chosen.count(k) > 1})
+    if twice:
+        raise ValueError(f"{name}= lists {twice} more than once; give each index once")
+    return chosen
+
+
+def _items(given):
+    """Return the elements of an index argument: one int, a sequence or an array."""
+    if isinstance(given, np.ndarray):
+        return given.ravel().tolist()
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        return [given]
+    return list(given)
+
+
+def _index(item, name):
+    """``item`` as an ``int`` index, refusing floats, bools and strings."""
+    if not isinstance(item, (bool, np.bool_)):
+        try:
+            return operator.index(item)
+        except TypeError:
+            pass
+    raise TypeError(
+        f"{name}= takes integer indices, e.g. {name}=[0, 2]; got {item!r} ({type(item).__name__})"
+    )
 
 
 def example_rows(values, batch, name):

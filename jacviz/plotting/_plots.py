@@ -55,7 +55,8 @@ def plot_batch_jacobian(
         Axes to draw a single example's block into (with ``examples=[b]``
         unless ``B == 1``); the colour bar takes room from it.
     examples : int or sequence of int, optional
-        Which examples to show; default the first eight.
+        Which examples to show, each once (negative counts from the end);
+        default the first eight.
     annotate : {"auto", True, False}, optional
         Write the values in the cells; ``"auto"`` does when blocks are at
         most 8 × 8, cells large enough and at most 256 cells in all.
@@ -74,8 +75,10 @@ def plot_batch_jacobian(
     Raises
     ------
     ValueError
-        If shapes, labels or examples do not fit, or ``ax`` is given with
-        more than one example shown.
+        If shapes or labels do not fit, ``examples`` are out of range or
+        repeated, or ``ax`` is given with more than one example shown.
+    TypeError
+        If ``examples`` holds something other than integers.
 
     Examples
     --------
@@ -144,7 +147,10 @@ def plot_batch_hessian(
     Raises
     ------
     ValueError
-        If shapes, labels or examples do not fit.
+        If shapes or labels do not fit, or ``examples`` are out of range or
+        repeated.
+    TypeError
+        If ``examples`` holds something other than integers.
 
     Examples
     --------

@@ -106,7 +106,10 @@ class HeatmapGrid:
         Raises
         ------
         ValueError
-            If ``kind`` is unknown or the arrays do not fit together.
+            If ``kind`` is unknown, the arrays do not fit together or
+            ``examples`` are out of range or repeated.
+        TypeError
+            If ``examples`` holds something other than integers.
         """
         scene = _scene(kind, data, x, y, in_labels, out_labels, examples)
         if self._view is None or self._view.spec != scene.spec:
