@@ -59,10 +59,16 @@ CASES = [
     ("sum(x**2)", X3, lambda v: anp.sum(v**2)),
     ("prod(x)", X3, lambda v: v[0] * v[1] * v[2]),
     ("prod([x[0], 0, x[1]]) + prod(x - x[0])", X2, lambda v: 0 * v[0] + (v[1] - v[0]) * 0),
+    ("prod(x * [[1], [2], [3]])", X2, lambda v: 36 * (v[0] * v[1]) ** 3),  # 6 entries: halving
     ("mean(x)", X3, lambda v: (v[0] + v[1] + v[2]) / 3),
     ("max(x)", X3, lambda v: anp.max(v)),
     ("min(x)", X3, lambda v: anp.min(v)),
     ("[x[0], 1]", X2, lambda v: anp.array([v[0], 1.0])),
+    (  # more than 8 entries: stacked in a tree of stacks
+        "[" + ", ".join(f"{k}*x[{k % 2}]" for k in range(19)) + "]",
+        X2,
+        lambda v: anp.array([k * v[k % 2] for k in range(19)]),
+    ),
     ("x[-1] * x[0:2]", X3, lambda v: v[2] * v[:2]),
     ("x[::2] + x[1]", X3, lambda v: v[::2] + v[1]),
     ("outer(x, x)", X2, lambda v: anp.outer(v, v)),

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import jacviz.expressions
-from jacviz import ExpressionError, Function, parse_function
+from jacviz import ExpressionError, Function, batch_hessian, batch_jacobian, parse_function
 
 EXPRESSIONS_DIR = pathlib.Path(jacviz.expressions.__file__).parent
 X = np.array([[0.3, 0.7], [0.5, 0.2], [0.9, 0.4]])
@@ -231,6 +231,76 @@ def test_broadcasting_cannot_blow_up_memory():
         parse_function(text)(X)
     three_axes = "x[0] * " + " * ".join(along(k) for k in range(3))
     assert parse_function(three_axes)(X).shape == (3, 32, 32, 32)
+
+
+def _ones(shape):
+    """A literal of ones of the given shape: ``(2, 1)`` gives ``[[1],[1]]``."""
+    if not shape:
+        return "1"
+    return "[" + ",".join([_ones(shape[1:])] * shape[0]) + "]"
+
+
+def _cube(k):
+    """``x[0]`` broadcast by literals to ``k**3`` numbers per example (``3·k`` ones typed)."""
+    return f"x[0]*{_ones((k,))}*{_ones((k, 1))}*{_ones((k, 1, 1))}"
+
+
+# The audit's formula: 656 characters that made prod loop over 192,000 entries (36 s).
+PROD_ATTACK = f"prod(x[0]*{_ones((80,))}*{_ones((60, 1))}*{_ones((40, 1, 1))})"
+
+# Each computes more than 10**6 numbers per example: a long chain over a big broadcast.
+OVER_BUDGET = [
+    "sin(" * 46 + _cube(33) + ")" * 46,
+    "softmax(" * 46 + _cube(20) + ")" * 46,
+    "logsumexp(" * 46 + _cube(30) + ")" * 46,
+    _cube(20) + "*x[1]" * 130,
+    "sum(" + _cube(33) + "*x[1]" * 70 + ")",
+    "+".join(["norm(" + _cube(30) + ")"] * 3),
+    f"sum(outer(x[0]*{_ones((120,))},{_ones((120,))})@outer({_ones((120,))},{_ones((90,))}))",
+]
+
+# The slowest accepted formulas found: just under the budget (about 1 s for jacobian and
+# hessian together on this 2-core machine), and 499 entries of one vector literal.
+UNDER_BUDGET = [
+    "sin(" * 46 + _cube(27) + ")" * 46,
+    "softmax(" * 46 + _cube(16) + ")" * 46,
+    _cube(16) + "*x[1]" * 120,
+    _cube(11) + "**x[1]" * 130,
+    "[" + ",".join(["x"] * 499) + "]",
+    "+".join(["norm(x)"] * 124),
+]
+
+
+def _short_id(text):
+    return f"{text[:14]}...({len(text)} chars)"
+
+
+@pytest.mark.timeout(1)
+@pytest.mark.parametrize("text", OVER_BUDGET, ids=_short_id)
+def test_too_much_work_is_an_expression_error_at_first_call(text):
+    assert len(text) <= 1000
+    f = parse_function(text)  # the shapes are only known with the data
+    with pytest.raises(ExpressionError, match="too many numbers per example"):
+        f(np.ones((2, 2)))
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent of input")
+@pytest.mark.timeout(5)  # each takes about 1 s; the audit's prod took 36 s
+@pytest.mark.parametrize("text", [PROD_ATTACK, *UNDER_BUDGET], ids=_short_id)
+def test_the_slowest_accepted_formulas_stay_fast(text):
+    assert len(text) <= 1000
+    x = np.ones((2, 2))
+    f = parse_function(text)
+    out_shape = f(x).shape[1:]
+    assert batch_jacobian(f, x).shape == (2, *out_shape, 2)
+    assert batch_hessian(f, x).shape == (2, *out_shape, 2, 2)
+
+
+@pytest.mark.timeout(5)
+def test_prod_of_many_entries_is_vectorised_and_exact():
+    x = np.array([[1.0, 2.0], [0.0, 3.0]])
+    jac = batch_jacobian(PROD_ATTACK, x)  # d/dx0 of x0**N is N x0**(N-1), N = 192,000
+    np.testing.assert_array_equal(jac, [[192_000.0, 0.0], [0.0, 0.0]])
 
 
 @pytest.mark.parametrize("value", [123, b"x", None, ["x"], ast.parse("x", mode="eval")])

@@ -22,8 +22,10 @@ Every :class:`Function` also knows its LaTeX (``.latex``), and
 :func:`jacobian_formulas` gives each Jacobian entry as a formula of its own.
 
 Bounds: at most 1000 characters, 50 nested brackets, 1500 syntax-tree nodes
-and 200 levels; broadcasting may not create more than 10**6 numbers per
-example. Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
+and 200 levels; one evaluation may compute at most 10**6 numbers per example
+(every operation's result counts, a matrix product by its multiply-adds,
+checked before computing it), so no formula keeps a server busy for long.
+Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
 (``log(0)``, ``0/0``) gives inf/nan rather than an exception.
 
 Private modules: ``_tree`` (nodes), ``_parse`` (text → tree), ``_compile``

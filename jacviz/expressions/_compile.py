@@ -5,8 +5,13 @@ Layer: expressions (private). Imports the standard library, autograd and
 
 The formula is written for one example; the closure runs it on the whole
 batch at once. Each compiled node is a pair ``(apply, batched)``: ``apply(x,
-dtype)`` returns the node's value, and ``batched`` (known before any data is
-seen) says whether that value carries the batch as axis 0. ``x[0]`` becomes
+run)`` returns the node's value, and ``batched`` (known before any data is
+seen) says whether that value carries the batch as axis 0. ``run`` is one
+evaluation's :class:`Run`: the input's dtype, and the work budget that every
+operation pays for the numbers it computes per example, *before* computing
+them, so that no formula of 1000 characters can keep a class's server busy
+(a product of a few literal vectors broadcasts to hundreds of thousands of
+numbers; a chain of functions repeats that). ``x[0]`` becomes
 ``x[:, 0]``, a constant matrix ``W`` times a batched vector becomes
 ``x @ W.T``, and a reduction sums each example's own axes. Literal numbers and
 constants are cast to the input's dtype at call time, so float32 stays float32.
@@ -19,10 +24,44 @@ import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions import _functions
+from jacviz.expressions._functions import NAMED_NUMBERS
 from jacviz.expressions._tree import Binary, Index, Name, Num, Slice, Unary, Vector, format_index
 
-MAX_EXAMPLE_SIZE = 10**6  # numbers per example that broadcasting may create
-NAMED_NUMBERS = MappingProxyType({"pi": anp.pi, "e": anp.e})
+MAX_EXAMPLE_SIZE = 10**6  # numbers per example that one broadcast may create
+MAX_WORK = 10**6  # numbers per example that one evaluation may compute
+
+
+class Run:
+    """One evaluation of a formula: the batch's dtype and the work budget left.
+
+    Parameters
+    ----------
+    dtype : numpy.dtype
+        The dtype of the batch; literals and constants are cast to it.
+
+    Examples
+    --------
+    >>> run = Run(float)
+    >>> run.spend(10, pos=0)
+    >>> run.left == MAX_WORK - 10
+    True
+    """
+
+    __slots__ = ("dtype", "left")
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self.left = MAX_WORK
+
+    def spend(self, numbers, pos):
+        """Pay for ``numbers`` numbers per example; raise ExpressionError when over budget."""
+        self.left -= numbers
+        if self.left < 0:
+            raise ExpressionError(
+                f"this formula computes too many numbers per example (at most {MAX_WORK}); "
+                "use fewer or smaller vector literals",
+                pos,
+            )
 
 
 def compile_tree(node, constants):
@@ -38,7 +77,7 @@ def compile_tree(node, constants):
     Returns
     -------
     apply : callable
-        ``apply(x, dtype)`` with ``x`` of shape ``(B, *in)``.
+        ``apply(x, run)`` with ``x`` of shape ``(B, *in)`` and ``run`` a :class:`Run`.
     batched : bool
         Whether the value of ``apply`` has the batch as axis 0.
     """
@@ -49,7 +88,7 @@ def compile_tree(node, constants):
     if isinstance(node, Index):
         return _index(compile_tree(node.base, constants), node)
     if isinstance(node, Unary):
-        return _negate(compile_tree(node.operand, constants))
+        return _negate(compile_tree(node.operand, constants), node.pos)
     if isinstance(node, Binary):
         return _binary(
             node, compile_tree(node.left, constants), compile_tree(node.right, constants)
@@ -59,14 +98,27 @@ def compile_tree(node, constants):
     return _call(node, [compile_tree(arg, constants) for arg in node.args])
 
 
+def evaluate(compiled, x):
+    """Run a compiled formula on the batch ``x`` ``(B, *in)``; return ``(B, *out)``."""
+    apply, batched = compiled
+    y = apply(x, Run(x.dtype))
+    if not batched:
+        y = y + anp.zeros(anp.shape(x)[:1] + anp.shape(y), x.dtype)
+    return y
+
+
 def example_shape(value, batched):
     """Return the shape of one example's part of ``value``."""
     return tuple(anp.shape(value)[1:] if batched else anp.shape(value))
 
 
+def _size(shape):
+    return math.prod(shape)
+
+
 def _constant(value):
-    def constant(x, dtype):
-        return anp.asarray(value, dtype=dtype)
+    def constant(x, run):
+        return anp.asarray(value, dtype=run.dtype)
 
     return constant
 
@@ -79,15 +131,17 @@ def _name(name, constants):
     return _constant(constants[name]), False
 
 
-def _input(x, dtype):
+def _input(x, run):
     return x
 
 
-def _negate(operand):
+def _negate(operand, pos):
     apply_operand, batched = operand
 
-    def negate(x, dtype):
-        return -apply_operand(x, dtype)
+    def negate(x, run):
+        value = apply_operand(x, run)
+        run.spend(_size(example_shape(value, batched)), pos)
+        return -value
 
     return negate, batched
 
@@ -105,8 +159,8 @@ def _broadcasting(op, symbol, left, right, pos):
     """Build an elementwise operation that broadcasts each example's shapes like numpy."""
     (apply_left, left_batched), (apply_right, right_batched) = left, right
 
-    def elementwise(x, dtype):
-        a, b = apply_left(x, dtype), apply_right(x, dtype)
+    def elementwise(x, run):
+        a, b = apply_left(x, run), apply_right(x, run)
         shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
         try:
             shape = anp.broadcast_shapes(shape_a, shape_b)
@@ -114,6 +168,7 @@ def _broadcasting(op, symbol, left, right, pos):
             shapes = f"{shape_a} and {shape_b}"
             raise ExpressionError(f"cannot combine shapes {shapes} with {symbol}", pos) from None
         _check_growth(shape, shape_a, shape_b, pos)
+        run.spend(_size(shape), pos)
         rank = len(shape)
         return op(_align(a, left_batched, rank), _align(b, right_batched, rank))
 
@@ -122,8 +177,8 @@ def _broadcasting(op, symbol, left, right, pos):
 
 def _check_growth(shape, shape_a, shape_b, pos):
     """Refuse a broadcast that makes each example far larger than both operands."""
-    size = math.prod(shape)
-    if size > max(MAX_EXAMPLE_SIZE, math.prod(shape_a), math.prod(shape_b)):
+    size = _size(shape)
+    if size > max(MAX_EXAMPLE_SIZE, _size(shape_a), _size(shape_b)):
         raise ExpressionError(
             f"combining shapes {shape_a} and {shape_b} gives {shape} per example "
             f"({size} numbers; at most {MAX_EXAMPLE_SIZE})",
@@ -146,8 +201,8 @@ def _matmul(left, right, pos, symbol):
     """Build the matrix product of each example's vectors/matrices (``@`` and ``dot``)."""
     (apply_left, left_batched), (apply_right, right_batched) = left, right
 
-    def matmul(x, dtype):
-        a, b = apply_left(x, dtype), apply_right(x, dtype)
+    def matmul(x, run):
+        a, b = apply_left(x, run), apply_right(x, run)
         shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
         ok_ranks = len(shape_a) in (1, 2) and len(shape_b) in (1, 2)
         if not ok_ranks or shape_a[-1] != shape_b[0]:
@@ -156,6 +211,7 @@ def _matmul(left, right, pos, symbol):
                 f"got shapes {shape_a} and {shape_b}",
                 pos,
             )
+        run.spend(_size(shape_a) * _size(shape_b[1:]), pos)  # multiply-adds
         if len(shape_a) == 1:
             a = anp.expand_dims(a, -2)
         if len(shape_b) == 1:
@@ -173,14 +229,15 @@ def _matmul(left, right, pos, symbol):
 def _outer(left, right, pos):
     (apply_left, left_batched), (apply_right, right_batched) = left, right
 
-    def outer(x, dtype):
-        a, b = apply_left(x, dtype), apply_right(x, dtype)
+    def outer(x, run):
+        a, b = apply_left(x, run), apply_right(x, run)
         shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
         if len(shape_a) != 1 or len(shape_b) != 1:
             raise ExpressionError(
                 f"outer needs two vectors; got shapes {shape_a} and {shape_b}", pos
             )
         _check_growth(shape_a + shape_b, shape_a, shape_b, pos)
+        run.spend(_size(shape_a + shape_b), pos)
         return anp.expand_dims(a, -1) * anp.expand_dims(b, -2)
 
     return outer, left_batched or right_batched
@@ -189,10 +246,12 @@ def _outer(left, right, pos):
 def _index(base, node):
     apply_base, batched = base
 
-    def index(x, dtype):
-        value = apply_base(x, dtype)
+    def index(x, run):
+        value = apply_base(x, run)
         _check_index(node, example_shape(value, batched))
-        return value[(slice(None),) * batched + tuple(_as_python_index(i) for i in node.index)]
+        part = value[(slice(None),) * batched + tuple(_as_python_index(i) for i in node.index)]
+        run.spend(_size(example_shape(part, batched)), node.pos)
+        return part
 
     return index, batched
 
@@ -223,22 +282,39 @@ def _check_index(node, shape):
 def _vector(items, pos):
     batched = any(item_batched for _, item_batched in items)
 
-    def vector(x, dtype):
-        values = [apply(x, dtype) for apply, _ in items]
+    def vector(x, run):
+        values = [apply(x, run) for apply, _ in items]
         shapes = [example_shape(v, b) for v, (_, b) in zip(values, items, strict=True)]
         if len(set(shapes)) > 1:
             listed = ", ".join(str(s) for s in shapes)
             raise ExpressionError(f"entries of [...] must have the same shape; got {listed}", pos)
+        run.spend(len(values) * _size(shapes[0]), pos)
         if not batched:
-            return anp.stack(values, axis=0)
+            return _stack(values, axis=0)
         batch = (anp.shape(x)[0],)
         values = [
-            v if b else v + anp.zeros(batch + anp.shape(v), dtype)
+            v if b else v + anp.zeros(batch + anp.shape(v), run.dtype)
             for v, (_, b) in zip(values, items, strict=True)
         ]
-        return anp.stack(values, axis=1)
+        return _stack(values, axis=1)
 
     return vector, batched
+
+
+_STACK_AT_ONCE = 8
+
+
+def _stack(values, axis):
+    """``anp.stack``, in a balanced tree of stacks of at most 8 for long vectors.
+
+    Autograd's derivative rules for one concatenation of ``k`` arrays build
+    ``k`` zero arrays per array (``k²`` in all): 500 entries would take seconds.
+    """
+    if len(values) <= _STACK_AT_ONCE:
+        return anp.stack(values, axis=axis)
+    middle = len(values) // 2
+    halves = [_stack(values[:middle], axis), _stack(values[middle:], axis)]
+    return anp.concatenate(halves, axis=axis)
 
 
 def _call(node, args):
@@ -251,29 +327,29 @@ def _call(node, args):
         return _matmul(*args, pos, name)
     apply_arg, batched = args[0]
     if name in _functions.ELEMENTWISE:
-        return _elementwise(_functions.ELEMENTWISE[name], apply_arg), batched
+        return _elementwise(_functions.ELEMENTWISE[name], apply_arg, batched, pos), batched
     table = _functions.REDUCTIONS if name in _functions.REDUCTIONS else _functions.SHAPE_KEEPING
     return _per_example(table[name], apply_arg, batched, node), batched
 
 
-def _elementwise(function, apply_arg):
-    def elementwise(x, dtype):
-        return function(apply_arg(x, dtype))
+def _elementwise(function, apply_arg, batched, pos):
+    def elementwise(x, run):
+        value = apply_arg(x, run)
+        run.spend(_size(example_shape(value, batched)), pos)
+        return function(value)
 
     return elementwise
 
 
 def _per_example(function, apply_arg, batched, node):
-    def per_example(x, dtype):
-        value = apply_arg(x, dtype)
-        if 0 in example_shape(value, batched) and node.func in (
-            "max",
-            "min",
-            "softmax",
-            "logsumexp",
-        ):
-            shape = example_shape(value, batched)
-            raise ExpressionError(f"{node.func} of an empty example (shape {shape})", node.pos)
+    name = node.func
+
+    def per_example(x, run):
+        value = apply_arg(x, run)
+        shape = example_shape(value, batched)
+        if 0 in shape and name in _functions.NEED_ENTRIES:
+            raise ExpressionError(f"{name} of an empty example (shape {shape})", node.pos)
+        run.spend(_functions.WORK.get(name, 1) * _size(shape), node.pos)
         return function(value, batched)
 
     return per_example

@@ -11,8 +11,8 @@ from types import MappingProxyType
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._compile import NAMED_NUMBERS, compile_tree
-from jacviz.expressions._functions import ARITY
+from jacviz.expressions._compile import compile_tree, evaluate
+from jacviz.expressions._functions import ARITY, NAMED_NUMBERS
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import parse_tree
 
@@ -112,12 +112,8 @@ class Function:
             ``n = 2``, ``@`` with mismatched sizes); the message names the shapes.
         """
         x = _as_batch(x)
-        apply, batched = self._compiled
         with anp.errstate(all="ignore"):
-            y = apply(x, x.dtype)
-            if not batched:
-                y = y + anp.zeros(anp.shape(x)[:1] + anp.shape(y), x.dtype)
-        return y
+            return evaluate(self._compiled, x)
 
     def __repr__(self):
         if not self.names:

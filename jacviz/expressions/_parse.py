@@ -19,14 +19,13 @@ import warnings
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY
+from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY, NAMED_NUMBERS
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
 
 MAX_LENGTH = 1000
 MAX_BRACKET_DEPTH = 50
 MAX_NODES = 1500
 MAX_DEPTH = 200
-NAMED_NUMBERS = ("pi", "e")
 
 _OPERATORS = MappingProxyType(
     {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
