@@ -325,6 +325,67 @@ def test_function_that_fixes_the_batch_size_is_explained():
         batch_jacobian(lambda x: x[:2] ** 2, np.ones((2, 3)), check="off")
 
 
+def fixed_weights(x):
+    """TF's contract allows it (one row per example) but only at B = 2: w is (2, 1)."""
+    return x * np.array([[1.0], [2.0]])
+
+
+def fixed_reshape(x):
+    return anp.reshape(x, (2, 2)) ** 2
+
+
+@pytest.mark.parametrize("f", [fixed_weights, fixed_reshape])
+@pytest.mark.parametrize("function", [batch_jacobian, finite_difference_jacobian])
+@pytest.mark.parametrize("order", [1, 2])
+def test_function_that_works_at_the_real_batch_size_only_is_explained(f, function, order):
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    f(x)  # works on x itself
+    with pytest.raises(ValueError, match=r"x of shape \(2, 2\) but fails on the stacked") as info:
+        function(f, x, order=order)
+    message = str(info.value)
+    stacked = int(message.split("stacked batch of shape (")[1].split(",")[0])
+    assert stacked > 2 and stacked % 2 == 0  # k copies of the 2 examples
+    assert "any size" in message and "broadcasting over axis 0" in message
+    assert isinstance(info.value.__cause__, ValueError)  # numpy's own error, chained
+    assert str(info.value.__cause__) in message
+
+
+def test_contract_violation_names_the_users_shape_and_the_stacked_one():
+    with pytest.raises(ValueError) as info:
+        batch_jacobian(lambda x: [x[0]], [[1.0, 2.0]])
+    message = str(info.value)
+    assert "x of shape (1, 2)" in message
+    assert "stacked batch of shape (2, 2)" in message
+    assert "f returned shape (1, 2)" in message
+    assert "x has shape (2, 2)" not in message
+    assert "x[:, i] for input i, not x[i]" in message
+
+
+@pytest.mark.parametrize("check", ["warn", "off"])
+@pytest.mark.parametrize("function", [batch_jacobian, finite_difference_jacobian])
+def test_errors_of_f_on_x_itself_are_not_rewritten(function, check):
+    def wrong_width(x):
+        return anp.dot(x, np.ones((3, 3)))
+
+    kw = {"check": check} if function is batch_jacobian else {}
+    with pytest.raises(ValueError, match="shapes") as info:
+        function(wrong_width, np.ones((2, 2)), **kw)
+    assert "stacked" not in str(info.value)
+    assert info.value.__cause__ is None
+
+
+def test_errors_that_are_not_about_the_batch_size_are_not_rewritten():
+    """Plain numpy on autograd's boxes fails while traced; untraced it takes any size."""
+
+    def plain_numpy(x):
+        return anp.sin(np.asarray(x, dtype=float))
+
+    plain_numpy(np.ones((12, 2)))  # any size works untraced
+    with pytest.raises(ValueError, match="setting an array element") as info:
+        batch_jacobian(plain_numpy, np.ones((3, 2)), check="off")
+    assert "stacked" not in str(info.value)
+
+
 @pytest.mark.parametrize(
     "options",
     [{"order": 3}, {"order": 0}, {"check": "loud"}, {"mode": "sideways"}, {"chunk_size": 0}],

@@ -48,15 +48,33 @@ def as_batch(x):
     return x
 
 
-def check_output(y, x_shape, rows=None):
-    """Raise unless ``f`` returned one real row per example: ``y.shape[0] == B``."""
+ANY_BATCH_SIZE = (
+    "f must accept a batch of any size (the engine evaluates it on stacked copies of the "
+    "batch, k·B rows): write f per example, broadcasting over axis 0, e.g. x * w with w of "
+    "shape (n,) rather than (B, 1), anp.reshape(x, (-1, ...)) rather than a fixed batch "
+    "size, and x[:, i] for input i, not x[i]."
+)
+
+
+def check_output(y, x_shape, stacked_shape=None):
+    """Raise unless ``f`` returned one real row per example: ``y.shape[0] == B``.
+
+    ``y`` is ``f(x)`` for ``x`` of ``x_shape``, or, given ``stacked_shape``,
+    ``f`` of the stacked rows built from that ``x``: the message then names
+    both shapes, the user's first.
+    """
     shape = np.shape(y)
-    expected = x_shape[0] if rows is None else rows
-    if len(shape) == 0 or shape[0] != expected:
+    rows = x_shape[0] if stacked_shape is None else stacked_shape[0]
+    if len(shape) == 0 or shape[0] != rows:
+        if stacked_shape is None:
+            what = f"f(x) has shape {shape} but x has shape {x_shape}: f must return"
+        else:
+            what = (
+                f"f works on x of shape {x_shape}, but on the stacked batch of shape "
+                f"{stacked_shape} built from it, f returned shape {shape}; it must return"
+            )
         raise ValueError(
-            f"f(x) has shape {shape} but x has shape {x_shape}: f must return one output "
-            f"per example, of shape ({expected}, *out), and accept a batch of any size "
-            "(the engine evaluates it on stacked copies of the batch)."
+            f"{what} one output per example, of shape ({rows}, *out). {ANY_BATCH_SIZE}"
         )
     if np.iscomplexobj(getval(y)):
         raise TypeError("f(x) is complex; jacviz differentiates real functions only.")
@@ -120,12 +138,40 @@ def quiet():
         yield
 
 
-def row_map(f, in_shape, m, x2d):
-    """``f`` as a map of flat rows ``(R, n) -> (R, m)``, checking it keeps the rows."""
+def row_map(f, x_shape, m, x2d):
+    """``f`` as a map of flat rows ``(R, n) -> (R, m)``, checking it keeps the rows.
+
+    ``x2d`` holds rows built from the user's batch of ``x_shape`` (stacked
+    copies, shifted copies, chunks). When ``f`` works on ``x`` but fails on
+    another number of rows, the error is re-raised as a ``ValueError`` that
+    names both shapes (chained to ``f``'s own error); when ``f`` fails at the
+    batch's own size, or on these rows only while traced by autograd, its
+    error is left alone.
+    """
     rows = x2d.shape[0]
-    y = f(anp.reshape(x2d, (rows, *in_shape)))
-    check_output(y, (rows, *in_shape))
+    stacked_shape = (rows, *x_shape[1:])
+    try:
+        y = f(anp.reshape(x2d, stacked_shape))
+    except Exception as error:
+        if rows == x_shape[0] or isinstance(error, MemoryError):
+            raise
+        if not _fails_untraced(f, np.reshape(getval(x2d), stacked_shape)):
+            raise
+        raise ValueError(
+            f"f works on x of shape {x_shape} but fails on the stacked batch of shape "
+            f"{stacked_shape} built from it ({type(error).__name__}: {error}). {ANY_BATCH_SIZE}"
+        ) from error
+    check_output(y, x_shape, stacked_shape)
     return anp.reshape(y, (rows, m))
+
+
+def _fails_untraced(f, rows):
+    """Tell whether ``f`` fails on plain ``rows`` too: then the batch size is the cause."""
+    try:
+        f(rows)
+    except Exception:
+        return True
+    return False
 
 
 def layout(x, y, order):

@@ -91,8 +91,11 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     Raises
     ------
     ValueError
-        ``x`` has rank < 2, ``f(x)`` has a different batch size, or an option
-        is outside its values.
+        ``x`` has rank < 2, ``f(x)`` has a different batch size, ``f`` works
+        on ``x`` but not on the stacked copies (it fixes the batch size: the
+        message names both shapes and chains ``f``'s own error), or an
+        option is outside its values. Errors of ``f(x)`` itself propagate
+        unchanged.
     TypeError
         ``x`` or ``f(x)`` is complex or not numeric, or an option has the
         wrong type: ``order`` and ``chunk_size`` take Python or numpy
@@ -155,7 +158,7 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
         return np.zeros(shape, dtype=x.dtype), None
-    g, x2d = partial(row_map, f, in_shape, m), x.reshape(-1, n)
+    g, x2d = partial(row_map, f, x.shape, m), x.reshape(-1, n)
     chunk_size = chunk_size or auto_chunk_size(n, m, order)
     with quiet():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)

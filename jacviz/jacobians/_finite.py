@@ -113,7 +113,7 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
         return np.zeros(shape, dtype=x.dtype)
-    g = partial(row_map, f, in_shape, m)
+    g = partial(row_map, f, x.shape, m)
     if order == 2:
         g = partial(_central_rows, g, eps)
     with quiet():
