@@ -252,10 +252,10 @@ PROD_ATTACK = f"prod(x[0]*{_ones((80,))}*{_ones((60, 1))}*{_ones((40, 1, 1))})"
 OVER_BUDGET = [
     "sin(" * 46 + _cube(33) + ")" * 46,
     "softmax(" * 46 + _cube(20) + ")" * 46,
-    "logsumexp(" * 46 + _cube(30) + ")" * 46,
+    "logsumexp(" + "exp(" * 40 + _cube(30) + ")" * 41,
     _cube(20) + "*x[1]" * 130,
     "sum(" + _cube(33) + "*x[1]" * 70 + ")",
-    "+".join(["norm(" + _cube(30) + ")"] * 3),
+    "norm(" + _cube(30) + "*x[1]" * 40 + ")",
     f"sum(outer(x[0]*{_ones((120,))},{_ones((120,))})@outer({_ones((120,))},{_ones((90,))}))",
 ]
 
