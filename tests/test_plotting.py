@@ -7,6 +7,7 @@ diag(3, 27); ∂²f_i/∂x_i² = 6 x_i = 24, 12 and 6, 18.
 
 import gc
 import io
+import warnings
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -30,7 +31,14 @@ from jacviz import (
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._glyphs import face_of
 from jacviz.plotting._stamps import Stamper, fast_text
-from jacviz.plotting._style import BAD_COLOR, resolve_cmap, symmetric_limit, text_color
+from jacviz.plotting._style import (
+    BAD_COLOR,
+    MAX_LIMIT,
+    MIN_LIMIT,
+    resolve_cmap,
+    symmetric_limit,
+    text_color,
+)
 
 X = np.array([[4.0, 2.0], [1.0, 3.0]])
 JAC = np.array([[[48.0, 0.0], [0.0, 12.0]], [[3.0, 0.0], [0.0, 27.0]]])
@@ -223,6 +231,34 @@ def test_symmetric_limit_is_a_nice_number_above_the_largest_value():
     largest = np.abs(values).max()
     assert largest <= limit <= 1.25 * largest
     assert symmetric_limit([0.12]) == pytest.approx(0.12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=MIN_LIMIT, max_value=MAX_LIMIT, exclude_min=True, exclude_max=True))
+def test_symmetric_limit_is_nice_and_tight_across_the_float_range(largest):
+    limit = symmetric_limit([largest, -largest / 3])
+    assert largest * (1 - 1e-9) <= limit <= 4 / 3 * largest  # 4/3: from 1.5 up to 2, say
+    mantissa = float(f"{limit:.12e}".split("e")[0])
+    assert mantissa in {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0}
+
+
+@pytest.mark.parametrize("value", [5e-324, 1e-300, 1e308, 1.7e308, np.finfo(float).max])
+def test_values_at_the_float_extremes_keep_a_finite_scale_and_warn_nothing(value):
+    jac = np.array([[[value, 0.0], [0.0, -value]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        limit = symmetric_limit(jac)
+        fig = plot_batch_jacobian(jac, fig=Figure(dpi=80))
+        ax = panels(fig)[0]
+        top = cell_pixel(fig, ax, 0, 0).astype(float)
+        fig.savefig(io.BytesIO(), format="svg")
+        HeatmapGrid(dpi=60).render("jacobian", jac)
+    assert np.isfinite(limit) and MIN_LIMIT <= limit <= MAX_LIMIT
+    assert limit >= min(value, MAX_LIMIT)
+    assert ax.images[0].get_clim() == (-limit, limit)
+    share = min(value / limit, 1.0)  # beyond MAX_LIMIT: the end colour
+    expected = np.round(np.array(resolve_cmap("RdBu_r")(0.5 + share / 2)) * 255)
+    np.testing.assert_allclose(top, expected, atol=2)
 
 
 def test_text_color_contrasts():

@@ -30,15 +30,30 @@ class BlockImage(AxesImage):
     def make_image(self, renderer, magnification=1.0, unsampled=False):
         """Return the RGBA pixels of the cells over the axes' box (Agg)."""
         if agg_of(renderer) is None or unsampled:
-            return super().make_image(renderer, magnification, unsampled)
+            with np.errstate(over="ignore", invalid="ignore"):  # ~1e308 ends up in the end colour
+                return super().make_image(renderer, magnification, unsampled)
         box = self.axes.bbox
         x0, x1, y0, y1 = (round(v) for v in (box.x0, box.x1, box.y0, box.y1))
         rows, cols = self.get_array().shape
         widths = np.diff(np.round(np.linspace(x0, x1, cols + 1)).astype(int))
         heights = np.diff(np.round(np.linspace(y0, y1, rows + 1)).astype(int))
-        rgba = self.to_rgba(self.get_array(), bytes=True)[::-1]  # Agg wants the bottom row first
+        rgba = self.to_rgba(clipped(self.get_array(), self.norm), bytes=True)[::-1]  # bottom first
         pixels = np.repeat(np.repeat(rgba, heights, axis=0), widths, axis=1)
         return pixels, x0, y0, IdentityTransform()
+
+
+def clipped(block, norm):
+    """``block`` clipped to the colour scale (no overflow in ``norm`` near the float limit).
+
+    Values beyond the scale get its end colours either way.
+
+    Examples
+    --------
+    >>> from matplotlib.colors import Normalize
+    >>> clipped(np.array([-3.0, 0.5, np.inf]), Normalize(-1.0, 1.0)).tolist()
+    [-1.0, 0.5, 1.0]
+    """
+    return np.clip(block, norm.vmin, norm.vmax)
 
 
 def add_block_image(ax, data, *, cmap, norm):

@@ -21,6 +21,11 @@ BAD_COLOR = "#8c8c8c"
 #: Colour limit used when a figure has no finite non-zero value at all.
 FALLBACK_LIMIT = 1.0
 
+#: Smallest and largest colour limits a matplotlib colour bar draws faithfully
+#: (below ~2e-287 it widens the scale to ±0.1; near 1e308 its tick locator
+#: overflows). Values beyond ``MAX_LIMIT`` get the end colours.
+MIN_LIMIT, MAX_LIMIT = 1e-280, 1e306
+
 _NICE_STEPS = np.array([1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
 
 
@@ -60,7 +65,9 @@ def symmetric_limit(values):
     ``L`` is the largest finite ``|value|`` rounded up to a "nice" number
     (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten): the colour
     bar gets round end values, and a live picture keeps its scale (and need
-    not redraw its colour bar) while values move a little.
+    not redraw its colour bar) while values move a little. The rounding is
+    done on the decimal digits (no power of ten to underflow or overflow) and
+    ``L`` is kept within [:data:`MIN_LIMIT`, :data:`MAX_LIMIT`].
 
     Parameters
     ----------
@@ -81,15 +88,19 @@ def symmetric_limit(values):
     50.0
     >>> symmetric_limit([0.0, float("inf")])
     1.0
+    >>> symmetric_limit([5e-324]), symmetric_limit([1.7e308])
+    (1e-280, 1e+306)
     """
     values = np.asarray(values, dtype=float)
     finite = np.abs(values[np.isfinite(values)])
     largest = float(finite.max()) if finite.size else 0.0
     if not largest > 0.0:
         return FALLBACK_LIMIT
-    scale = 10.0 ** np.floor(np.log10(largest))
-    steps = _NICE_STEPS * scale
-    return float(steps[np.searchsorted(steps, largest * (1 - 1e-9))])
+    if not MIN_LIMIT < largest < MAX_LIMIT:
+        return MIN_LIMIT if largest <= MIN_LIMIT else MAX_LIMIT
+    mantissa, _, exponent = f"{largest:.16e}".partition("e")
+    step = _NICE_STEPS[np.searchsorted(_NICE_STEPS, float(mantissa) * (1 - 1e-9))]
+    return min(float(f"{step:g}e{exponent}"), MAX_LIMIT)  # ≥ largest to 1e-9
 
 
 def text_color(rgba):

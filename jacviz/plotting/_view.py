@@ -18,7 +18,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from jacviz.plotting._cells import CellValues
-from jacviz.plotting._image import add_block_image
+from jacviz.plotting._image import add_block_image, clipped
 from jacviz.plotting._stamps import add_figure_text
 from jacviz.plotting._style import format_value, text_colors
 
@@ -306,7 +306,7 @@ def _box(x0, y0, width, height):
 
 def _cell_words(block, image):
     """Return the string and text colour of every cell of ``block``."""
-    rgba = image.to_rgba(np.ma.masked_invalid(block), bytes=False)
+    rgba = image.to_rgba(clipped(np.ma.masked_invalid(block), image.norm), bytes=False)
     strings = [[format_value(v) for v in row] for row in block]
     return strings, text_colors(rgba)
 
