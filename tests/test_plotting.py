@@ -336,6 +336,26 @@ def test_full_jacobian_says_when_examples_are_coupled():
     assert fig.texts[0].get_text().startswith("off-diagonal blocks reach 0.5")
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_full_jacobian_with_non_finite_off_diagonal_entries_does_not_claim_independence(bad):
+    note = plot_full_jacobian(np.full((2, 1, 2, 1), bad), batch_size=2).texts[0].get_text()
+    assert "independent" not in note
+    assert note.startswith("off-diagonal blocks hold NaN/inf: whether the examples are coupled")
+    assert "4 cells are NaN/inf" in note
+    full = full_from_blocks(JAC)
+    full[0, 0, 1, 1] = bad
+    note = plot_full_jacobian(full, batch_size=2).texts[0].get_text()
+    assert note.startswith("off-diagonal blocks hold NaN/inf") and "1 cell is NaN/inf" in note
+    full[1, 0, 0, 1] = -0.25  # a finite coupling beside the unknown one decides
+    note = plot_full_jacobian(full, batch_size=2).texts[0].get_text()
+    assert note.startswith("off-diagonal blocks reach 0.25: the examples are coupled")
+
+
+def test_full_jacobian_of_one_example_has_no_off_diagonal_blocks():
+    note = plot_full_jacobian(JAC[:1].reshape(1, 2, 1, 2), batch_size=1).texts[0].get_text()
+    assert note == "one example: no off-diagonal blocks"
+
+
 def test_full_jacobian_accepts_a_2d_matrix():
     matrix = full_from_blocks(JAC).reshape(4, 4)
     (ax,) = panels(plot_full_jacobian(matrix, batch_size=2))

@@ -336,17 +336,25 @@ def _note(data, shown, batch):
 
 
 def _full_note(data):
-    """Whether the examples are coupled, and the non-finite cells."""
+    """Whether the examples are coupled, and the non-finite cells.
+
+    Off-diagonal NaN/inf entries say nothing either way, so with no finite
+    non-zero one beside them the coupling is "unknown", never "independent".
+    """
     batch = data.shape[0]
-    off = np.abs(data)
+    off = data.copy()
     for b in range(batch):
         off[b, :, b, :] = 0.0
-    finite = off[np.isfinite(off)]
-    coupling = float(finite.max()) if finite.size else 0.0
-    if coupling == 0.0:
-        parts = ["off-diagonal blocks are 0: the examples are independent"]
-    else:
+    finite = np.isfinite(off)
+    coupling = float(np.abs(off[finite]).max()) if finite.any() else 0.0
+    if batch == 1:
+        parts = ["one example: no off-diagonal blocks"]
+    elif coupling > 0.0:
         parts = [f"off-diagonal blocks reach {format_value(coupling)}: the examples are coupled"]
+    elif not finite.all():
+        parts = ["off-diagonal blocks hold NaN/inf: whether the examples are coupled is unknown"]
+    else:
+        parts = ["off-diagonal blocks are 0: the examples are independent"]
     bad = _note(data, batch, batch)
     return "    ·    ".join([*parts, bad] if bad else parts)
 
