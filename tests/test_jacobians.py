@@ -216,6 +216,66 @@ def test_output_independent_of_x_gives_zeros_silently(order, mode):
     assert not fd.any()
 
 
+def integer_ones(x):
+    return np.ones((x.shape[0], 2), int)
+
+
+def bool_ones(x):
+    return np.ones((x.shape[0], 2), bool)
+
+
+def rounded_class(x):
+    """Integer-valued (a class label per input): piecewise constant in x."""
+    return (x > 2).astype(np.int8)
+
+
+@pytest.mark.parametrize("f", [integer_ones, bool_ones, rounded_class])
+@pytest.mark.parametrize("x", [SEED_X, np.float32(SEED_X), [[4.0, 2.0]]], ids=["f64", "f32", "B1"])
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("check", ["warn", "off"])
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+def test_integer_or_bool_output_gives_zeros_of_xs_dtype(f, x, order, check, mode):
+    """autograd used to raise "data type int64 not inexact" on such outputs."""
+    dtype = np.asarray(x).dtype if np.asarray(x).dtype != int else np.float64
+    B = len(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jac = batch_jacobian(f, x, order=order, check=check, mode=mode)
+    assert jac.shape == (B, 2, *(2,) * order)
+    assert jac.dtype == dtype
+    np.testing.assert_array_equal(jac, 0.0)
+
+
+@pytest.mark.parametrize("f", [integer_ones, bool_ones])
+@pytest.mark.parametrize("order", [1, 2])
+def test_integer_or_bool_output_in_the_other_entry_points(f, order):
+    x = np.float32(SEED_X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fd = finite_difference_jacobian(f, x, order=order)  # bool used to fail: bool - bool
+        full = full_jacobian(f, x)
+        coupling = batch_coupling(f, x)
+    assert fd.shape == (2, 2, *(2,) * order)
+    assert fd.dtype == full.dtype == np.float32
+    np.testing.assert_array_equal(fd, 0.0)
+    np.testing.assert_array_equal(full, np.zeros((2, 2, 2, 2)))
+    assert coupling == 0.0
+
+
+def test_float16_is_kept_and_exact_where_float16_can_be():
+    """The seed's values are small integers, all exact in float16 (11-bit significand)."""
+    x = np.float16(SEED_X)
+    jac = batch_jacobian(cube, x)
+    hess = batch_hessian(cube, x)
+    assert jac.dtype == hess.dtype == np.float16
+    np.testing.assert_array_equal(jac, SEED_JAC)
+    np.testing.assert_array_equal(hess, SEED_HESS)
+    fd = finite_difference_jacobian(cube, x)
+    assert fd.dtype == np.float16
+    np.testing.assert_allclose(fd.astype(float), SEED_JAC, rtol=2e-2, atol=0.1)
+    assert not np.array_equal(fd, jac)  # h ≈ 0.1·|x| in float16: visibly inexact
+
+
 def test_output_partly_independent_of_x():
     def half(x):
         return anp.stack([x[:, 0] ** 2, anp.ones(x.shape[0])], axis=1)

@@ -39,8 +39,10 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         evaluated on ``k·B`` stacked rows. Formula text (``"x**3"``) is parsed
         with :func:`jacviz.parse_function`.
     x : array_like, shape (B, *in)
-        The batch, rank >= 2. float32 and float64 are kept; integer and bool
-        become float64.
+        The batch, rank >= 2. Every real floating dtype is kept: float32 and
+        float64, and also float16 (about 3 significant digits, ``inf`` above
+        65504: fine for showing what low precision does, cast to float32 for
+        real work) and longdouble. Integer and bool become float64.
     order : {1, 2}, optional
         1 for the Jacobian; 2 for the batch Jacobian of the batch Jacobian
         (what nested ``GradientTape.batch_jacobian`` calls give).
@@ -84,7 +86,9 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     jac : numpy.ndarray, shape (B, *out, *in) or (B, *out, *in, *in)
         dtype of ``x`` (float64 for integer input). An output of shape
         ``(B,)`` gives per-example gradients ``(B, *in)``. An output that does
-        not depend on ``x`` gives zeros. Numerical trouble (``log`` of 0,
+        not depend on ``x``, or only through integer or bool values (a
+        piecewise-constant output, e.g. ``np.ones((B, 2), int)``), gives
+        zeros of this dtype, with no warning. Numerical trouble (``log`` of 0,
         ``0/0``) gives ``inf`` or ``nan`` entries: never an exception, and no
         NumPy warning is spilled; the caller decides how to show them.
 

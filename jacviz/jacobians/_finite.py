@@ -34,6 +34,7 @@ def _central_blocks(g, eps, order, x2d):
     basis = np.eye(n, dtype=bool)[:, None, :]  # (n, 1, n): copy i shifts column i
     shifted = np.concatenate([np.where(basis, up, x2d), np.where(basis, down, x2d)])
     y = np.reshape(g(shifted.reshape(2 * n * rows, n)), (2, n, rows, -1))
+    y = y.astype(np.result_type(y, x2d), copy=False)  # int/bool outputs: differences in float
     width = (up - down).T[:, :, None]  # the steps as represented: (x+h) - (x-h)
     if np.any(width == 0):
         raise ValueError(
