@@ -723,6 +723,31 @@ def test_finite_difference_error_shrinks_like_eps_squared(order):
     assert 3.5 < errors[0] / errors[1] < 4.5
 
 
+FD_STEPS = {1: (1e-2, 5e-3, 2.5e-3, 1.25e-3), 2: (4e-2, 2e-2, 1e-2, 5e-3)}
+FD_SWEEP = {1: np.logspace(-1, -9, 33), 2: np.logspace(-0.5, -6, 23)}
+
+
+def _fd_error(f, x, order, eps=None):
+    exact = batch_jacobian(f, x, order=order)
+    return np.abs(finite_difference_jacobian(f, x, order=order, eps=eps) - exact).max()
+
+
+@pytest.mark.parametrize("order", [1, 2])
+@pytest.mark.parametrize("f", [dense_tanh, softmax])
+def test_finite_difference_error_has_slope_two_until_round_off_takes_over(f, order):
+    x = random_batch((3, 4))
+    steps = np.array(FD_STEPS[order])
+    errors = np.array([_fd_error(f, x, order, h) for h in steps])
+    slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
+    assert slope == pytest.approx(2.0, abs=0.05)  # O(h²) over 3 halvings
+    np.testing.assert_allclose(errors[:-1] / errors[1:], 4.0, rtol=0.1)
+    sweep = np.array([_fd_error(f, x, order, h) for h in FD_SWEEP[order]])
+    best = np.argmin(sweep)
+    assert 0 < best < len(sweep) - 1  # truncation above the best step, round-off below
+    assert sweep[-1] > 100 * sweep[best]  # tiny steps: round-off ~ eps_mach / h**order
+    assert _fd_error(f, x, order) < 10 * sweep[best]  # the default step is near-optimal
+
+
 def test_finite_differences_in_float32_are_close_but_not_exact():
     x = np.float32(SEED_X)
     fd = finite_difference_jacobian(cube, x)

@@ -46,7 +46,12 @@ def _central_blocks(g, eps, order, x2d):
 
 
 def _central_rows(g, eps, x2d):
-    """Flatten the order-1 central differences to rows ``(R, m·n)``."""
+    """Inner differences of order 2: first derivatives ``(R, m·n)``, with order 2's step.
+
+    Order 2 differences these rows again, so round-off is divided by ``h²``:
+    both levels use the order-2 default step ``eps_mach**(1/4)`` (hence the
+    ``2`` passed on), not the order-1 ``eps_mach**(1/3)``.
+    """
     return np.reshape(_central_blocks(g, eps, 2, x2d), (x2d.shape[0], -1))
 
 
