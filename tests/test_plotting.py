@@ -157,6 +157,25 @@ def test_annotate_false_writes_nothing_and_big_blocks_are_not_annotated():
     assert not any(hasattr(artist, "get_strings") for artist in ax.get_children())
 
 
+def cell_values(ax):
+    """The CellValues artist of a panel, or None when no values are written."""
+    return next((artist for artist in ax.get_children() if hasattr(artist, "get_strings")), None)
+
+
+def test_auto_annotation_counts_cells_not_panels():
+    """256 values at most: 8 panels of 8 × 8 cells are 512, however wide the figure."""
+    jac = np.random.default_rng(0).random((8, 8, 8))
+    fig = plot_batch_jacobian(jac, fig=Figure(figsize=(16, 9)))
+    assert all(cell_values(ax) is None for ax in panels(fig))
+    fig = plot_batch_jacobian(jac[:4], fig=Figure(figsize=(16, 9)))  # 256 cells: written
+    assert all(cell_values(ax).get_strings().size == 64 for ax in panels(fig))
+    hess = np.random.default_rng(1).random((3, 6, 4, 4))  # 18 panels, 288 cells
+    fig = plot_batch_hessian(hess, fig=Figure(figsize=(16, 9)))
+    assert all(cell_values(ax) is None for ax in panels(fig))
+    fig = plot_batch_hessian(hess[:2], fig=Figure(figsize=(16, 9)))  # 192 cells
+    assert all(cell_values(ax) is not None for ax in panels(fig))
+
+
 def test_many_examples_show_a_labelled_subset():
     jac = np.random.default_rng(0).normal(size=(16, 2, 2))
     fig = plot_batch_jacobian(jac)

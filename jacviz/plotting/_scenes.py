@@ -134,7 +134,7 @@ def jacobian_scene(
         TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
         for left, bottom, width, height in layout.panels
     )
-    annotated = _annotate(annotate, layout.cell, (m, n), len(shown))
+    annotated = _annotate(annotate, layout.cell, (m, n), len(shown) * m * n)
     spec = ViewSpec(
         layout.figsize,
         panels,
@@ -213,7 +213,7 @@ def hessian_scene(
         texts,
         layout.colorbar,
         _note_xy(layout.figsize),
-        _annotate(annotate, layout.cell, (n, n), len(panels)),
+        _annotate(annotate, layout.cell, (n, n), len(panels) * n * n),
         _value_size(layout.cell),
         r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$",
     )
