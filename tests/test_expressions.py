@@ -283,6 +283,33 @@ def test_shape_error_points_at_the_operator():
         ("(x+1)(x-1)", "write * for a product", 0),
         ("x^2", "write ** for a power", 1),
         ("np.sin(x)", "write sin(...) without a module prefix", 0),
+        # syntax errors say what to type instead
+        ("arctan2(x, x", "'(' is never closed: add a ')'", 7),
+        ("log1p(x) +", "ends with '+'", 10),
+        ("expm1(x))", "')' closes nothing", 8),
+        ("sin x", "parentheses around its argument: write sin(x)", 4),
+        ("2 x", "write * for a product, e.g. 2*x", 2),
+        ("x y", "write * for a product, e.g. x*y", 2),
+        ("sin(x) cos(x)", "e.g. sin(x)*cos(x)", 7),
+        ("1e-5x", "e.g. 1e-5*x", 4),
+        ("x[]", "an index is missing", 2),
+        ("x;x", "';' is not allowed", 1),
+        ("y = x**2", "type only the right-hand side, e.g. x**2", 2),
+        ("f(x) = x**2", "type only the right-hand side, e.g. x**2", 5),
+        ("x += 1", "type only the right-hand side", 2),
+        ("08", "write 8 rather than 08", 0),
+        ("x + 0008", "write 8 rather than 0008", 4),
+        ("0x2", "0x2 is not a number here", 0),
+        ("0b11 * x", "0b11 is not a number here", 0),
+        ("x * 0o7", "0o7 is not a number here", 4),
+        ("x[0x1]", "0x1 is not a number here", 2),
+        ("x $ 2", "a formula is one expression", 2),
+        ("'abc", "strings", 0),
+        # surrounding whitespace is not an indent; positions are the user's columns
+        (" x + y", "unknown name 'y'", 5),
+        ("\t\tsine(x)", "did you mean 'sin'?", 2),
+        ("  2x", "e.g. 2*x", 3),
+        ("\n x +", "ends with '+'", 5),
     ],
 )
 def test_language_errors_say_what_is_allowed_and_where(text, fragment, position):
@@ -292,10 +319,52 @@ def test_language_errors_say_what_is_allowed_and_where(text, fragment, position)
     assert info.value.position == position
 
 
+@pytest.mark.parametrize(
+    "name", [name for name in ALLOWED_FUNCTIONS if any(c.isdigit() for c in name)]
+)
+@pytest.mark.parametrize("broken", ["{f}(x, x", "{f}(x) +", "{f}(x))", "[{f}(x), x", "{f}(x) x"])
+def test_digits_inside_names_are_never_split(name, broken):
+    text = broken.format(f=name)
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    digit = next(k for k, c in enumerate(name) if c.isdigit())
+    assert f"{name[:digit]}*" not in str(info.value)
+    assert info.value.position not in range(1, len(name))  # never inside the name
+
+
+@pytest.mark.parametrize("text", [" x**3", "\tx**3", "x**3 ", "\n  x**3\n", "\t x**3\t"])
+def test_surrounding_whitespace_is_ignored(text):
+    f = parse_function(text)
+    np.testing.assert_array_equal(f(X2), X2**3)
+    assert f.source == text
+    assert f.latex == "x^{3}"
+
+
+def test_shape_errors_point_at_the_users_column_after_leading_whitespace():
+    with pytest.raises(ExpressionError) as info:
+        _parse("  x[0] + (A @ x)")(X3)
+    assert info.value.position == 12
+
+
+def test_unknown_names_say_how_to_pass_a_constant():
+    with pytest.raises(ExpressionError) as info:
+        parse_function("W @ x")
+    assert str(info.value) == (
+        "unknown name 'W' — pass it in constants={'W': ...}, or use one of: x, pi, e"
+    )
+    with pytest.raises(ExpressionError) as info:
+        parse_function("X**2", constants={"A": 1.0})
+    assert str(info.value) == (
+        "unknown name 'X' — did you mean 'x'? Otherwise pass it in constants={'X': ...}, "
+        "or use one of: x, pi, e, A"
+    )
+
+
 def test_unknown_function_lists_the_allowed_ones():
     with pytest.raises(ExpressionError) as info:
         parse_function("2 * foo(x)")
     assert info.value.position == 4
+    assert str(info.value).startswith("unknown function 'foo'. Allowed: sin, cos,")
     assert all(name in str(info.value) for name in ALLOWED_FUNCTIONS)
 
 

@@ -13,13 +13,13 @@ is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
 
 import ast
 import difflib
-import re
 import unicodedata
 import warnings
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY, NAMED_NUMBERS
+from jacviz.expressions._syntax import explain
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
 
 MAX_LENGTH = 1000
@@ -92,9 +92,11 @@ def parse_tree(text, constant_names):
         If the text is not in the language; ``.position`` marks the place.
     """
     _check_text(text)
-    expression = _ast_parse(text)
-    _check_size(expression, text)
-    converter = _Converter(text, tuple(constant_names))
+    start = len(text) - len(text.lstrip())  # positions count the user's columns
+    body = text.strip()
+    expression = _ast_parse(body, start)
+    _check_size(expression, body, start)
+    converter = _Converter(body, start, tuple(constant_names))
     return converter.convert(expression.body), tuple(converter.used)
 
 
@@ -135,29 +137,18 @@ def _check_brackets(text):
             depth = max(depth - 1, 0)
 
 
-def _ast_parse(text):
+def _ast_parse(text, start):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        product = re.search(_IMPLICIT_PRODUCT, text)
-        if product:
-            column = product.start() + 1
-            raise ExpressionError(
-                f"write * for a product, e.g. {text[:column]}*{text[column:]}", column
-            ) from None
-        message = exc.msg or "invalid syntax"
-        raise ExpressionError(
-            f"syntax error: {message}", _syntax_error_position(text, exc)
-        ) from None
+        message, position = explain(
+            text, exc.msg or "invalid syntax", _syntax_error_position(text, exc)
+        )
+        raise ExpressionError(message, None if position is None else start + position) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError("the formula is too complex to read", 0) from None
-
-
-# A number or a closing bracket running straight into a name or an opening bracket
-# ("2x", "x[0]x[1]"), but not an exponent such as "1e-5".
-_IMPLICIT_PRODUCT = r"(?:\d(?![eE][+-]?\d)|[)\]])(?=[A-Za-z_(\[])"
+        raise ExpressionError("the formula is too complex to read", start) from None
 
 
 def _syntax_error_position(text, exc):
@@ -175,18 +166,19 @@ def _absolute(text, lineno, column):
     return max(0, min(start + column, len(text)))
 
 
-def _check_size(expression, text):
+def _check_size(expression, text, start):
     """Bound node count and depth without recursion (before any converter recurses)."""
     count, stack = 0, [(expression, 0)]
     while stack:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", 0)
+            raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", start)
         if depth > MAX_DEPTH:
+            column = _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0
             raise ExpressionError(
                 f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
-                _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0,
+                start + column,
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
@@ -211,13 +203,18 @@ def did_you_mean(name, candidates):
 class _Converter:
     """Converts checked ``ast`` nodes into formula-tree nodes, one method per allowed type."""
 
-    def __init__(self, text, constant_names):
-        self.text = text
+    def __init__(self, text, start, constant_names):
+        self.text = text  # the formula without surrounding whitespace
+        self.start = start  # where it starts in the user's text
         self.constant_names = constant_names
         self.used = []
 
+    def column(self, lineno, col_offset):
+        """Return the user's 0-based column of a place in the stripped text."""
+        return self.start + _absolute(self.text, lineno, col_offset)
+
     def position(self, node):
-        return _absolute(self.text, node.lineno, node.col_offset)
+        return self.column(node.lineno, node.col_offset)
 
     def fail(self, message, node):
         raise ExpressionError(message, self.position(node))
@@ -230,7 +227,7 @@ class _Converter:
 
     def reject(self, node):
         if isinstance(node, ast.Attribute):
-            end = _absolute(self.text, node.end_lineno, node.end_col_offset)
+            end = self.column(node.end_lineno, node.end_col_offset)
             raise ExpressionError(
                 f"attribute access ('.{node.attr}') is not allowed", end - len(node.attr)
             )
@@ -247,7 +244,20 @@ class _Converter:
             self.fail("strings are not allowed in a formula", node)
         if isinstance(value, complex):
             self.fail("complex numbers are not allowed", node)
+        self.check_decimal(node)
         return Num(_to_float(value), self.position(node))
+
+    def check_decimal(self, node):
+        """Refuse ``0x2``, ``0b11``, ``0o7``: a teacher typing them means something else."""
+        start = _absolute(self.text, node.lineno, node.col_offset)
+        spelled = self.text[start : _absolute(self.text, node.end_lineno, node.end_col_offset)]
+        if spelled[:2].lower() in ("0x", "0b", "0o"):
+            self.fail(
+                f"{spelled} is not a number here (Python would read it in base "
+                f"{_BASES[spelled[1].lower()]}); write decimal numbers such as 2 or 0.5, "
+                "and * for a product",
+                node,
+            )
 
     def name(self, node):
         name = node.id
@@ -259,9 +269,11 @@ class _Converter:
             return Name(name, self.position(node))
         if name in ARITY:
             self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
-        allowed = ("x", *NAMED_NUMBERS, *self.constant_names)
-        hint = did_you_mean(name, allowed + ALLOWED_FUNCTIONS)
-        self.fail(f"unknown name '{name}'{hint} Allowed names: {', '.join(allowed)}", node)
+        allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
+        hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *ALLOWED_FUNCTIONS))
+        advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
+        self.fail(f"unknown name '{name}'{advice}", node)
 
     def unary(self, node):
         if isinstance(node.op, ast.UAdd):
@@ -286,7 +298,7 @@ class _Converter:
         start = _absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
         stop = _absolute(self.text, node.right.lineno, node.right.col_offset)
         found = self.text.find(symbol, start, stop)
-        return found if found >= 0 else self.position(node)
+        return self.start + found if found >= 0 else self.position(node)
 
     def call(self, node):
         func = node.func
@@ -321,7 +333,7 @@ class _Converter:
         name = func.id
         if name == "x" or name in NAMED_NUMBERS or name in self.constant_names:
             self.fail(f"'{name}' is not a function; use * to multiply, e.g. {name}*(...)", func)
-        hint = did_you_mean(name, ALLOWED_FUNCTIONS)
+        hint = did_you_mean(name, ALLOWED_FUNCTIONS) or "."
         self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(ALLOWED_FUNCTIONS)}", func)
 
     def vector(self, node):
@@ -335,7 +347,7 @@ class _Converter:
         index = tuple(self.index_part(part) for part in parts)
         end = _absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
         bracket = self.text.find("[", end)
-        return Index(base, index, bracket if bracket >= 0 else self.position(node))
+        return Index(base, index, self.start + bracket if bracket >= 0 else self.position(node))
 
     def index_part(self, node):
         if isinstance(node, ast.Slice):
@@ -352,7 +364,11 @@ class _Converter:
         value = inner.value if isinstance(inner, ast.Constant) else None
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail("indices must be whole numbers like x[0], x[-1], or slices like x[0:2]", node)
+        self.check_decimal(inner)
         return sign * value
+
+
+_BASES = MappingProxyType({"x": 16, "b": 2, "o": 8})
 
 
 def _to_float(value):
