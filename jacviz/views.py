@@ -111,19 +111,19 @@ def _evaluate(f, rows, x_shape):
         with np.errstate(all="ignore"):
             y = np.asarray(f(rows))
     except (ValueError, TypeError, IndexError) as error:
-        raise _batch_size_error(x_shape, rows.shape) from error
+        raise _batch_size_error(x_shape, rows.shape, f"{type(error).__name__}: {error}") from error
     if y.shape != rows.shape:
-        raise _batch_size_error(x_shape, rows.shape)
+        raise _batch_size_error(x_shape, rows.shape, f"it returned shape {y.shape}")
     return y
 
 
-def _batch_size_error(x_shape, rows_shape):
+def _batch_size_error(x_shape, rows_shape, what):
     """Build the ``ValueError`` for an ``f`` that works at the batch size of ``x`` only."""
     return ValueError(
-        f"f works on x of shape {x_shape} but not on a batch of shape {rows_shape}: "
-        "the view evaluates f on x[b] alone and on all curve points as one batch, so f "
-        "must accept a batch of any size. Write f per example, broadcasting over axis 0 "
-        "(e.g. x * w with w of shape (2,), not (B, 1))."
+        f"f works on x of shape {x_shape} but fails on a batch of shape {rows_shape} "
+        f"({what}). The view evaluates f on x[b] alone and on all curve points as one "
+        "batch, so f must accept a batch of any size: write f per example, broadcasting "
+        "over axis 0 (e.g. x * w with w of shape (2,), not (B, 1))."
     )
 
 

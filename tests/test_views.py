@@ -264,9 +264,17 @@ def test_f_that_needs_the_real_batch_size_is_explained():
     def fixed_weights(x):
         return x * np.array([[1.0], [2.0], [3.0]])  # works for B = 3 only
 
+    def fixed_reshape(x):
+        return anp.reshape(x, (3, 2)) ** 2
+
     with pytest.raises(ValueError, match=r"x of shape \(3, 2\).*batch of any size") as info:
         linear_map_geometry(fixed_weights, X)
+    assert "batch of shape (1, 2) (it returned shape (3, 2))" in str(info.value)
     assert "axis 0" in str(info.value)
+    with pytest.raises(ValueError, match=r"x of shape \(3, 2\).*batch of any size") as info:
+        linear_map_geometry(fixed_reshape, X)
+    assert "(1, 2) (ValueError: cannot reshape array of size 2" in str(info.value)
+    assert isinstance(info.value.__cause__, ValueError)  # f's own error, chained
 
 
 def test_points_outside_the_domain_give_nan_without_warnings():
