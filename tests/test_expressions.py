@@ -200,6 +200,47 @@ def test_integer_and_nested_list_input_becomes_float():
     assert y.dtype == np.float64
 
 
+def test_mean_of_no_entries_is_nan_and_float32_stays_float32():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = parse_function("mean(x[0:0])")(X2.astype(np.float32))
+        jac = batch_jacobian("mean(x[0:0])", X2)
+    np.testing.assert_array_equal(y, [np.nan] * 3)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(jac, np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize(
+    ("x", "fragment"),
+    [
+        ([[1, 2], [3]], "different shapes"),
+        ([[[1, 2]], [[3, 4], [5, 6]]], "different shapes"),
+        ([["a", "b"]], "real numbers, got dtype <U1"),
+        ([[None, 1.0]], "real numbers"),
+        ([[{}, 1.0]], "real numbers"),
+    ],
+)
+def test_a_bad_batch_is_an_expression_error(x, fragment):
+    with pytest.raises(ExpressionError, match=fragment):
+        parse_function("x")(x)
+
+
+@pytest.mark.parametrize("x", [np.ones((2, 2)) + 1j, [[1j, 2.0]], np.ones((2, 2), np.complex64)])
+def test_a_complex_batch_is_a_type_error_like_the_engines(x):
+    with pytest.raises(TypeError, match=r"complex dtype .*real functions only"):
+        parse_function("x")(x)
+    with pytest.raises(TypeError, match=r"complex dtype .*real functions only"):
+        batch_jacobian("x", x)
+
+
+def test_fractions_and_bools_become_floats():
+    from fractions import Fraction
+
+    y = parse_function("2*x")([[Fraction(1, 2), True]])
+    np.testing.assert_array_equal(y, [[1.0, 2.0]])
+    assert y.dtype == np.float64
+
+
 def test_constant_formula_is_broadcast_over_the_batch():
     y = parse_function("[pi, 1]")(np.zeros((3, 5)))
     np.testing.assert_allclose(y, [[np.pi, 1.0]] * 3)
@@ -218,6 +259,8 @@ def test_huge_power_is_inf_not_a_big_integer():
         ("1 / x", np.inf),
         ("sqrt(x - 1)", np.nan),
         ("exp(x + 1000)", np.inf),
+        ("mean(x[0:0]) + x", np.nan),  # the mean of no entries
+        ("prod(x[0:0]) * log(x)", -np.inf),
     ],
 )
 def test_numerical_trouble_gives_inf_or_nan_without_warnings(text, expected):

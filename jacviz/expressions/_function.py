@@ -6,6 +6,7 @@ Layer: expressions (private). Imports the standard library, autograd and
 
 import functools
 import keyword
+import numbers
 from types import MappingProxyType
 
 import autograd.numpy as anp
@@ -109,7 +110,22 @@ class Function:
         ------
         ExpressionError
             If the formula does not fit the examples' shape (``x[5]`` with
-            ``n = 2``, ``@`` with mismatched sizes); the message names the shapes.
+            ``n = 2``, ``@`` with mismatched sizes; the message names the
+            shapes), computes too much (more than 10**6 numbers per example),
+            or ``x`` is not a batch of real numbers (ragged lists, text).
+        TypeError
+            If ``x`` is complex.
+
+        Examples
+        --------
+        >>> f = Function("[x[0]*x[1], sum(x)]")
+        >>> f([[2, 3], [1, -1]])  # a batch of B = 2 examples with n = 2 inputs
+        array([[ 6.,  5.],
+               [-1.,  0.]])
+        >>> f([[2, 3], [1]])
+        Traceback (most recent call last):
+        ...
+        jacviz.errors.ExpressionError: the examples of x have different shapes ...
         """
         x = _as_batch(x)
         with anp.errstate(all="ignore"):
@@ -123,11 +139,42 @@ class Function:
 
 
 def _as_batch(x):
-    if not hasattr(x, "dtype") or x.dtype.kind not in "fc":
-        x = anp.asarray(x, dtype=float)
+    """``x`` as a real floating array (or autograd box) with a batch axis."""
+    if not hasattr(x, "dtype"):
+        x = _read_batch(x)
+    kind = x.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"x has complex dtype {x.dtype}; jacviz differentiates real functions only. "
+            "Split x into real and imaginary parts as separate real inputs."
+        )
+    if kind in "biuO":
+        x = _as_float(x)
+    elif kind != "f":
+        raise ExpressionError(f"x must hold real numbers, got dtype {x.dtype}")
     if anp.ndim(x) < 1:
         raise ExpressionError(f"x must be a batch of shape (B, *in); got shape {anp.shape(x)}")
     return x
+
+
+def _read_batch(x):
+    try:
+        return anp.asarray(x)
+    except ValueError as exc:
+        if "inhomogeneous" in str(exc):
+            raise ExpressionError(
+                "the examples of x have different shapes (ragged nested lists); "
+                "a batch (B, *in) needs the same shape for every example"
+            ) from None
+        raise ExpressionError(f"x is not an array of numbers: {exc}") from None
+
+
+def _as_float(x):
+    if x.dtype.kind == "O":  # e.g. Fractions; numpy would also turn None into nan
+        for entry in x.flat:
+            if not isinstance(entry, numbers.Number) or isinstance(entry, complex):
+                raise ExpressionError(f"x must hold real numbers, not {type(entry).__name__}")
+    return anp.asarray(x, dtype=float)
 
 
 def _constant_arrays(constants):

@@ -89,7 +89,13 @@ def _rows(value, batched):
 
 
 def _mean(value, batched):
-    return anp.mean(value, axis=example_axes(value, batched))
+    # The sum over the count, not anp.mean: an empty example gives 0/0 = nan (under the
+    # caller's errstate) rather than numpy's "Mean of empty slice" warning.
+    axes = example_axes(value, batched)
+    count = 1
+    for axis in axes:
+        count *= value.shape[axis]
+    return anp.sum(value, axis=axes) / float(count)
 
 
 def _max(value, batched):
