@@ -417,39 +417,105 @@ def test_position_counts_across_lines():
     assert info.value.position == 8
 
 
-@pytest.mark.parametrize(
-    ("text", "latex"),
-    [
-        ("x[0]*x[1]", "x_{0} x_{1}"),
-        ("sin(x[0])", r"\sin\left(x_{0}\right)"),
-        ("x[0]/x[1]", r"\frac{x_{0}}{x_{1}}"),
-        ("W @ x + b", "W x + b"),
-        ("[x[0], x[1]**2]", r"\begin{bmatrix} x_{0} \\ x_{1}^{2} \end{bmatrix}"),
-        ("[[1, x[0]], [0, 1]]", r"\begin{bmatrix} 1 & x_{0} \\ 0 & 1 \end{bmatrix}"),
-        ("(x[0] + 1)*(x[1] - 2)", r"\left(x_{0} + 1\right) \left(x_{1} - 2\right)"),
-        ("x - (x - 1)", r"x - \left(x - 1\right)"),
-        ("x - 2*x", "x - 2 x"),
-        ("x*-2", r"x \left(-2\right)"),
-        ("-(x + 1)", r"-\left(x + 1\right)"),
-        ("2*3", r"2 \cdot 3"),
-        ("(-x)**2", r"\left(-x\right)^{2}"),
-        ("-x**2", "-x^{2}"),
-        ("(x**2)**3", r"\left(x^{2}\right)^{3}"),
-        ("x**2**3", "x^{2^{3}}"),
-        ("exp(-x)", "e^{-x}"),
-        ("sqrt(x) + abs(x)", r"\sqrt{x} + \left|x\right|"),
-        ("norm(x)", r"\left\lVert x \right\rVert"),
-        ("sigmoid(x)", r"\sigma\left(x\right)"),
-        ("softmax(x)", r"\operatorname{softmax}\left(x\right)"),
-        ("pi*x[0:2]", r"\pi x_{0:2}"),
-        ("(A @ x)[1]", r"\left(A x\right)_{1}"),
-        ("theta * W1 * bias", r"\theta W_{1} \mathrm{bias}"),
-        ("0.5*x + 1e-05", r"0.5 x + 1 \times 10^{-5}"),
-    ],
-)
+LATEX_CASES = [
+    ("x[0]*x[1]", "x_{0} x_{1}"),
+    ("sin(x[0])", r"\sin\left(x_{0}\right)"),
+    ("x[0]/x[1]", r"\frac{x_{0}}{x_{1}}"),
+    ("W @ x + b", "W x + b"),
+    ("[x[0], x[1]**2]", r"\begin{bmatrix} x_{0} \\ x_{1}^{2} \end{bmatrix}"),
+    ("[[1, x[0]], [0, 1]]", r"\begin{bmatrix} 1 & x_{0} \\ 0 & 1 \end{bmatrix}"),
+    ("(x[0] + 1)*(x[1] - 2)", r"\left(x_{0} + 1\right) \left(x_{1} - 2\right)"),
+    ("x - (x - 1)", r"x - \left(x - 1\right)"),
+    ("x - 2*x", "x - 2 x"),
+    ("x*-2", r"x \left(-2\right)"),
+    ("-(x + 1)", r"-\left(x + 1\right)"),
+    ("2*3", r"2 \cdot 3"),
+    ("(-x)**2", r"\left(-x\right)^{2}"),
+    ("-x**2", "-x^{2}"),
+    ("(x**2)**3", r"\left(x^{2}\right)^{3}"),
+    ("x**2**3", "x^{2^{3}}"),
+    ("exp(-x)", "e^{-x}"),
+    ("sqrt(x) + abs(x)", r"\sqrt{x} + \left|x\right|"),
+    ("norm(x)", r"\left\lVert x \right\rVert"),
+    ("sigmoid(x)", r"\sigma\left(x\right)"),
+    ("softmax(x)", r"\operatorname{softmax}\left(x\right)"),
+    ("pi*x[0:2]", r"\pi x_{0:2}"),
+    ("(A @ x)[1]", r"\left(A x\right)_{1}"),
+    ("theta * W1 * bias", r"\theta W_{1} \mathrm{bias}"),
+    ("0.5*x + 1e-05", r"0.5 x + 1 \times 10^{-5}"),
+    # a base that carries a superscript gets parentheses before another one
+    ("exp(x)**2", r"\left(e^{x}\right)^{2}"),
+    ("square(exp(x))", r"\left(e^{x}\right)^{2}"),
+    ("exp(x[0])**2", r"\left(e^{x_{0}}\right)^{2}"),
+    ("exp(x)**exp(x)", r"\left(e^{x}\right)^{e^{x}}"),
+    ("1e-5**2", r"\left(1 \times 10^{-5}\right)^{2}"),
+    ("-(-x)", r"-\left(-x\right)"),
+    # matrix products side by side; elementwise products of non-scalars with odot
+    ("x*(W@x)", r"x \odot \left(W x\right)"),
+    ("x@A@x", "x A x"),
+    ("b*x", r"b \odot x"),
+    ("x*x*x", r"x \odot x \odot x"),
+    ("theta*x + x[0]*x", r"\theta x + x_{0} x"),
+    ("2*W @ x", "2 W x"),
+    ("(x*x) @ A", r"\left(x \odot x\right) A"),
+    ("A[0, 1]*x + A[0]*x", r"A_{0,1} x + A_{0} \odot x"),
+    (
+        "sum(x)*x + norm(x)*softmax(x)",
+        r"\sum\left(x\right) x + \left\lVert x \right\rVert \operatorname{softmax}\left(x\right)",
+    ),
+    ("dot(x*x, x)", r"\left(x \odot x\right) \cdot x"),
+]
+
+
+@pytest.mark.parametrize(("text", "latex"), LATEX_CASES)
 def test_latex_is_rendered_from_the_tree(text, latex):
-    constants = {"A": A, "W": W, "b": B_VEC, "theta": 1.0, "W1": 2.0, "bias": 3.0}
-    assert parse_function(text, constants=constants).latex == latex
+    assert parse_function(text, constants=LATEX_CONSTANTS).latex == latex
+
+
+LATEX_CONSTANTS = {"A": A, "W": W, "b": B_VEC, "theta": 1.0, "W1": 2.0, "bias": 3.0}
+
+
+def test_elementwise_and_matrix_products_read_differently():
+    def latex(text):
+        return parse_function(text, constants=LATEX_CONSTANTS).latex
+
+    assert latex("x*(W@x)") != latex("x@W@x")
+    assert latex("b*x") != latex("b@x")
+    assert latex("(x*x)@A") != latex("x*(x@A)")
+
+
+def _mathtext_compatible(latex):
+    """Swap the MathJax-only constructs (bmatrix, lVert) for ones mathtext knows."""
+    for mathjax, mathtext in [
+        (r"\begin{bmatrix}", r"\left["),
+        (r"\end{bmatrix}", r"\right]"),
+        (" & ", r",\ "),
+        (r" \\ ", r";\ "),
+        (r"\lVert", r"\|"),
+        (r"\rVert", r"\|"),
+    ]:
+        latex = latex.replace(mathjax, mathtext)
+    return latex
+
+
+def _every_test_latex():
+    texts = [case[0] for case in CASES] + [case[0] for case in LATEX_CASES]
+    latexes = {parse_function(text, constants=LATEX_CONSTANTS).latex for text in texts}
+    for text, x in FORMULA_CASES:
+        latexes.update(
+            entry.latex for entry in _entries(jacobian_formulas(_parse(text), x.shape[1]))
+        )
+    return sorted(latexes)
+
+
+def test_every_test_formula_typesets_with_mathtext():
+    """Parsing is where mathtext refuses bad LaTeX (``e^{x}^{2}``); drawing adds nothing."""
+    from matplotlib.mathtext import MathTextParser
+
+    parser = MathTextParser("path")
+    for latex in _every_test_latex():
+        assert latex.count(r"\begin{bmatrix}") == latex.count(r"\end{bmatrix}"), latex
+        parser.parse(f"${_mathtext_compatible(latex)}$")
 
 
 def test_function_attributes_and_repr():

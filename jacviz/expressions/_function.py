@@ -79,8 +79,22 @@ class Function:
 
     @functools.cached_property
     def latex(self):
-        """A LaTeX rendering of the formula, for display (built on first use)."""
-        return to_latex(self._tree)
+        r"""A LaTeX rendering of the formula, for display (built on first use).
+
+        Written as on the board: products with a scalar factor and matrix
+        products side by side, elementwise products of two non-scalars with
+        ``\odot`` (see :mod:`jacviz.expressions._latex`).
+
+        Examples
+        --------
+        >>> Function("x[0]**2 + 3*x[1]").latex
+        'x_{0}^{2} + 3 x_{1}'
+        >>> Function("x * (A @ x)", constants={"A": [[1, 2], [3, 4]]}).latex
+        'x \\odot \\left(A x\\right)'
+        >>> Function("exp(x)**2").latex
+        '\\left(e^{x}\\right)^{2}'
+        """
+        return to_latex(self._tree, {name: value.ndim for name, value in self._constants.items()})
 
     @functools.cached_property
     def _compiled(self):

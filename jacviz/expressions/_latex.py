@@ -1,10 +1,24 @@
-r"""LaTeX of a formula tree, for display next to the numbers.
+r"""LaTeX of a formula tree, for display next to the numbers (MathJax in the widget).
 
 Layer: expressions (private). Imports only the standard library.
 
-Rendered from the tree (never from the source text), so ``x[0]*x[1]`` reads
-``x_{0} x_{1}``, ``a/b`` reads ``\frac{a}{b}`` and ``[a, b]`` is a column
-vector.
+Rendered from the tree (never from the source text), the way a maths teacher
+writes on the board:
+
+- ``a/b`` is ``\frac{a}{b}``, ``[a, b]`` a column vector (``bmatrix``),
+  ``x[0]`` is ``x_{0}``, ``exp(u)`` is ``e^{u}``, ``norm(u)`` is ``\lVert u \rVert``;
+- a product with a scalar factor -- a number, ``pi``, ``e``, an entry
+  ``x_{0}``, a scalar constant, a reduction such as ``\sum`` or a function
+  of those -- is written side by side: ``2 x``, ``x_{0} x_{1}``, ``\theta W``
+  (with ``\cdot`` where a number would run into another: ``2 \cdot 3``);
+- the matrix product ``@`` is also written side by side: ``W x + b``,
+  ``x A x``; never ambiguous with the above, since ``@`` has no scalar factors;
+- the elementwise product of two non-scalars is ``\odot`` (Hadamard):
+  ``x \odot \left(W x\right)`` for ``x*(W@x)``; ``dot`` is ``\cdot`` and
+  ``outer`` is ``\otimes``;
+- a base that already carries a superscript is parenthesised before another
+  one: ``\left(e^{x}\right)^{2}``; a minus before a signed term too:
+  ``-\left(-x\right)``.
 """
 
 import re
@@ -12,13 +26,14 @@ from types import MappingProxyType
 
 from jacviz.expressions._tree import (
     PRECEDENCE,
+    Binary,
     Call,
     Index,
     Name,
     Num,
-    Slice,
     Unary,
     Vector,
+    format_index,
     format_number,
     precedence,
 )
@@ -35,32 +50,156 @@ _STANDARD = frozenset(
     ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "max", "min")
 )
 _SPECIAL = MappingProxyType({"sigmoid": r"\sigma", "sum": r"\sum", "prod": r"\prod"})
+_REDUCTIONS = frozenset({"sum", "prod", "mean", "norm", "logsumexp", "dot"})
+_NOT_SCALAR = frozenset({"softmax", "outer"})
 
 
-def to_latex(node):
+def to_latex(node, ranks=None):
     r"""LaTeX for a formula tree.
+
+    Parameters
+    ----------
+    node : tuple
+        A formula tree.
+    ranks : Mapping[str, int], optional
+        The number of axes of each named constant: scalar constants (rank 0)
+        multiply side by side, others with ``\odot``. Unknown names count as
+        non-scalar.
 
     Examples
     --------
-    >>> from jacviz.expressions._tree import Binary
-    >>> to_latex(Binary("*", Index(Name("x"), (0,)), Index(Name("x"), (1,))))
+    >>> from jacviz.expressions._parse import parse_tree
+    >>> to_latex(parse_tree("x[0]*x[1]", ())[0])
     'x_{0} x_{1}'
-    >>> to_latex(Call("sin", (Index(Name("x"), (0,)),)))
+    >>> to_latex(parse_tree("sin(x[0])", ())[0])
     '\\sin\\left(x_{0}\\right)'
+    >>> to_latex(parse_tree("x*(W @ x) + x @ W @ x", ("W",))[0], {"W": 2})
+    'x \\odot \\left(W x\\right) + x W x'
     """
-    if isinstance(node, Num):
-        return _number(node.value)
-    if isinstance(node, Name):
-        return name_latex(node.id)
-    if isinstance(node, Index):
-        return _index(node)
-    if isinstance(node, Unary):
-        return "-" + _wrap(node.operand, precedence(node.operand) <= PRECEDENCE["+"])
-    if isinstance(node, Call):
-        return _call(node)
-    if isinstance(node, Vector):
-        return _vector(node)
-    return _binary(node)
+    return _Renderer(ranks or {}).latex(node)
+
+
+class _Renderer:
+    """Renders nodes to LaTeX, knowing which constants are scalars."""
+
+    def __init__(self, ranks):
+        self.ranks = ranks
+
+    def latex(self, node):
+        if isinstance(node, Num):
+            return _number(node.value)
+        if isinstance(node, Name):
+            return name_latex(node.id)
+        if isinstance(node, Index):
+            return self.index(node)
+        if isinstance(node, Unary):
+            operand = node.operand
+            return "-" + self.wrap(operand, _additive(operand) or _signed(operand))
+        if isinstance(node, Call):
+            return self.call(node)
+        if isinstance(node, Vector):
+            return self.vector(node)
+        return self.binary(node)
+
+    def wrap(self, node, parenthesise):
+        text = self.latex(node)
+        return rf"\left({text}\right)" if parenthesise else text
+
+    def index(self, node):
+        base = node.base
+        return f"{self.wrap(base, not isinstance(base, Name))}_{{{format_index(node.index, ',')}}}"
+
+    def binary(self, node):
+        op, left, right = node.op, node.left, node.right
+        if op == "/":
+            return rf"\frac{{{self.latex(left)}}}{{{self.latex(right)}}}"
+        if op == "**":
+            return f"{self.power_base(left)}^{{{self.latex(right)}}}"
+        if op in "+-":
+            right_text = self.wrap(right, _signed(right) or (op == "-" and _additive(right)))
+            return f"{self.latex(left)} {op} {right_text}"
+        return self.product(node)
+
+    def power_base(self, node):
+        """``node`` as the base of a power: parenthesised unless it is a plain atom."""
+        return self.wrap(node, precedence(node) < PRECEDENCE["atom"] or _superscripted(node))
+
+    def product(self, node):
+        r"""Write ``a b`` side by side, or ``a \odot b`` for elementwise non-scalars."""
+        hadamard = self.hadamard(node)
+        left_text = self.wrap(node.left, self.mixed(node.left, hadamard))
+        right_text = self.wrap(node.right, self.mixed(node.right, hadamard) or _signed(node.right))
+        joiner = " "
+        if hadamard:
+            joiner = r" \odot "
+        elif right_text[:1].isdigit():
+            joiner = r" \cdot "
+        return f"{left_text}{joiner}{right_text}"
+
+    def hadamard(self, node):
+        r"""Whether ``node`` is an elementwise product written with ``\odot``."""
+        return node.op == "*" and not (self.scalar(node.left) or self.scalar(node.right))
+
+    def mixed(self, operand, hadamard):
+        r"""Parenthesise a sum, or a product joined differently (``\odot`` vs side by side)."""
+        if _additive(operand):
+            return True
+        is_product = isinstance(operand, Binary) and operand.op in "*@"
+        return is_product and self.hadamard(operand) != hadamard
+
+    def scalar(self, node):
+        """Whether ``node`` reads as one number (so it multiplies side by side)."""
+        if isinstance(node, Num):
+            return True
+        if isinstance(node, Name):
+            return node.id in ("pi", "e") or self.ranks.get(node.id) == 0
+        if isinstance(node, Index):
+            return self.entry(node)
+        if isinstance(node, Unary):
+            return self.scalar(node.operand)
+        if isinstance(node, Binary):
+            return node.op != "@" and self.scalar(node.left) and self.scalar(node.right)
+        if isinstance(node, Call):
+            if node.func in _REDUCTIONS or (node.func in ("max", "min") and len(node.args) == 1):
+                return True
+            return node.func not in _NOT_SCALAR and all(self.scalar(arg) for arg in node.args)
+        return False
+
+    def entry(self, node):
+        """``x[0]``, ``A[0, 1]``: whole-number indices, as many as a constant has axes."""
+        if not all(isinstance(part, int) for part in node.index):
+            return False
+        base = node.base
+        if isinstance(base, Name) and base.id in self.ranks:
+            return len(node.index) == self.ranks[base.id]
+        return True
+
+    def call(self, node):
+        name, args = node.func, node.args
+        texts = [self.latex(arg) for arg in args]
+        if name == "sqrt":
+            return rf"\sqrt{{{texts[0]}}}"
+        if name == "abs":
+            return rf"\left|{texts[0]}\right|"
+        if name == "norm":
+            return rf"\left\lVert {texts[0]} \right\rVert"
+        if name == "exp":
+            return f"e^{{{texts[0]}}}"
+        if name == "square":
+            return f"{self.power_base(args[0])}^{{2}}"
+        if name in ("dot", "outer"):
+            symbol = r"\cdot" if name == "dot" else r"\otimes"
+            left, right = (self.wrap(arg, _additive(arg) or _is_product(arg)) for arg in args)
+            return f"{left} {symbol} {right}"
+        return rf"{_function_name(name)}\left({', '.join(texts)}\right)"
+
+    def vector(self, node):
+        rows = node.items
+        if all(isinstance(row, Vector) and not _has_vector(row) for row in rows):
+            body = r" \\ ".join(" & ".join(self.latex(item) for item in row.items) for row in rows)
+        else:
+            body = r" \\ ".join(self.latex(item) for item in rows)
+        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
 def _number(value):
@@ -92,36 +231,6 @@ def name_latex(name):
     return name if len(name) == 1 else rf"\mathrm{{{name}}}".replace("_", r"\_")
 
 
-def _wrap(node, parenthesise):
-    text = to_latex(node)
-    return rf"\left({text}\right)" if parenthesise else text
-
-
-def _index(node):
-    parts = ",".join(_slice(p) if isinstance(p, Slice) else str(p) for p in node.index)
-    base = node.base
-    simple = isinstance(base, Name)
-    return f"{_wrap(base, not simple)}_{{{parts}}}"
-
-
-def _slice(part):
-    text = ":".join("" if p is None else str(p) for p in (part.start, part.stop))
-    return text if part.step is None else f"{text}:{part.step}"
-
-
-def _binary(node):
-    op, left, right = node.op, node.left, node.right
-    if op == "/":
-        return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
-    if op == "**":
-        base = _wrap(left, precedence(left) < PRECEDENCE["atom"])
-        return f"{base}^{{{to_latex(right)}}}"
-    if op in "+-":
-        right_text = _wrap(right, _signed(right) or (op == "-" and _additive(right)))
-        return f"{to_latex(left)} {op} {right_text}"
-    return _product(left, right)
-
-
 def _additive(node):
     return precedence(node) <= PRECEDENCE["+"]
 
@@ -131,47 +240,21 @@ def _signed(node):
     return isinstance(node, Unary) or (isinstance(node, Num) and node.value < 0)
 
 
-def _product(left, right):
-    r"""Join ``a b`` side by side, with ``\cdot`` where a number would run into another."""
-    left_text = _wrap(left, _additive(left))
-    right_text = _wrap(right, _additive(right) or _signed(right))
-    joiner = r" \cdot " if right_text[:1].isdigit() else " "
-    return f"{left_text}{joiner}{right_text}"
+def _is_product(node):
+    return isinstance(node, Binary) and node.op in "*@"
 
 
-def _call(node):
-    name, args = node.func, node.args
-    texts = [to_latex(arg) for arg in args]
-    if name == "sqrt":
-        return rf"\sqrt{{{texts[0]}}}"
-    if name == "abs":
-        return rf"\left|{texts[0]}\right|"
-    if name == "norm":
-        return rf"\left\lVert {texts[0]} \right\rVert"
-    if name == "exp":
-        return f"e^{{{texts[0]}}}"
-    if name == "square":
-        return f"{_wrap(args[0], precedence(args[0]) < PRECEDENCE['atom'])}^{{2}}"
-    if name in ("dot", "outer"):
-        symbol = r"\cdot" if name == "dot" else r"\otimes"
-        left, right = (_wrap(arg, _additive(arg)) for arg in args)
-        return f"{left} {symbol} {right}"
-    return rf"{_function_name(name)}\left({', '.join(texts)}\right)"
+def _superscripted(node):
+    """Whether ``node`` prints with a superscript of its own (``e^{x}``, ``10^{-5}``)."""
+    if isinstance(node, Call):
+        return node.func in ("exp", "square")
+    return isinstance(node, Num) and "e" in format_number(node.value)
 
 
 def _function_name(name):
     if name in _STANDARD:
         return "\\" + name
     return _SPECIAL.get(name, rf"\operatorname{{{name}}}")
-
-
-def _vector(node):
-    rows = node.items
-    if all(isinstance(row, Vector) and not _has_vector(row) for row in rows):
-        body = r" \\ ".join(" & ".join(to_latex(item) for item in row.items) for row in rows)
-    else:
-        body = r" \\ ".join(to_latex(item) for item in rows)
-    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
 def _has_vector(row):

@@ -103,12 +103,22 @@ def format_number(value):
     return repr(value)
 
 
-def format_index(index):
-    """``(0, Slice(None, 2, None))`` → ``'0, :2'``."""
-    return ", ".join(_format_slice(i) if isinstance(i, Slice) else str(i) for i in index)
+def format_index(index, separator=", "):
+    """Text of an index: ``(0, Slice(None, 2, None))`` → ``'0, :2'``.
+
+    Examples
+    --------
+    >>> format_index((0, Slice(None, 2, None)))
+    '0, :2'
+    >>> format_index((1, Slice(0, None, 2)), separator=",")
+    '1,0::2'
+    """
+    return separator.join(_format_part(part) for part in index)
 
 
-def _format_slice(part):
+def _format_part(part):
+    if not isinstance(part, Slice):
+        return str(part)
     text = ":".join("" if p is None else str(p) for p in (part.start, part.stop))
     return text if part.step is None else f"{text}:{part.step}"
 
