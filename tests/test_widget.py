@@ -5,6 +5,8 @@ engine (``jacviz.batch_jacobian`` / ``full_jacobian``) and against closed forms.
 """
 
 import gc
+import io
+import re
 import warnings
 
 import autograd.numpy as anp
@@ -14,19 +16,36 @@ import pytest
 import traitlets
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 
 import jacviz
-from jacviz import PRESETS, ExpressionError, batch_jacobian, full_jacobian, parse_function
+from jacviz import (
+    PRESETS,
+    BatchCouplingWarning,
+    ExpressionError,
+    batch_jacobian,
+    finite_difference_jacobian,
+    full_jacobian,
+    jacobian_formulas,
+    linear_map_geometry,
+    parse_function,
+)
 from jacviz.widget import JacobianExplorer, explore
 from jacviz.widget._batch import (
+    MAX_ABS,
     MAX_BATCH,
     MAX_INPUTS,
     as_batch,
     fill_value,
     parse_batch_text,
     resize_batch,
+    shown_examples,
 )
+from jacviz.widget._explorer import DPI
+from jacviz.widget._handlers import CUSTOM
+from jacviz.widget._notes import status_notes
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED_X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -51,6 +70,31 @@ def assert_picture_kept(explorer, image, count, result):
     assert bytes(explorer.image.value) == image
     assert explorer.render_count == count
     np.testing.assert_array_equal(explorer.result, result)
+
+
+def pixels(png):
+    """RGB floats of PNG bytes, shape (H, W, 3)."""
+    return imread(io.BytesIO(png))[..., :3]
+
+
+def far_pixels(a, b):
+    """Fraction of pixels whose colour differs by more than a quarter of the range."""
+    assert a.shape == b.shape
+    return float((np.abs(a - b).max(axis=-1) > 0.25).mean())
+
+
+def widget_tree(widget):
+    """Every widget reachable from ``widget`` through ``children`` (what is displayed)."""
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += widget_tree(child)
+    return found
+
+
+def table_cells(html, css_class="jacviz-values"):
+    """The text of every ``<td>`` in the tables of ``css_class``, in order."""
+    tables = re.findall(rf"<table class='{css_class}'.*?</table>", html)
+    return [cell for table in tables for cell in re.findall(r"<td[^>]*>([^<]*)</td>", table)]
 
 
 # ---------------------------------------------------------------- first picture
@@ -78,10 +122,18 @@ def test_dom_hooks_of_the_contract(explorer):
         "jacviz-batch-size": explorer.batch_size_slider,
         "jacviz-order": explorer.order_toggle,
     }
+    tree = widget_tree(explorer)
     for name, widget in hooks.items():
         assert name in widget._dom_classes, name
-    assert isinstance(explorer.status, widgets.HTML)
-    assert isinstance(explorer.error_area, widgets.HTML)
+        assert widget in tree, name  # displayed, not just made
+        assert [w for w in tree if name in w._dom_classes] == [widget], name  # the only one
+    # what the browser tests read through the hooks
+    assert re.search(r"render #1\b", explorer.status.value)
+    assert explorer.error_area.value == ""
+    assert explorer.image.format == "png" and bytes(explorer.image.value).startswith(PNG)
+    explorer.function_text.value = "x +* 2"
+    assert "<b>Error:</b>" in explorer.error_area.value
+    assert re.search(r"render #1\b", explorer.status.value)  # still the picture's counter
 
 
 def test_every_control_has_a_description_and_a_tooltip(explorer):
@@ -95,10 +147,16 @@ def test_every_control_has_a_description_and_a_tooltip(explorer):
         explorer.reset_button,
         explorer.paste_text,
         explorer.batch_grid.entry(0, 0),
+        explorer.linear_map_toggle,
+        explorer.map_example_slider,
+        explorer.radius_slider,
+        explorer.first_example_slider,
+        explorer.fd_checkbox,
     ]
     for control in controls:
         assert control.description, control
         assert control.tooltip, control
+        assert control in widget_tree(explorer), control
     assert len(explorer.order_toggle.tooltips) == 3
     assert explorer.function_text.continuous_update is False
     assert explorer.paste_text.continuous_update is False
@@ -124,7 +182,7 @@ def test_repr_tells_what_is_shown(explorer):
 
 
 def test_value_changes_reuse_the_parsed_formula_and_the_figure(explorer, monkeypatch):
-    import jacviz.widget._explorer as module
+    import jacviz.widget._compute as module
 
     parsed = []
     real_parse = module.parse_function
@@ -139,7 +197,7 @@ def test_value_changes_reuse_the_parsed_formula_and_the_figure(explorer, monkeyp
     explorer.random_button.click()
     assert parsed == []  # only x changed
     assert explorer.figure is figure
-    assert explorer._renderer.redrawn != ["all"]  # the in-place path, not a rebuild
+    assert explorer._pictures.heatmap_grid.redrawn != ["all"]  # the in-place path, not a rebuild
     explorer.function = "sin(x)"
     assert parsed == ["sin(x)"]
     np.testing.assert_allclose(explorer.result, [np.diag(np.cos(r)) for r in explorer.x])
@@ -279,22 +337,88 @@ def test_coupled_examples_warn_in_the_status_line_only(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_a_failing_renderer_is_replaced_and_the_picture_kept(explorer, monkeypatch, capsys):
+def test_a_renderer_failing_mid_build_is_replaced_and_save_writes_the_picture_shown(
+    explorer, monkeypatch, tmp_path, capsys
+):
     image, count, result = bytes(explorer.image.value), explorer.render_count, explorer.result
-    broken = explorer._renderer
+    broken = explorer._pictures.heatmap_grid
+    real_draw, calls = FigureCanvasAgg.draw, []
 
-    def render(*args, **kwargs):
-        raise RuntimeError("renderer broke")
+    def draw_once_broken(canvas, *args, **kwargs):
+        calls.append(canvas)
+        if len(calls) == 1:  # the new structure is half built into the live figure: now fail
+            raise RuntimeError("renderer broke")
+        return real_draw(canvas, *args, **kwargs)
 
-    monkeypatch.setattr(broken, "render", render)
-    explorer.function = "sin(x)"
-    assert explorer.error == "unexpected RuntimeError: renderer broke"
+    monkeypatch.setattr(FigureCanvasAgg, "draw", draw_once_broken)
+    explorer.order_toggle.value = 2  # a new structure: the figure is rebuilt
+    assert explorer.error.startswith("jacviz could not draw this (internal error: RuntimeError")
     assert_picture_kept(explorer, image, count, result)
-    assert explorer.figure is broken.figure  # still the figure of the picture shown
-    explorer.function = "x**2"
-    assert explorer.error == "" and explorer.render_count == count + 1
-    assert explorer.figure is not broken.figure
+    assert explorer._pictures.heatmap_grid is not broken  # replaced
+    # the figure behind the picture is the picture on screen, not a half-built one
+    saved = pixels(explorer.save(tmp_path / "shown.png", dpi=DPI).read_bytes())
+    assert far_pixels(saved, pixels(image)) < 0.05
+    assert far_pixels(saved, np.ones_like(saved)) > 0.05  # a blank figure would fail this
+    assert len(explorer.figure.axes) == 3  # two panels and the colour bar, as shown
+    explorer.order_toggle.value = 1
+    explorer.order_toggle.value = 2
+    assert explorer.error == "" and explorer.render_count == count + 2
+    assert explorer.figure is explorer._pictures.heatmap_grid.figure
     assert capsys.readouterr() == ("", "")
+
+
+def test_internal_errors_are_not_blamed_on_the_input(explorer, monkeypatch, capsys):
+    image, count, result = bytes(explorer.image.value), explorer.render_count, explorer.result
+
+    def render(*args, **kwargs):  # what matplotlib raised for outer(x, x) at order 2
+        raise ValueError("Width and height specified must be non-negative")
+
+    monkeypatch.setattr(explorer._pictures.heatmap_grid, "render", render)
+    explorer.function = "sin(x)"
+    assert explorer.error == (
+        "jacviz could not draw this (internal error: ValueError: "
+        "Width and height specified must be non-negative)"
+    )
+    assert_picture_kept(explorer, image, count, result)
+    explorer.function = "x**2"  # the replaced renderer works
+    assert explorer.error == "" and explorer.render_count == count + 1
+    np.testing.assert_allclose(explorer.result, np.stack([np.diag(2 * r) for r in SEED_X]))
+    explorer.function = "x[7]"  # the user's input is still the user's
+    assert explorer.error.startswith("index 7 is out of range")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_python_function_raising_is_named_as_the_cause(capsys):
+    def lookup(x):
+        raise KeyError("weights")
+
+    explorer = JacobianExplorer(function=anp.sin, x=SEED_X)
+    explorer.function = lookup
+    assert explorer.error == "your function raised KeyError: 'weights'"
+    assert explorer.render_count == 1
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_status_says_when_the_picture_is_out_of_date(explorer):
+    explorer.function = "[x[0]*x[1], x[0] + x[1]]"
+    explorer.batch_size_slider.value = 3
+    good = explorer.render_count
+    explorer.input_dim_slider.value = 1
+    assert explorer.x.shape == (3, 1) and explorer.input_dim_slider.value == 1
+    status = explorer.status.value
+    assert "jacviz-stale" in status and "out of date" in status
+    assert "last good state (f(x) = [x[0]*x[1], x[0] + x[1]], x (3, 2), 1st order)" in status
+    assert "index 1 is out of range" in status  # why
+    assert f"render #{good}" in status and "x (3, 2) → y (3, 2) · J (3, 2, 2)" in status
+    explorer.input_dim_slider.value = 2
+    assert explorer.error == "" and "out of date" not in explorer.status.value
+    assert "x (3, 2)" in explorer.status.value and f"render #{good + 1}" in explorer.status.value
+
+
+def test_a_refused_paste_does_not_call_the_picture_out_of_date(explorer):
+    explorer.paste_text.value = "[[1, 2]"
+    assert explorer.error.startswith("pasted batch:")
+    assert "out of date" not in explorer.status.value  # the picture is still of x
 
 
 def test_invalid_batch_set_in_code_raises_a_trait_error(explorer):
@@ -406,6 +530,9 @@ def test_random_batch_and_reset(explorer):
         ("[[1, 2, 3]]", [[1.0, 2.0, 3.0]]),
         ("[[0.5], [-1], [2e1]]", [[0.5], [-1.0], [20.0]]),
         ("  ((1, 2), (3, 4))  ", [[1.0, 2.0], [3.0, 4.0]]),
+        ("[[4. 2.]\n [1. 3.]]", [[4.0, 2.0], [1.0, 3.0]]),  # numpy's print format
+        ("array([[4., 2.],\n       [1., 3.]])", [[4.0, 2.0], [1.0, 3.0]]),  # numpy's repr
+        ("[[1 -2.5e-1]]", [[1.0, -0.25]]),
     ],
 )
 def test_pasting_a_batch(explorer, text, expected):
@@ -430,6 +557,11 @@ def test_pasting_a_batch(explorer, text, expected):
         "{'a': 1}",
         "[[" + ", ".join(["1"] * 9) + "]]",
         "[[1, 2]",
+        "[[1,, 2]]",
+        "[[1, 2]] [[3, 4]]",
+        "[" * 10 + "1" + "]" * 10,
+        "array([[1, 2]]).sum()",
+        "[[nan, 1]]",
     ],
 )
 def test_bad_pastes_show_a_message_and_lose_nothing(explorer, capfd, text):
@@ -441,6 +573,93 @@ def test_bad_pastes_show_a_message_and_lose_nothing(explorer, capfd, text):
     assert explorer.paste_text.value == text  # left there to fix
     assert_picture_kept(explorer, image, count, result)
     assert capfd.readouterr() == ("", "")  # nothing ran: no "pwned" on the real stdout
+
+
+def test_x_and_result_cannot_be_changed_behind_the_explorers_back(explorer):
+    with pytest.raises(ValueError, match="read-only"):
+        explorer.x[0, 0] = 100.0
+    with pytest.raises(ValueError, match="read-only"):
+        explorer.result[0, 0, 0] = 100.0
+    np.testing.assert_array_equal(explorer.x, SEED_X)
+    np.testing.assert_allclose(explorer.result, cube_jacobian(SEED_X))
+    x = explorer.x.copy()  # the way to change it: a copy, set back
+    x[0, 0] = 5.0
+    explorer.x = x
+    np.testing.assert_allclose(explorer.result[0], np.diag([75.0, 12.0]))
+
+
+def test_setting_an_equal_batch_does_not_redraw(explorer):
+    count = explorer.render_count
+    explorer.x = SEED_X.copy()
+    explorer.x = [[4, 2], [1, 3]]
+    assert explorer.render_count == count
+    explorer.x = [[4, 2], [1, 4]]
+    assert explorer.render_count == count + 1
+
+
+@pytest.mark.parametrize("bad", [MAX_ABS * 1.5, -MAX_ABS * 10])
+def test_an_entry_out_of_range_is_refused_with_the_range(explorer, bad):
+    count = explorer.render_count
+    explorer.batch_grid.entry(1, 0).value = bad
+    assert explorer.error == (
+        f"x[1, 0] = {bad:g} is out of range: entries must lie between -1e+06 and 1e+06"
+    )
+    assert explorer.batch_grid.entry(1, 0).value == 1.0  # restored
+    np.testing.assert_array_equal(explorer.x, SEED_X)
+    assert explorer.render_count == count
+    explorer.batch_grid.entry(1, 0).value = MAX_ABS  # the bound itself is fine
+    assert explorer.error == ""
+    np.testing.assert_allclose(explorer.result[1, 0, 0], 3 * MAX_ABS**2)
+
+
+def test_batch_window_chooses_which_eight_examples_are_drawn(explorer):
+    slider = explorer.first_example_slider
+    assert slider.layout.display == "none"  # B = 2: every example is drawn
+    explorer.batch_size_slider.value = MAX_BATCH
+    assert slider.layout.display is None and slider.max == MAX_BATCH - 8
+    assert "the picture shows examples 0–7 of 16" in explorer.status.value
+    first = bytes(explorer.image.value)
+    slider.value = 8
+    assert "the picture shows examples 8–15 of 16" in explorer.status.value
+    assert bytes(explorer.image.value) != first
+    assert explorer.result.shape == (16, 2, 2)  # the result is still the whole batch
+    assert "not in the picture" in explorer.batch_grid.row_label(0).tooltip
+    assert explorer.batch_grid.row_label(8).tooltip == "example 8"
+    # editing an example that is not drawn brings it into the picture
+    explorer.batch_grid.entry(2, 1).value = 0.5
+    assert slider.value == 2 and "examples 2–9 of 16" in explorer.status.value
+    np.testing.assert_allclose(explorer.result[2, 1, 1], 0.75)
+    explorer.batch_grid.entry(12, 0).value = 0.5
+    assert slider.value == 5 and "examples 5–12 of 16" in explorer.status.value
+    explorer.batch_size_slider.value = 4
+    assert slider.value == 0 and slider.layout.display == "none"
+    assert "the picture shows" not in explorer.status.value
+
+
+def test_shown_examples_window():
+    assert shown_examples(8, 3) == tuple(range(8))
+    assert shown_examples(16, 99) == tuple(range(8, 16))
+    assert shown_examples(9, -1) == tuple(range(8))
+
+
+def test_coupling_note_names_the_examples_and_fits_a_batch_of_one():
+    def caught(message):
+        with warnings.catch_warnings(record=True) as records:
+            warnings.simplefilter("always")
+            warnings.warn(message, BatchCouplingWarning, stacklevel=1)
+        return records
+
+    message = "examples of the batch influence each other: the inputs of examples [0, 1] move"
+    two = status_notes(caught(message), np.ones((2, 2)), np.ones((2, 2, 2)), 1)
+    assert two == [
+        "the examples influence each other (the inputs of examples [0, 1] move the outputs of "
+        'others), so the per-example blocks are not the whole story: choose "full Jacobian" '
+        "to see the off-diagonal blocks."
+    ]
+    one = status_notes(caught(message), np.ones((1, 2)), np.ones((1, 2, 2)), 1)
+    assert len(one) == 1 and "to see the off-diagonal blocks" not in one[0]
+    assert "with one example there are no off-diagonal blocks" in one[0]
+    assert "stacks copies of x, is not valid for such f" in one[0]
 
 
 # ---------------------------------------------------------------- order
@@ -468,7 +687,8 @@ def test_order_toggle(explorer):
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
-def test_each_preset_renders(explorer, name, capsys):
+def test_each_preset_renders(name, capsys):
+    explorer = JacobianExplorer("x**2", [[0.5, 0.25]])  # no preset's formula or batch
     preset = PRESETS[name]
     explorer.preset_dropdown.value = name
     assert explorer.error == ""
@@ -484,6 +704,22 @@ def test_each_preset_renders(explorer, name, capsys):
     assert explorer.error == ""
     np.testing.assert_allclose(explorer.result, batch_jacobian(f, preset.x, order=2), atol=1e-12)
     assert capsys.readouterr() == ("", "")
+
+
+def test_the_preset_dropdown_follows_the_formula_so_a_preset_can_be_applied_again(explorer):
+    rotation = PRESETS["rotation"]
+    explorer.preset_dropdown.value = "rotation"
+    assert explorer.function == "A @ x" and rotation.note in explorer.note.value
+    explorer.batch_grid.entry(0, 0).value = 3.0  # a new batch keeps the preset's formula
+    assert explorer.preset_dropdown.value == "rotation"
+    explorer.function_text.value = "x**3"
+    assert explorer.preset_dropdown.value == CUSTOM and explorer.note.value == ""
+    explorer.preset_dropdown.value = "rotation"
+    assert explorer.function == "A @ x" and explorer.error == ""
+    np.testing.assert_array_equal(explorer.x, rotation.x)
+    np.testing.assert_allclose(explorer.result, [np.array(rotation.constants["A"])] * 3)
+    explorer.constants = {"A": [[2.0, 0.0], [0.0, 2.0]]}  # other constants: no longer the preset
+    assert explorer.preset_dropdown.value == CUSTOM
 
 
 def test_reset_after_a_preset_restores_the_preset_batch(explorer):
@@ -505,17 +741,220 @@ def test_values_table(explorer):
     assert explorer.values_accordion.selected_index is None  # collapsed at first
     explorer.values_accordion.selected_index = 0
     table = explorer.values_table.value
-    assert table.count("<table") == 2
+    assert table.count("<table class='jacviz-values'") == 2
     assert "example 0: x = [4, 2]" in table and "example 1: x = [1, 3]" in table
-    cells = [cell.split("<")[0] for cell in table.split("<td>")[1:]]
-    assert cells == ["48", "0", "0", "12", "3", "0", "0", "27"]
+    assert table_cells(table) == ["48", "0", "0", "12", "3", "0", "0", "27"]
     explorer.order = 2
     table = explorer.values_table.value
-    assert table.count("<table") == 4  # one Hessian per example and output
+    assert table.count("<table class='jacviz-values'") == 4  # one Hessian per example and output
     assert "<td>24</td>" in table and "<td>18</td>" in table
     explorer.order = "full"
-    assert explorer.values_table.value.count("<table") == 1
-    assert explorer.values_table.value.count("<td>") == 16
+    assert explorer.values_table.value.count("<table class='jacviz-values'") == 1
+    assert len(table_cells(explorer.values_table.value)) == 16
+
+
+def test_values_table_after_an_error_shows_the_last_good_result(explorer, capsys):
+    explorer.function = "sine(x)"
+    explorer.order = 2
+    explorer.values_accordion.selected_index = 0  # raised "cannot reshape" before
+    assert table_cells(explorer.values_table.value) == ["48", "0", "0", "12", "3", "0", "0", "27"]
+    explorer.order = "full"
+    assert table_cells(explorer.values_table.value) == ["48", "0", "0", "12", "3", "0", "0", "27"]
+    explorer.function = "sin(x)"
+    cells = [float(c) for c in table_cells(explorer.values_table.value)]
+    np.testing.assert_allclose(
+        cells, full_jacobian("sin(x)", SEED_X).reshape(4, 4).ravel(), atol=5e-4
+    )
+    assert capsys.readouterr() == ("", "")
+
+
+def test_values_table_shows_the_formula_of_each_entry(explorer):
+    explorer.function = "[x[0]*x[1], sin(x[0])]"
+    explorer.values_accordion.selected_index = 0
+    table = explorer.values_table.value
+    expected = [[entry.source for entry in row] for row in jacobian_formulas(explorer.function, 2)]
+    assert expected == [["x[1]", "x[0]"], ["cos(x[0])", "0"]]
+    assert table_cells(table, "jacviz-formulas") == [f for row in expected for f in row]
+    # each number carries its formula as tooltip, and the formula gives the number back
+    for b, x_b in enumerate(SEED_X):
+        for i, row in enumerate(expected):
+            for j, source in enumerate(row):
+                value = (
+                    float(np.squeeze(parse_function(source)(x_b[None]))) if source != "0" else 0.0
+                )
+                assert f"<td title='{source}'>{value + 0.0:.4g}</td>" in table
+                np.testing.assert_allclose(explorer.result[b, i, j], value)
+
+
+def test_formulas_are_derived_once_per_formula_and_n(explorer, monkeypatch):
+    import jacviz.widget._compute as module
+
+    calls = []
+    real = module.jacobian_formulas
+
+    def counting(function, n, **kwargs):
+        calls.append(n)
+        return real(function, n, **kwargs)
+
+    monkeypatch.setattr(module, "jacobian_formulas", counting)
+    explorer.values_accordion.selected_index = 0
+    for value in (1.0, 2.0, 3.0):
+        explorer.batch_grid.entry(0, 0).value = value
+    explorer.random_button.click()
+    assert calls == [2]
+    explorer.input_dim_slider.value = 3
+    assert calls == [2, 3]
+    assert "<td>3*x[2]**2</td>" in explorer.values_table.value
+    explorer.function = "sin(x)"
+    assert calls == [2, 3, 3]
+
+
+@pytest.mark.parametrize(
+    ("function", "order", "note"),
+    [
+        ("max(x)", 1, "no formulas: max has no single derivative formula"),
+        (anp.sin, 1, "formulas are shown for formula text, not for Python functions"),
+        ("x**3", 2, "formulas are shown for the 1st-order Jacobian"),
+    ],
+)
+def test_formulas_that_cannot_be_shown_get_a_short_note(function, order, note, capsys):
+    explorer = JacobianExplorer(function, SEED_X, order=order)
+    explorer.values_accordion.selected_index = 0
+    assert explorer.error == ""
+    assert note in explorer.values_table.value
+    assert "jacviz-formulas" not in explorer.values_table.value
+    assert table_cells(explorer.values_table.value)  # the numbers are still there
+    assert capsys.readouterr() == ("", "")
+
+
+# ---------------------------------------------------------------- teaching views
+
+POLAR = PRESETS["polar to Cartesian"]
+
+
+@pytest.fixture
+def polar():
+    explorer = JacobianExplorer()
+    explorer.preset_dropdown.value = "polar to Cartesian"
+    return explorer
+
+
+def test_linear_map_is_offered_only_for_two_inputs_and_two_outputs(explorer):
+    toggle = explorer.linear_map_toggle
+    assert not toggle.disabled  # x**3 with n = 2: a map of the plane
+    explorer.function = "sum(x**2)"
+    assert toggle.disabled
+    assert toggle.tooltip == (
+        "the linear-map view needs 2 inputs and 2 outputs per example; "
+        "now x is (2, 2) and f(x) is (2,)."
+    )
+    explorer.function = "x**3"
+    explorer.input_dim_slider.value = 3
+    assert toggle.disabled and "now x is (2, 3) and f(x) is (2, 3)" in toggle.tooltip
+
+
+def test_linear_map_view_draws_the_map_and_its_linearisation(polar, capsys):
+    heatmaps = bytes(polar.image.value)
+    polar.linear_map_toggle.value = True
+    assert polar.error == ""
+    assert bytes(polar.image.value).startswith(PNG) and bytes(polar.image.value) != heatmaps
+    assert polar.map_row.layout.display is None and polar.order_toggle.disabled
+    f = parse_function(POLAR.expression)
+    np.testing.assert_allclose(polar.result, batch_jacobian(f, POLAR.x))
+    # the figure is plot_linear_map's: its curves are f and the linearisation around x[0]
+    geometry = linear_map_geometry(f, POLAR.x, example=0, radius=0.5)
+    images = [line for line in polar.figure.axes[1].lines if line.get_gid() == "image"]
+    linear = [line for line in polar.figure.axes[1].lines if line.get_gid() == "linear"]
+    np.testing.assert_allclose(np.stack([line.get_xydata() for line in images]), geometry.y)
+    np.testing.assert_allclose(np.stack([line.get_xydata() for line in linear]), geometry.y_linear)
+    assert "linear map around x[0] = [1, 0]: det J[0] = 1," in polar.status.value  # det = r
+    polar.map_example_slider.value = 1
+    assert "det J[1] = 2, so f scales small areas near x[1] by 2" in polar.status.value
+    before = bytes(polar.image.value)
+    polar.radius_slider.value = 1.0
+    assert bytes(polar.image.value) != before
+    geometry = linear_map_geometry(f, POLAR.x, example=1, radius=1.0)
+    images = [line for line in polar.figure.axes[1].lines if line.get_gid() == "image"]
+    np.testing.assert_allclose(np.stack([line.get_xydata() for line in images]), geometry.y)
+    polar.linear_map_toggle.value = False
+    assert polar.map_row.layout.display == "none" and not polar.order_toggle.disabled
+    assert polar.figure is polar._pictures.heatmap_grid.figure
+    assert "linear map" not in polar.status.value
+    assert capsys.readouterr() == ("", "")
+
+
+def test_linear_map_view_closes_when_f_stops_fitting_it(polar):
+    polar.linear_map_toggle.value = True
+    polar.order = 2
+    assert polar.result.shape == (3, 2, 2)  # the map view shows J whatever the order
+    polar.function = "sum(x**2)"
+    assert polar.error == "" and polar.linear_map_toggle.value is False
+    assert polar.linear_map_toggle.disabled
+    np.testing.assert_allclose(polar.result, batch_jacobian("sum(x**2)", POLAR.x, order=2))
+    assert "now x is (3, 2) and f(x) is (3,): back to the heatmaps." in polar.status.value
+
+
+def test_linear_map_figure_is_reused(polar):
+    polar.linear_map_toggle.value = True
+    figure = polar.figure
+    figures = _live_figures()
+    for step in range(10):
+        polar.radius_slider.value = 0.1 + step / 10
+        polar.linear_map_toggle.value = step % 2 == 0
+    polar.linear_map_toggle.value = True
+    assert polar.figure is figure
+    assert _live_figures() == figures
+
+
+def test_linear_map_saves_what_is_shown(polar, tmp_path):
+    polar.linear_map_toggle.value = True
+    saved = pixels(polar.save(tmp_path / "map.png", dpi=DPI).read_bytes())
+    assert far_pixels(saved, pixels(bytes(polar.image.value))) < 0.01  # the same drawing
+
+
+def fd_errors(f, x, order):
+    """Per-example max |autodiff − central finite differences|, the table's numbers."""
+    auto = batch_jacobian(f, x, order=order).reshape(len(x), -1)
+    fd = finite_difference_jacobian(f, x, order=order).reshape(len(x), -1)
+    return np.abs(auto - fd).max(axis=1)
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_finite_difference_check_shows_the_error_per_example(explorer, order):
+    explorer.order = order
+    count = explorer.render_count
+    assert explorer.fd_view.layout.display == "none"
+    explorer.fd_checkbox.value = True
+    assert explorer.render_count == count  # a table, no new picture
+    assert explorer.fd_view.layout.display is None
+    errors = fd_errors("x**3", SEED_X, order)
+    assert np.all((errors > 0) & (errors < 1e-3))  # finite differences are close, not exact
+    cells = table_cells(explorer.fd_view.value, "jacviz-fd-table")
+    assert cells[0::2] == [f"{e:.2g}" for e in errors]
+    scale = np.abs(batch_jacobian("x**3", SEED_X, order=order)).reshape(2, -1).max(axis=1)
+    assert cells[1::2] == [f"{v:.2g}" for v in scale]
+    assert f"order {order}" in explorer.fd_view.value
+    explorer.batch_grid.entry(0, 0).value = 2.0  # it follows the batch
+    errors = fd_errors("x**3", explorer.x, order)
+    assert table_cells(explorer.fd_view.value, "jacviz-fd-table")[0::2] == [
+        f"{e:.2g}" for e in errors
+    ]
+    explorer.fd_checkbox.value = False
+    assert explorer.fd_view.layout.display == "none"
+
+
+def test_finite_difference_check_of_the_full_view_compares_the_diagonal_blocks(explorer):
+    explorer.order = "full"
+    explorer.fd_checkbox.value = True
+    cells = table_cells(explorer.fd_view.value, "jacviz-fd-table")
+    assert cells[0::2] == [f"{e:.2g}" for e in fd_errors("x**3", SEED_X, 1)]
+
+
+def test_finite_difference_check_declines_for_coupled_examples():
+    explorer = JacobianExplorer(function=centred, x=[[1.0, 2.0], [3.0, 5.0]])
+    explorer.fd_checkbox.value = True
+    assert "assume the examples are independent" in explorer.fd_view.value
+    assert "jacviz-fd-table" not in explorer.fd_view.value and explorer.error == ""
 
 
 # ---------------------------------------------------------------- saving
@@ -559,6 +998,20 @@ def test_soak_keeps_figures_and_artists_constant(explorer):
 
 
 # ---------------------------------------------------------------- batch helpers
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[nan, 1]]", "pasted batch: x[0, 0] is nan: every entry must be a finite number"),
+        ("[[1, -inf]]", "pasted batch: x[0, 1] is -inf: every entry must be a finite number"),
+        ("[[1, 2e7]]", "pasted batch: x[0, 1] = 2e+07 is out of range: entries must lie"),
+        ("[[True, 2]]", "pasted batch: paste a nested list of numbers, e.g. [[4, 2], [1, 3]]"),
+    ],
+)
+def test_a_bad_paste_says_what_is_wrong(explorer, text, message):
+    explorer.paste_text.value = text
+    assert explorer.error.startswith(message)
 
 
 def test_batch_helpers():
@@ -611,3 +1064,6 @@ def test_resize_keeps_the_overlap_and_fills_the_rest(start, new):
 )
 def test_pasted_text_round_trips(rows):
     np.testing.assert_array_equal(parse_batch_text(repr(rows)), np.array(rows))
+    x = np.array(rows)
+    printed = np.array2string(x, floatmode="unique", max_line_width=40, threshold=10**4)
+    np.testing.assert_array_equal(parse_batch_text(printed), x)  # numpy's print, wrapped lines

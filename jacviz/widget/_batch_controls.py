@@ -4,14 +4,18 @@ Layer: widget (private). Imports numpy and ipywidgets.
 
 The boxes are kept in a pool and reused when the shape changes, so growing
 and shrinking the batch creates no widget twice and leaks no comm; a value
-change only touches the boxes whose value differs.
+change only touches the boxes whose value differs. The row labels say which
+examples the picture shows (it shows at most eight).
 """
 
 import ipywidgets as widgets
 import numpy as np
 
+from jacviz.widget._batch import MAX_ABS
+
 BOX_WIDTH = "76px"
 LABEL_WIDTH = "44px"
+HIDDEN_STYLE = "color: #888; font-style: italic"
 
 
 class BatchGrid:
@@ -45,6 +49,7 @@ class BatchGrid:
         self._row_labels = {}
         self._col_labels = {}
         self._shape = None
+        self._shown = None
         self._writing = False
         self.box = widgets.GridBox(layout=widgets.Layout(grid_gap="2px 4px", width="auto"))
         self.box.add_class("jacviz-batch-grid")
@@ -83,12 +88,52 @@ class BatchGrid:
         finally:
             self._writing = False
 
+    def mark_shown(self, examples):
+        """Label the rows of the examples in the picture plainly, the others greyed.
+
+        Parameters
+        ----------
+        examples : collection of int
+            The examples the picture shows.
+
+        Examples
+        --------
+        >>> grid = BatchGrid(print)
+        >>> grid.show(np.zeros((3, 1)))
+        >>> grid.mark_shown({0, 1})
+        >>> grid.row_label(2).tooltip
+        'example 2 is not in the picture: choose it with "from example"'
+        """
+        shown = frozenset(examples)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        for b, label in self._row_labels.items():
+            _label_row(label, b, b in shown)
+
+    def row_label(self, b):
+        """Return the label of row ``b`` (created on first use).
+
+        Parameters
+        ----------
+        b : int
+            Example index.
+
+        Returns
+        -------
+        ipywidgets.HTML
+        """
+        if b not in self._row_labels:
+            self._row_labels[b] = widgets.HTML()
+            _label_row(self._row_labels[b], b, self._shown is None or b in self._shown)
+        return self._row_labels[b]
+
     def _arrange(self, shape):
         batch_size, n = shape
         cells = [widgets.HTML("")] if self._shape is None else [self.box.children[0]]
         cells += [self._col_label(j) for j in range(n)]
         for b in range(batch_size):
-            cells.append(self._row_label(b))
+            cells.append(self.row_label(b))
             cells += [self.entry(b, j) for j in range(n)]
         self.box.layout.grid_template_columns = f"{LABEL_WIDTH} repeat({n}, {BOX_WIDTH})"
         self.box.children = cells
@@ -99,7 +144,10 @@ class BatchGrid:
             value=0.0,
             step=0.1,
             description=f"x[{b}, {j}]",
-            tooltip=f"input {j} of example {b}: type a number or use the arrow keys (step 0.1)",
+            tooltip=(
+                f"input {j} of example {b}: a number from {-MAX_ABS:g} to {MAX_ABS:g}; "
+                "type it or use the arrow keys (step 0.1)"
+            ),
             style={"description_width": "0px"},
             layout=widgets.Layout(width=BOX_WIDTH),
         )
@@ -112,12 +160,16 @@ class BatchGrid:
         b, j = self._keys[id(change["owner"])]
         self._on_entry_change(b, j, change["new"])
 
-    def _row_label(self, b):
-        if b not in self._row_labels:
-            self._row_labels[b] = widgets.HTML(f"<b>x[{b}]</b>", tooltip=f"example {b}")
-        return self._row_labels[b]
-
     def _col_label(self, j):
         if j not in self._col_labels:
             self._col_labels[j] = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
         return self._col_labels[j]
+
+
+def _label_row(label, b, shown):
+    """Write row ``b``'s label: bold when the picture shows example ``b``, else greyed."""
+    if shown:
+        label.value, label.tooltip = f"<b>x[{b}]</b>", f"example {b}"
+    else:
+        label.value = f"<span style='{HIDDEN_STYLE}'>x[{b}]</span>"
+        label.tooltip = f'example {b} is not in the picture: choose it with "from example"'

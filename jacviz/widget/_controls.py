@@ -81,6 +81,57 @@ def shape_slider(description, tooltip, maximum, css_class):
     return hooked(slider, css_class)
 
 
+def index_slider(description, tooltip, css_class):
+    """Return an integer slider from 0 (its maximum set later), hidden until needed."""
+    slider = widgets.IntSlider(
+        min=0,
+        max=0,
+        description=description,
+        tooltip=tooltip,
+        continuous_update=False,
+        layout=widgets.Layout(display="none"),
+    )
+    return hooked(slider, css_class)
+
+
+def linear_map_toggle():
+    """Return the on/off button of the linear-map view (disabled until ``f`` fits it)."""
+    toggle = widgets.ToggleButton(
+        description="linear map",
+        icon="crosshairs",
+        tooltip="Show J[b] as the best linear map near x[b] (needs 2 inputs and 2 outputs).",
+        disabled=True,
+    )
+    return hooked(toggle, "jacviz-linear-map")
+
+
+def radius_slider():
+    """Return the slider for the size of the neighbourhood in the linear-map view."""
+    slider = widgets.FloatSlider(
+        value=0.5,
+        min=0.05,
+        max=2.0,
+        step=0.05,
+        description="radius",
+        tooltip="Size of the grid and circle around x[b]: the larger, the more f bends away.",
+        continuous_update=False,
+        readout_format=".2f",
+    )
+    return hooked(slider, "jacviz-radius")
+
+
+def checkbox(description, tooltip, css_class):
+    """Return an unticked checkbox for an optional part of the view."""
+    box = widgets.Checkbox(
+        value=False,
+        description=description,
+        tooltip=tooltip,
+        indent=False,
+        layout=widgets.Layout(width="auto"),
+    )
+    return hooked(box, css_class)
+
+
 def button(description, icon, tooltip):
     """Return a button with an icon (a Font Awesome name)."""
     return widgets.Button(description=description, icon=icon, tooltip=tooltip)
@@ -91,7 +142,7 @@ def paste_text():
     box = widgets.Text(
         description="paste x",
         placeholder="[[4, 2], [1, 3]]",
-        tooltip="Paste a batch as a nested list of numbers and press Enter.",
+        tooltip="Paste a batch, e.g. [[4, 2], [1, 3]] or numpy's printed [[4. 2.] [1. 3.]]; Enter.",
         continuous_update=False,
     )
     return hooked(box, "jacviz-paste")
@@ -113,5 +164,13 @@ def image():
 
 def values_accordion(table):
     """Return a collapsed accordion holding the values ``table``."""
-    accordion = widgets.Accordion(children=[table], titles=("values (table)",), selected_index=None)
+    accordion = widgets.Accordion(
+        children=[table], titles=("values and formulas (table)",), selected_index=None
+    )
     return hooked(accordion, "jacviz-values")
+
+
+def row(children, display=None):
+    """Return an ``HBox`` of ``children`` (``display="none"`` hides it until needed)."""
+    layout = widgets.Layout(flex_flow="row wrap", display=display)
+    return widgets.HBox(children, layout=layout)

@@ -1,60 +1,60 @@
 """``JacobianExplorer``: formula and batch in, live per-example heatmaps out.
 
 Layer: widget (private). Imports numpy, ipywidgets, traitlets and the layers
-below (errors, expressions, jacobians, plotting, presets).
+below (errors, expressions, jacobians, plotting, presets, views).
 
-Built like ipywidgets' ``interaction.py``: the controls only write state
-(the traitlets ``function``, ``x``, ``order``, ``constants``); one method,
-:meth:`JacobianExplorer._update`, reads all state, calls the pure layers and
-shows the outcome. Every error caused by input is caught there and shown in
-the error area -- the last good picture stays and nothing prints a traceback.
+Built like ipywidgets' ``interaction.py``: the controls (see ``_handlers``)
+only write state -- the traitlets ``function``, ``x``, ``order``,
+``constants`` -- or the options of the view; one method,
+:meth:`JacobianExplorer._update`, reads all of it, calls the pure layers and
+shows the outcome. Every error is caught there and shown in the error area:
+the user's input errors as they are, jacviz's own as an internal error. The
+last good picture stays, the status line says it is out of date, and nothing
+prints a traceback.
 """
 
 import contextlib
-import warnings
 
 import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from jacviz.errors import ExpressionError, JacvizError
-from jacviz.expressions import parse_function
-from jacviz.jacobians import batch_jacobian, full_jacobian
-from jacviz.plotting import HeatmapGrid, save_figure
-from jacviz.presets import PRESETS
-from jacviz.widget import _controls as controls
-from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, as_batch, parse_batch_text, resize_batch
-from jacviz.widget._batch_controls import BatchGrid
-from jacviz.widget._notes import status_notes
-from jacviz.widget._text import error_html, status_html, values_html
+from jacviz.errors import ExpressionError
+from jacviz.plotting import save_figure
+from jacviz.widget._batch import MAX_SHOWN, as_batch, shown_examples
+from jacviz.widget._compute import INPUT_ERRORS, ORDERS, compute, function_text, parse
+from jacviz.widget._handlers import ControlHandlers
+from jacviz.widget._pictures import Pictures
+from jacviz.widget._showing import LINEAR_MAP, Showing, Shown, map_misfit
 
-ORDERS = (1, 2, "full")
 KINDS = {1: "jacobian", 2: "hessian", "full": "full"}
-#: Errors that bad input can cause in the layers; shown as they are.
-INPUT_ERRORS = (JacvizError, ValueError, TypeError, ArithmeticError, IndexError)
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
-CUSTOM = "(your own formula)"
 
 
-class JacobianExplorer(widgets.VBox):
+class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
     r"""An interactive batch-Jacobian explorer: type ``f``, set the batch, see ``J[b]``.
 
     One app of ipywidgets controls: a formula box (with presets), a grid of
     number boxes for the batch ``x`` (batch size and input dimension sliders,
     "random batch", "reset" and a paste box), an order toggle (Jacobian,
     Hessian, full Jacobian), the heatmaps as a PNG image, a status line, an
-    error area and a collapsible table of the numbers. Updates run
-    synchronously inside the observers: when an assignment such as
-    ``explorer.function = "sin(x)"`` returns, the picture is new.
+    error area and a collapsible table of the numbers and their formulas.
+    Teaching views: "linear map" (for ``f`` with 2 inputs and 2 outputs per
+    example: ``J[b]`` as the best linear map near ``x[b]``, with an example
+    and a radius slider) and "check against finite differences". With more
+    than 8 examples, "from example" chooses which 8 the picture shows.
+    Updates run synchronously inside the observers: when an assignment such
+    as ``explorer.function = "sin(x)"`` returns, the picture is new.
 
     Parameters
     ----------
-    function : str, optional
-        The formula for one example ``x`` (see :func:`jacviz.parse_function`).
+    function : str or callable, optional
+        The formula for one example ``x`` (see :func:`jacviz.parse_function`),
+        or a Python function of the whole batch.
     x : array_like, shape (B, n), optional
-        The batch; ``1 <= B <= 16``, ``1 <= n <= 8``, finite numbers. It is
-        also what "reset" restores.
+        The batch; ``1 <= B <= 16``, ``1 <= n <= 8``, finite numbers within
+        ``±1e6``. It is also what "reset" restores.
     order : {1, 2, "full"}, optional
         First order (per-example Jacobians), second order (per-example
         Hessians) or the full Jacobian ``(B, m, B, n)``.
@@ -66,7 +66,7 @@ class JacobianExplorer(widgets.VBox):
     Attributes
     ----------
     result : numpy.ndarray or None
-        The derivative in the picture (read-only).
+        The derivative in the picture (read-only array).
     error : str
         The message shown in the error area, ``""`` when all is well.
     render_count : int
@@ -74,13 +74,20 @@ class JacobianExplorer(widgets.VBox):
     image : ipywidgets.Image
         The picture; ``image.value`` holds PNG bytes.
     figure : matplotlib.figure.Figure or None
-        The figure behind the picture.
+        The figure behind the picture on screen.
 
     Raises
     ------
     traitlets.TraitError
         If ``x`` is not a batch of that shape, or ``order`` is not 1, 2 or
         "full" (the formula is never a reason: its errors are shown).
+
+    Notes
+    -----
+    The view options are the controls themselves (set their ``.value``):
+    ``linear_map_toggle``, ``map_example_slider``, ``radius_slider``,
+    ``first_example_slider`` and ``fd_checkbox``. The extras are off by
+    default, so a value edit costs the same as without them.
 
     Examples
     --------
@@ -110,7 +117,7 @@ class JacobianExplorer(widgets.VBox):
     )
     x = traitlets.Union(
         [traitlets.Instance(np.ndarray), traitlets.List(), traitlets.Tuple()],
-        help="The batch; stored as a float ndarray of shape (B, n).",
+        help="The batch; stored as a read-only float ndarray of shape (B, n).",
     )
     order = traitlets.Union(
         [traitlets.Int(), traitlets.Unicode()],
@@ -128,11 +135,13 @@ class JacobianExplorer(widgets.VBox):
         self._ready = False
         self._holds = 0
         self._pending = False
+        self._applying_preset = False
         self._parsed = None
         self._shown = None
-        self._figure = None
+        self._good_status = ""
+        self._formulas = (None, None, None)  # (f, n, formulas): one per formula and n
         self._rng = np.random.default_rng(RANDOM_SEED)
-        self._renderer = HeatmapGrid(dpi=DPI)
+        self._pictures = Pictures(DPI)
         self._build_controls()
         super().__init__(children=self._layout_children(), **kwargs)
         self.add_class("jacviz-explorer")
@@ -140,11 +149,11 @@ class JacobianExplorer(widgets.VBox):
         self.function = function
         self.x = x
         self.order = order
-        self._initial_x = self.x.copy()
+        self._initial_x = self.x
         self._ready = True
         self._pending = False
         self._show_x()
-        self.function_text.value = _function_text(self.function)
+        self.function_text.value = function_text(self.function)
         self.order_toggle.value = self.order
         self._update()
 
@@ -157,73 +166,57 @@ class JacobianExplorer(widgets.VBox):
             return
         self._pending = False
         try:
-            x, y, result, notes = self._compute()
-            png = self._draw(result, x, y)
+            f = self._function()
+            outcome = self._outcome(f)
         except INPUT_ERRORS as exc:
-            self._show_error(str(exc), getattr(exc, "position", None))
+            self._show_error(str(exc), getattr(exc, "position", None), stale=True)
             return
-        except Exception as exc:  # a bug, not bad input: still no traceback in class
-            self._show_error(f"unexpected {type(exc).__name__}: {exc}")
+        except Exception as exc:  # a Python function's own error, or a bug of jacviz
+            self._show_error(_unexpected(exc, self.function), stale=True)
             return
-        self._show(x, y, result, notes, png)
-
-    def _draw(self, result, x, y):
-        """PNG bytes of the picture; a renderer that failed is replaced by a fresh one."""
+        view = LINEAR_MAP if self.linear_map_toggle.value else "heatmaps"
+        examples = self._examples_window() if view == "heatmaps" else ()
         try:
-            return self._renderer.render(KINDS[self.order], result, x=x, y=y)
-        except Exception:
-            self._renderer = HeatmapGrid(dpi=DPI)  # the next picture rebuilds from scratch
-            raise
+            png = self._draw(f, outcome, view, examples)
+        except Exception as exc:  # the input was fine: this is jacviz's fault, say so
+            message = f"jacviz could not draw this (internal error: {type(exc).__name__}: {exc})"
+            self._show_error(message, stale=True)
+            return
+        self._show(Shown(f, outcome, view, examples, self._state(outcome, view)), png)
 
-    def _compute(self):
-        """Compute the formula's values and derivative at ``x``, and notes for the status."""
-        f = self._function()
-        x = self.x
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
-            warnings.simplefilter("always")
-            y = np.asarray(f(x))
-            if self.order == "full":
-                result = full_jacobian(f, x)
-            else:
-                result = batch_jacobian(f, x, order=self.order, check="warn")
-        return x, y, result, status_notes(caught, y, result, self.order)
+    def _outcome(self, f):
+        """Compute for the view asked for; leave the linear map if ``f`` does not fit it."""
+        wants_map = self.linear_map_toggle.value
+        outcome = compute(f, self.x, 1 if wants_map else self.order)
+        if wants_map and not outcome.plane_map:
+            with self._quietly():
+                self.linear_map_toggle.value = False
+            if self.order != 1:
+                outcome = compute(f, self.x, self.order)
+            note = f"{map_misfit(outcome)}: back to the heatmaps."
+            outcome = outcome._replace(notes=[*outcome.notes, note])
+        return outcome
+
+    def _draw(self, f, outcome, view, examples):
+        """PNG bytes of the picture (see ``_pictures``: a failed maker is replaced)."""
+        if view == LINEAR_MAP:
+            b, radius = self.map_example_slider.value, self.radius_slider.value
+            return self._pictures.linear_map(f, outcome.x, example=b, radius=radius)
+        kind = KINDS[outcome.order]
+        options = {} if kind == "full" else {"examples": examples}
+        return self._pictures.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
 
     def _function(self):
         """Return the parsed formula; parse again only after the text or constants changed."""
         if self._parsed is None:
-            self._parsed = _parse(self.function, self.constants)
+            self._parsed = parse(self.function, self.constants)
             self._show_formula()
         if isinstance(self._parsed, ExpressionError):  # a fresh one: no growing traceback
             raise ExpressionError(str(self._parsed), self._parsed.position)
         return self._parsed
 
-    def _show(self, x, y, result, notes, png):
-        self._figure = self._renderer.figure
-        self.image.value = png
-        self.set_trait("result", result)
-        self.set_trait("render_count", self.render_count + 1)
-        self.set_trait("error", "")
-        self.error_area.value = ""
-        self.status.value = status_html(x, y, result, self.order, self.render_count, notes)
-        self._shown = (result, x, y)
-        self._show_values()
-
-    def _show_error(self, message, position=None):
-        self.set_trait("error", message)
-        source = self.function if isinstance(self.function, str) and position is not None else None
-        self.error_area.value = error_html(message, source, position)
-
-    def _show_formula(self):
-        latex = getattr(self._parsed, "latex", None)
-        self.formula_view.value = f"$$f(x) = {latex}$$" if latex else ""
-
-    def _show_values(self):
-        """Fill the values table -- only while it is open (it is text for the picture)."""
-        if self.values_accordion.selected_index is None or self.result is None:
-            return
-        result, x, y = self._shown
-        blocks = _per_output_flat(result, x, y, self.order)
-        self.values_table.value = values_html(blocks, x, self.order)
+    def _examples_window(self):
+        return shown_examples(self.x.shape[0], self.first_example_slider.value)
 
     @contextlib.contextmanager
     def _one_update(self):
@@ -236,15 +229,28 @@ class JacobianExplorer(widgets.VBox):
         if not self._holds and self._pending:
             self._update()
 
+    @contextlib.contextmanager
+    def _quietly(self):
+        """Let the update write into its own controls without asking for another update."""
+        pending = self._pending
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            self._pending = pending
+
     # ------------------------------------------------------------ public methods
 
-    def save(self, path):
-        """Write the current picture to a file; the format follows the suffix.
+    def save(self, path, *, dpi=200):
+        """Write the picture on screen to a file; the format follows the suffix.
 
         Parameters
         ----------
         path : str or os.PathLike
             Ends in ``.png``, ``.svg`` or ``.pdf``.
+        dpi : float, optional
+            Resolution of the PNG (and of raster parts of SVG/PDF); 200 suits print.
 
         Returns
         -------
@@ -265,28 +271,30 @@ class JacobianExplorer(widgets.VBox):
         """
         if self.figure is None:
             raise ValueError("nothing drawn yet: fix the error shown first")
-        return save_figure(self.figure, path)
+        return save_figure(self.figure, path, dpi=dpi)
 
     def __repr__(self):
         state = f"error={self.error!r}" if self.error else f"render #{self.render_count}"
         return (
-            f"JacobianExplorer(function={_function_text(self.function)!r}, "
+            f"JacobianExplorer(function={function_text(self.function)!r}, "
             f"x of shape {self.x.shape}, order={self.order!r}, {state})"
         )
 
     @property
     def figure(self):
-        """The :class:`matplotlib.figure.Figure` behind the picture (None before one)."""
-        return self._figure
+        """The :class:`matplotlib.figure.Figure` behind the picture on screen (None before one)."""
+        return self._pictures.figure
 
     # ------------------------------------------------------------ validators
 
     @traitlets.validate("x")
     def _validate_x(self, proposal):
         try:
-            return as_batch(proposal["value"])
+            x = as_batch(proposal["value"])
         except ValueError as exc:
             raise traitlets.TraitError(str(exc)) from None
+        x.flags.writeable = False  # change it through explorer.x = ..., which redraws
+        return x
 
     @traitlets.validate("order")
     def _validate_order(self, proposal):
@@ -303,19 +311,26 @@ class JacobianExplorer(widgets.VBox):
     def _on_function_change(self, change):
         self._parsed = None
         if self._ready:
-            self.function_text.value = _function_text(change["new"])
+            self.function_text.value = function_text(change["new"])
+            self._sync_preset()
         self._update()
 
     @traitlets.observe("constants")
     def _on_constants_change(self, change):
         self._parsed = None
+        if self._ready:
+            self._sync_preset()
         self._update()
 
     @traitlets.observe("x")
     def _on_x_change(self, change):
-        if self._ready:
-            self._show_x()
-        self._update()
+        old = change["old"]
+        if isinstance(old, np.ndarray) and np.array_equal(old, change["new"]):
+            return  # the same batch: nothing to redraw
+        with self._one_update():
+            if self._ready:
+                self._show_x()
+            self._update()
 
     @traitlets.observe("order")
     def _on_order_change(self, change):
@@ -325,120 +340,12 @@ class JacobianExplorer(widgets.VBox):
 
     def _show_x(self):
         """Put ``x`` into the sliders and the grid, without echoing back."""
+        batch_size = self.x.shape[0]
         with self._one_update():
             self.batch_size_slider.value, self.input_dim_slider.value = self.x.shape
             self.batch_grid.show(self.x)
-
-    # ------------------------------------------------------------ control handlers
-
-    def _on_function_text_change(self, change):
-        if change["new"] != _function_text(self.function):  # not our own echo
-            self.function = change["new"]
-
-    def _on_order_toggle_change(self, change):
-        self.order = change["new"]
-
-    def _on_shape_change(self, change):
-        if self._holds:
-            return
-        shape = (self.batch_size_slider.value, self.input_dim_slider.value)
-        self.x = resize_batch(self.x, *shape)
-
-    def _on_entry_change(self, b, j, value):
-        x = self.x.copy()
-        x[b, j] = value
-        try:
-            self.x = x
-        except traitlets.TraitError as exc:
-            self._show_error(f"x[{b}, {j}]: {exc}")
-            self.batch_grid.show(self.x)
-
-    def _on_random_click(self, button):
-        self.x = self._rng.uniform(-2.0, 2.0, size=self.x.shape).round(1)
-
-    def _on_reset_click(self, button):
-        self.x = self._initial_x
-
-    def _on_paste_change(self, change):
-        if not change["new"].strip():
-            return
-        try:
-            self.x = parse_batch_text(change["new"])
-        except ValueError as exc:
-            self._show_error(f"pasted batch: {exc}")
-            return
-        self.paste_text.value = ""
-
-    def _on_preset_change(self, change):
-        preset = PRESETS.get(change["new"])
-        if preset is None:
-            self.note.value = ""
-            return
-        with self._one_update():
-            self.constants = {name: np.array(value) for name, value in preset.constants.items()}
-            self.function = preset.expression
-            self.x = preset.x
-        self._initial_x = self.x.copy()
-        self.note.value = f"<i>{preset.note}</i>"
-
-    def _on_values_toggle(self, change):
-        self._show_values()
-
-    # ------------------------------------------------------------ building
-
-    def _build_controls(self):
-        """Make every widget (see ``_controls``), then wire it to its handler."""
-        self.function_text = controls.function_text()
-        self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
-        self.preset_dropdown = controls.preset_dropdown(PRESETS, CUSTOM)
-        self.note = controls.html("What to look for in this example.")
-        self.order_toggle = controls.order_toggle()
-        self.batch_size_slider = controls.shape_slider(
-            "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
-        )
-        self.input_dim_slider = controls.shape_slider(
-            "inputs n", "Inputs per example (columns of x).", MAX_INPUTS, "jacviz-input-dim"
-        )
-        self.batch_grid = BatchGrid(self._on_entry_change)
-        self.random_button = controls.button("random batch", "dice", "New values in [-2, 2].")
-        self.reset_button = controls.button("reset", "undo", "Back to the preset's batch.")
-        self.paste_text = controls.paste_text()
-        self.image = controls.image()
-        self.status = controls.html("Shapes of x, y and the derivative; notes.", "jacviz-status")
-        self.error_area = controls.html(
-            "What is wrong with the input, if anything.", "jacviz-error"
-        )
-        self.values_table = controls.html("The numbers in the picture.")
-        self.values_accordion = controls.values_accordion(self.values_table)
-        self._wire_controls()
-
-    def _wire_controls(self):
-        self.function_text.observe(self._on_function_text_change, names="value")
-        self.preset_dropdown.observe(self._on_preset_change, names="value")
-        self.order_toggle.observe(self._on_order_toggle_change, names="value")
-        for slider in (self.batch_size_slider, self.input_dim_slider):
-            slider.observe(self._on_shape_change, names="value")
-        self.random_button.on_click(self._on_random_click)
-        self.reset_button.on_click(self._on_reset_click)
-        self.paste_text.observe(self._on_paste_change, names="value")
-        self.values_accordion.observe(self._on_values_toggle, names="selected_index")
-
-    def _layout_children(self):
-        batch_row = widgets.HBox([self.batch_size_slider, self.input_dim_slider])
-        buttons = widgets.HBox([self.random_button, self.reset_button, self.paste_text])
-        return [
-            widgets.HBox([self.function_text, self.preset_dropdown]),
-            self.formula_view,
-            self.note,
-            batch_row,
-            self.batch_grid.box,
-            buttons,
-            self.order_toggle,
-            self.error_area,
-            self.image,
-            self.status,
-            self.values_accordion,
-        ]
+            self.map_example_slider.max = batch_size - 1
+            self.first_example_slider.max = max(0, batch_size - MAX_SHOWN)
 
 
 def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
@@ -467,26 +374,8 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     return JacobianExplorer(function, x, **kwargs)
 
 
-def _parse(function, constants):
-    """Return a callable for ``function`` (text or Python function), or the ExpressionError."""
+def _unexpected(exc, function):
+    """Return the message for an error outside :data:`INPUT_ERRORS` while computing."""
     if not isinstance(function, str):
-        return function
-    try:
-        return parse_function(function, constants=constants)
-    except ExpressionError as exc:
-        return exc
-
-
-def _function_text(function):
-    """Return what the formula box shows: the text, or a Python function's name."""
-    if isinstance(function, str):
-        return function
-    return f"<Python function {getattr(function, '__name__', type(function).__name__)}>"
-
-
-def _per_output_flat(result, x, y, order):
-    """Flatten one example's output axes of ``result`` to one (``m = 1`` for scalars)."""
-    batch_size, n = x.shape
-    m = int(np.prod(y.shape[1:], dtype=int))
-    shapes = {1: (batch_size, m, n), 2: (batch_size, m, n, n), "full": (batch_size, m, -1, n)}
-    return result.reshape(shapes[order])
+        return f"your function raised {type(exc).__name__}: {exc}"
+    return f"jacviz could not compute this (internal error: {type(exc).__name__}: {exc})"

@@ -1,4 +1,4 @@
-"""The explorer's words as HTML: status line, error area, values table -- no widgets.
+"""The explorer's words as HTML: status line, error area, tables -- no widgets.
 
 Layer: widget (private). Imports the standard library and numpy only.
 
@@ -13,6 +13,10 @@ import numpy as np
 MONOSPACE = "font-family: var(--jp-code-font-family, monospace)"
 #: Most cells written in the values table before it is cut short.
 MAX_TABLE_CELLS = 4096
+#: Longest formula written in full in a table cell (the tooltip has all of it).
+MAX_FORMULA_CHARS = 160
+NOTE_STYLE = "color: #a15c00"
+STALE_STYLE = "color: #b00020; font-weight: bold"
 
 
 def derivative_name(order):
@@ -34,8 +38,8 @@ def derivative_name(order):
     return {1: "J", 2: "H"}.get(order, "full J")
 
 
-def status_html(x, y, result, order, render_count, notes=()):
-    """Write the status line: shapes, render counter, notes (coupling, NaN, warnings).
+def status_html(x, y, result, order, render_count, notes=(), info=()):
+    """Write the status line: shapes, render counter, facts about the view, warnings.
 
     Parameters
     ----------
@@ -47,7 +51,9 @@ def status_html(x, y, result, order, render_count, notes=()):
     render_count : int
         Shown as ``render #<render_count>``.
     notes : sequence of str, optional
-        One line each, shown below the shapes with a warning sign.
+        Warnings, one line each, with a warning sign.
+    info : sequence of str, optional
+        Facts about the view (which examples, ``det J[b]``), one line each.
 
     Returns
     -------
@@ -57,20 +63,51 @@ def status_html(x, y, result, order, render_count, notes=()):
     Examples
     --------
     >>> x = np.ones((2, 2))
-    >>> text = status_html(x, x, np.ones((2, 2, 2)), 1, 3)
-    >>> "x (2, 2) → y (2, 2) · J (2, 2, 2)" in text, "render #3" in text
-    (True, True)
+    >>> text = status_html(x, x, np.ones((2, 2, 2)), 1, 3, info=["det J[0] = 1"])
+    >>> "x (2, 2) → y (2, 2) · J (2, 2, 2)" in text, "render #3" in text, "det J[0]" in text
+    (True, True, True)
     """
     shapes = (
         f"x {x.shape} → y {y.shape} · {derivative_name(order)} {result.shape}"
         f" · <span class='jacviz-render-count'>render #{render_count}</span>"
     )
     lines = [f"<span style='{MONOSPACE}'>{shapes}</span>"]
+    lines += [f"<span class='jacviz-info'>{html.escape(line)}</span>" for line in info]
     lines += [
-        f"<span class='jacviz-note' style='color: #a15c00'>⚠ {html.escape(note)}</span>"
+        f"<span class='jacviz-note' style='{NOTE_STYLE}'>⚠ {html.escape(note)}</span>"
         for note in notes
     ]
     return "<br>".join(lines)
+
+
+def stale_html(reason, state):
+    """Write the line that says the picture is out of date, and why.
+
+    Parameters
+    ----------
+    reason : str
+        What fails now (the error message; its first line is used).
+    state : str
+        What the picture shows, e.g. ``"f(x) = x**3, x (3, 2), 1st order"``.
+
+    Returns
+    -------
+    str
+        HTML, user text escaped.
+
+    Examples
+    --------
+    >>> print(stale_html("unknown name 'y'", "f(x) = x**3, x (2, 2), 1st order"))
+    <span class='jacviz-stale' ...>⏸ out of date: the picture and the numbers show the last good
+    state (f(x) = x**3, x (2, 2), 1st order), because the current input fails: unknown name
+    &#x27;y&#x27;</span>
+    """
+    first_line = reason.splitlines()[0] if reason else ""
+    return (
+        f"<span class='jacviz-stale' style='{STALE_STYLE}'>⏸ out of date: the picture and the "
+        f"numbers show the last good state ({html.escape(state)}), because the current input "
+        f"fails: {html.escape(first_line)}</span>"
+    )
 
 
 def error_html(message, source=None, position=None):
@@ -106,7 +143,7 @@ def error_html(message, source=None, position=None):
     return f"<div style='color: #b00020'>{''.join(parts)}</div>"
 
 
-def values_html(result, x, order):
+def values_html(result, x, order, formulas=None):
     """Write the picture's numbers as HTML tables, one per example (one for "full").
 
     Parameters
@@ -116,6 +153,10 @@ def values_html(result, x, order):
         the output axes already flattened to one (``m = 1`` for scalars).
     x : numpy.ndarray, shape (B, n)
     order : {1, 2, "full"}
+    formulas : list of list of str, or str, optional
+        The formula of each entry of ``J[b]``, rows ``(m, n)`` -- written as a
+        table of its own and as each number's tooltip (order 1) -- or a note
+        why there are none.
 
     Returns
     -------
@@ -125,8 +166,9 @@ def values_html(result, x, order):
     Examples
     --------
     >>> jac = np.array([[[48.0, 0.0], [0.0, 12.0]]])
-    >>> text = values_html(jac, np.array([[4.0, 2.0]]), 1)
-    >>> "example 0" in text, "<td>48</td>" in text, "<th>∂f_1</th>" in text
+    >>> formulas = [["3*x[0]**2", "0"], ["0", "3*x[1]**2"]]
+    >>> text = values_html(jac, np.array([[4.0, 2.0]]), 1, formulas)
+    >>> "example 0" in text, "<td title='3*x[0]**2'>48</td>" in text, "<th>∂f_1</th>" in text
     (True, True, True)
     """
     if result.size > MAX_TABLE_CELLS:
@@ -134,23 +176,70 @@ def values_html(result, x, order):
     if order == "full":
         rows, cols = _full_labels(result.shape)
         return _table("full Jacobian", rows, cols, result.reshape(len(rows), len(cols)))
-    tables = [_example_tables(block, x[b], b, order) for b, block in enumerate(result)]
-    return "".join(tables)
+    titles = formulas if order == 1 and isinstance(formulas, list) else None
+    tables = [_example_tables(block, x[b], b, order, titles) for b, block in enumerate(result)]
+    return _formulas_part(formulas, result.shape, order) + "".join(tables)
 
 
-def _example_tables(block, x_b, b, order):
+def fd_html(check):
+    """Write the finite-difference cross-check: one row per example, or the note.
+
+    Parameters
+    ----------
+    check : FiniteDifferenceCheck or str
+        From :func:`jacviz.widget._compute.finite_difference_check`.
+
+    Returns
+    -------
+    str
+        HTML.
+
+    Examples
+    --------
+    >>> from jacviz.widget._compute import FiniteDifferenceCheck
+    >>> text = fd_html(FiniteDifferenceCheck(1, np.array([3e-10]), np.array([48.0])))
+    >>> "<td>3e-10</td>" in text, "<td>48</td>" in text
+    (True, True)
+    """
+    if isinstance(check, str):
+        return _note(check)
+    caption = (
+        f"autodiff vs central finite differences (order {check.order}): autodiff is exact up "
+        "to rounding; finite differences carry truncation and round-off error"
+    )
+    rows = [f"example {b}" for b in range(len(check.error))]
+    cols = ["max |autodiff − FD|", "max |autodiff|"]
+    values = np.stack([check.error, check.scale], axis=1)
+    return _table(caption, rows, cols, values, number=_short, css_class="jacviz-fd-table")
+
+
+def _example_tables(block, x_b, b, order, titles=None):
     """Write one example's table(s): its Jacobian, or one Hessian per output."""
     caption = f"example {b}: x = [{', '.join(_number(v) for v in x_b)}]"
     n = block.shape[-1]
     cols = [f"∂x_{j}" for j in range(n)]
     if order == 1:
         rows = [f"∂f_{i}" for i in range(block.shape[0])]
-        return _table(caption, rows, cols, block)
+        return _table(caption, rows, cols, block, titles=titles)
     tables = [
         _table(f"{caption} · ∂²f_{i}", [f"∂x_{j}" for j in range(n)], cols, hess_i)
         for i, hess_i in enumerate(block)
     ]
     return "".join(tables)
+
+
+def _formulas_part(formulas, shape, order):
+    """Write the formulas table (order 1), or the note why there are no formulas."""
+    if formulas is None:
+        return ""
+    if order != 1:
+        return _note("formulas are shown for the 1st-order Jacobian")
+    if isinstance(formulas, str):
+        return _note(formulas)
+    rows = [f"∂f_{i}" for i in range(shape[1])]
+    cols = [f"∂x_{j}" for j in range(shape[2])]
+    caption = "formula of each entry of J[b], the same for every example (also as tooltips)"
+    return _table(caption, rows, cols, formulas, number=_formula, css_class="jacviz-formulas")
 
 
 def _full_labels(shape):
@@ -160,17 +249,44 @@ def _full_labels(shape):
     return rows, cols
 
 
-def _table(caption, rows, cols, values):
+def _table(caption, rows, cols, values, number=None, titles=None, css_class="jacviz-values"):
     head = "".join(f"<th>{col}</th>" for col in cols)
     body = "".join(
-        f"<tr><th>{row}</th>{''.join(f'<td>{_number(v)}</td>' for v in line)}</tr>"
-        for row, line in zip(rows, values, strict=True)
+        f"<tr><th>{row}</th>{_cells(line, number or _number, titles and titles[r])}</tr>"
+        for r, (row, line) in enumerate(zip(rows, values, strict=True))
     )
     return (
-        f"<table class='jacviz-values' style='{MONOSPACE}; margin-bottom: 6px'>"
+        f"<table class='{css_class}' style='{MONOSPACE}; margin-bottom: 6px'>"
         f"<caption style='text-align: left'>{caption}</caption>"
         f"<tr><th></th>{head}</tr>{body}</table>"
     )
+
+
+def _cells(line, number, titles=None):
+    """Write the ``<td>`` cells of one row, each with its tooltip if ``titles`` are given."""
+    if titles is None:
+        return "".join(f"<td>{number(v)}</td>" for v in line)
+    return "".join(
+        f"<td title='{html.escape(title)}'>{number(v)}</td>"
+        for v, title in zip(line, titles, strict=True)
+    )
+
+
+def _note(text):
+    return f"<p class='jacviz-table-note' style='{NOTE_STYLE}'><i>{html.escape(text)}</i></p>"
+
+
+def _formula(source):
+    """Write a formula for a table cell: escaped, cut short when very long."""
+    if len(source) > MAX_FORMULA_CHARS:
+        source = source[: MAX_FORMULA_CHARS - 1] + "…"
+    return html.escape(source)
+
+
+def _short(value):
+    """Two significant digits, for errors; NaN as "n/a"."""
+    value = float(value)
+    return "n/a" if np.isnan(value) else f"{value + 0.0:.2g}"
 
 
 def _number(value):

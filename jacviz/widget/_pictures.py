@@ -1,0 +1,125 @@
+"""The explorer's pictures: heatmaps and the linear map as PNG, and the figure behind them.
+
+Layer: widget (private). Imports the standard library, matplotlib (``Figure``
+and the Agg canvas, never pyplot) and the public names of ``jacviz.plotting``
+and ``jacviz.views``.
+
+Two makers draw: the live :class:`jacviz.HeatmapGrid` (in-place updates) and
+:func:`jacviz.plot_linear_map` on one reused figure. A maker that fails while
+drawing may leave its figure half built, so it is replaced by a fresh one and
+the picture still on screen is drawn again into it: :attr:`Pictures.figure`
+always matches the picture shown, so ``save`` writes what the class sees.
+"""
+
+import io
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from jacviz.plotting import HeatmapGrid
+from jacviz.views import plot_linear_map
+
+#: Size of the linear-map figure, inches (two panels side by side).
+LINEAR_MAP_SIZE = (9.0, 4.4)
+
+
+class Pictures:
+    r"""Draw the explorer's pictures and remember the figure behind the one shown.
+
+    Parameters
+    ----------
+    dpi : float
+        Pixels per inch of every picture.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure or None
+        The figure of the picture last returned (``None`` before one).
+    heatmap_grid : jacviz.HeatmapGrid
+        The live renderer (replaced after a failure).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pictures = Pictures(dpi=60)
+    >>> png = pictures.heatmaps("jacobian", np.ones((1, 2, 2)), x=np.ones((1, 2)))
+    >>> png[:4], pictures.figure is pictures.heatmap_grid.figure
+    (b'\x89PNG', True)
+    """
+
+    def __init__(self, dpi):
+        self._dpi = dpi
+        self.heatmap_grid = HeatmapGrid(dpi=dpi)
+        self._map_figure = None
+        self._shown = None  # (maker name, args, kwargs) of the picture on screen
+        self.figure = None
+
+    def heatmaps(self, kind, data, **kwargs):
+        """Return PNG bytes of heatmaps (see :meth:`jacviz.HeatmapGrid.render`).
+
+        Parameters
+        ----------
+        kind : {"jacobian", "hessian", "full"}
+        data : numpy.ndarray
+        **kwargs
+            ``x``, ``y``, ``examples`` and the other options of ``render``.
+
+        Returns
+        -------
+        bytes
+        """
+        return self._draw("heatmaps", (kind, data), kwargs)
+
+    def linear_map(self, f, x, **kwargs):
+        """Return PNG bytes of :func:`jacviz.plot_linear_map` for ``f`` at ``x``.
+
+        Parameters
+        ----------
+        f : callable
+            Batch function ``(B, 2) -> (B, 2)``.
+        x : numpy.ndarray, shape (B, 2)
+        **kwargs
+            ``example`` and ``radius``.
+
+        Returns
+        -------
+        bytes
+        """
+        return self._draw("linear_map", (f, x), kwargs)
+
+    def _draw(self, maker, args, kwargs):
+        """Draw with ``maker``; on failure replace it and restore the picture shown."""
+        try:
+            png, figure = getattr(self, f"_{maker}")(*args, **kwargs)
+        except Exception:
+            self._replace(maker)
+            raise
+        self.figure, self._shown = figure, (maker, args, kwargs)
+        return png
+
+    def _replace(self, maker):
+        """Throw away ``maker``'s figure; redraw the picture on screen if it was ``maker``'s."""
+        if maker == "heatmaps":
+            self.heatmap_grid = HeatmapGrid(dpi=self._dpi)
+        else:
+            self._map_figure = None
+        if self._shown is None or self._shown[0] != maker:
+            return
+        _, args, kwargs = self._shown
+        try:
+            _, self.figure = getattr(self, f"_{maker}")(*args, **kwargs)
+        except Exception:  # cannot happen for a picture drawn before; keep nothing half built
+            self.figure, self._shown = None, None
+
+    def _heatmaps(self, kind, data, **kwargs):
+        png = self.heatmap_grid.render(kind, data, **kwargs)
+        return png, self.heatmap_grid.figure  # read fresh: the grid may keep several figures
+
+    def _linear_map(self, f, x, **kwargs):
+        if self._map_figure is None:
+            self._map_figure = Figure(figsize=LINEAR_MAP_SIZE, dpi=self._dpi)
+            FigureCanvasAgg(self._map_figure)
+        figure = plot_linear_map(f, x, fig=self._map_figure, **kwargs)
+        out = io.BytesIO()
+        figure.canvas.print_png(out)
+        return out.getvalue(), figure
