@@ -192,6 +192,101 @@ def test_many_examples_show_a_labelled_subset():
         plot_batch_jacobian(jac, examples=[16])
 
 
+def no_warnings(draw):
+    """Run ``draw()`` and a full draw of the figure it returns, failing on any warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = draw()
+        pixels_of_figure(fig)
+    return fig
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: plot_batch_jacobian(np.zeros((0, 2, 2))),
+        lambda: plot_batch_hessian(np.zeros((0, 1, 2, 2))),
+        lambda: plot_full_jacobian(np.zeros((0, 2, 0, 2)), batch_size=0),
+        lambda: plot_full_jacobian(np.zeros((0, 0)), batch_size=0),
+        lambda: plot_batch_jacobian(np.zeros((0, 2)), x=np.zeros((0, 2)), fig=Figure((8, 3))),
+    ],
+)
+def test_an_empty_batch_draws_only_a_note(draw):
+    fig = no_warnings(draw)
+    assert fig.axes == []
+    assert [text.get_text() for text in fig.texts] == ["empty batch: nothing to show"]
+    assert fig.get_figwidth() == 8.0 and fig.get_figheight() < 1.0
+
+
+@pytest.mark.parametrize(
+    ("draw", "words"),
+    [
+        (lambda: plot_batch_jacobian(np.zeros((2, 2, 0))), "the blocks are 2 × 0 (no inputs)"),
+        (lambda: plot_batch_jacobian(np.zeros((2, 0, 3))), "the blocks are 0 × 3 (no outputs)"),
+        (lambda: plot_batch_hessian(np.zeros((2, 1, 0, 0))), "the blocks are 1 × 0 (no inputs)"),
+        (
+            lambda: plot_full_jacobian(np.zeros((2, 2, 2, 0)), batch_size=2),
+            "the blocks are 2 × 0 (no inputs)",
+        ),
+    ],
+)
+def test_blocks_without_cells_draw_only_a_note_and_warn_nothing(draw, words):
+    fig = no_warnings(draw)
+    assert fig.axes == []
+    assert [text.get_text() for text in fig.texts] == [f"{words}: nothing to show"]
+
+
+def test_the_renderer_draws_an_empty_batch_and_recovers():
+    grid = HeatmapGrid(dpi=60)
+    for kind, empty in [
+        ("jacobian", np.zeros((0, 2, 2))),
+        ("hessian", np.zeros((0, 2, 2, 2))),
+        ("full", np.zeros((0, 2, 0, 2))),
+    ]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            png = grid.render(kind, empty)
+        assert grid.figure.axes == []
+        assert grid.figure.texts[0].get_text() == "empty batch: nothing to show"
+        assert pixels_of_png(png).shape[:2] == (round(grid.figure.get_figheight() * 60), 8 * 60)
+    png = grid.render("jacobian", JAC)
+    np.testing.assert_array_equal(
+        pixels_of_png(png), pixels_of_png(HeatmapGrid(dpi=60).render("jacobian", JAC))
+    )
+
+
+def test_flattened_inputs_are_named_even_when_their_ticks_are_dropped():
+    jac = np.random.default_rng(0).standard_normal((2, 4, 5, 6))
+    fig = plot_batch_jacobian(jac, x=np.ones((2, 5, 6)))
+    ax = panels(fig)[0]
+    assert ax.get_xticklabels() == []  # 30 columns: too many to label
+    notes = [text.get_text() for text in fig.texts if "flattened" in text.get_text()]
+    assert notes == ["inputs flattened from (5, 6), row-major"]
+    jac = np.zeros((20, 2, 3, 2))  # (B, *out=(2, 3), n=2), 8 of 20 shown
+    fig = plot_batch_jacobian(jac, x=np.zeros((20, 2)))
+    assert fig.texts[-1].get_text() == (
+        "showing 8 of 20 examples (choose with examples=)\noutputs flattened from (2, 3), row-major"
+    )
+    hess = np.zeros((1, 2, 2, 3, 2, 3))
+    fig = plot_batch_hessian(hess, x=np.zeros((1, 2, 3)))
+    assert "inputs flattened from (2, 3), row-major" in fig.texts[-1].get_text()
+    fig = plot_full_jacobian(np.zeros((2, 1, 2, 2, 2)), batch_size=2, out_ndim=1)
+    assert fig.texts[-1].get_text().endswith("\ninputs flattened from (2, 2), row-major")
+    assert "flattened" not in plot_batch_jacobian(JAC).texts[-1].get_text()
+
+
+def test_the_flattening_note_keeps_clear_of_the_titles():
+    """Two note lines: the panels move down by a line, the titles stay under the note."""
+    one = plot_batch_jacobian(np.zeros((2, 2, 3)), fig=Figure(dpi=80))
+    two = plot_batch_jacobian(np.zeros((2, 2, 3, 1)), x=np.zeros((2, 3, 1)), fig=Figure(dpi=80))
+    for fig in (one, two):
+        pixels_of_figure(fig)
+        renderer = fig.canvas.get_renderer()
+        note, title = fig.texts[-1], fig.texts[0]
+        assert note.get_window_extent(renderer).y0 > title.get_window_extent(renderer).y1
+    assert two.get_figheight() > one.get_figheight()
+
+
 @pytest.mark.parametrize(
     ("examples", "error", "message"),
     [
@@ -303,6 +398,72 @@ def test_drawing_one_block_into_a_given_axes():
         plot_batch_jacobian(JAC, ax=fig.add_subplot(212))
 
 
+@pytest.mark.parametrize("subplot", [True, False])
+def test_drawing_again_into_an_axes_replaces_what_jacviz_drew(subplot):
+    def fresh_axes():
+        fig = Figure(figsize=(5, 4), dpi=60)
+        return fig, fig.add_subplot() if subplot else fig.add_axes((0.15, 0.15, 0.6, 0.7))
+
+    fig, ax = fresh_axes()
+    position = ax.get_position().bounds
+    plot_batch_jacobian(JAC, ax=ax, examples=[0])
+    shrunk = ax.get_position().bounds  # the colour bar took room
+    children = len(ax.get_children())
+    plot_batch_jacobian(JAC * 2, ax=ax, examples=[1], x=X)
+    assert len(fig.axes) == 2  # still one colour bar
+    (image,) = ax.images
+    np.testing.assert_array_equal(image.get_array(), JAC[1] * 2)
+    assert ax.get_title() == "example 1\nx = [1, 3]"
+    assert ax.get_position().bounds == pytest.approx(shrunk)
+    assert len(ax.get_children()) == children
+    once, ax_once = fresh_axes()
+    plot_batch_jacobian(JAC * 2, ax=ax_once, examples=[1], x=X)
+    np.testing.assert_array_equal(pixels_of_figure(fig), pixels_of_figure(once))
+    # an empty batch leaves a blank axes with the note and gives the room back
+    plot_batch_jacobian(np.zeros((0, 2, 2)), ax=ax)
+    assert (len(fig.axes), len(ax.images), ax.get_title()) == (1, 0, "")
+    assert ax.get_position().bounds == pytest.approx(position)
+    assert [text.get_text() for text in ax.texts] == ["empty batch: nothing to show"]
+
+
+def test_what_the_caller_drew_in_the_axes_stays():
+    fig = Figure()
+    ax = fig.add_subplot()
+    plot_full_jacobian(full_from_blocks(JAC), batch_size=2, ax=ax)
+    (marker,) = ax.plot([1.0], [1.0], "k+")
+    plot_full_jacobian(full_from_blocks(JAC, coupling=0.5), batch_size=2, ax=ax)
+    assert list(ax.lines) == [marker]
+    assert len(ax.images) == 1 and len(fig.axes) == 2
+    assert [text.get_text() for text in ax.texts] == [
+        "off-diagonal blocks reach 0.5: the examples are coupled"
+    ]
+
+
+def test_notes_of_two_axes_plots_stay_with_their_axes():
+    fig = Figure(figsize=(6, 9), dpi=80, layout="constrained")
+    top, bottom = fig.add_subplot(211), fig.add_subplot(212)
+    jac = JAC.copy()
+    jac[0, 0, 1] = np.nan
+    plot_batch_jacobian(jac, ax=top, examples=[0])
+    plot_full_jacobian(full_from_blocks(JAC, coupling=0.5), batch_size=2, ax=bottom)
+    assert fig.texts == []  # nothing in the figure's corner
+    assert [text.get_text() for text in top.texts] == ["1 cell is NaN/inf (grey)"]
+    assert [text.get_text() for text in bottom.texts] == [
+        "off-diagonal blocks reach 0.5: the examples are coupled"
+    ]
+    pixels_of_figure(fig)
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in (top, bottom):
+        note, frame = ax.texts[0].get_window_extent(renderer), ax.get_window_extent()
+        labels = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+        assert note.y1 < min(label.y0 for label in labels)  # under the column labels
+        assert abs(note.x0 - frame.x0) <= 3  # left-aligned with its axes
+        boxes.append(note)
+    assert not boxes[0].overlaps(boxes[1])
+    assert boxes[0].y0 > bottom.get_window_extent().y1  # the constrained layout made room
+
+
 # ---------------------------------------------------------------- Hessian and full Jacobian
 
 
@@ -326,6 +487,68 @@ def test_hessian_of_a_scalar_output():
     axes = panels(plot_batch_hessian(hess))
     assert len(axes) == 2
     np.testing.assert_array_equal(axes[1].images[0].get_array(), -np.eye(3))
+
+
+def test_many_hessian_outputs_show_a_labelled_subset():
+    hess = np.random.default_rng(0).standard_normal((2, 64, 8, 8))
+    fig = no_warnings(lambda: plot_batch_hessian(hess))
+    axes = panels(fig)
+    assert len(axes) == 2 * 8
+    for k, ax in enumerate(axes):
+        np.testing.assert_array_equal(ax.images[0].get_array(), hess[k // 8, k % 8])
+        assert ax.get_position().width > 0
+    assert [ax.get_title() for ax in axes[:8]] == [rf"$\partial^2 f_{{{i}}}$" for i in range(8)]
+    assert fig.texts[-1].get_text() == "showing outputs 0–7 of 64 (choose with outputs=)"
+    vmin, vmax = axes[0].images[0].get_clim()
+    assert vmax == -vmin == symmetric_limit(hess)  # the scale of the whole batch
+    fig = plot_batch_hessian(hess, outputs=[63, 5], examples=[1])
+    axes = panels(fig)
+    np.testing.assert_array_equal(axes[0].images[0].get_array(), hess[1, 63])
+    assert [ax.get_title() for ax in axes] == [r"$\partial^2 f_{63}$", r"$\partial^2 f_{5}$"]
+    assert fig.texts[-1].get_text() == (
+        "showing 1 of 2 examples (choose with examples=)    ·    "
+        "showing 2 of 64 outputs (choose with outputs=)"
+    )
+    wide = no_warnings(lambda: plot_batch_hessian(hess[:1], outputs=range(64)))
+    assert len(panels(wide)) == 64 and wide.get_figwidth() > 8.0  # asked for: wider, not broken
+    with pytest.raises(ValueError, match=r"outputs \[64\] out of range for 64 outputs"):
+        plot_batch_hessian(hess, outputs=[64])
+
+
+def test_the_renderer_draws_wide_hessians_and_chooses_outputs():
+    x = np.random.default_rng(1).standard_normal((2, 6))
+    eye = np.eye(6)  # f(x) = outer(x, x): ∂²f_(i,j) / ∂x_k ∂x_l = δ_ik δ_jl + δ_il δ_jk
+    blocks = np.einsum("ik,jl->ijkl", eye, eye) + np.einsum("il,jk->ijkl", eye, eye)
+    hess = np.broadcast_to(blocks.reshape(36, 6, 6), (2, 36, 6, 6))
+    grid = HeatmapGrid(dpi=60)
+    grid.render("hessian", hess, x=x)  # outer(x, x) at n = 6: m = 36
+    assert len(panels(grid.figure)) == 2 * 8
+    grid.render("hessian", hess, x=x, outputs=[35])
+    np.testing.assert_array_equal(panels(grid.figure)[1].images[0].get_array(), hess[1, 35])
+    with pytest.raises(ValueError, match="outputs= chooses the columns of a Hessian grid"):
+        grid.render("jacobian", JAC, outputs=[0])
+
+
+def test_one_hessian_panel_into_a_given_axes():
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot_batch_hessian(HESS, x=X, ax=ax, examples=[1], outputs=[1]) is fig
+    np.testing.assert_array_equal(ax.images[0].get_array(), HESS[1, 1])
+    assert ax.get_title() == "example 1: $\\partial^2 f_{1}$\nx = [1, 3]"
+    assert len(fig.axes) == 2  # the panel and its colour bar
+    assert ax.images[0].get_clim() == (-25.0, 25.0)  # the batch's scale: 24 fits
+    with pytest.raises(ValueError, match=r"ax= draws one Hessian panel but 4 are shown"):
+        plot_batch_hessian(HESS, ax=fig.add_subplot(212))
+    with pytest.raises(ValueError, match=r"pass examples=\[b\] and outputs=\[i\]"):
+        plot_batch_hessian(HESS, ax=ax, examples=[0])
+    single = Figure().add_subplot()
+    plot_batch_hessian(np.eye(2)[None], ax=single)  # B = 1, scalar output: one panel anyway
+    np.testing.assert_array_equal(single.images[0].get_array(), np.eye(2))
+
+
+def test_hessian_shape_errors_name_only_what_helps():
+    with pytest.raises(ValueError, match=r"pass x \(B, \*in\)$"):
+        plot_batch_hessian(np.zeros((2, 2, 2, 2, 2)))
 
 
 def full_from_blocks(jac, coupling=0.0):

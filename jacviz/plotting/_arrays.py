@@ -131,6 +131,8 @@ def as_full(full, batch_size, out_ndim=None):
     size = int(batch_size)
     if full.ndim == 2:
         rows, cols = full.shape
+        if size == 0 and rows == cols == 0:
+            return Blocks(full.reshape(0, 0, 0, 0), (0,), (0,))
         if size < 1 or rows % size or cols % size:
             raise ValueError(f"a 2-D full Jacobian {full.shape} must be (B·m, B·n) with B={size}")
         m, n = rows // size, cols // size
@@ -259,7 +261,7 @@ def example_rows(values, batch, name):
     values = np.asarray(values, dtype=float)
     if values.ndim == 0 or values.shape[0] != batch:
         raise ValueError(f"{name} has shape {values.shape}; expected ({batch}, ...)")
-    return values.reshape(batch, -1)
+    return values.reshape(batch, int(np.prod(values.shape[1:])))  # -1 fails for B = 0
 
 
 def _float_array(values, name, *, min_ndim):
@@ -283,9 +285,8 @@ def _out_ndim(array, x, y, *, in_copies):
         return len(np.shape(y)[1:])
     if array.ndim - 1 - in_copies in (0, 1):
         return array.ndim - 1 - in_copies
-    raise ValueError(
-        f"cannot tell output from input axes in shape {array.shape}: pass x (B, *in) or y (B, *out)"
-    )
+    hint = "pass x (B, *in)" if in_copies == 2 else "pass x (B, *in) or y (B, *out)"
+    raise ValueError(f"cannot tell output from input axes in shape {array.shape}: {hint}")
 
 
 def _blocks(array, out_shape, in_shape, *, in_copies):

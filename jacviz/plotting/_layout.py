@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 #: Largest cell side: a 2 × 2 block does not fill the notebook.
 MAX_CELL = 0.55
+#: Smallest cell side: more panels than fit make the figure wider than asked.
+MIN_CELL = 0.04
 #: Smallest cell side that still gets its value written in it.
 MIN_ANNOTATED_CELL = 0.3
 #: Height of one line of title text (8 pt plus leading).
@@ -99,6 +101,8 @@ def grid_layout(count, block_shape, *, width, max_height, margins, max_cols=4, n
     Returns
     -------
     GridLayout
+        Cells are at most :data:`MAX_CELL` and at least :data:`MIN_CELL`
+        inches; at that least, the figure grows past ``width``/``max_height``.
 
     Examples
     --------
@@ -111,7 +115,7 @@ def grid_layout(count, block_shape, *, width, max_height, margins, max_cols=4, n
     nrows = math.ceil(count / ncols)
     free_w = width - margins.left - margins.right - (ncols - 1) * margins.gap_x
     free_h = max_height - margins.top - margins.bottom - (nrows - 1) * margins.gap_y
-    cell = min(MAX_CELL, free_w / (ncols * cols), free_h / (nrows * rows))
+    cell = max(MIN_CELL, min(MAX_CELL, free_w / (ncols * cols), free_h / (nrows * rows)))
     panel_w, panel_h = cols * cell, rows * cell
     slot = max(panel_w, margins.min_slot)
     fig_w = margins.left + ncols * slot + (ncols - 1) * margins.gap_x + margins.right

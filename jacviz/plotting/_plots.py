@@ -15,7 +15,7 @@ from jacviz.plotting._scenes import (
     jacobian_scene,
 )
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
-from jacviz.plotting._view import HeatmapView
+from jacviz.plotting._view import HeatmapView, axes_position
 
 
 def plot_batch_jacobian(
@@ -37,7 +37,8 @@ def plot_batch_jacobian(
     ``f(x) = [...]`` when given); rows ``∂f_i``, columns ``∂x_j``; one
     symmetric colour scale shared by the whole batch, centred on zero, with
     one colour bar. NaN/inf cells are grey and counted in a note. Beyond
-    eight examples the first eight are shown and the figure says so.
+    eight examples the first eight are shown and the figure says so; an
+    empty batch (``B = 0``) or empty blocks give a figure with only a note.
 
     Parameters
     ----------
@@ -53,7 +54,10 @@ def plot_batch_jacobian(
         height the panels need.
     ax : matplotlib.axes.Axes, optional
         Axes to draw a single example's block into (with ``examples=[b]``
-        unless ``B == 1``); the colour bar takes room from it.
+        unless ``B == 1``); the colour bar takes room from it and the note is
+        written under it. Drawing into the same axes again replaces what
+        jacviz drew there (image, values, title, note, colour bar); anything
+        else in the axes is left alone.
     examples : int or sequence of int, optional
         Which examples to show, each once (negative counts from the end);
         default the first eight.
@@ -110,7 +114,9 @@ def plot_batch_hessian(
     *,
     x=None,
     fig=None,
+    ax=None,
     examples=None,
+    outputs=None,
     annotate="auto",
     cmap=DEFAULT_CMAP,
     in_labels=None,
@@ -119,7 +125,9 @@ def plot_batch_hessian(
     """Draw a grid of Hessians: a row per example, a column per output component.
 
     Panel ``(b, i)`` is the ``n × n`` matrix ``∂²f_i / ∂x_j ∂x_k`` of example
-    ``b``, all panels on one symmetric colour scale centred on zero.
+    ``b``, all panels on one symmetric colour scale centred on zero (shared by
+    the whole batch, shown or not). Beyond eight examples or eight outputs
+    the first eight are shown and the note says so.
 
     Parameters
     ----------
@@ -129,8 +137,14 @@ def plot_batch_hessian(
         The inputs, written in the row headers.
     fig : matplotlib.figure.Figure, optional
         Figure to draw into (cleared, width kept, height fitted).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw a single panel into: one example and one output, e.g.
+        ``examples=[b], outputs=[i]`` (see :func:`plot_batch_jacobian`).
     examples : int or sequence of int, optional
-        Which examples (rows) to show; default the first eight.
+        Which examples (rows) to show, each once; default the first eight.
+    outputs : int or sequence of int, optional
+        Which output components (columns) to show, each once; default the
+        first eight.
     annotate : {"auto", True, False}, optional
         Write values in the cells (see :func:`plot_batch_jacobian`).
     cmap : str or matplotlib.colors.Colormap, optional
@@ -147,10 +161,10 @@ def plot_batch_hessian(
     Raises
     ------
     ValueError
-        If shapes or labels do not fit, or ``examples`` are out of range or
-        repeated.
+        If shapes or labels do not fit, ``examples`` or ``outputs`` are out of
+        range or repeated, or ``ax`` is given with more than one panel shown.
     TypeError
-        If ``examples`` holds something other than integers.
+        If ``examples`` or ``outputs`` hold something other than integers.
 
     Examples
     --------
@@ -165,18 +179,22 @@ def plot_batch_hessian(
     5
     >>> fig.axes[3].images[0].get_array().tolist()           # example 1, ∂²f_1
     [[0.0, 0.0], [0.0, 18.0]]
+    >>> fig = plot_batch_hessian(np.ones((1, 64, 3, 3)))
+    >>> len(fig.axes), fig.texts[1].get_text()
+    (9, 'showing outputs 0–7 of 64 (choose with outputs=)')
     """
-    fig, canvas = _target(fig, None)
+    fig, canvas = _target(fig, ax)
     scene = hessian_scene(
         hess,
         x=x,
         examples=examples,
+        outputs=outputs,
         annotate=annotate,
         in_labels=in_labels,
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap)
+    return _draw(scene, fig, cmap, ax)
 
 
 def plot_full_jacobian(
@@ -198,7 +216,7 @@ def plot_full_jacobian(
     fig : matplotlib.figure.Figure, optional
         Figure to draw into (cleared, width kept, height fitted).
     ax : matplotlib.axes.Axes, optional
-        Axes to draw into instead.
+        Axes to draw into instead (see :func:`plot_batch_jacobian`).
     annotate : {"auto", True, False}, optional
         Write values in the cells (``"auto"``: blocks ≤ 8 × 8, ≤ 256 cells,
         cells large enough).
@@ -259,6 +277,6 @@ def _draw(scene, fig, cmap, ax=None):
 
 def _axes_canvas(ax):
     """Make a canvas of the existing axes ``ax`` (its size in inches)."""
-    bbox = ax.get_position()
+    bbox = axes_position(ax)
     fig_w, fig_h = ax.get_figure(root=False).get_size_inches()
     return Canvas(axes_size=(bbox.width * fig_w, bbox.height * fig_h))

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from jacviz.plotting._png import encode_png
-from jacviz.plotting._scenes import Canvas, full_scene, hessian_scene, jacobian_scene
+from jacviz.plotting._scenes import full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 from jacviz.plotting._view import HeatmapView
 
@@ -78,7 +78,18 @@ class HeatmapGrid:
         """The figure drawn into (see the class docstring)."""
         return self._figure
 
-    def render(self, kind, data, *, x=None, y=None, in_labels=None, out_labels=None, examples=None):
+    def render(
+        self,
+        kind,
+        data,
+        *,
+        x=None,
+        y=None,
+        in_labels=None,
+        out_labels=None,
+        examples=None,
+        outputs=None,
+    ):
         """Draw ``data`` and return the picture as PNG bytes.
 
         Parameters
@@ -96,7 +107,10 @@ class HeatmapGrid:
         in_labels, out_labels : sequence of str, optional
             Axis labels instead of ``∂x_j`` / ``∂f_i``.
         examples : int or sequence of int, optional
-            Which examples to show (default the first eight).
+            Which examples to show, each once (default the first eight).
+        outputs : int or sequence of int, optional
+            Which outputs (columns) of a Hessian grid to show, each once
+            (default the first eight); only for ``kind="hessian"``.
 
         Returns
         -------
@@ -106,12 +120,14 @@ class HeatmapGrid:
         Raises
         ------
         ValueError
-            If ``kind`` is unknown, the arrays do not fit together or
-            ``examples`` are out of range or repeated.
+            If ``kind`` is unknown, the arrays do not fit together,
+            ``examples`` or ``outputs`` are out of range or repeated, or
+            ``outputs`` is given for another kind than ``"hessian"``.
         TypeError
-            If ``examples`` holds something other than integers.
+            If ``examples`` or ``outputs`` hold something other than integers.
         """
-        scene = _scene(kind, data, x, y, in_labels, out_labels, examples)
+        options = {"x": x, "in_labels": in_labels, "out_labels": out_labels, "examples": examples}
+        scene = _scene(kind, data, y=y, outputs=outputs, **options)
         if self._view is None or self._view.spec != scene.spec:
             self._build(scene)
         else:
@@ -194,32 +210,21 @@ class HeatmapGrid:
         return encode_png(self._pixels())
 
 
-def _scene(kind, data, x, y, in_labels, out_labels, examples):
-    """Describe the scene of ``kind`` for ``data`` on a new figure."""
-    canvas = Canvas()
+def _scene(kind, data, *, y, outputs, **options):
+    """Describe the scene of ``kind`` for ``data`` on a new figure.
+
+    ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if outputs is not None and kind != "hessian":
+        raise ValueError(f"outputs= chooses the columns of a Hessian grid, not of kind={kind!r}")
     if kind == "jacobian":
-        return jacobian_scene(
-            data,
-            x=x,
-            y=y,
-            examples=examples,
-            in_labels=in_labels,
-            out_labels=out_labels,
-            canvas=canvas,
-        )
+        return jacobian_scene(data, y=y, **options)
     if kind == "hessian":
-        return hessian_scene(
-            data,
-            x=x,
-            examples=examples,
-            in_labels=in_labels,
-            out_labels=out_labels,
-            canvas=canvas,
-        )
-    if kind == "full":
-        data = np.asarray(data, dtype=float)
-        return full_scene(data, batch_size=data.shape[0] if data.ndim else 0, canvas=canvas)
-    raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        return hessian_scene(data, outputs=outputs, **options)
+    data = np.asarray(data, dtype=float)
+    return full_scene(data, batch_size=data.shape[0] if data.ndim else 0)
 
 
 def _colorbar_column(cax, fig, renderer):

@@ -8,7 +8,7 @@ and the live renderer call the same functions, so both draw the same thing.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import prod
 
 import numpy as np
@@ -18,6 +18,7 @@ from jacviz.plotting._arrays import (
     as_hessian,
     as_jacobian,
     choose_examples,
+    choose_indices,
     example_rows,
 )
 from jacviz.plotting._layout import (
@@ -28,7 +29,20 @@ from jacviz.plotting._layout import (
     grid_layout,
     title_width,
 )
-from jacviz.plotting._style import component_labels, format_value, format_vector, symmetric_limit
+from jacviz.plotting._notes import (
+    bad_cell_parts,
+    coupling_parts,
+    empty_parts,
+    flattened_parts,
+    note,
+    subset_parts,
+)
+from jacviz.plotting._style import (
+    FALLBACK_LIMIT,
+    component_labels,
+    format_vector,
+    symmetric_limit,
+)
 from jacviz.plotting._view import Frame, PanelSpec, TextSpec, ViewSpec
 
 #: Figure width (inches): the notebook's default output width.
@@ -37,6 +51,10 @@ WIDTH = 8.0
 MAX_HEIGHT = 9.0
 #: Height reserved at the top for the figure note.
 NOTE_HEIGHT = 0.32
+#: Height of one more line of note (9 pt at 1.2 line spacing).
+NOTE_LINE = 0.15
+#: Most output columns of a Hessian grid unless ``outputs=`` asks for more.
+MAX_OUTPUTS = 8
 #: Most cells annotated in one figure (text is what makes redraws slow).
 MAX_ANNOTATED = 256
 #: Most tick labels drawn along one axis by default.
@@ -100,26 +118,28 @@ def jacobian_scene(
     xs, ys = example_rows(x, batch, "x"), example_rows(y, batch, "y")
     rows = _labels(out_labels, "f", blocks.out_shape, m, "out_labels")
     cols = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
-    titles = tuple(_example_title(b, xs, ys) for b in shown)
+    static = flattened_parts(blocks.out_shape, blocks.in_shape)
+    if not shown or m * n == 0:
+        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
+    data = blocks.data[list(shown)]
     frame = Frame(
-        tuple(blocks.data[b] for b in shown),
-        titles,
-        _note(blocks.data[list(shown)], len(shown), batch),
-        symmetric_limit(blocks.data),
+        blocks=tuple(data),
+        texts=tuple(_example_title(b, xs, ys) for b in shown),
+        note=note([*_subsets(canvas, (shown, batch, "examples")), *bad_cell_parts(data)], static),
+        limit=symmetric_limit(blocks.data),
     )
     quantity = r"$\partial f_i\,/\,\partial x_j$"
     if canvas.axes_size is not None:
-        _require_one(shown)
+        _require_one(len(shown), "one example's block", "pass examples=[b]")
         cell = canvas.cell((m, n))
-        annotated = _annotate(annotate, cell, (m, n), m * n)
         panel = PanelSpec((m, n), None, rows, cols)
-        spec = _axes_spec(panel, (TextSpec(None),), annotated, cell, quantity)
-        return Scene(spec, frame)
+        annotated = _annotate(annotate, cell, (m, n), m * n)
+        return Scene(_axes_spec(panel, (TextSpec(None),), annotated, cell, quantity), frame)
     lines = [len(line) for line in _example_title(batch - 1, xs, ys, n_items=(n, m)).split("\n")]
     label_w, label_h = _label_width(rows), _label_height(cols)
     margins = Margins(
         left=label_w + 0.15,
-        top=NOTE_HEIGHT + len(lines) * LINE + 0.12,
+        top=_note_height(static) + len(lines) * LINE + 0.12,
         bottom=label_h + 0.12,
         gap_x=label_w + 0.3,
         gap_y=label_h + len(lines) * LINE + 0.2,
@@ -129,21 +149,18 @@ def jacobian_scene(
         len(shown), (m, n), width=canvas.width, max_height=canvas.max_height, margins=margins
     )
     fig_h = layout.figsize[1]
-    panels = tuple(PanelSpec((m, n), rect, rows, cols) for rect in layout.panels)
-    texts = tuple(
-        TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
-        for left, bottom, width, height in layout.panels
-    )
-    annotated = _annotate(annotate, layout.cell, (m, n), len(shown) * m * n)
     spec = ViewSpec(
-        layout.figsize,
-        panels,
-        texts,
-        layout.colorbar,
-        _note_xy(layout.figsize),
-        annotated,
-        _value_size(layout.cell),
-        quantity,
+        figsize=layout.figsize,
+        panels=tuple(PanelSpec((m, n), rect, rows, cols) for rect in layout.panels),
+        texts=tuple(
+            TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
+            for left, bottom, width, height in layout.panels
+        ),
+        colorbar=layout.colorbar,
+        note_xy=_note_xy(layout.figsize),
+        annotate=_annotate(annotate, layout.cell, (m, n), len(shown) * m * n),
+        value_size=_value_size(layout.cell),
+        quantity=quantity,
     )
     return Scene(spec, frame)
 
@@ -153,6 +170,7 @@ def hessian_scene(
     *,
     x=None,
     examples=None,
+    outputs=None,
     annotate="auto",
     in_labels=None,
     out_labels=None,
@@ -162,60 +180,82 @@ def hessian_scene(
     blocks = as_hessian(hess, x)
     batch, m, n, _ = blocks.data.shape
     shown = choose_examples(batch, examples)
+    outputs = choose_indices(m, outputs, name="outputs", of=f"{m} outputs", default=MAX_OUTPUTS)
     xs = example_rows(x, batch, "x")
     axis_labels = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
     headers = _hessian_headers(out_labels, blocks.out_shape, m)
+    static = flattened_parts(blocks.out_shape, blocks.in_shape)
+    if not shown or not outputs or n == 0:
+        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
+    data = blocks.data[np.ix_(shown, outputs)]
+    subsets = _subsets(canvas, (shown, batch, "examples"), (outputs, m, "outputs"))
     frame = Frame(
-        tuple(blocks.data[b, i] for b in shown for i in range(m)),
-        tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
-        _note(blocks.data[list(shown)], len(shown), batch),
-        symmetric_limit(blocks.data),
+        blocks=tuple(data.reshape(-1, n, n)),
+        texts=tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
+        note=note([*subsets, *bad_cell_parts(data)], static),
+        limit=symmetric_limit(blocks.data),
     )
+    quantity = r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$"
+    if canvas.axes_size is not None:
+        _require_one(
+            len(shown) * len(outputs),
+            "one Hessian panel",
+            "pass examples=[b] and outputs=[i]",
+        )
+        (b,), (i,) = shown, outputs
+        title = _example_title(b, xs, None).replace(f"example {b}", f"example {b}: {headers[i]}")
+        cell = canvas.cell((n, n))
+        panel = PanelSpec((n, n), None, axis_labels, axis_labels)
+        annotated = _annotate(annotate, cell, (n, n), n * n)
+        spec = _axes_spec(panel, (TextSpec(None),), annotated, cell, quantity)
+        return Scene(spec, replace(frame, texts=(title,)))
     label_w, label_h = _label_width(axis_labels), _label_height(axis_labels)
     margins = Margins(
         left=label_w + 0.15,
-        top=NOTE_HEIGHT + 2 * LINE + 0.2,
+        top=_note_height(static) + 2 * LINE + 0.2,
         bottom=label_h + 0.12,
         gap_x=0.2,
         gap_y=LINE + 0.16,
     )
+    ncols = len(outputs)
     layout = grid_layout(
-        len(shown) * m,
+        len(shown) * ncols,
         (n, n),
         width=canvas.width,
         max_height=canvas.max_height,
         margins=margins,
-        max_cols=m,
-        ncols=m,
+        max_cols=ncols,
+        ncols=ncols,
     )
     last_row = layout.nrows - 1
     if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
         axis_labels = tuple(label.replace(r"\partial ", "") for label in axis_labels)
+    fits = axis_labels and _label_width(axis_labels) - 0.1 <= layout.cell
+    col_labels = axis_labels if fits else None  # side by side they would overlap
     panels = tuple(
         PanelSpec(
             (n, n),
             rect,
-            row_labels=axis_labels if k % m == 0 else None,
-            col_labels=axis_labels if k // m == last_row else None,
-            header=headers[k] if k < m else None,
+            row_labels=axis_labels if k % ncols == 0 else None,
+            col_labels=col_labels if k // ncols == last_row else None,
+            header=headers[outputs[k]] if k < ncols else None,
             header_pad=(LINE + 0.1) * 72,
         )
         for k, rect in enumerate(layout.panels)
     )
     fig_h = layout.figsize[1]
-    texts = tuple(
-        TextSpec((layout.panels[row * m][0], layout.row_top(row) + 0.05 / fig_h), ha="left")
-        for row in range(len(shown))
-    )
     spec = ViewSpec(
-        layout.figsize,
-        panels,
-        texts,
-        layout.colorbar,
-        _note_xy(layout.figsize),
-        _annotate(annotate, layout.cell, (n, n), len(panels) * n * n),
-        _value_size(layout.cell),
-        r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$",
+        figsize=layout.figsize,
+        panels=panels,
+        texts=tuple(
+            TextSpec((layout.panels[row * ncols][0], layout.row_top(row) + 0.05 / fig_h), ha="left")
+            for row in range(len(shown))
+        ),
+        colorbar=layout.colorbar,
+        note_xy=_note_xy(layout.figsize),
+        annotate=_annotate(annotate, layout.cell, (n, n), len(panels) * n * n),
+        value_size=_value_size(layout.cell),
+        quantity=quantity,
     )
     return Scene(spec, frame)
 
@@ -224,10 +264,14 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     """Describe the ``(B·m) × (B·n)`` matrix with its blocks; see ``plot_full_jacobian``."""
     blocks = as_full(full, batch_size, out_ndim)
     batch, m, _, n = blocks.data.shape
+    static = flattened_parts(blocks.out_shape, blocks.in_shape)
+    if batch * m * n == 0:
+        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
     matrix = blocks.data.reshape(batch * m, batch * n)
     rows = _full_labels("f", blocks.out_shape, batch, m)
     cols = _full_labels("x", blocks.in_shape, batch, n)
-    frame = Frame((matrix,), (), _full_note(blocks.data), symmetric_limit(matrix))
+    dynamic = [*coupling_parts(blocks.data), *bad_cell_parts(matrix)]
+    frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(matrix))
     header = f"full Jacobian of a batch of {batch}: outlined diagonal blocks = batch Jacobian"
     quantity = r"$\partial f^{(b)}_i\,/\,\partial x^{(c)}_j$"
     shape = (batch * m, batch * n)
@@ -239,42 +283,84 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     label_w, label_h = _label_width(rows), _label_height(cols)
     margins = Margins(
         left=label_w + 0.15,
-        top=NOTE_HEIGHT + LINE + 0.25,
+        top=_note_height(static) + LINE + 0.25,
         bottom=label_h + 0.12,
         min_slot=len(header) * CHAR * 1.05,
     )
     layout = grid_layout(
         1, shape, width=canvas.width, max_height=canvas.max_height, margins=margins
     )
-    panel = PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n))
-    annotated = _annotate(annotate, layout.cell, (m, n), prod(shape))
     spec = ViewSpec(
-        layout.figsize,
-        (panel,),
-        (),
-        layout.colorbar,
-        _note_xy(layout.figsize),
-        annotated,
-        _value_size(layout.cell),
-        quantity,
+        figsize=layout.figsize,
+        panels=(PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n)),),
+        texts=(),
+        colorbar=layout.colorbar,
+        note_xy=_note_xy(layout.figsize),
+        annotate=_annotate(annotate, layout.cell, (m, n), prod(shape)),
+        value_size=_value_size(layout.cell),
+        quantity=quantity,
     )
     return Scene(spec, frame)
 
 
+def empty_scene(words, canvas=Canvas()):
+    """Describe a picture of nothing but its note (an empty batch, blocks without cells).
+
+    Examples
+    --------
+    >>> scene = empty_scene("empty batch: nothing to show")
+    >>> scene.spec.panels, scene.frame.note
+    ((), 'empty batch: nothing to show')
+    """
+    lines = words.count("\n") + 1
+    figsize = None if canvas.axes_size is not None else (canvas.width, 0.2 + lines * NOTE_LINE)
+    spec = ViewSpec(
+        figsize=figsize,
+        panels=(),
+        texts=(),
+        colorbar=None,
+        note_xy=None if figsize is None else _note_xy(figsize),
+        annotate=False,
+        value_size=_value_size(MIN_ANNOTATED_CELL),
+        quantity="",
+        note_below=0.1,
+    )
+    return Scene(spec, Frame((), (), words, FALLBACK_LIMIT))
+
+
 def _axes_spec(panel, texts, annotated, cell, quantity):
-    """Spec for drawing one panel into the caller's axes."""
+    """Spec for drawing one panel into the caller's axes (the note as its caption)."""
     return ViewSpec(
-        None, (panel,), texts, None, (0.01, 0.99), annotated, _value_size(cell), quantity
+        figsize=None,
+        panels=(panel,),
+        texts=texts,
+        colorbar=None,
+        note_xy=None,
+        annotate=annotated,
+        value_size=_value_size(cell),
+        quantity=quantity,
+        note_below=_label_height(panel.col_labels) + 0.05,
     )
 
 
-def _require_one(shown):
-    """``ax=`` holds exactly one example's block."""
-    if len(shown) != 1:
+def _require_one(count, what, how):
+    """``ax=`` holds exactly one block."""
+    if count != 1:
         raise ValueError(
-            f"ax= draws one example's block but {len(shown)} are shown; "
-            "pass examples=[b] or draw the whole batch with fig="
+            f"ax= draws {what} but {count} are shown; {how}, or draw them all with fig="
         )
+
+
+def _subsets(canvas, *choices):
+    """Say which examples/outputs are shown (not in ``ax=`` mode: the caller chose one)."""
+    if canvas.axes_size is not None:
+        return []
+    return [part for choice in choices for part in subset_parts(*choice)]
+
+
+def _note_height(static):
+    """Height reserved at the top for the note: one line more for shapes flattened."""
+    return NOTE_HEIGHT + (NOTE_LINE if static else 0.0)
 
 
 def _labels(given, symbol, shape, count, name):
@@ -322,41 +408,6 @@ def _example_title(b, xs, ys, n_items=None):
             row = values[b] if n_items is None else np.full(n_items[k], -8.88)
             lines.append(format_vector(name, row))
     return "\n".join(lines)
-
-
-def _note(data, shown, batch):
-    """Write the figure note: which examples are shown, how many cells are not finite."""
-    parts = []
-    if shown < batch:
-        parts.append(f"showing {shown} of {batch} examples (choose with examples=)")
-    bad = int(np.count_nonzero(~np.isfinite(data)))
-    if bad:
-        parts.append(f"{bad} cell{'s are' if bad != 1 else ' is'} NaN/inf (grey)")
-    return "    ·    ".join(parts)
-
-
-def _full_note(data):
-    """Whether the examples are coupled, and the non-finite cells.
-
-    Off-diagonal NaN/inf entries say nothing either way, so with no finite
-    non-zero one beside them the coupling is "unknown", never "independent".
-    """
-    batch = data.shape[0]
-    off = data.copy()
-    for b in range(batch):
-        off[b, :, b, :] = 0.0
-    finite = np.isfinite(off)
-    coupling = float(np.abs(off[finite]).max()) if finite.any() else 0.0
-    if batch == 1:
-        parts = ["one example: no off-diagonal blocks"]
-    elif coupling > 0.0:
-        parts = [f"off-diagonal blocks reach {format_value(coupling)}: the examples are coupled"]
-    elif not finite.all():
-        parts = ["off-diagonal blocks hold NaN/inf: whether the examples are coupled is unknown"]
-    else:
-        parts = ["off-diagonal blocks are 0: the examples are independent"]
-    bad = _note(data, batch, batch)
-    return "    ·    ".join([*parts, bad] if bad else parts)
 
 
 def _annotate(annotate, cell, block_shape, cells):

@@ -16,10 +16,11 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import ScaledTranslation
 
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._image import add_block_image, clipped
-from jacviz.plotting._stamps import add_figure_text
+from jacviz.plotting._stamps import StampedText, add_figure_text
 from jacviz.plotting._style import format_value, text_colors
 
 TITLE_SIZE = 8.5
@@ -88,25 +89,30 @@ class ViewSpec:
         Titles that change with the data, e.g. ``example 0 / x = [4, 2]``.
     colorbar : tuple of float or None
         Colour-bar rectangle (figure fractions); ``None`` lets matplotlib
-        take room from the single panel's axes.
-    note_xy : tuple of float
-        Top-left anchor of the figure note (subset shown, NaN cells).
+        take room from the single panel's axes (none without panels).
+    note_xy : tuple of float or None
+        Top-left anchor of the figure note (subset shown, NaN cells) in
+        figure fractions; ``None`` writes it under the axes drawn into.
     annotate : bool
         Whether cell values are written.
     value_size : float
         Font size of cell values, points.
     quantity : str
         Label of the colour bar, e.g. ``"∂f_i / ∂x_j"`` in mathtext.
+    note_below : float
+        With ``note_xy=None``: inches between the axes' bottom edge and the
+        note's top (room for the column labels).
     """
 
     figsize: tuple | None
     panels: tuple
     texts: tuple
     colorbar: tuple | None
-    note_xy: tuple
+    note_xy: tuple | None
     annotate: bool
     value_size: float
     quantity: str
+    note_below: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,12 @@ class Panel:
             found.append(self.values)
         return sorted(found, key=lambda artist: artist.get_zorder())
 
+    def remove(self):
+        """Take the panel's artists out of its axes (the axes stay)."""
+        for artist in self.artists():
+            artist.remove()
+        self.ax.title.set_text("")
+
     def show(self, block, limit_changed):
         """Put ``block`` in; return whether the panel's pixels change."""
         block = np.asarray(block, dtype=float)
@@ -191,12 +203,19 @@ class HeatmapView:
     spec : ViewSpec
     cmap : matplotlib.colors.Colormap
     ax : matplotlib.axes.Axes, optional
-        Existing axes for a spec with one panel whose ``rect`` is ``None``.
+        Existing axes for a spec with at most one panel whose ``rect`` is
+        ``None``. What an earlier view drew into ``ax`` (image, values,
+        title, note, colour bar) is removed first, so drawing again replaces
+        the picture; anything else in ``ax`` stays.
     """
 
     def __init__(self, fig, spec, cmap, ax=None):
+        self.position = None
         if ax is None:
             fig.clear()
+        else:
+            _forget(ax)
+            self.position = ax.get_position(original=True).frozen()  # before the colour bar
         if spec.figsize is not None:
             fig.set_size_inches(spec.figsize)
         self.figure = fig
@@ -211,11 +230,13 @@ class HeatmapView:
             if p.header is not None:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
-        self.note = add_figure_text(
-            fig, *spec.note_xy, "", ha="left", va="top", fontsize=NOTE_SIZE, color="0.15"
-        )
-        self.colorbar = _colorbar(fig, spec, self.panels)
+        self.note = _note_text(fig, spec, ax)
+        self.colorbar = _colorbar(fig, spec, self.panels) if self.panels else None
         self.limit = None
+        if ax is not None:
+            if not self.panels:
+                _label_ticks(ax, PanelSpec((0, 0)))  # a blank panel under the note
+            ax._jacviz_view = self
 
     def show(self, frame):
         """Put ``frame`` into the artists.
@@ -234,8 +255,10 @@ class HeatmapView:
         limit_changed = frame.limit != self.limit
         if limit_changed:
             self.limit = frame.limit
-            self.panels[0].image.set_clim(-frame.limit, frame.limit)  # one norm for all
-            dirty.append(("colorbar",))
+            if self.panels:
+                self.panels[0].image.set_clim(-frame.limit, frame.limit)  # one norm for all
+            if self.colorbar is not None:
+                dirty.append(("colorbar",))
         for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
             if panel.show(block, limit_changed):
                 dirty.append(("panel", k))
@@ -248,11 +271,28 @@ class HeatmapView:
             dirty.append(("note",))
         return dirty
 
+    def remove(self):
+        """Take out every artist this view added (``ax=`` mode: the caller's axes stay).
+
+        The axes get back the room the colour bar took.
+        """
+        if self.colorbar is not None:
+            self.colorbar.remove()  # restores a subplot's grid cell, not a plain position
+            ax = self.panels[0].ax
+            if ax.get_subplotspec() is None and self.position is not None:
+                in_layout = ax.get_in_layout()
+                ax.set_position(self.position)
+                ax.set_in_layout(in_layout)
+        for panel in self.panels:
+            panel.remove()
+        self.note.remove()
+
     def group_keys(self):
         """Every group key, in the order the figure draws them."""
         panels = [("panel", k) for k in range(len(self.panels))]
+        colorbar = [("colorbar",)] if self.colorbar is not None else []
         texts = [("text", k) for k in range(len(self.texts))]
-        return [*panels, ("colorbar",), *texts, ("note",)]
+        return [*panels, *colorbar, *texts, ("note",)]
 
     def group_artists(self, key):
         """Return the artists of group ``key`` (see :meth:`show`), in drawing order."""
@@ -263,6 +303,44 @@ class HeatmapView:
         if key[0] == "note":
             return [self.note]
         return [self.colorbar.ax]
+
+
+def axes_position(ax):
+    """Return the position of ``ax`` before an earlier view's colour bar took room from it.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+
+    Returns
+    -------
+    matplotlib.transforms.Bbox
+        In figure fractions.
+    """
+    previous = getattr(ax, "_jacviz_view", None)
+    if previous is not None and previous.position is not None:
+        return previous.position
+    return ax.get_position(original=True)
+
+
+def _forget(ax):
+    """Remove what an earlier view drew into ``ax``, if any."""
+    previous = getattr(ax, "_jacviz_view", None)
+    if previous is not None:
+        previous.remove()
+        del ax._jacviz_view
+
+
+def _note_text(fig, spec, ax):
+    """Make the note: at ``spec.note_xy`` in the figure, or under ``ax`` as its caption."""
+    style = {"ha": "left", "va": "top", "fontsize": NOTE_SIZE, "color": "0.15"}
+    if spec.note_xy is not None:
+        return add_figure_text(fig, *spec.note_xy, "", **style)
+    below = ScaledTranslation(0.0, -spec.note_below, fig.dpi_scale_trans)
+    note = StampedText(0.0, 0.0, "", transform=ax.transAxes + below, **style)
+    note.set_clip_on(False)
+    ax.add_artist(note)
+    return note
 
 
 def _label_ticks(ax, spec):
