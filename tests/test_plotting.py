@@ -33,6 +33,7 @@ from jacviz.plotting._glyphs import face_of
 from jacviz.plotting._stamps import Stamper, fast_text
 from jacviz.plotting._style import (
     BAD_COLOR,
+    FALLBACK_LIMIT,
     MAX_LIMIT,
     MIN_LIMIT,
     resolve_cmap,
@@ -334,9 +335,22 @@ def test_nan_and_inf_cells_are_grey_counted_and_named():
 
 @pytest.mark.parametrize("value", [0.0, np.nan])
 def test_all_zero_or_all_nan_blocks_keep_a_real_scale(value):
-    fig = plot_batch_jacobian(np.full((2, 2, 2), value))
+    fig = plot_batch_jacobian(np.full((2, 2, 2), value), fig=Figure(dpi=80))
     vmin, vmax = panels(fig)[0].images[0].get_clim()
     assert vmin == -vmax and vmax > 0
+    assert (vmin, vmax) == (-FALLBACK_LIMIT, FALLBACK_LIMIT)
+    colour = resolve_cmap("RdBu_r")(0.5) if value == 0.0 else to_rgba(BAD_COLOR)
+    for ax in panels(fig):
+        assert ax.images[0].get_clim() == (vmin, vmax)
+        for row, col in [(0, 0), (1, 1)]:
+            np.testing.assert_allclose(
+                cell_pixel(fig, ax, row, col).astype(float),
+                np.round(np.array(colour) * 255),
+                atol=2,
+            )
+    colorbar = fig.axes[-1]
+    assert colorbar.get_ylim() == (vmin, vmax)  # the colour bar is not collapsed either
+    assert fig.texts[-1].get_text() == ("" if value == 0.0 else "8 cells are NaN/inf (grey)")
 
 
 def test_symmetric_limit_is_a_nice_number_above_the_largest_value():
@@ -609,8 +623,23 @@ def test_full_jacobian_accepts_a_2d_matrix():
 def test_full_jacobian_into_a_given_axes():
     fig = Figure()
     ax = fig.add_subplot()
-    plot_full_jacobian(full_from_blocks(JAC), batch_size=2, ax=ax)
+    full = full_from_blocks(JAC, coupling=0.25)
+    assert plot_full_jacobian(full, batch_size=2, ax=ax) is fig
     assert ax.images[0].get_array().shape == (4, 4)
+    np.testing.assert_array_equal(ax.images[0].get_array(), full.reshape(4, 4))
+    assert len(fig.axes) == 2  # the given axes and its colour bar, nothing else
+    assert ax.images[0].get_clim() == (-50.0, 50.0)
+    lines, outlines = ax.collections[-2:]
+    assert len(lines.get_segments()) == 2  # one boundary between the rows, one between columns
+    assert [segment[0].tolist() for segment in outlines.get_segments()] == [
+        [-0.5, -0.5],
+        [1.5, 1.5],
+    ]  # each diagonal block outlined from its top-left corner
+    assert ax.get_title().startswith("full Jacobian of a batch of 2")
+    assert [label.get_text() for label in ax.get_xticklabels()][2] == r"$\partial x^{(1)}_{0}$"
+    assert [text.get_text() for text in ax.texts] == [
+        "off-diagonal blocks reach 0.25: the examples are coupled"
+    ]
 
 
 # ---------------------------------------------------------------- live renderer
@@ -726,6 +755,24 @@ def test_any_update_matches_a_fresh_render(first, second):
     png = grid.render("jacobian", second)
     fresh = HeatmapGrid(dpi=60).render("jacobian", second)
     np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+@pytest.mark.parametrize("kind", ["jacobian", "hessian", "full"])
+def test_scales_in_and_out_of_offset_notation_update_like_fresh_renders(kind):
+    """Limits ≥ 1e4 or ≤ 1e-4 put an offset text (1e4, 1e-5) by the colour bar; back again."""
+    rng = np.random.default_rng(3)
+    base = {
+        "jacobian": rng.standard_normal((3, 3, 3)),
+        "hessian": rng.standard_normal((2, 2, 3, 3)),
+        "full": full_from_blocks(rng.standard_normal((3, 2, 2)), coupling=0.1),
+    }[kind]
+    grid = HeatmapGrid(dpi=60)
+    grid.render(kind, base)
+    for scale in (1e4, 1.0, 3e-5, 2e5, 1e-4, 1.0, 5e-6, 1.0):
+        png = grid.render(kind, base * scale)
+        assert grid.redrawn != ["all"] and ("colorbar",) in grid.redrawn
+        fresh = HeatmapGrid(dpi=60).render(kind, base * scale)
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh), err_msg=scale)
 
 
 def test_colour_bar_offset_text_is_erased_when_the_scale_changes():
