@@ -585,6 +585,13 @@ FORMULA_CASES = [
     ("[x[-1], pi * e, x[0:2] @ x[0:2]]", X3),
     ("-x / (1 + x) - (x - (x[0] - x[1]))", X2),
     ("x * sign(x - 0.4) + [[1, 2], [3, 4]] @ x", X2),
+    # signs: two minus signs cancel in products and quotients
+    ("(-x[0]) * (-x[1])", X2),
+    ("(-2) * (-x[0])", X2),
+    ("-sin(x) * -cos(x)", X2),
+    ("(-x[0]) / (-x[1])", X2),
+    ("(-x[0]) * x[1] + x[0] / (-x[1])", X2),
+    ("x[0]/x[0] + x[1] - x[1]", X2),
 ]
 
 
@@ -632,6 +639,74 @@ def test_formulas_read_like_the_textbook():
 
 
 @pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("(-x[0]) * (-x[1])", ["x[1]", "x[0]"]),
+        ("(-2) * (-x[0])", ["2", "0"]),
+        ("(-x[0]) / (-x[1])", ["1/x[1]", "-(x[0]/x[1]**2)"]),
+        ("(-x[0]) * x[1]", ["-x[1]", "-x[0]"]),
+        ("x[0]/x[0]", ["0", "0"]),
+        ("x[0]*x[1] - x[1]*x[0]", ["0", "0"]),
+    ],
+)
+def test_formula_signs_and_cancellations(text, sources):
+    assert [entry.source for entry in jacobian_formulas(text, 2)] == sources
+
+
+def test_products_of_two_negative_vectors_keep_their_sign():
+    formulas = jacobian_formulas("-sin(x) * -cos(x)", 2)
+    assert formulas[0][0].source == "cos(x[0])**2 - sin(x[0])**2"
+
+
+def test_formulas_need_formula_text_not_a_python_function():
+    with pytest.raises(TypeError, match=r"formula text or a jacviz\.Function"):
+        jacobian_formulas(lambda x: x**2, 2)
+
+
+@pytest.mark.parametrize("n", [np.int64(2), np.int32(2), np.uint8(2), (np.int64(2),)])
+def test_formulas_accept_numpy_integers(n):
+    assert [[e.source for e in row] for row in jacobian_formulas("x**2", n)] == [
+        ["2*x[0]", "0"],
+        ["0", "2*x[1]"],
+    ]
+
+
+@pytest.mark.timeout(1)
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("softmax(softmax(x))", 12),
+        ("softmax(x)", 32),
+        ("softmax(softmax(softmax(softmax(x))))", 8),
+        ("+".join(["softmax(x)"] * 90), 8),
+        ("+".join(["outer(x, x)"] * 80), 8),
+        ("+".join(["(x@A@x)*(x@A@x)"] * 60), 8),
+        ("x/(" * 45 + "x" + ")" * 45, 32),
+        ("sin(" * 45 + "x" + ")" * 45, 32),
+        ("sum(outer(x, x) @ outer(x, x) @ outer(x, x))", 32),
+        ("tanh(A @ tanh(A @ tanh(A @ tanh(A @ x))))", 8),
+    ],
+    ids=lambda value: str(value)[:30],
+)
+def test_huge_formulas_are_declined_quickly(text, n):
+    constants = {"A": np.ones((n, n))} if "A" in text else None
+    with pytest.raises(ExpressionError, match=r"too large|too long|too many"):
+        jacobian_formulas(text, n, constants=constants)
+
+
+@pytest.mark.timeout(1)
+def test_formulas_of_teaching_examples_with_eight_inputs_are_quick():
+    rng = np.random.default_rng(0)
+    constants = {"A": rng.normal(size=(8, 8)), "W": rng.normal(size=(8, 8)), "b": np.ones(8)}
+    x = rng.normal(size=(2, 8))
+    for text in ["softmax(x)", "tanh(W @ x + b)", "x @ A @ x", "norm(softmax(x))", "prod(x)"]:
+        f = parse_function(text, constants=constants)
+        formulas = jacobian_formulas(f, 8)
+        values = np.moveaxis(np.array(_evaluate(formulas, x)), -1, 0)
+        np.testing.assert_allclose(values, batch_jacobian(f, x), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
     ("text", "n", "fragment"),
     [
         ("max(x)", 2, "max has no single derivative"),
@@ -640,6 +715,8 @@ def test_formulas_read_like_the_textbook():
         ("x**2", (2, 2), "vector inputs"),
         ("x**2", 0, "whole number of inputs"),
         ("x**2", 33, "whole number of inputs"),
+        ("x**2", 2.0, "whole number of inputs"),
+        ("x**2", True, "whole number of inputs"),
         ("outer(x, x)", 32, "too many Jacobian entries"),
     ],
 )

@@ -28,10 +28,12 @@ checked before computing it), so no formula keeps a server busy for long.
 Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
 (``log(0)``, ``0/0``) gives inf/nan rather than an exception.
 
-Private modules: ``_tree`` (nodes), ``_parse`` (text → tree), ``_compile``
-(tree → closure), ``_functions`` (the allowed functions), ``_latex``,
-``_function`` (``Function``), ``_symbolic`` and ``_formulas`` (formulas of
-Jacobian entries).
+Private modules: ``_tree`` (nodes), ``_parse`` (text → tree) and ``_syntax``
+(what to type instead, on a syntax error), ``_compile`` (tree → closure),
+``_functions`` (the allowed functions), ``_latex``, ``_function``
+(``Function``); for the formulas of Jacobian entries, ``_expand`` (formula on
+symbols), ``_simplify`` (constructors that simplify), ``_derivative`` (the
+rules) and ``_formulas`` (``jacobian_formulas``).
 """
 
 from jacviz.errors import ExpressionError

@@ -98,10 +98,14 @@ def compile_tree(node, constants):
     return _call(node, [compile_tree(arg, constants) for arg in node.args])
 
 
-def evaluate(compiled, x):
-    """Run a compiled formula on the batch ``x`` ``(B, *in)``; return ``(B, *out)``."""
+def evaluate(compiled, x, run=None):
+    """Run a compiled formula on the batch ``x`` ``(B, *in)``; return ``(B, *out)``.
+
+    ``run`` (a fresh :class:`Run` by default) is left holding the work budget
+    that was not used.
+    """
     apply, batched = compiled
-    y = apply(x, Run(x.dtype))
+    y = apply(x, Run(x.dtype) if run is None else run)
     if not batched:
         y = y + anp.zeros(anp.shape(x)[:1] + anp.shape(y), x.dtype)
     return y

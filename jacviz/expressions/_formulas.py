@@ -2,14 +2,36 @@
 
 Layer: expressions (private). Imports the standard library, autograd and
 ``jacviz.errors``.
+
+Expand the formula into one scalar tree per output entry
+(:mod:`~jacviz.expressions._expand`), differentiate each by each ``x[j]``
+(:mod:`~jacviz.expressions._derivative`), measure the results (on their
+shared subtrees, so a refusal is quick), then write each out as a
+:class:`~jacviz.expressions.Function`.
 """
 
-import autograd.numpy as anp
+import operator
+from functools import partial
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions import _symbolic
-from jacviz.expressions._function import Function
-from jacviz.expressions._tree import Name, to_source
+from jacviz.expressions._derivative import Derivative
+from jacviz.expressions._expand import expand
+from jacviz.expressions._function import (
+    Function,
+    derived_function,
+    example_work,
+    formula_tree,
+)
+from jacviz.expressions._tree import Name, children, to_source, tree_size
+
+MAX_INPUTS = 32
+MAX_ENTRIES = 1024  # entries of the Jacobian
+MAX_DEPTH = 100  # of an expanded output entry
+MAX_FORMULA_DEPTH = 250
+MAX_FORMULA_NODES = 5000  # parts of one formula
+MAX_TOTAL_NODES = 20000  # parts of all the formulas of one Jacobian
+MAX_WORK = 5000  # numbers computed per example (see jacviz.expressions._compile)
+MAX_STEPS = 10000  # subtrees differentiated (with each x[j]) for one Jacobian
 
 
 def jacobian_formulas(function, n, *, constants=None):
@@ -28,7 +50,8 @@ def jacobian_formulas(function, n, *, constants=None):
         ``constants``). ``softmax``, ``logsumexp``, ``norm``, reductions,
         ``@``, ``dot`` and ``outer`` are supported; ``max`` and ``min`` are not.
     n : int or tuple of one int
-        Number of inputs per example (``x.shape[1:]`` of a batch ``(B, n)``).
+        Number of inputs per example (``x.shape[1:]`` of a batch ``(B, n)``);
+        numpy integers are fine.
     constants : Mapping[str, array_like], optional
         Named constants, when ``function`` is text.
 
@@ -41,10 +64,14 @@ def jacobian_formulas(function, n, *, constants=None):
 
     Raises
     ------
+    TypeError
+        If ``function`` is a Python function: formulas need formula text.
     ExpressionError
         If the input is not a vector, the formula does not fit ``n`` inputs,
         uses ``max``/``min``, or the formulas would be too large to show
-        (more than 32 inputs or 1024 entries).
+        (more than 32 inputs, 1024 entries, 5000 parts in one formula or
+        20000 in all). Declining takes little time: sizes are measured on
+        the shared subtrees before any formula is written out.
 
     Examples
     --------
@@ -59,16 +86,36 @@ def jacobian_formulas(function, n, *, constants=None):
     >>> gradient[0]([[3.0, 4.0]])
     array([0.6])
     """
-    if isinstance(function, str):
-        function = Function(function, constants=constants)
+    function = _as_function(function, constants)
     n = _vector_size(n)
-    out_shape = anp.shape(function(anp.zeros((1, n))))[1:]  # shape errors surface here
-    if n * max(1, _size(out_shape)) > _symbolic.MAX_ENTRIES:
+    out_shape, work = example_work(function, n)  # shape errors surface here
+    if n * max(1, _size(out_shape)) > MAX_ENTRIES:
         raise ExpressionError(
             f"too many Jacobian entries to show as formulas ({out_shape} outputs × {n} inputs)"
         )
-    expanded = _symbolic.expand(function._tree, n, function.constants)
-    return _map_entries(expanded, n, function)
+    if work > MAX_WORK:  # expanding on symbols takes about one step per number
+        raise ExpressionError(
+            f"this formula computes too many numbers per example ({work}) to show the "
+            f"formulas of its derivatives (at most {MAX_WORK}); {_STILL_EXACT}"
+        )
+    measure = _Measure()
+    expanded = expand(formula_tree(function), n, function.constants)
+    for entry in _flat(expanded):
+        measure.check(entry, MAX_DEPTH)
+    trees = _map(expanded, partial(_gradient, [Derivative(j) for j in range(n)], measure))
+    return _map(trees, partial(_formula, function=function))
+
+
+def _as_function(function, constants):
+    if isinstance(function, str):
+        return Function(function, constants=constants)
+    if not isinstance(function, Function):
+        raise TypeError(
+            "jacobian_formulas needs formula text or a jacviz.Function (from "
+            f"jacviz.parse_function), not {type(function).__name__}: the formulas are read "
+            "from the formula, and a Python function has none"
+        )
+    return function
 
 
 def _vector_size(n):
@@ -78,11 +125,15 @@ def _vector_size(n):
                 f"formulas are shown for vector inputs x of shape (n,); got shape {n}"
             )
         (n,) = n
-    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= _symbolic.MAX_INPUTS:
+    try:
+        whole = None if isinstance(n, bool) else operator.index(n)
+    except TypeError:
+        whole = None
+    if whole is None or not 1 <= whole <= MAX_INPUTS:
         raise ExpressionError(
-            f"n must be a whole number of inputs from 1 to {_symbolic.MAX_INPUTS}; got {n!r}"
+            f"n must be a whole number of inputs from 1 to {MAX_INPUTS}; got {n!r}"
         )
-    return n
+    return whole
 
 
 def _size(shape):
@@ -92,32 +143,80 @@ def _size(shape):
     return size
 
 
-def _map_entries(expanded, n, function):
-    if isinstance(expanded, list):
-        return [_map_entries(item, n, function) for item in expanded]
-    _check_size(expanded, _symbolic.MAX_DEPTH)
-    return [_formula(_symbolic.derivative(expanded, j), function) for j in range(n)]
+def _map(nested, function):
+    """Apply ``function`` to each tree held in nested lists, keeping the nesting."""
+    if isinstance(nested, list):
+        return [_map(item, function) for item in nested]
+    return function(nested)
 
 
-def _check_size(tree, max_depth):
-    count, depth = _symbolic.tree_size(tree)
-    if depth > max_depth or count > _symbolic.MAX_FORMULA_NODES:
-        raise ExpressionError(
-            f"this formula is too large to show its derivatives ({count} parts, depth {depth})"
-        )
+def _flat(nested):
+    if isinstance(nested, list):
+        return [tree for item in nested for tree in _flat(item)]
+    return [nested]
+
+
+def _gradient(derivatives, measure, entry):
+    """Differentiate one output entry by each input, measuring each result as it comes."""
+    row = []
+    for derivative in derivatives:
+        tree = derivative(entry)
+        measure.spend(measure.check(tree, MAX_FORMULA_DEPTH))
+        measure.check_steps(sum(d.steps for d in derivatives))
+        row.append(tree)
+    return row
+
+
+_STILL_EXACT = "the numbers of the Jacobian are still exact"
+
+
+class _Measure:
+    """Sizes of formula trees (shared subtrees measured once) and the parts left to show."""
+
+    def __init__(self):
+        self.known = {}
+        self.left = MAX_TOTAL_NODES
+
+    def check(self, tree, max_depth):
+        """Return the number of parts of ``tree``; raise if it is too large to show."""
+        count, depth = tree_size(tree, self.known)
+        if depth > max_depth or count > MAX_FORMULA_NODES:
+            raise ExpressionError(
+                "this formula is too large to show its derivatives "
+                f"({count} parts, depth {depth}); {_STILL_EXACT}"
+            )
+        return count
+
+    def spend(self, count):
+        """Count ``count`` more parts to show; raise past :data:`MAX_TOTAL_NODES`."""
+        self.left -= count
+        if self.left < 0:
+            raise ExpressionError(
+                "the derivative formulas are too large to show "
+                f"(more than {MAX_TOTAL_NODES} parts in all); {_STILL_EXACT}"
+            )
+
+    def check_steps(self, steps):
+        """Raise when the rules were applied more than :data:`MAX_STEPS` times."""
+        if steps > MAX_STEPS:
+            raise ExpressionError(
+                f"the derivative formulas take too long to work out (more than {MAX_STEPS} "
+                f"steps); {_STILL_EXACT}"
+            )
 
 
 def _formula(tree, function):
-    _check_size(tree, _symbolic.MAX_FORMULA_DEPTH)
     used = {name: value for name, value in function.constants.items() if _uses(tree, name)}
-    return Function._from_tree(tree, to_source(tree), used)
+    return derived_function(tree, to_source(tree), used)
 
 
 def _uses(tree, name):
-    stack = [tree]
+    """Whether the constant ``name`` appears in ``tree`` (each shared subtree looked at once)."""
+    stack, seen = [tree], set()
     while stack:
         node = stack.pop()
         if node == Name(name):
             return True
-        stack.extend(_symbolic._children(node))
+        seen.add(id(node))
+        stack.extend(child for child in children(node) if id(child) not in seen)
     return False

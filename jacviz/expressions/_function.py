@@ -12,7 +12,7 @@ from types import MappingProxyType
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._compile import compile_tree, evaluate
+from jacviz.expressions._compile import MAX_WORK, Run, compile_tree, evaluate
 from jacviz.expressions._functions import ARITY, NAMED_NUMBERS
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import parse_tree
@@ -63,13 +63,6 @@ class Function:
         arrays = _constant_arrays(constants)
         tree, names = parse_tree(text, tuple(arrays))
         self._setup(tree, text, {name: arrays[name] for name in names})
-
-    @classmethod
-    def _from_tree(cls, tree, source, constants):
-        """Build a Function from an already checked tree (used for derived formulas)."""
-        function = cls.__new__(cls)
-        function._setup(tree, source, constants)
-        return function
 
     def _setup(self, tree, source, constants):
         self._tree = tree
@@ -150,6 +143,49 @@ class Function:
             return f"Function({self.source!r})"
         shapes = ", ".join(f"{name}: {self._constants[name].shape}" for name in self.names)
         return f"Function({self.source!r}, constants of shape {{{shapes}}})"
+
+
+def formula_tree(function):
+    """Return the checked formula tree of a :class:`Function` (for derived formulas)."""
+    return function._tree
+
+
+def example_work(function, n):
+    """Evaluate ``function`` on one example of ``n`` zeros: its output shape and its work.
+
+    Returns
+    -------
+    out_shape : tuple of int
+        The shape of one example's output.
+    work : int
+        How many numbers one example computes (as counted by the work budget).
+
+    Raises
+    ------
+    ExpressionError
+        If the formula does not fit ``n`` inputs.
+    """
+    run = Run(anp.float64)
+    with anp.errstate(all="ignore"):
+        y = evaluate(function._compiled, anp.zeros((1, n)), run)
+    return anp.shape(y)[1:], MAX_WORK - run.left
+
+
+def derived_function(tree, source, constants):
+    """Build a :class:`Function` from a tree already checked or built by jacviz.
+
+    Parameters
+    ----------
+    tree : tuple
+        A formula tree (e.g. a derivative from :mod:`jacviz.expressions._derivative`).
+    source : str
+        Its text in the language (parses back to the same formula).
+    constants : Mapping[str, ndarray]
+        The constants it uses, as read-only float arrays.
+    """
+    function = Function.__new__(Function)
+    function._setup(tree, source, constants)
+    return function
 
 
 def _as_batch(x):

@@ -157,3 +157,65 @@ def _side_source(node, op, side):
 def _operand_source(node, op):
     text = to_source(node)
     return f"({text})" if precedence(node) < PRECEDENCE[op] else text
+
+
+def children(node):
+    """Return the direct subtrees of ``node`` (an empty tuple for numbers and names)."""
+    if isinstance(node, Index):
+        return (node.base,)
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Vector):
+        return node.items
+    return ()
+
+
+def tree_size(node, known=None):
+    """Count the nodes of a tree and measure its depth, without recursion.
+
+    A derived formula shares subtrees (the same object in many places); each
+    is measured once, so this takes time in the number of distinct objects,
+    while the count is that of the tree written out.
+
+    Parameters
+    ----------
+    node : tuple
+        A formula tree.
+    known : dict, optional
+        Sizes measured before, ``id(subtree) -> (subtree, count, depth)``;
+        filled in, so later calls reuse it.
+
+    Returns
+    -------
+    count, depth : int
+
+    Examples
+    --------
+    >>> x0 = Index(Name("x"), (0,))
+    >>> shared = Binary("+", x0, x0)
+    >>> tree_size(Binary("*", shared, shared))
+    (11, 4)
+    """
+    known = {} if known is None else known
+    stack = [node]
+    while stack:
+        current = stack[-1]
+        if id(current) in known:
+            stack.pop()
+            continue
+        kids = children(current)
+        waiting = [kid for kid in kids if id(kid) not in known]
+        if waiting:  # measure the children first
+            stack.extend(waiting)
+            continue
+        stack.pop()
+        count, depth = 1, 0
+        for kid in kids:
+            _, kid_count, kid_depth = known[id(kid)]
+            count, depth = count + kid_count, max(depth, kid_depth)
+        known[id(current)] = (current, count, depth + 1)
+    return known[id(node)][1:]
