@@ -65,12 +65,12 @@ PRESETS = MappingProxyType(
         "product and sum": _preset(
             "[x[0]*x[1], x[0] + x[1]]",
             ((1, 2), (3, -1)),
-            "Row 1 is (x₁, x₀): each input's effect on a product is the other factor.",
+            "Row 0 is (x₁, x₀): each input moves a product by the other factor; row 1 is (1, 1).",
         ),
         "polar to Cartesian": _preset(
             "[x[0]*cos(x[1]), x[0]*sin(x[1])]",
             ((1, 0), (2, math.pi / 4), (1.5, math.pi / 2)),
-            "x = (r, θ); det J[b] = r: the map stretches areas more far from the origin.",
+            "x = (r, θ); det J[b] = r: the map stretches areas more the farther from the origin.",
         ),
         "rotation": _preset(
             "A @ x",
@@ -81,7 +81,7 @@ PRESETS = MappingProxyType(
         "softmax": _preset(
             "softmax(x)",
             ((1, 2, 3), (0, 0, 0)),
-            "J[b] = diag(s) − s sᵀ: each row sums to 0, since the outputs always sum to 1.",
+            "J[b] = diag(s) − s sᵀ: symmetric, each column sums to 0 since the outputs sum to 1.",
         ),
         "dense layer": _preset(
             "tanh(W @ x + b)",

@@ -1,5 +1,8 @@
 """Every preset against its closed-form derivatives, through the engine."""
 
+import ast
+import re
+
 import numpy as np
 import pytest
 
@@ -129,3 +132,64 @@ def test_presets_are_ordered_and_read_only():
         PRESETS["new"] = PRESETS["sine"]
     with pytest.raises(TypeError):
         PRESETS["rotation"].constants["A"] = ((1, 0), (0, 1))
+
+
+# -- the notes say what the Jacobian shows: check each claim against it ---------------------
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def _jacobian(name):
+    preset = PRESETS[name]
+    x = np.array(preset.x)
+    return x, batch_jacobian(_function(preset), x)
+
+
+def _entry_values(text, x):
+    """``x₁`` → ``x[:, 1]``, ``1`` → ones: one entry of a row claim, for every example."""
+    text = text.strip().translate(_SUBSCRIPTS)
+    if text.startswith("x"):
+        return x[:, int(text[1:])]
+    return np.full(len(x), float(text))
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_row_claims_in_notes_count_rows_from_zero_and_hold(name):
+    claims = re.findall(r"[Rr]ow (\d+) is \(([^)]*)\)", PRESETS[name].note)
+    if not claims:
+        return
+    x, jac = _jacobian(name)
+    for row, entries in claims:
+        assert int(row) < jac.shape[1], f"{name}: rows count from 0 (∂f_0 is row 0)"
+        expected = np.stack([_entry_values(e, x) for e in entries.split(",")], axis=1)
+        np.testing.assert_allclose(jac[:, int(row), :], expected)
+
+
+def test_product_note_names_both_rows():
+    assert re.findall(r"[Rr]ow (\d+)", PRESETS["product and sum"].note) == ["0", "1"]
+
+
+def test_cube_note_example_is_the_first_block():
+    note = PRESETS["cube (seed)"].note
+    example = ast.literal_eval(note.split("e.g. ")[1].rstrip("."))
+    np.testing.assert_allclose(_jacobian("cube (seed)")[1][0], example)
+
+
+def test_sine_note_zero_where_the_sine_is_flat():
+    _, jac = _jacobian("sine")
+    diagonals = np.diagonal(jac, axis1=1, axis2=2)
+    assert np.any(np.abs(diagonals) < 1e-15)  # cos(π/2)
+    assert np.all(jac[:, ~np.eye(2, dtype=bool)] == 0)  # elementwise: diagonal blocks
+
+
+def test_softmax_note_symmetric_with_zero_column_sums():
+    _, jac = _jacobian("softmax")
+    np.testing.assert_allclose(jac, np.swapaxes(jac, 1, 2), atol=1e-15)
+    np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)  # sum over outputs i
+
+
+def test_rotation_note_determinant_one_and_norm_note_unit_gradient():
+    _, jac = _jacobian("rotation")
+    np.testing.assert_allclose(np.linalg.det(jac), 1.0)
+    _, gradient = _jacobian("norm")
+    np.testing.assert_allclose(np.linalg.norm(gradient, axis=1), 1.0)
