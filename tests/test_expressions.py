@@ -167,7 +167,9 @@ BATCHED_CASES = [case for case in CASES if case[1].ndim >= 2]  # the engine want
 
 @pytest.mark.filterwarnings("ignore:Output seems independent of input")
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
-@pytest.mark.parametrize(("text", "x", "reference"), BATCHED_CASES, ids=IDS[: len(BATCHED_CASES)])
+@pytest.mark.parametrize(
+    ("text", "x", "reference"), BATCHED_CASES, ids=[case[0] for case in BATCHED_CASES]
+)
 def test_engine_orders_one_and_two_match_the_reference(text, x, reference, mode):
     f = _parse(text)
     jac = batch_jacobian(f, x, mode=mode)

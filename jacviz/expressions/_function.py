@@ -95,7 +95,21 @@ class Function:
 
     @property
     def constants(self):
-        """The constants the formula uses, name → read-only float array."""
+        """The constants the formula uses, name → read-only float array.
+
+        Only the constants the formula names are kept, copied as float arrays
+        (later changes to the caller's arrays do not reach the formula).
+
+        Examples
+        --------
+        >>> f = Function("W @ x", constants={"W": [[1, 2]], "unused": 5})
+        >>> dict(f.constants)
+        {'W': array([[1., 2.]])}
+        >>> f.constants["W"][0, 0] = 9.0
+        Traceback (most recent call last):
+        ...
+        ValueError: assignment destination is read-only
+        """
         return self._constants
 
     def __call__(self, x):
