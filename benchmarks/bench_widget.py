@@ -10,10 +10,19 @@ measured in this run and ratios against a baseline measured in the same run.
    Baseline: a naive rebuild of the same picture, ``batch_jacobian`` +
    ``plot_batch_jacobian``/``plot_batch_hessian`` on a new figure + ``savefig``
    to PNG. Targets: <= 30 ms for B = 4, n = m = 4, order 1; <= 80 ms for
-   B = 8, n = m = 4, order 2.
-2. Start-up: ``import jacviz`` + building a ``JacobianExplorer()``, in a fresh
+   B = 8, n = m = 4, order 2. The teaching extras (finite-difference check,
+   values table with formulas, linear map) are off by default, so these rows
+   are the default path; the extras are timed on their own below.
+2. Rebuilds: a batch-size step (B -> B + 1 and back) and an order toggle
+   (there and back) change the figure's structure; timed the same way, with
+   the same naive rebuild as baseline (no target: the plotting layer may keep
+   built figures, which makes going back fast).
+3. Extras, B = 4, n = m = 4: one entry with the finite-difference check on,
+   with the values table (and formulas) open, and a radius step of the
+   linear-map view (a 2 x 2 map: ``tanh(W @ x + b)`` with n = 2).
+4. Start-up: ``import jacviz`` + building a ``JacobianExplorer()``, in a fresh
    subprocess (so nothing is imported yet). Target <= 1.5 s.
-3. Memory: RSS growth over 1,000 updates after a warm-up, and the number of
+5. Memory: RSS growth over 1,000 updates after a warm-up, and the number of
    live matplotlib figures before and after. Target <= 5 MB, figures constant.
 
 BLAS runs single-threaded (``OPENBLAS_NUM_THREADS=1`` unless set), as in the
@@ -86,16 +95,42 @@ def time_updates(explorer, repeats):
 
 def time_random_batches(explorer, repeats):
     """Median seconds of a "random batch" click: every example's block changes."""
+    return time_steps(explorer, explorer.random_button.click, repeats)
+
+
+def time_steps(explorer, step, repeats, warm_up=3):
+    """Median seconds of ``step()``, each of which must draw exactly one new picture."""
     times = []
-    for step in range(repeats + 3):
+    for k in range(repeats + warm_up):
         count = explorer.render_count
         start = time.perf_counter()
-        explorer.random_button.click()
+        step()
         elapsed = time.perf_counter() - start
         assert explorer.render_count == count + 1 and not explorer.error, explorer.error
-        if step >= 3:
+        if k >= warm_up:
             times.append(elapsed)
     return statistics.median(times)
+
+
+def flip(control, a, b):
+    """A step that sets ``control.value`` to ``a`` or ``b``, whichever it is not."""
+
+    def step():
+        control.value = b if control.value == a else a
+
+    return step
+
+
+def time_rebuilds(explorer, repeats):
+    """Median seconds of a batch-size step and of an order toggle, there and back."""
+    batch_size, order = explorer.x.shape[0], explorer.order
+    resize = time_steps(
+        explorer, flip(explorer.batch_size_slider, batch_size, batch_size + 1), repeats
+    )
+    explorer.batch_size_slider.value = batch_size
+    toggle = time_steps(explorer, flip(explorer.order_toggle, order, 3 - order), repeats)
+    explorer.order_toggle.value = order
+    return resize, toggle
 
 
 def naive_rebuild(f, x, order):
@@ -109,6 +144,17 @@ def naive_rebuild(f, x, order):
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()
+
+
+def time_entry_steps(explorer, repeats):
+    """Median seconds of an entry box's new ``.value`` (the default path's step)."""
+    entry = explorer.batch_grid.entry(0, 0)
+    start_value, values = entry.value, iter(range(10**9))
+
+    def step():
+        entry.value = start_value + 0.1 * (next(values) % 7 + 1)
+
+    return time_steps(explorer, step, repeats)
 
 
 def time_baseline(batch_size, n, order, repeats):
@@ -140,6 +186,43 @@ def latency_table(repeats):
             f"| {batch_size} | {n} | {order} | {widget_ms:.1f} | {random_ms:.1f} | {naive_ms:.1f} "
             f"| {naive_ms / widget_ms:.1f}× | ≤ {target:.0f} ms {verdict} |"
         )
+
+
+def rebuild_table(repeats):
+    print(
+        "\n| B | n = m | order | batch size ±1 (ms) | order toggle (ms) | naive rebuild (ms) "
+        "| speed-up (batch size / order) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for batch_size, n, order, _ in CASES:
+        explorer = explorer_for(batch_size, n, order)
+        resize_ms, toggle_ms = (1000 * t for t in time_rebuilds(explorer, repeats))
+        naive_ms = 1000 * time_baseline(batch_size, n, order, max(3, repeats // 4))
+        print(
+            f"| {batch_size} | {n} | {order} | {resize_ms:.1f} | {toggle_ms:.1f} | {naive_ms:.1f} "
+            f"| {naive_ms / resize_ms:.1f}× / {naive_ms / toggle_ms:.1f}× |"
+        )
+
+
+def extras_table(repeats):
+    explorer = explorer_for(4, 4, 1)
+    plain_ms = 1000 * time_entry_steps(explorer, repeats)
+    explorer.fd_checkbox.value = True
+    check_ms = 1000 * time_entry_steps(explorer, repeats)
+    explorer.fd_checkbox.value = False
+    explorer.values_accordion.selected_index = 0
+    table_ms = 1000 * time_entry_steps(explorer, repeats)
+    plane = explorer_for(4, 2, 1)
+    plane.linear_map_toggle.value = True
+    radius_ms = 1000 * time_steps(plane, flip(plane.radius_slider, 0.5, 0.6), max(3, repeats // 4))
+    print("\n| B = 4, n = m = 4, order 1 | one entry (ms) | ratio vs default |")
+    print("|---|---|---|")
+    print(f"| default (extras off) | {plain_ms:.1f} | 1.0× |")
+    print(f"| finite-difference check on | {check_ms:.1f} | {check_ms / plain_ms:.1f}× |")
+    print(f"| values table + formulas open | {table_ms:.1f} | {table_ms / plain_ms:.1f}× |")
+    print(
+        f"| linear map (n = m = 2), radius step | {radius_ms:.1f} | {radius_ms / plain_ms:.1f}× |"
+    )
 
 
 STARTUP = """
@@ -206,6 +289,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     args = parser.parse_args()
     latency_table(repeats=10 if args.quick else 40)
+    rebuild_table(repeats=6 if args.quick else 20)
+    extras_table(repeats=10 if args.quick else 40)
     startup_table(runs=2 if args.quick else 5)
     memory_table(updates=200 if args.quick else 1000)
 

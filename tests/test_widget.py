@@ -631,6 +631,14 @@ def test_batch_window_chooses_which_eight_examples_are_drawn(explorer):
     np.testing.assert_allclose(explorer.result[2, 1, 1], 0.75)
     explorer.batch_grid.entry(12, 0).value = 0.5
     assert slider.value == 5 and "examples 5–12 of 16" in explorer.status.value
+    explorer.order = "full"  # the full view draws every example
+    assert slider.layout.display == "none" and "the picture shows" not in explorer.status.value
+    assert explorer.batch_grid.row_label(0).tooltip == "example 0"
+    explorer.order = 1
+    explorer.linear_map_toggle.value = True  # one example, chosen by its own slider
+    assert slider.layout.display == "none" and "the picture shows" not in explorer.status.value
+    explorer.linear_map_toggle.value = False
+    assert slider.layout.display is None and "examples 5–12 of 16" in explorer.status.value
     explorer.batch_size_slider.value = 4
     assert slider.value == 0 and slider.layout.display == "none"
     assert "the picture shows" not in explorer.status.value

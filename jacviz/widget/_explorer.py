@@ -175,7 +175,8 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
             self._show_error(_unexpected(exc, self.function), stale=True)
             return
         view = LINEAR_MAP if self.linear_map_toggle.value else "heatmaps"
-        examples = self._examples_window() if view == "heatmaps" else ()
+        windowed = view == "heatmaps" and outcome.order != "full"
+        examples = self._examples_window() if windowed else ()  # () = all examples
         try:
             png = self._draw(f, outcome, view, examples)
         except Exception as exc:  # the input was fine: this is jacviz's fault, say so

@@ -56,7 +56,7 @@ class Showing:
         source = self.function if isinstance(self.function, str) and position is not None else None
         self.error_area.value = error_html(message, source, position)
         if stale and self._shown is not None:
-            self.status.value = f"{stale_html(message, self._shown.state)}<br>{self._good_status}"
+            self.status.value = f"{stale_html(message, self._shown.state)}<br>\n{self._good_status}"
 
     def _show_formula(self):
         latex = getattr(self._parsed, "latex", None)
@@ -99,7 +99,7 @@ class Showing:
         )
         self.order_toggle.disabled = in_map
         self.map_row.layout.display = None if in_map else "none"
-        windowed = len(shown.examples) < shown.outcome.x.shape[0]
+        windowed = 0 < len(shown.examples) < shown.outcome.x.shape[0]
         self.first_example_slider.layout.display = None if windowed else "none"
         self.batch_grid.mark_shown(shown.examples or range(shown.outcome.x.shape[0]))
 
@@ -146,7 +146,7 @@ def _info(shown, map_example):
             f"linear map around x[{b}] = [{point}]: det J[{b}] = {det:.4g}, so f scales "
             f"small areas near x[{b}] by {abs(det):.4g}{flip}"
         ]
-    if len(shown.examples) < batch_size:
+    if 0 < len(shown.examples) < batch_size:
         first, last = shown.examples[0], shown.examples[-1]
         return [
             f"the picture shows examples {first}–{last} of {batch_size}: "

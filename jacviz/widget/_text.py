@@ -39,7 +39,7 @@ def derivative_name(order):
 
 
 def status_html(x, y, result, order, render_count, notes=(), info=()):
-    """Write the status line: shapes, render counter, facts about the view, warnings.
+    r"""Write the status line: shapes, render counter, facts about the view, warnings.
 
     Parameters
     ----------
@@ -66,6 +66,9 @@ def status_html(x, y, result, order, render_count, notes=(), info=()):
     >>> text = status_html(x, x, np.ones((2, 2, 2)), 1, 3, info=["det J[0] = 1"])
     >>> "x (2, 2) → y (2, 2) · J (2, 2, 2)" in text, "render #3" in text, "det J[0]" in text
     (True, True, True)
+    >>> import re
+    >>> bool(re.search(r"render #3\b", re.sub("<[^>]+>", "", text)))  # what a browser reads
+    True
     """
     shapes = (
         f"x {x.shape} → y {y.shape} · {derivative_name(order)} {result.shape}"
@@ -77,7 +80,7 @@ def status_html(x, y, result, order, render_count, notes=(), info=()):
         f"<span class='jacviz-note' style='{NOTE_STYLE}'>⚠ {html.escape(note)}</span>"
         for note in notes
     ]
-    return "<br>".join(lines)
+    return "<br>\n".join(lines)  # a newline too: the lines stay apart in textContent
 
 
 def stale_html(reason, state):

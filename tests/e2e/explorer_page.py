@@ -2,8 +2,8 @@
 
 The explorer's DOM hooks come from the widget contract: ``jacviz-explorer`` (root),
 ``jacviz-image`` (the heatmap ``<img>``), ``jacviz-status`` (shapes and the text
-``render #<n>``), ``jacviz-error``, ``jacviz-function``, ``jacviz-batch-size`` and
-``jacviz-order``.
+``render #<n>``), ``jacviz-error``, ``jacviz-function``, ``jacviz-batch-size``,
+``jacviz-order`` and ``jacviz-linear-map`` (the linear-map view's toggle button).
 """
 
 import re
@@ -16,6 +16,7 @@ ERROR = ".jacviz-error"
 FUNCTION_INPUT = ".jacviz-function input"
 BATCH_SLIDER_HANDLE = ".jacviz-batch-size .noUi-handle"
 ORDER_BUTTONS = ".jacviz-order button"
+LINEAR_MAP_BUTTON = "button.jacviz-linear-map, .jacviz-linear-map button"
 RENDER_COUNT = re.compile(r"render #(\d+)")
 
 _KERNEL_READY_JS = """
@@ -117,6 +118,13 @@ def type_function(page, text):
 def click_order(page, label):
     """Click the order toggle button whose text is ``label`` (e.g. "2nd order")."""
     page.locator(ORDER_BUTTONS, has_text=label).first.click()
+
+
+def press_enter_on(page, selector):
+    """Focus the element matched by ``selector`` (keyboard, no mouse) and press Enter."""
+    element = page.locator(selector).first
+    element.focus()
+    element.press("Enter")
 
 
 def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):

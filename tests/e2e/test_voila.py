@@ -11,7 +11,9 @@ import nbformat
 import pytest
 from explorer_page import (
     ERROR,
+    LINEAR_MAP_BUTTON,
     image_src,
+    press_enter_on,
     render_count,
     shoot,
     shoot_explorer,
@@ -70,3 +72,12 @@ def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
     assert "J (5, 2, 2)" in status_text(page)
     assert page.locator(ERROR).first.inner_text().strip() == ""
     shoot(page, screenshots, "voila-2-softmax")
+
+    # softmax maps 2 inputs to 2 outputs: the linear-map view, switched on by keyboard
+    src = image_src(page)
+    press_enter_on(page, LINEAR_MAP_BUTTON)
+    wait_for_render(page, count + 2)
+    wait_for_new_image(page, src)
+    assert "linear map around x[0]" in status_text(page)
+    assert "det J[0] = " in status_text(page)
+    shoot(page, screenshots, "voila-3-linear-map")
