@@ -637,6 +637,15 @@ def test_batch_window_chooses_which_eight_examples_are_drawn(explorer):
     explorer.order = 1
     explorer.linear_map_toggle.value = True  # one example, chosen by its own slider
     assert slider.layout.display == "none" and "the picture shows" not in explorer.status.value
+    assert explorer.batch_grid.row_label(0).tooltip == "example 0"
+    assert explorer.batch_grid.row_label(5).tooltip == (
+        'example 5 is not in the picture: choose it with "example b"'
+    )
+    explorer.batch_grid.entry(14, 1).value = 1.0  # editing an example draws its map
+    assert explorer.map_example_slider.value == 14
+    assert fill_value(14, 0) == 1.0  # so J[14] = diag(3, 3)
+    assert "linear map around x[14] = [1, 1]: det J[14] = 9," in explorer.status.value
+    assert explorer.batch_grid.row_label(14).tooltip == "example 14"
     explorer.linear_map_toggle.value = False
     assert slider.layout.display is None and "examples 5–12 of 16" in explorer.status.value
     explorer.batch_size_slider.value = 4
@@ -888,6 +897,20 @@ def test_linear_map_view_draws_the_map_and_its_linearisation(polar, capsys):
     assert polar.map_row.layout.display == "none" and not polar.order_toggle.disabled
     assert polar.figure is polar._pictures.heatmap_grid.figure
     assert "linear map" not in polar.status.value
+    assert capsys.readouterr() == ("", "")
+
+
+def test_linear_map_of_an_undefined_jacobian_says_so(capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may spill, not even a RuntimeWarning of det
+        explorer = JacobianExplorer("sqrt(x)", [[0.0, 1.0], [4.0, 1.0]])
+        explorer.linear_map_toggle.value = True
+        assert explorer.error == ""
+        assert "det J[0] is undefined here (J[0] has NaN or inf entries)" in explorer.status.value
+        explorer.map_example_slider.value = 1
+        assert "det J[1] = 0.125, so f scales small areas near x[1] by 0.125" in (
+            explorer.status.value
+        )  # d sqrt/dx = 1 / (2 sqrt x): 1/4 · 1/2
     assert capsys.readouterr() == ("", "")
 
 

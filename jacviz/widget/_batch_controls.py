@@ -88,28 +88,30 @@ class BatchGrid:
         finally:
             self._writing = False
 
-    def mark_shown(self, examples):
+    def mark_shown(self, examples, how=""):
         """Label the rows of the examples in the picture plainly, the others greyed.
 
         Parameters
         ----------
         examples : collection of int
             The examples the picture shows.
+        how : str, optional
+            How to bring another example into the picture (for the tooltips).
 
         Examples
         --------
         >>> grid = BatchGrid(print)
         >>> grid.show(np.zeros((3, 1)))
-        >>> grid.mark_shown({0, 1})
+        >>> grid.mark_shown({0, 1}, 'choose it with "from example"')
         >>> grid.row_label(2).tooltip
         'example 2 is not in the picture: choose it with "from example"'
         """
-        shown = frozenset(examples)
+        shown = (frozenset(examples), how)
         if shown == self._shown:
             return
         self._shown = shown
         for b, label in self._row_labels.items():
-            _label_row(label, b, b in shown)
+            _label_row(label, b, *shown)
 
     def row_label(self, b):
         """Return the label of row ``b`` (created on first use).
@@ -125,7 +127,8 @@ class BatchGrid:
         """
         if b not in self._row_labels:
             self._row_labels[b] = widgets.HTML()
-            _label_row(self._row_labels[b], b, self._shown is None or b in self._shown)
+            examples, how = self._shown or ((b,), "")
+            _label_row(self._row_labels[b], b, examples, how)
         return self._row_labels[b]
 
     def _arrange(self, shape):
@@ -166,10 +169,10 @@ class BatchGrid:
         return self._col_labels[j]
 
 
-def _label_row(label, b, shown):
-    """Write row ``b``'s label: bold when the picture shows example ``b``, else greyed."""
-    if shown:
+def _label_row(label, b, shown, how):
+    """Write row ``b``'s label: bold when example ``b`` is in ``shown``, else greyed."""
+    if b in shown:
         label.value, label.tooltip = f"<b>x[{b}]</b>", f"example {b}"
     else:
         label.value = f"<span style='{HIDDEN_STYLE}'>x[{b}]</span>"
-        label.tooltip = f'example {b} is not in the picture: choose it with "from example"'
+        label.tooltip = f"example {b} is not in the picture: {how}".rstrip(": ")

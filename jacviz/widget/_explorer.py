@@ -14,6 +14,7 @@ prints a traceback.
 """
 
 import contextlib
+import warnings
 
 import ipywidgets as widgets
 import numpy as np
@@ -175,14 +176,17 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
             self._show_error(_unexpected(exc, self.function), stale=True)
             return
         view = LINEAR_MAP if self.linear_map_toggle.value else "heatmaps"
-        windowed = view == "heatmaps" and outcome.order != "full"
-        examples = self._examples_window() if windowed else ()  # () = all examples
+        examples = self._examples_in(view, outcome.order)
         try:
-            png = self._draw(f, outcome, view, examples)
+            with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+                warnings.simplefilter("always")
+                png = self._draw(f, outcome, view, examples)
         except Exception as exc:  # the input was fine: this is jacviz's fault, say so
             message = f"jacviz could not draw this (internal error: {type(exc).__name__}: {exc})"
             self._show_error(message, stale=True)
             return
+        notes = [*outcome.notes, *(f"drawing: {warning.message}" for warning in caught)]
+        outcome = outcome._replace(notes=list(dict.fromkeys(notes)))
         self._show(Shown(f, outcome, view, examples, self._state(outcome, view)), png)
 
     def _outcome(self, f):
@@ -201,8 +205,10 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
     def _draw(self, f, outcome, view, examples):
         """PNG bytes of the picture (see ``_pictures``: a failed maker is replaced)."""
         if view == LINEAR_MAP:
-            b, radius = self.map_example_slider.value, self.radius_slider.value
-            return self._pictures.linear_map(f, outcome.x, example=b, radius=radius)
+            (b,) = examples
+            return self._pictures.linear_map(
+                f, outcome.x, example=b, radius=self.radius_slider.value
+            )
         kind = KINDS[outcome.order]
         options = {} if kind == "full" else {"examples": examples}
         return self._pictures.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
@@ -218,6 +224,12 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
 
     def _examples_window(self):
         return shown_examples(self.x.shape[0], self.first_example_slider.value)
+
+    def _examples_in(self, view, order):
+        """Return the examples a picture shows: a window of 8, the map's one, or all: ``()``."""
+        if view == LINEAR_MAP:
+            return (self.map_example_slider.value,)
+        return () if order == "full" else self._examples_window()
 
     @contextlib.contextmanager
     def _one_update(self):

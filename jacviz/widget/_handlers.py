@@ -79,7 +79,10 @@ class ControlHandlers:
             self.batch_grid.show(self.x)
 
     def _reveal(self, b):
-        """Move the window of shown examples so that example ``b`` is in the picture."""
+        """Bring example ``b`` into the picture: the map's example, or the window moves."""
+        if self.linear_map_toggle.value:
+            self.map_example_slider.value = b
+            return
         shown = self._examples_window()
         if b not in shown:
             self.first_example_slider.value = b if b < shown[0] else b - len(shown) + 1

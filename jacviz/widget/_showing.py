@@ -39,7 +39,7 @@ class Showing:
         self.set_trait("render_count", self.render_count + 1)
         self.set_trait("error", "")
         self.error_area.value = ""
-        info = _info(shown, self.map_example_slider.value)
+        info = _info(shown)
         self._good_status = status_html(
             outcome.x, outcome.y, outcome.result, outcome.order, self.render_count,
             outcome.notes, info,
@@ -99,9 +99,11 @@ class Showing:
         )
         self.order_toggle.disabled = in_map
         self.map_row.layout.display = None if in_map else "none"
-        windowed = 0 < len(shown.examples) < shown.outcome.x.shape[0]
+        batch_size = shown.outcome.x.shape[0]
+        windowed = not in_map and 0 < len(shown.examples) < batch_size
         self.first_example_slider.layout.display = None if windowed else "none"
-        self.batch_grid.mark_shown(shown.examples or range(shown.outcome.x.shape[0]))
+        how = 'choose it with "example b"' if in_map else 'choose it with "from example"'
+        self.batch_grid.mark_shown(shown.examples or range(batch_size), how)
 
     def _state(self, outcome, view):
         """Say what a picture shows: formula, batch shape, view."""
@@ -133,19 +135,14 @@ def map_misfit(outcome):
     )
 
 
-def _info(shown, map_example):
+def _info(shown):
     """List facts for the status line: which examples are drawn, or ``det J[b]`` of the map."""
     outcome = shown.outcome
     batch_size = outcome.x.shape[0]
     if shown.view == LINEAR_MAP:
-        b = map_example
-        det = float(np.linalg.det(outcome.result[b]))
-        flip = ", flipping orientation" if det < 0 else ""
+        (b,) = shown.examples
         point = ", ".join(f"{v:.3g}" for v in outcome.x[b])
-        return [
-            f"linear map around x[{b}] = [{point}]: det J[{b}] = {det:.4g}, so f scales "
-            f"small areas near x[{b}] by {abs(det):.4g}{flip}"
-        ]
+        return [f"linear map around x[{b}] = [{point}]: {_area_scaling(outcome.result[b], b)}"]
     if 0 < len(shown.examples) < batch_size:
         first, last = shown.examples[0], shown.examples[-1]
         return [
@@ -153,3 +150,12 @@ def _info(shown, map_example):
             'move "from example" to see the others'
         ]
     return []
+
+
+def _area_scaling(jac, b):
+    """Say what ``det J[b]`` of a 2 x 2 block ``jac`` means for areas."""
+    if not np.all(np.isfinite(jac)):
+        return f"det J[{b}] is undefined here (J[{b}] has NaN or inf entries)"
+    det = float(np.linalg.det(jac))
+    flip = ", flipping orientation" if det < 0 else ""
+    return f"det J[{b}] = {det:.4g}, so f scales small areas near x[{b}] by {abs(det):.4g}{flip}"

@@ -207,8 +207,9 @@ def fd_html(check):
     if isinstance(check, str):
         return _note(check)
     caption = (
-        f"autodiff vs central finite differences (order {check.order}): autodiff is exact up "
-        "to rounding; finite differences carry truncation and round-off error"
+        f"autodiff vs central finite differences (order {check.order}, over the finite "
+        "entries): autodiff is exact up to rounding; finite differences carry truncation "
+        "and round-off error"
     )
     rows = [f"example {b}" for b in range(len(check.error))]
     cols = ["max |autodiff − FD|", "max |autodiff|"]
