@@ -326,6 +326,7 @@ def test_coupled_examples_warn_in_the_status_line_only(capsys):
         warnings.simplefilter("error")  # any warning spilling out fails the test
         explorer = JacobianExplorer(function=centred, x=x)
         assert "full Jacobian" in explorer.status.value
+        assert "the inputs of examples [0, 1] move the outputs of others" in explorer.status.value
         # the true diagonal blocks: d(x_b - mean)/dx_b = (1 - 1/B) I
         np.testing.assert_allclose(explorer.result, np.stack([0.5 * np.eye(2)] * 2))
         explorer.order_toggle.value = "full"
