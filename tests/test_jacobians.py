@@ -579,6 +579,26 @@ def test_coupling_between_any_two_examples_is_found(B, mode):
             batch_jacobian(f, x, check="raise", mode=mode)
 
 
+@pytest.mark.parametrize("order", [1, 2])
+def test_a_row_mixing_function_is_caught_with_a_single_example(order):
+    """x³ + mean(x)² over one example is x³ + x², but stacked copies dilute the mean's slope."""
+
+    def f(x):
+        return x**3 + anp.mean(x, axis=0, keepdims=True) ** 2
+
+    x = np.array([[0.5, -1.0]])
+    with pytest.warns(BatchCouplingWarning, match="not a function of each example alone"):
+        jac = batch_jacobian(f, x, order=order)
+    if order == 1:
+        by_hand = np.diag(3 * x[0] ** 2 + 2 * x[0])
+    else:
+        by_hand = np.zeros((2, 2, 2))
+        by_hand[[0, 1], [0, 1], [0, 1]] = 6 * x[0] + 2
+    np.testing.assert_allclose(jac[0], by_hand, atol=1e-15)
+    with pytest.raises(BatchCouplingError):
+        batch_jacobian(f, x, order=order, check="raise")
+
+
 def test_coupling_order_2_returns_true_blocks():
     """f = x³ + (Σx)²: ∂f_b/∂x_b = 3x_b² + 2Σx and ∂²f_b/∂x_b² = 6x_b + 2, by hand."""
     x = [[1.0], [2.0]]

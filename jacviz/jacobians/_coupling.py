@@ -107,14 +107,24 @@ def leaking_examples(vjp, y):
     return np.flatnonzero(found)
 
 
-def coupling_message(examples):
+def coupling_message(examples, batch_size):
     """Tell the user which examples interact and where to look next."""
     listed = ", ".join(str(b) for b in examples[:MAX_LISTED])
     more = f" (and {len(examples) - MAX_LISTED} more)" if len(examples) > MAX_LISTED else ""
+    if batch_size == 1:
+        what = (
+            "f mixes the rows of its input batch, so it is not a function of each example "
+            "alone: with one example there is no other, but the stacked pass feeds f copies "
+            "of x, which such an f mixes"
+        )
+    else:
+        what = (
+            f"examples of the batch influence each other: the inputs of examples [{listed}]"
+            f"{more} move the outputs of other examples, so the per-example blocks are not the "
+            "whole Jacobian"
+        )
     return (
-        f"examples of the batch influence each other: the inputs of examples [{listed}]{more} "
-        "move the outputs of other examples, so the per-example blocks are not the whole "
-        "Jacobian (TensorFlow's batch_jacobian would silently return a wrong value here). "
+        f"{what} (TensorFlow's batch_jacobian would silently return a wrong value here). "
         "Use jacviz.full_jacobian(f, x) to see every block and jacviz.batch_coupling(f, x) "
         "for the size of the coupling."
     )

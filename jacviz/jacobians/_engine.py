@@ -57,9 +57,12 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         that also gives ``f(x)``); beyond, one random split (two backward
         passes) finds every coupling with the rest of the batch (means, sums,
         normalisation) and a coupling between two particular examples with
-        probability 1/2. For order 2 the probe follows the order-1 blocks as
-        functions of ``x``: a coupling that leaves the Hessians exact (``f``
-        linear in the other examples) is not reported. When coupling is
+        probability 1/2. A single example is probed against a twin of
+        itself (the stacked pass feeds ``f`` copies of it, which an ``f``
+        mixing the rows of its batch would mix). For order 2 the probe
+        follows the order-1 blocks as functions of ``x``: a coupling that
+        leaves the Hessians exact (``f`` linear in the other examples) is
+        not reported. When coupling is
         found, ``"warn"`` emits :class:`jacviz.BatchCouplingWarning` and
         returns the *true* diagonal blocks of :func:`full_jacobian` (exact,
         but ``O(B·m)`` backward passes and a ``B²·m·n`` array: meant for
@@ -155,9 +158,10 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
     order, chunk_size = check_options(order, check, mode, chunk_size)
-    probing = check != "off" and x.shape[0] >= 2
-    with quiet():
-        y, vjp = probe(f, x) if probing and order == 1 else (f(x), None)
+    probing = check != "off"
+    with quiet():  # order 1 on a real batch: f(x) and the probe's VJP from one forward pass
+        reuse = probing and order == 1 and x.shape[0] >= 2
+        y, vjp = probe(f, x) if reuse else (f(x), None)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
@@ -166,22 +170,35 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     chunk_size = chunk_size or auto_chunk_size(n, m, order)
     with quiet():
         jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
-        if order == 2 and probing:  # what the Hessians depend on: the order-1 blocks
-            y, vjp = probe(partial(flat_blocks, g, m, mode), x2d)
-        coupled = leaking_examples(vjp, np.asarray(y)) if probing else ()
+        coupled = _coupled(g, m, mode, order, x2d, y, vjp) if probing else ()
     message = None
     if len(coupled):
         jac, message = _coupled_result(g, x2d, order, check, coupled)
     return np.reshape(jac, shape).astype(x.dtype, copy=False), message
 
 
+def _coupled(g, m, mode, order, x2d, y, vjp):
+    """Return the examples the probe finds coupled (see ``leaking_examples``).
+
+    Order 2 probes what the Hessians depend on, the order-1 blocks as
+    functions of ``x``. A single example is probed against a twin of itself:
+    no other example exists, but the stacked pass feeds ``f`` copies of it,
+    which a function mixing the rows of its batch (``x - mean(x)``) sees.
+    """
+    if vjp is None:
+        target = g if order == 1 else partial(flat_blocks, g, m, mode)
+        rows = x2d if len(x2d) >= 2 else np.concatenate([x2d, x2d])
+        y, vjp = probe(target, rows)
+    return np.unique(leaking_examples(vjp, np.asarray(y)) % len(x2d))
+
+
 def _coupled_result(g, x2d, order, check, coupled):
     """Raise for ``check="raise"``; else return the true diagonal blocks and the warning."""
     if check == "raise":
-        raise BatchCouplingError(coupling_message(coupled))
+        raise BatchCouplingError(coupling_message(coupled, len(x2d)))
     with quiet():
         blocks = true_blocks(g, order, x2d)
-    return blocks, coupling_message(coupled) + " Returning the true diagonal blocks."
+    return blocks, coupling_message(coupled, len(x2d)) + " Returning the true diagonal blocks."
 
 
 def batch_hessian(f, x, *, check="warn", mode="auto", chunk_size=None):
