@@ -13,6 +13,11 @@ of each frame are timed in the same run:
   background, PNG encode of the canvas buffer.
 
 Printed: medians in ms, the ratio baseline / live, and the target of issue 4.
+
+A second table times shape changes (a lecturer toggling the batch size or
+the order): "new" is the first render of a shape the grid has not drawn
+(a build), "back" a render of a shape it drew a moment ago, both against the
+baseline plot function + savefig of the same frame.
 """
 
 import argparse
@@ -84,6 +89,61 @@ SCENARIOS = [
 ]
 
 
+REBUILDS = [
+    # name, the two (kind, B) shapes toggled between, n (= m)
+    ("jacobian B 3<->4 n=m=4", (("jacobian", 3), ("jacobian", 4)), 4),
+    ("hessian  B 3<->4 n=m=4", (("hessian", 3), ("hessian", 4)), 4),
+    ("order 1<->2 B=4 n=m=4", (("jacobian", 4), ("hessian", 4)), 4),
+]
+PLOTS = {"jacobian": (plot_batch_jacobian, 0), "hessian": (plot_batch_hessian, 1)}
+
+
+def shape_frames(shapes, n, count):
+    """Alternate frames of the two shapes: (kind, x, data) tuples."""
+    frames = []
+    for t in range(count):
+        kind, batch = shapes[t % 2]
+        x, *arrays = sine_map(batch, n)(t)
+        frames.append((kind, x, arrays[PLOTS[kind][1]]))
+    return frames
+
+
+def time_renders(grid, frames):
+    """Wall times (ms) of grid.render for each frame."""
+    times = []
+    for kind, x, data in frames:
+        start = time.perf_counter()
+        grid.render(kind, data, x=x)
+        times.append(1e3 * (time.perf_counter() - start))
+    return times
+
+
+def rebuild_times(shapes, n, repeats):
+    """Median ms of a new-shape render (fresh grids) and of toggling back (one grid)."""
+    new = []
+    for t in range(repeats):
+        first, second = shape_frames(shapes, n, 2 + t)[-2:]
+        grid = HeatmapGrid(dpi=DPI)
+        time_renders(grid, [first])
+        new += time_renders(grid, [second])
+    grid = HeatmapGrid(dpi=DPI)
+    back = time_renders(grid, shape_frames(shapes, n, 2 + repeats))[2:]
+    return statistics.median(new), statistics.median(back)
+
+
+def plot_time(shapes, n, repeats):
+    """Median ms of the plot function + savefig for the second shape."""
+
+    def render(frame):
+        kind, x, data = frame
+        plot, _ = PLOTS[kind]
+        fig = plot(data, x=x, fig=Figure(figsize=(8, 9), dpi=DPI))
+        fig.savefig(io.BytesIO(), format="png", dpi=DPI)
+
+    frames = [frame for frame in shape_frames(shapes, n, 2 * repeats) if frame[0] == shapes[1][0]]
+    return time_frames(render, frames[:repeats])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
@@ -98,6 +158,16 @@ def main():
         fast = time_frames(live(kind, index, frame(0)), frames)
         verdict = "ok" if fast <= target else "MISSED"
         print(f"{name:34} {slow:12.1f} {fast:9.1f} {slow / fast:6.1f}x {target:5.0f} ms {verdict}")
+    print()
+    header = f"{'shape change':34} {'baseline ms':>12} {'new ms':>8} {'back ms':>8} {'ratios':>13}"
+    print(header)
+    print("-" * len(header))
+    repeats = max(5, args.repeats // 3)
+    for name, shapes, n in REBUILDS:
+        slow = plot_time(shapes, n, repeats)
+        new, back = rebuild_times(shapes, n, repeats)
+        ratios = f"{slow / new:.1f}x {slow / back:5.1f}x"
+        print(f"{name:34} {slow:12.1f} {new:8.1f} {back:8.1f} {ratios:>13}")
 
 
 if __name__ == "__main__":

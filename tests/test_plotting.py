@@ -30,6 +30,7 @@ from jacviz import (
 )
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._glyphs import face_of
+from jacviz.plotting._renderer import CACHED_VIEWS
 from jacviz.plotting._stamps import Stamper, fast_text
 from jacviz.plotting._style import (
     BAD_COLOR,
@@ -727,14 +728,67 @@ def test_repeated_updates_keep_artists_and_figures_constant():
     assert sum(isinstance(obj, Figure) for obj in gc.get_objects()) == figures
 
 
-def test_a_new_shape_rebuilds_the_same_figure():
+def live_figures():
+    gc.collect()
+    return sum(isinstance(obj, Figure) for obj in gc.get_objects())
+
+
+def test_a_new_shape_builds_its_own_view_and_going_back_refills_the_old_one():
     grid = HeatmapGrid()
     grid.render("jacobian", JAC)
-    figure = grid.figure
+    first = grid.figure
     grid.render("jacobian", np.zeros((3, 2, 2)))
     assert grid.redrawn == ["all"]
-    assert grid.figure is figure
-    assert len(panels(figure)) == 3
+    assert grid.figure is not first  # each structure keeps its own figure
+    assert len(panels(grid.figure)) == 3
+    assert len(panels(first)) == 2  # and the first picture is untouched
+    png = grid.render("jacobian", JAC * 2)
+    assert grid.figure is first
+    assert grid.redrawn != ["all"]  # in place
+    assert {("colorbar",), ("panel", 0), ("panel", 1)} <= set(grid.redrawn)
+    np.testing.assert_array_equal(
+        pixels_of_png(png), pixels_of_png(HeatmapGrid().render("jacobian", JAC * 2))
+    )
+
+
+def test_toggling_shapes_back_and_forth_stays_in_place_and_bounded():
+    """A lecturer flipping order 1 <-> 2 and batch 3 <-> 4: after the first visits, no builds."""
+    grid = HeatmapGrid(dpi=40)
+    frames = list(sine_frames(4, 3, 12))
+    shapes = [("jacobian", 3), ("jacobian", 4), ("hessian", 4), ("hessian", 3)]
+    for t, (x, jac, hess) in enumerate(frames[:4]):
+        kind, batch = shapes[t]
+        grid.render(kind, (jac if kind == "jacobian" else hess)[:batch], x=x[:batch])
+    figures = live_figures()
+    counts = {}
+    for t, (x, jac, hess) in enumerate(frames[4:]):
+        kind, batch = shapes[t % 4]
+        png = grid.render(kind, (jac if kind == "jacobian" else hess)[:batch], x=x[:batch])
+        assert grid.redrawn != ["all"]
+        counts.setdefault((kind, batch), set()).add(artist_count(grid.figure))
+        if t < 4:
+            fresh = HeatmapGrid(dpi=40).render(
+                kind, (jac if kind == "jacobian" else hess)[:batch], x=x[:batch]
+            )
+            np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+    assert all(len(count) == 1 for count in counts.values())
+    assert live_figures() == figures
+
+
+def test_the_renderer_keeps_only_the_last_few_views():
+    grid = HeatmapGrid(dpi=40)
+    grid.render("jacobian", np.ones((1, 2, 2)))
+    figures = live_figures()
+    for batch in range(2, 9):  # 7 structures (beyond 8 examples, 8 panels again)
+        grid.render("jacobian", np.ones((batch, 2, 2)))
+        assert grid.redrawn == ["all"]
+    assert live_figures() - figures <= CACHED_VIEWS
+    for batch in range(8, 8 - CACHED_VIEWS, -1):  # the last few are kept
+        grid.render("jacobian", np.ones((batch, 2, 2)))
+        assert grid.redrawn == []
+    grid.render("jacobian", np.ones((2, 2, 2)))  # dropped long ago: built again
+    assert grid.redrawn == ["all"]
+    assert live_figures() - figures <= CACHED_VIEWS
 
 
 def test_renderer_rejects_unknown_kinds():

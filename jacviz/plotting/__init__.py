@@ -6,11 +6,14 @@ formulas or widgets -- it draws plain arrays. Bad arguments raise the
 built-in ``ValueError`` / ``TypeError`` with a message saying what fits.
 
 Files, one job each: ``_style`` (colours, limits, words), ``_layout`` (where
-panels go), ``_arrays`` (shapes, flattening, which examples), ``_cells``
-(fast cell values), ``_view`` (artists built once, refilled in place),
-``_scenes`` (what each view draws), ``_plots`` (the ``plot_*`` functions),
-``_renderer`` (:class:`HeatmapGrid`, PNG bytes by blitting), ``_export``
-(:func:`save_figure`).
+panels go), ``_arrays`` (shapes, flattening, which examples and outputs),
+``_notes`` (the words of a figure's note), ``_cells`` (fast cell values),
+``_glyphs``/``_stamps`` (fast text), ``_image`` (fast heatmap pixels),
+``_axes`` (panel axes without tick objects), ``_view`` (artists built once,
+refilled in place), ``_scenes`` (what each view draws), ``_plots`` (the
+``plot_*`` functions), ``_live`` (one view redrawn by blitting), ``_renderer``
+(:class:`HeatmapGrid`: scenes, recently built views, PNG bytes), ``_png``
+(PNG encoding), ``_export`` (:func:`save_figure`).
 """
 
 from jacviz.plotting._export import save_figure

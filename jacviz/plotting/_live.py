@@ -1,0 +1,160 @@
+"""One live picture: a view built on its own figure, redrawn in place by blitting.
+
+Layer: plotting. Imports numpy, matplotlib (``Figure`` + ``FigureCanvasAgg``,
+never pyplot) and this package only.
+
+A :class:`LiveView` builds the artists of one :class:`ViewSpec` once, draws
+everything that never changes (axes, tick labels, headers) into a cached
+background, and afterwards redraws only the groups of artists whose pixels
+change (a panel, a title, the note, the colour bar), each onto its region of
+that background, before the canvas buffer is encoded as PNG. No layout engine
+runs per frame and no artist is ever added.
+"""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.transforms import Bbox
+
+from jacviz.plotting._png import encode_png
+from jacviz.plotting._view import HeatmapView
+
+_PAD = 4  # pixels around a panel: its frame and outlines straddle the edge
+
+
+class LiveView:
+    """A picture of one structure, on its own figure, refilled frame after frame.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        An empty figure to build in; it gets an Agg canvas.
+    scene : Scene
+        The structure to build and the first frame to show.
+    cmap : matplotlib.colors.Colormap
+    mathtext : object, optional
+        The mathtext parser of an earlier view's renderer, to share: it
+        caches its parses per parser, so a new figure would otherwise parse
+        every ``∂f_i`` label again (about a third of a build).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    spec : ViewSpec
+        The structure this view draws.
+    mathtext : object or None
+        This view's renderer's mathtext parser (``mathtext`` when given).
+    """
+
+    def __init__(self, figure, scene, cmap, mathtext=None):
+        FigureCanvasAgg(figure)
+        self.figure = figure
+        self.spec = scene.spec
+        self._view = HeatmapView(figure, scene.spec, cmap, tick_texts=True)
+        self.mathtext = _share_mathtext(figure.canvas.get_renderer(), mathtext)  # size now final
+        self._view.show(scene.frame)
+        keys = self._view.group_keys()
+        for key in keys:
+            for artist in self._view.group_artists(key):
+                artist.set_animated(True)  # left out of the background
+        figure.canvas.draw()
+        self._background = self._pixels().copy()
+        self._extents = {}
+        self._draw_groups(keys, {})
+
+    def update(self, frame):
+        """Refill the artists with ``frame`` and redraw only the groups that changed.
+
+        Returns
+        -------
+        list of tuple
+            The groups redrawn (see :meth:`HeatmapView.show`).
+        """
+        dirty = self._view.show(frame)
+        extents = {key: self._extent(key) for key in dirty}
+        regions = [_union([self._extents[key], extents[key]]) for key in dirty]
+        dirty, regions = self._spread(dirty, regions)
+        for region in regions:
+            self._restore(region)
+        self._draw_groups([key for key in self._view.group_keys() if key in dirty], extents)
+        return dirty
+
+    def png(self):
+        """Return the PNG bytes of the canvas."""
+        return encode_png(self._pixels())
+
+    def _spread(self, dirty, regions):
+        """Add the clean groups whose pixels a restored region would erase."""
+        dirty = list(dirty)
+        grew = True
+        while grew:
+            grew = False
+            for key in self._view.group_keys():
+                if key in dirty:
+                    continue
+                if any(_overlap(self._extents[key], region) for region in regions):
+                    dirty.append(key)
+                    regions.append(self._extents[key])
+                    grew = True
+        return dirty, regions
+
+    def _draw_groups(self, keys, extents):
+        """Draw the artists of ``keys`` onto the canvas and note where they are."""
+        for key in keys:
+            for artist in self._view.group_artists(key):
+                self.figure.draw_artist(artist)
+            self._extents[key] = extents[key] if key in extents else self._extent(key)
+
+    def _extent(self, key):
+        """Display box covering every pixel the group ``key`` draws."""
+        if key[0] == "panel":  # cell values are clipped to the axes
+            return self._view.panels[key[1]].ax.bbox.padded(_PAD)
+        artist = self._view.group_artists(key)[0]
+        renderer = self.figure.canvas.get_renderer()
+        if key[0] == "colorbar":
+            return _colorbar_column(artist, self.figure, renderer)
+        return artist.get_window_extent(renderer).padded(2)
+
+    def _pixels(self):
+        """Return the canvas's RGBA buffer as a writable ``(H, W, 4)`` array."""
+        return np.asarray(self.figure.canvas.buffer_rgba())
+
+    def _restore(self, region):
+        """Copy the background back into ``region`` (display coordinates)."""
+        if not np.all(np.isfinite(region.extents)):
+            return  # an empty text: nothing drawn there
+        pixels = self._pixels()
+        height, width = pixels.shape[:2]
+        col0, col1 = max(0, int(np.floor(region.x0))), min(width, int(np.ceil(region.x1)))
+        row0 = max(0, height - int(np.ceil(region.y1)))
+        row1 = min(height, height - int(np.floor(region.y0)))
+        pixels[row0:row1, col0:col1] = self._background[row0:row1, col0:col1]
+
+
+def _share_mathtext(renderer, parser):
+    """Give ``renderer`` the mathtext ``parser`` (if any); return the parser it uses."""
+    if parser is not None and hasattr(renderer, "mathtext_parser"):
+        renderer.mathtext_parser = parser
+    return getattr(renderer, "mathtext_parser", None)
+
+
+def _colorbar_column(cax, fig, renderer):
+    """Return the colour bar's box stretched right to the figure edge (its tick labels).
+
+    Also covers everything the colour bar's axes draw (tight box), such as
+    the offset text ``1e-5`` that sticks out to the left above the bar.
+    """
+    bar = cax.bbox
+    margin = 1.5 * fig.dpi * 0.125  # half a tick label and more, above and below
+    column = Bbox([[bar.x0 - _PAD, bar.y0 - margin], [fig.bbox.x1, bar.y1 + margin]])
+    return Bbox.union([column, cax.get_tightbbox(renderer).padded(_PAD)])
+
+
+def _union(boxes):
+    """Smallest box holding the non-empty ``boxes`` (``Bbox.null()`` if none)."""
+    finite = [box for box in boxes if np.all(np.isfinite(box.extents))]
+    return Bbox.union(finite) if finite else Bbox.null()
+
+
+def _overlap(a, b):
+    """Whether two display boxes share any pixel."""
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
