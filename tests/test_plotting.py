@@ -926,6 +926,18 @@ def test_save_figure_rejects_other_formats(tmp_path):
         save_figure(plot_batch_jacobian(JAC), tmp_path / "j.jpg")
 
 
+def test_save_figure_of_a_live_renderer_saves_the_whole_picture(tmp_path):
+    """The renderer's blitted artists (panels, titles, note, colour bar) are in the file."""
+    jac = JAC.copy()
+    jac[0, 0, 1] = np.nan  # a note too
+    grid = HeatmapGrid(dpi=60)
+    png = grid.render("jacobian", jac, x=X)
+    saved = imread(save_figure(grid.figure, tmp_path / "live.png", dpi=60))
+    np.testing.assert_array_equal(np.round(saved * 255).astype(np.uint8), pixels_of_png(png))
+    svg = save_figure(grid.figure, tmp_path / "live.svg").read_text()
+    assert "example 1" in svg and "NaN/inf" in svg
+
+
 def test_save_figure_leaves_a_live_renderer_working(tmp_path):
     grid = HeatmapGrid()
     grid.render("jacobian", JAC, x=X)

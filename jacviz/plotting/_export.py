@@ -1,6 +1,6 @@
 """Saving figures for course notes.
 
-Layer: plotting. Imports matplotlib only.
+Layer: plotting. Imports matplotlib and the standard library only.
 """
 
 import pathlib
@@ -16,7 +16,9 @@ def save_figure(fig, path, *, dpi=200):
     r"""Write ``fig`` as PNG, SVG or PDF, chosen by the file's suffix.
 
     The figure's own canvas is left alone, so a figure shown live (e.g. by
-    the widget's renderer) can be saved without disturbing it.
+    the widget's renderer) can be saved without disturbing it; the artists
+    such a figure redraws by blitting (marked "animated", which a plain
+    ``savefig`` leaves out) are saved too.
 
     Parameters
     ----------
@@ -57,8 +59,13 @@ def save_figure(fig, path, *, dpi=200):
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     original = fig.canvas
+    animated = [artist for artist in fig.findobj() if artist.get_animated()]
+    for artist in animated:
+        artist.set_animated(False)
     try:
         canvas_class(fig).print_figure(path, dpi=dpi, facecolor="white")
     finally:
         fig.set_canvas(original)
+        for artist in animated:
+            artist.set_animated(True)
     return path
