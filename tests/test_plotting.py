@@ -678,6 +678,19 @@ def test_renderer_pixels_equal_a_full_draw_of_the_plot_function():
     np.testing.assert_array_equal(pixels_of_png(png), pixels_of_figure(fig))
 
 
+@pytest.mark.parametrize("kind", ["hessian", "full"])
+def test_renderer_pixels_equal_the_plot_functions_for_hessians_and_full_jacobians(kind):
+    """The renderer's tick labels are plain texts, matplotlib's ticks in plot_*: same pixels."""
+    if kind == "hessian":
+        png = HeatmapGrid(dpi=80).render("hessian", HESS, x=X)
+        fig = plot_batch_hessian(HESS, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    else:
+        full = full_from_blocks(JAC, coupling=0.5)
+        png = HeatmapGrid(dpi=80).render("full", full)
+        fig = plot_full_jacobian(full, batch_size=2, fig=Figure(figsize=(8, 6), dpi=80))
+    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_figure(fig))
+
+
 def test_full_kind_updates_in_place_and_matches_fresh():
     grid = HeatmapGrid()
     grid.render("full", full_from_blocks(JAC))
