@@ -7,9 +7,13 @@ artists at about a millisecond each per redraw. :class:`CellValues` is one
 artist for all the cells of a panel: on the Agg canvas it stamps cached line
 bitmaps (:mod:`jacviz.plotting._stamps`) centred on the cells; on vector
 backends (PDF, SVG), or when the fast path is unavailable, it writes real
-text through one reusable Text. Strings are clipped to the axes, so the
-panel's box is all a redraw needs to restore: nothing has to be measured.
+text through one reusable Text. A string wider than its cell is written
+smaller (in half-point steps, down to :data:`MIN_SIZE`) so that it fits, and
+strings are clipped to the axes, so the panel's box is all a redraw needs to
+restore: nothing has to be measured.
 """
+
+import math
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -19,6 +23,9 @@ from matplotlib.transforms import Bbox, IdentityTransform
 
 from jacviz.plotting._glyphs import API_ERRORS
 from jacviz.plotting._stamps import Stamper, fast_text, stamps_on
+
+MIN_SIZE = 5.0  # points: the smallest a cell value is shrunk to, to fit its cell
+FILL = 0.92  # share of a cell's width a value may take
 
 
 class CellValues(Artist):
@@ -32,7 +39,7 @@ class CellValues(Artist):
     shape : tuple of int
         ``(rows, cols)`` of the heatmap.
     fontsize : float, optional
-        Size in points.
+        Size in points of values that fit their cells; longer ones shrink.
 
     Examples
     --------
@@ -54,9 +61,9 @@ class CellValues(Artist):
         self.set_transform(ax.transData)
         self._strings = np.full(shape, "", dtype=object)
         self._colors = np.full(shape, "black", dtype=object)
-        self._prop = FontProperties(size=fontsize)
-        self._stamper = Stamper(self._prop)
-        self._text = Text(fontproperties=self._prop, ha="center", va="center")
+        self._size = float(fontsize)
+        self._stampers = {}  # font size -> Stamper
+        self._text = Text(fontproperties=FontProperties(size=fontsize), ha="center", va="center")
         self._text.set_transform(IdentityTransform())
         self.set_clip_box(ax.bbox)
         self._text.set_clip_box(ax.bbox)
@@ -102,8 +109,9 @@ class CellValues(Artist):
         """Write every non-empty cell string (see the module docstring)."""
         if not self.get_visible():
             return
+        width = FILL * self._cell_width()
         cells = [
-            (x, y, text, color)
+            (x, y, text, color, self._fitted(text, width, renderer.dpi))
             for (x, y), text, color in zip(
                 self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True
             )
@@ -125,16 +133,43 @@ class CellValues(Artist):
         gc.set_antialiased(True)
         self._set_gc_clip(gc)
         try:
-            for x, y, text, color in cells:
+            for x, y, text, color, size in cells:
                 gc.set_foreground(color)
-                self._stamper.stamp(renderer, gc, x, y, text)
+                self._stamper(size).stamp(renderer, gc, x, y, text)
         finally:
             gc.restore()
 
     def _write(self, renderer, cells):
         """Other backends, or no fast path: real text, centred on each cell."""
-        for x, y, text, color in cells:
-            self._place_text(x, y, text, color).draw(renderer)
+        for x, y, text, color, size in cells:
+            self._place_text(x, y, text, color).set_fontsize(size)
+            self._text.draw(renderer)
+
+    def _stamper(self, size):
+        """Return the :class:`Stamper` of the font at ``size`` points (made once)."""
+        if size not in self._stampers:
+            self._stampers[size] = Stamper(FontProperties(size=size))
+        return self._stampers[size]
+
+    def _cell_width(self):
+        """Width of one cell in display units (pixels on Agg)."""
+        (x0, _), (x1, _) = self.get_transform().transform([(0.0, 0.0), (1.0, 0.0)])
+        return abs(x1 - x0)
+
+    def _fitted(self, text, width, dpi):
+        """Return the font size that fits ``text`` in ``width`` pixels: the set size or less.
+
+        Shrinks in half points, to at most :data:`MIN_SIZE`; widths come from
+        the glyph metrics of :mod:`jacviz.plotting._glyphs` (the same on every
+        backend), and without them the set size is kept.
+        """
+        try:
+            natural = self._stamper(self._size).width(text, dpi=dpi)
+        except API_ERRORS:
+            return self._size
+        if natural <= width:
+            return self._size
+        return max(MIN_SIZE, math.floor(2.0 * self._size * width / natural) / 2.0)
 
     def get_window_extent(self, renderer=None):
         """Return the display box the strings may cover: the axes (they are clipped to it).

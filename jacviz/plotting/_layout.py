@@ -24,6 +24,9 @@ LINE = 0.16
 CHAR = 0.068
 
 
+BAR_GAP = 0.45  # inches from the panels to the colour bar: a gap and the bar's label
+
+
 @dataclass(frozen=True)
 class Margins:
     """Space around and between panels, in inches.
@@ -31,7 +34,8 @@ class Margins:
     Attributes
     ----------
     left, right, top, bottom : float
-        Figure margins; ``right`` holds the colour bar and its tick labels.
+        Figure margins; ``right`` holds the colour bar with its label (left
+        of the bar) and its tick labels (right of it).
     gap_x, gap_y : float
         Space between panel columns and rows (tick labels, titles).
     min_slot : float
@@ -40,7 +44,7 @@ class Margins:
     """
 
     left: float = 0.6
-    right: float = 1.05
+    right: float = 1.25
     top: float = 0.6
     bottom: float = 0.45
     gap_x: float = 0.5
@@ -127,7 +131,7 @@ def grid_layout(count, block_shape, *, width, max_height, margins, max_cols=4, n
         y0 = fig_h - margins.top - row * (panel_h + margins.gap_y) - panel_h
         panels.append((x0 / fig_w, y0 / fig_h, panel_w / fig_w, panel_h / fig_h))
     grid_h = nrows * panel_h + (nrows - 1) * margins.gap_y
-    bar_x = fig_w - margins.right + 0.25
+    bar_x = fig_w - margins.right + BAR_GAP
     colorbar = (bar_x / fig_w, margins.bottom / fig_h, 0.15 / fig_w, grid_h / fig_h)
     return GridLayout((fig_w, fig_h), tuple(panels), colorbar, cell, ncols, nrows)
 

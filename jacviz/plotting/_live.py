@@ -108,11 +108,9 @@ class LiveView:
         """Display box covering every pixel the group ``key`` draws."""
         if key[0] == "panel":  # cell values are clipped to the axes
             return self._view.panels[key[1]].ax.bbox.padded(_PAD)
-        artist = self._view.group_artists(key)[0]
         renderer = self.figure.canvas.get_renderer()
-        if key[0] == "colorbar":
-            return _colorbar_column(artist, self.figure, renderer)
-        return artist.get_window_extent(renderer).padded(2)
+        artists = self._view.group_artists(key)
+        return _union([artist.get_window_extent(renderer).padded(2) for artist in artists])
 
     def _pixels(self):
         """Return the canvas's RGBA buffer as a writable ``(H, W, 4)`` array."""
@@ -135,18 +133,6 @@ def _share_mathtext(renderer, parser):
     if parser is not None and hasattr(renderer, "mathtext_parser"):
         renderer.mathtext_parser = parser
     return getattr(renderer, "mathtext_parser", None)
-
-
-def _colorbar_column(cax, fig, renderer):
-    """Return the colour bar's box stretched right to the figure edge (its tick labels).
-
-    Also covers everything the colour bar's axes draw (tight box), such as
-    the offset text ``1e-5`` that sticks out to the left above the bar.
-    """
-    bar = cax.bbox
-    margin = 1.5 * fig.dpi * 0.125  # half a tick label and more, above and below
-    column = Bbox([[bar.x0 - _PAD, bar.y0 - margin], [fig.bbox.x1, bar.y1 + margin]])
-    return Bbox.union([column, cax.get_tightbbox(renderer).padded(_PAD)])
 
 
 def _union(boxes):

@@ -121,6 +121,10 @@ class Stamper:
         baseline_down = height - (y - face.middle)
         return round(left + line.x_off), round(baseline_down + line.descent) + 1
 
+    def width(self, text, *, dpi):
+        """Ink width of ``text`` in pixels at ``dpi``."""
+        return self._face(dpi).line(text).width
+
     def box(self, x, y, text, *, dpi, height, ha="center"):
         """Display box of the pixels :meth:`stamp` draws."""
         bitmap = self._face(dpi).line(text).bitmap

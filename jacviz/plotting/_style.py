@@ -180,6 +180,34 @@ def format_value(value):
     return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
+def compact_value(value):
+    """Write a number in as few characters as :func:`format_value`'s 3 digits allow.
+
+    The shorter of the plain form and ``mantissa e exponent``: colour-bar
+    ticks such as ``2.5e-4`` stay short enough for the margin.
+
+    Parameters
+    ----------
+    value : float
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> [compact_value(v) for v in (2.5e-4, -0.125, 50.0, 12500.0, 0.0)]
+    ['2.5e-4', '-0.125', '50', '1.25e4', '0']
+    """
+    plain = format_value(value)
+    if not np.isfinite(value) or value == 0.0:
+        return plain
+    mantissa, _, exponent = f"{value:.2e}".partition("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    scientific = f"{mantissa}e{int(exponent)}"
+    return scientific if len(scientific) < len(plain) else plain
+
+
 def format_vector(name, values, *, max_items=4):
     """``"x = [4, 2]"``: a short line naming an example's values.
 

@@ -24,6 +24,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from jacviz.plotting._axes import add_panel_axes
 from jacviz.plotting._cells import CellValues
+from jacviz.plotting._colorbar import ColorBar
 from jacviz.plotting._image import add_block_image, clipped
 from jacviz.plotting._stamps import StampedText, add_figure_text
 from jacviz.plotting._style import format_value, text_colors
@@ -251,7 +252,15 @@ class HeatmapView:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
-        self.colorbar = _colorbar(fig, spec, self.panels) if self.panels else None
+        self.colorbar = None
+        if self.panels:
+            self.colorbar = ColorBar(
+                fig,
+                self.panels[0].image,
+                spec.quantity,
+                rect=spec.colorbar,
+                parent=self.panels[0].ax,
+            )
         self.limit = None
         if ax is not None:
             if not self.panels:
@@ -278,6 +287,7 @@ class HeatmapView:
             if self.panels:
                 self.panels[0].image.set_clim(-frame.limit, frame.limit)  # one norm for all
             if self.colorbar is not None:
+                self.colorbar.show(frame.limit)
                 dirty.append(("colorbar",))
         for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
             if panel.show(block, limit_changed):
@@ -322,7 +332,7 @@ class HeatmapView:
             return [self.texts[key[1]]]
         if key[0] == "note":
             return [self.note]
-        return [self.colorbar.ax]
+        return self.colorbar.artists()
 
 
 def axes_position(ax):
@@ -447,16 +457,3 @@ def _dynamic_text(fig, spec, ax):
     return add_figure_text(
         fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25
     )
-
-
-def _colorbar(fig, spec, panels):
-    """One colour bar for the shared symmetric scale."""
-    mappable = panels[0].image
-    if spec.colorbar is None:
-        colorbar = fig.colorbar(mappable, ax=panels[0].ax, fraction=0.05, pad=0.04)
-    else:
-        colorbar = fig.colorbar(mappable, cax=fig.add_axes(spec.colorbar))
-    colorbar.set_label(spec.quantity, fontsize=TICK_SIZE + 1)
-    colorbar.ax.tick_params(labelsize=TICK_SIZE)
-    colorbar.outline.set_linewidth(0.6)
-    return colorbar
