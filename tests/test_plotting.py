@@ -62,11 +62,8 @@ def pixels_of_figure(fig):
 
 
 def pixels_of_png(png):
-    """Decoded RGBA uint8 pixels of PNG bytes (an opaque RGB PNG gets alpha 255)."""
-    pixels = np.round(imread(io.BytesIO(png)) * 255).astype(np.uint8)
-    if pixels.shape[2] == 3:
-        pixels = np.dstack([pixels, np.full(pixels.shape[:2], 255, dtype=np.uint8)])
-    return pixels
+    """Decoded RGBA uint8 pixels of PNG bytes."""
+    return np.round(imread(io.BytesIO(png)) * 255).astype(np.uint8)
 
 
 def cell_pixel(fig, ax, row, col):
