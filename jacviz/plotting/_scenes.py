@@ -37,13 +37,13 @@ from jacviz.plotting._notes import (
     note,
     subset_parts,
 )
+from jacviz.plotting._spec import Frame, PanelSpec, TextSpec, ViewSpec
 from jacviz.plotting._style import (
     FALLBACK_LIMIT,
     component_labels,
     format_vector,
     symmetric_limit,
 )
-from jacviz.plotting._view import Frame, PanelSpec, TextSpec, ViewSpec
 
 #: Figure width (inches): the notebook's default output width.
 WIDTH = 8.0
