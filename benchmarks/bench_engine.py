@@ -41,6 +41,11 @@ BATCHES = (1, 16, 256, 4096)
 SIZES = (2, 16)
 
 
+def ratio(value):
+    """A speed-up as text: two significant digits below 10 (0.43×), whole numbers above."""
+    return f"{value:.2g}×" if value < 10 else f"{value:.0f}×"
+
+
 def steady_malloc():
     """Keep freed memory in the heap (glibc): no mmap/trim churn between runs."""
     libc = ctypes.CDLL(ctypes.util.find_library("c"))
@@ -96,7 +101,7 @@ def row(order, n, B, budget, per_example):
         lambda: loop_baseline(f, x, order), min_total=0, max_repeats=repeats, warm_up=repeats > 1
     )
     per_example[(order, n)] = loop / B
-    return [order, n, B, ours * 1e3, f"{loop * 1e3:.2f}", f"{loop / ours:.0f}×"]
+    return [order, n, B, ours * 1e3, f"{loop * 1e3:.2f}", ratio(loop / ours)]
 
 
 def speed_table(batches, budget):
