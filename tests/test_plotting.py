@@ -9,6 +9,7 @@ import gc
 import io
 import warnings
 import xml.etree.ElementTree as ET
+import zlib
 
 import numpy as np
 import pytest
@@ -28,6 +29,7 @@ from jacviz import (
     plot_full_jacobian,
     save_figure,
 )
+from jacviz.plotting import _png
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._glyphs import face_of
 from jacviz.plotting._renderer import CACHED_VIEWS
@@ -882,6 +884,33 @@ def test_wide_colour_bar_numbers_are_erased_when_the_scale_changes():
         assert grid.redrawn != ["all"]
         fresh = HeatmapGrid().render("jacobian", base)
         np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+# ---------------------------------------------------------------- PNG encoding
+
+
+@pytest.mark.parametrize("library", ["installed", "zlib"])
+def test_png_encoding_keeps_every_pixel_with_either_deflate_library(monkeypatch, library):
+    """ISA-L where installed, the standard zlib where not (Pyodide): the same pixels back."""
+    if library == "zlib":
+        monkeypatch.setattr(_png, "_deflate", zlib)
+    pixels = np.random.default_rng(0).integers(0, 256, (37, 53, 4), dtype=np.uint8)
+    pixels[5:30, 10:40] = (200, 30, 60, 255)  # a flat area, as in a heatmap
+    png = _png.encode_png(pixels)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    np.testing.assert_array_equal(pixels_of_png(png), pixels)
+
+
+def test_png_encoding_uses_isal_a_dependency_off_pyodide():
+    assert _png.DEFLATE == "isal"
+    assert _png._deflate.__name__ == "isal.isal_zlib"
+
+
+def test_png_encoding_refuses_what_is_not_rgba_bytes():
+    with pytest.raises(ValueError, match=r"uint8 pixels of shape \(H, W, 4\)"):
+        _png.encode_png(np.zeros((2, 2, 3), dtype=np.uint8))
+    with pytest.raises(ValueError, match="float64"):
+        _png.encode_png(np.zeros((2, 2, 4)))
 
 
 # ---------------------------------------------------------------- fast text

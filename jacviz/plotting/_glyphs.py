@@ -20,7 +20,6 @@ back to ordinary matplotlib text when a future matplotlib changes these calls.
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 
 import numpy as np
 from matplotlib import ft2font
@@ -192,24 +191,34 @@ class Face:
         return found
 
     def _composed(self, text):
-        """Put ``text`` together from cached glyph bitmaps at FreeType's pen positions."""
-        glyphs = [self._glyph(char) for char in text]
-        pens = [0]
-        for first, second in pairwise(text):
-            pens.append(pens[-1] + self._advance(first, second))
-        lefts = [pen + glyph.left for pen, glyph in zip(pens, glyphs, strict=True)]
-        x_min = min(lefts)
-        x_max = max(pen + glyph.right for pen, glyph in zip(pens, glyphs, strict=True))
-        columns = [left // 64 - x_min // 64 for left in lefts]
-        baseline = max(glyph.baseline_row for glyph in glyphs)
-        rows = [baseline - glyph.baseline_row for glyph in glyphs]
-        height = max(row + g.bitmap.shape[0] for row, g in zip(rows, glyphs, strict=True))
-        width = max(col + g.bitmap.shape[1] for col, g in zip(columns, glyphs, strict=True))
+        """Put ``text`` together from cached glyph bitmaps at FreeType's pen positions.
+
+        One pass over the characters (this runs for every new number of a
+        frame): the pen moves by the cached advance of each pair, and each
+        glyph goes in at the whole pixel column its ink edge falls in.
+        """
+        glyphs, advances = self._glyphs, self._advances
+        placed, pen, previous = [], 0, None
+        for char in text:
+            if previous is not None:
+                step = advances.get(previous + char)
+                pen += self._advance(previous, char) if step is None else step
+            glyph = glyphs.get(char) or self._glyph(char)
+            placed.append((pen + glyph.left, glyph))
+            previous = char
+        x_min = min(left for left, _ in placed)
+        x_max = max(left - glyph.left + glyph.right for left, glyph in placed)
+        baseline = max(glyph.baseline_row for _, glyph in placed)
+        height = baseline + max(g.bitmap.shape[0] - g.baseline_row for _, g in placed)
+        start = x_min // 64
+        width = max(left // 64 - start + g.bitmap.shape[1] for left, g in placed)
         bitmap = np.zeros((height, width), dtype=np.uint8)
-        for row, col, glyph in zip(rows, columns, glyphs, strict=True):
-            rows_, cols_ = glyph.bitmap.shape
-            target = bitmap[row : row + rows_, col : col + cols_]
-            np.maximum(target, glyph.bitmap, out=target)
+        for left, glyph in placed:
+            rows, cols = glyph.bitmap.shape
+            if rows and cols:
+                row, col = baseline - glyph.baseline_row, left // 64 - start
+                target = bitmap[row : row + rows, col : col + cols]
+                np.maximum(target, glyph.bitmap, out=target)
         return LineBitmap(bitmap, (x_max - x_min) / 64.0, height - 1 - baseline, x_min / 64.0)
 
 

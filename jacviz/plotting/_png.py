@@ -7,6 +7,12 @@ every row, which costs more than the compression itself: ~8 ms for a
 540 × 510 canvas at zlib level 1, against ~3.5 ms here with no row filter.
 Heatmaps are large flat areas, so unfiltered rows compress about as well
 (~52 KiB either way for the benchmark picture).
+
+The deflate stream comes from ISA-L (the ``isal`` package) where it is
+installed: on the widget benchmark's 730 × 672 picture it takes 0.8 ms
+against zlib's 5.9 ms at level 1, for a slightly smaller file (78 against
+82 KB). Where ``isal`` is missing (Pyodide, a source-only platform), the
+standard library's zlib writes the same format.
 """
 
 import struct
@@ -14,10 +20,18 @@ import zlib
 
 import numpy as np
 
+try:
+    from isal import isal_zlib as _deflate
+except ImportError:  # pragma: no cover - depends on the platform
+    _deflate = zlib
+
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _RGBA = 6  # PNG colour type: truecolour with alpha
-#: zlib level: 1 is fastest; higher levels save little on heatmaps and cost a lot.
+#: Compression level: 1 is fastest on both libraries (ISA-L has 0-3, zlib 0-9);
+#: higher levels save little on heatmaps and cost a lot.
 COMPRESS_LEVEL = 1
+#: The library writing the deflate stream: ``"isal"`` or ``"zlib"``.
+DEFLATE = "zlib" if _deflate is zlib else "isal"
 
 
 def encode_png(pixels, *, level=COMPRESS_LEVEL):
@@ -28,7 +42,8 @@ def encode_png(pixels, *, level=COMPRESS_LEVEL):
     pixels : numpy.ndarray of uint8, shape (H, W, 4)
         RGBA, first row at the top (as ``canvas.buffer_rgba()``).
     level : int, optional
-        zlib compression level, 0-9.
+        Compression level of the deflate library (:data:`DEFLATE`): 0-3
+        for ISA-L, 0-9 for zlib.
 
     Returns
     -------
@@ -60,8 +75,7 @@ def encode_png(pixels, *, level=COMPRESS_LEVEL):
     height, width = pixels.shape[:2]
     rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # a 0 (no filter) starts each row
     rows[:, 1:] = pixels.reshape(height, 4 * width)
-    compressor = zlib.compressobj(level)
-    data = compressor.compress(rows) + compressor.flush()
+    data = _deflate.compress(rows, level)
     header = struct.pack(">IIBBBBB", width, height, 8, _RGBA, 0, 0, 0)
     return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 
