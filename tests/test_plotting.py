@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
@@ -32,6 +33,7 @@ from jacviz import (
 from jacviz.plotting import _png
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._glyphs import face_of
+from jacviz.plotting._image import cell_colors, clipped
 from jacviz.plotting._renderer import CACHED_VIEWS
 from jacviz.plotting._stamps import Stamper, fast_text
 from jacviz.plotting._style import (
@@ -884,6 +886,20 @@ def test_wide_colour_bar_numbers_are_erased_when_the_scale_changes():
         assert grid.redrawn != ["all"]
         fresh = HeatmapGrid().render("jacobian", base)
         np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    block=hnp.arrays(np.float64, (3, 4), elements=st.floats(allow_nan=True, allow_infinity=True)),
+    limit=st.floats(1e-300, 1.7e308),
+    as_bytes=st.booleans(),
+)
+def test_cell_colors_are_the_colours_of_matplotlibs_masked_path(block, limit, as_bytes):
+    """The fast colours equal cmap(norm(...)) of the masked, clipped block, bit for bit."""
+    cmap, norm = colormaps["RdBu_r"], Normalize(-limit, limit)
+    with np.errstate(all="ignore"):
+        expected = cmap(norm(clipped(np.ma.masked_invalid(block), norm)), bytes=as_bytes)
+    np.testing.assert_array_equal(cell_colors(block, cmap, norm, bytes=as_bytes), expected)
 
 
 # ---------------------------------------------------------------- PNG encoding

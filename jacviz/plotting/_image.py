@@ -10,6 +10,7 @@ backends other than Agg it is an ordinary ``AxesImage``.
 """
 
 import numpy as np
+from matplotlib.colors import Normalize
 from matplotlib.image import AxesImage
 from matplotlib.transforms import IdentityTransform
 
@@ -27,6 +28,8 @@ class BlockImage(AxesImage):
         As for :class:`matplotlib.image.AxesImage` (``cmap``, ``norm``, ...).
     """
 
+    _edges = None  # (key, widths, heights) of the last axes box drawn into
+
     def make_image(self, renderer, magnification=1.0, unsampled=False):
         """Return the RGBA pixels of the cells over the axes' box (Agg)."""
         if agg_of(renderer) is None or unsampled:
@@ -34,12 +37,61 @@ class BlockImage(AxesImage):
                 return super().make_image(renderer, magnification, unsampled)
         box = self.axes.bbox
         x0, x1, y0, y1 = (round(v) for v in (box.x0, box.x1, box.y0, box.y1))
-        rows, cols = self.get_array().shape
-        widths = np.diff(np.round(np.linspace(x0, x1, cols + 1)).astype(int))
-        heights = np.diff(np.round(np.linspace(y0, y1, rows + 1)).astype(int))
-        rgba = self.to_rgba(clipped(self.get_array(), self.norm), bytes=True)[::-1]  # bottom first
+        widths, heights = self._cell_edges(x0, x1, y0, y1)
+        rgba = cell_colors(self.get_array(), self.cmap, self.norm, bytes=True)[::-1]  # bottom first
         pixels = np.repeat(np.repeat(rgba, heights, axis=0), widths, axis=1)
         return pixels, x0, y0, IdentityTransform()
+
+    def _cell_edges(self, x0, x1, y0, y1):
+        """Pixel widths of the columns and heights of the rows (cell edges rounded)."""
+        rows, cols = self.get_array().shape
+        key = (x0, x1, y0, y1, rows, cols)
+        if self._edges is None or self._edges[0] != key:
+            widths = np.diff(np.round(np.linspace(x0, x1, cols + 1)).astype(int))
+            heights = np.diff(np.round(np.linspace(y0, y1, rows + 1)).astype(int))
+            self._edges = (key, widths, heights)
+        return self._edges[1:]
+
+
+def cell_colors(block, cmap, norm, *, bytes=False):
+    """Colour of each cell as the heatmap shows it.
+
+    Values beyond the scale get its end colours; NaN, ±inf and masked cells
+    the colour map's "bad" colour. For a linear :class:`~matplotlib.colors.Normalize`
+    this is ``cmap(norm(...))`` without the masked-array round trip (a
+    quarter of the cost, the same colours); any other norm goes through it.
+
+    Parameters
+    ----------
+    block : numpy.ndarray or numpy.ma.MaskedArray, shape (rows, cols)
+    cmap : matplotlib.colors.Colormap
+    norm : matplotlib.colors.Normalize
+    bytes : bool, optional
+        uint8 components (0-255) instead of floats in ``[0, 1]``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (rows, cols, 4)
+
+    Examples
+    --------
+    >>> from matplotlib import colormaps
+    >>> cmap, norm = colormaps["RdBu_r"], Normalize(-1.0, 1.0)
+    >>> colors = cell_colors(np.array([[-5.0, np.nan]]), cmap, norm)
+    >>> bool(np.allclose(colors[0, 0], cmap(0.0))), colors[0, 1].tolist() == list(cmap.get_bad())
+    (True, True)
+    >>> np.array_equal(colors, cmap(norm(clipped(np.ma.masked_invalid([[-5.0, np.nan]]), norm))))
+    True
+    """
+    if type(norm) is not Normalize or not norm.vmin < norm.vmax:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return cmap(norm(clipped(np.ma.masked_invalid(block), norm)), bytes=bytes)
+    values = np.ma.filled(np.ma.asarray(block, dtype=float), np.nan)
+    bad = ~np.isfinite(values)
+    with np.errstate(over="ignore", invalid="ignore"):  # a scale near the float limit
+        scaled = (np.clip(values, norm.vmin, norm.vmax) - norm.vmin) / (norm.vmax - norm.vmin)
+    scaled[bad] = np.nan  # the colour map's "bad" colour, as a masked cell gets
+    return cmap(scaled, bytes=bytes)
 
 
 def clipped(block, norm):

@@ -13,9 +13,9 @@ runs per frame and no artist is ever added.
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.transforms import Bbox
 
 from jacviz.plotting._png import encode_png
+from jacviz.plotting._stamps import union_box
 from jacviz.plotting._view import HeatmapView
 
 _PAD = 4  # pixels around a panel: its frame and outlines straddle the edge
@@ -71,7 +71,7 @@ class LiveView:
         """
         dirty = self._view.show(frame)
         extents = {key: self._extent(key) for key in dirty}
-        regions = [_union([self._extents[key], extents[key]]) for key in dirty]
+        regions = [union_box([self._extents[key], extents[key]]) for key in dirty]
         dirty, regions = self._spread(dirty, regions)
         for region in regions:
             self._restore(region)
@@ -110,7 +110,7 @@ class LiveView:
             return self._view.panels[key[1]].ax.bbox.padded(_PAD)
         renderer = self.figure.canvas.get_renderer()
         artists = self._view.group_artists(key)
-        return _union([artist.get_window_extent(renderer).padded(2) for artist in artists])
+        return union_box([artist.get_window_extent(renderer).padded(2) for artist in artists])
 
     def _pixels(self):
         """Return the canvas's RGBA buffer as a writable ``(H, W, 4)`` array."""
@@ -133,12 +133,6 @@ def _share_mathtext(renderer, parser):
     if parser is not None and hasattr(renderer, "mathtext_parser"):
         renderer.mathtext_parser = parser
     return getattr(renderer, "mathtext_parser", None)
-
-
-def _union(boxes):
-    """Smallest box holding the non-empty ``boxes`` (``Bbox.null()`` if none)."""
-    finite = [box for box in boxes if np.all(np.isfinite(box.extents))]
-    return Bbox.union(finite) if finite else Bbox.null()
 
 
 def _overlap(a, b):
