@@ -5,14 +5,17 @@ written out by hand in plain numpy (``J = [[cos θ, −r sin θ], [sin θ, r cos
 ``det J = r``), and the plotted line data are checked against them.
 """
 
+import io
 import warnings
 
 import autograd.numpy as anp
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 
-from jacviz.views import linear_map_geometry, plot_linear_map
+from jacviz.plotting import png_bytes
+from jacviz.views import LinearMapView, linear_map_geometry, plot_linear_map
 
 X = np.array([[1.0, 0.3], [2.0, 1.1], [0.5, -2.0]])
 A = np.array([[2.0, -1.0], [0.5, 3.0]])
@@ -97,7 +100,7 @@ def test_det_sign_reports_a_flip():
     assert geometry.det == pytest.approx(-1.0)
     assert geometry.area_ratio == pytest.approx(-1.0)
     title = plot_linear_map(mirror, X, radius=0.2).axes[1].get_title()
-    assert "orientation flipped" in title
+    assert "flipped" in title
 
 
 @pytest.mark.parametrize("radius", [0.4, 0.2, 0.1])
@@ -188,6 +191,46 @@ def test_bad_options_are_rejected():
         linear_map_geometry(polar, X, radius=0.0)
     with pytest.raises(TypeError, match="formula text only"):
         linear_map_geometry(polar, X, constants={"a": 1.0})
+
+
+def _png_pixels(fig):
+    return imread(io.BytesIO(png_bytes(fig)))
+
+
+@pytest.mark.parametrize(
+    ("f", "example", "radius"), [(polar, 1, 0.2), (polar, 2, 1.5), (affine, 0, 0.5)]
+)
+def test_a_view_moved_to_new_curves_draws_what_a_fresh_one_draws(f, example, radius):
+    """Curves, titles, legend and axis limits all follow: the very pixels of a fresh build."""
+    view = LinearMapView(Figure(dpi=50), linear_map_geometry(polar, X), 0, 0.5)
+    lines = [line for ax in view.figure.axes for line in ax.lines]
+    legend = view.ax_out.get_legend()
+    geometry = linear_map_geometry(f, X, example=example, radius=radius)
+    assert view.show(geometry, example, radius)
+    fresh = LinearMapView(Figure(dpi=50), geometry, example, radius)
+    for moved, built in zip(view.figure.axes, fresh.figure.axes, strict=True):
+        assert moved.get_title() == built.get_title()
+        np.testing.assert_allclose(moved.get_xlim(), built.get_xlim())
+        np.testing.assert_allclose(moved.get_ylim(), built.get_ylim())
+    np.testing.assert_array_equal(_png_pixels(view.figure), _png_pixels(fresh.figure))
+    np.testing.assert_allclose(_line_data(view.ax_out, "image"), geometry.y)
+    assert [line for ax in view.figure.axes for line in ax.lines] == lines  # moved, not rebuilt
+    assert view.ax_out.get_legend() is legend
+
+
+def test_a_view_declines_curves_of_another_shape():
+    view = LinearMapView(None, linear_map_geometry(polar, X), 0, 0.5)
+    title = view.ax_out.get_title()
+    assert not view.show(linear_map_geometry(polar, X, example=1, samples=9), 1, 0.5)
+    assert view.ax_out.get_title() == title  # left as it was
+
+
+def test_png_bytes_are_the_pixels_savefig_writes():
+    fig = plot_linear_map(polar, X)
+    fig.set_dpi(40)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=40)
+    np.testing.assert_array_equal(_png_pixels(fig), imread(io.BytesIO(buffer.getvalue())))
 
 
 def test_given_figure_is_reused_and_replaced():

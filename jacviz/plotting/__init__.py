@@ -13,10 +13,10 @@ panels go), ``_arrays`` (shapes, flattening, which examples and outputs),
 refilled in place), ``_scenes`` (what each view draws), ``_plots`` (the
 ``plot_*`` functions), ``_live`` (one view redrawn by blitting), ``_renderer``
 (:class:`HeatmapGrid`: scenes, recently built views, PNG bytes), ``_png``
-(PNG encoding), ``_export`` (:func:`save_figure`).
+(PNG encoding), ``_export`` (:func:`save_figure`, :func:`png_bytes`).
 """
 
-from jacviz.plotting._export import save_figure
+from jacviz.plotting._export import png_bytes, save_figure
 from jacviz.plotting._plots import plot_batch_hessian, plot_batch_jacobian, plot_full_jacobian
 from jacviz.plotting._renderer import HeatmapGrid
 
@@ -25,5 +25,6 @@ __all__ = [
     "plot_batch_hessian",
     "plot_batch_jacobian",
     "plot_full_jacobian",
+    "png_bytes",
     "save_figure",
 ]

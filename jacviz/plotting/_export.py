@@ -1,10 +1,15 @@
-"""Saving figures for course notes.
+"""Saving figures for course notes, and PNG bytes of a figure for a live picture.
 
-Layer: plotting. Imports matplotlib and the standard library only.
+Layer: plotting. Imports numpy, matplotlib, the standard library and ``_png``.
 """
 
 import importlib
 import pathlib
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from jacviz.plotting._png import encode_png
 
 # suffix -> matplotlib backend module; imported on first save (the PDF backend alone
 # costs ~0.3 s, a third of importing jacviz, and the live explorer never needs it)
@@ -69,3 +74,43 @@ def save_figure(fig, path, *, dpi=200):
         for artist in animated:
             artist.set_animated(True)
     return path
+
+
+def png_bytes(fig):
+    r"""Draw ``fig`` and return the picture as PNG bytes, at the figure's own resolution.
+
+    What ``fig.savefig(buffer, format="png")`` gives at the figure's dpi, in
+    a fraction of the time: the canvas is drawn once and its pixels go
+    through the fast encoder of the live renderer (no tight box, no second
+    canvas, ~1 ms of encoding instead of ~25 ms through Pillow for a
+    900 × 440 picture). A figure without an Agg canvas is drawn on a
+    temporary one and keeps its own.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    bytes
+        An RGBA PNG of ``fig.get_size_inches() * fig.dpi`` pixels.
+
+    Examples
+    --------
+    >>> import io
+    >>> from matplotlib.figure import Figure
+    >>> from matplotlib.image import imread
+    >>> fig = Figure(figsize=(2, 1), dpi=50)
+    >>> _ = fig.add_subplot().plot([0, 1], [1, 0])
+    >>> png = png_bytes(fig)
+    >>> png[:8], imread(io.BytesIO(png)).shape
+    (b'\x89PNG\r\n\x1a\n', (50, 100, 4))
+    """
+    original = fig.canvas
+    canvas = original if isinstance(original, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    try:
+        canvas.draw()
+        return encode_png(np.asarray(canvas.buffer_rgba()))
+    finally:
+        if canvas is not original:
+            fig.set_canvas(original)

@@ -8,13 +8,15 @@ Figure API (never pyplot).
 near a point. A small grid and circle around ``x[b]`` are sent through ``f``
 and through the linearisation ``f(x[b]) + J[b]·(u − x[b])``; close to ``x[b]``
 the two images agree, further out they part. :func:`linear_map_geometry`
-computes the curves, for tests and for other views.
+computes the curves, for tests and for other views; :class:`LinearMapView`
+keeps the two panels on a figure and refills them (the explorer's radius
+and example sliders).
 
 Files: ``_geometry`` (the curves, ``det J`` and the area ratio: maths only),
 ``_linear_map`` (drawing them).
 """
 
 from jacviz.views._geometry import LinearMapGeometry, linear_map_geometry
-from jacviz.views._linear_map import plot_linear_map
+from jacviz.views._linear_map import LinearMapView, plot_linear_map
 
-__all__ = ["LinearMapGeometry", "linear_map_geometry", "plot_linear_map"]
+__all__ = ["LinearMapGeometry", "LinearMapView", "linear_map_geometry", "plot_linear_map"]

@@ -4,20 +4,18 @@ Layer: widget (private). Imports the standard library, matplotlib (``Figure``
 and the Agg canvas, never pyplot) and the public names of ``jacviz.plotting``
 and ``jacviz.views``.
 
-Two makers draw: the live :class:`jacviz.HeatmapGrid` (in-place updates) and
-:func:`jacviz.plot_linear_map` on one reused figure. A maker that fails while
+Two makers draw: the live :class:`jacviz.HeatmapGrid` and a
+:class:`jacviz.views.LinearMapView`, both updated in place. A maker that fails while
 drawing may leave its figure half built, so it is replaced by a fresh one and
 the picture still on screen is drawn again into it: :attr:`Pictures.figure`
 always matches the picture shown, so ``save`` writes what the class sees.
 """
 
-import io
-
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from jacviz.plotting import HeatmapGrid
-from jacviz.views import plot_linear_map
+from jacviz.plotting import HeatmapGrid, png_bytes
+from jacviz.views import LinearMapView, linear_map_geometry
 
 #: Size of the linear-map figure, inches (two panels side by side).
 LINEAR_MAP_SIZE = (9.0, 4.4)
@@ -50,7 +48,7 @@ class Pictures:
     def __init__(self, dpi):
         self._dpi = dpi
         self.heatmap_grid = HeatmapGrid(dpi=dpi)
-        self._map_figure = None
+        self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
 
@@ -71,7 +69,7 @@ class Pictures:
         return self._draw("heatmaps", (kind, data), kwargs)
 
     def linear_map(self, f, x, **kwargs):
-        """Return PNG bytes of :func:`jacviz.plot_linear_map` for ``f`` at ``x``.
+        """Return PNG bytes of the linear map of ``f`` at ``x`` (:func:`jacviz.plot_linear_map`).
 
         Parameters
         ----------
@@ -79,7 +77,7 @@ class Pictures:
             Batch function ``(B, 2) -> (B, 2)``.
         x : numpy.ndarray, shape (B, 2)
         **kwargs
-            ``example`` and ``radius``.
+            ``example`` and ``radius`` (both required).
 
         Returns
         -------
@@ -102,7 +100,7 @@ class Pictures:
         if maker == "heatmaps":
             self.heatmap_grid = HeatmapGrid(dpi=self._dpi)
         else:
-            self._map_figure = None
+            self._map_view = None
         if self._shown is None or self._shown[0] != maker:
             return
         _, args, kwargs = self._shown
@@ -115,11 +113,11 @@ class Pictures:
         png = self.heatmap_grid.render(kind, data, **kwargs)
         return png, self.heatmap_grid.figure  # read fresh: the grid may keep several figures
 
-    def _linear_map(self, f, x, **kwargs):
-        if self._map_figure is None:
-            self._map_figure = Figure(figsize=LINEAR_MAP_SIZE, dpi=self._dpi)
-            FigureCanvasAgg(self._map_figure)
-        figure = plot_linear_map(f, x, fig=self._map_figure, **kwargs)
-        out = io.BytesIO()
-        figure.canvas.print_png(out)
-        return out.getvalue(), figure
+    def _linear_map(self, f, x, *, example, radius):
+        geometry = linear_map_geometry(f, x, example=example, radius=radius)
+        view = self._map_view
+        if view is None or not view.show(geometry, example, radius):
+            figure = Figure(figsize=LINEAR_MAP_SIZE, dpi=self._dpi)
+            FigureCanvasAgg(figure)
+            view = self._map_view = LinearMapView(figure, geometry, example, radius)
+        return png_bytes(view.figure), view.figure
