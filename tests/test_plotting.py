@@ -7,6 +7,8 @@ diag(3, 27); ∂²f_i/∂x_i² = 6 x_i = 24, 12 and 6, 18.
 
 import gc
 import io
+import subprocess
+import sys
 import warnings
 import xml.etree.ElementTree as ET
 import zlib
@@ -22,6 +24,7 @@ from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
+from matplotlib.text import Text
 
 from jacviz import (
     HeatmapGrid,
@@ -34,6 +37,7 @@ from jacviz.plotting import _png
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._glyphs import face_of
 from jacviz.plotting._image import cell_colors, clipped
+from jacviz.plotting._mathlabel import MathText, parse_label
 from jacviz.plotting._renderer import CACHED_VIEWS
 from jacviz.plotting._stamps import Stamper, fast_text
 from jacviz.plotting._style import (
@@ -677,15 +681,47 @@ def test_updates_give_the_pixels_of_a_fresh_render(kind):
     assert grid.redrawn != ["all"]  # the last frames went the in-place way
 
 
+def assert_same_picture_but_tick_typesetting(live, fig):
+    """``live`` pixels = a full draw of ``fig``, except how the tick labels are typeset.
+
+    The renderer typesets its ``∂f_i`` labels from glyphs, ``plot_*`` leaves
+    them to matplotlib's mathtext (real ticks, restylable): outside the tick
+    labels' boxes the pixels are identical; inside, the ink of each label
+    lies within two pixels of mathtext's.
+    """
+    static = pixels_of_figure(fig)
+    assert live.shape == static.shape
+    renderer = fig.canvas.get_renderer()
+    height = static.shape[0]
+    outside = np.ones(static.shape[:2], dtype=bool)
+    labels = [
+        label
+        for ax in fig.axes
+        for label in (*ax.get_xticklabels(), *ax.get_yticklabels())
+        if label.get_text()
+    ]
+    assert labels
+    for label in labels:
+        box = label.get_window_extent(renderer).padded(3)
+        rows = slice(max(0, int(height - box.y1)), int(height - box.y0) + 1)
+        cols = slice(max(0, int(box.x0)), int(box.x1) + 1)
+        outside[rows, cols] = False
+        ink = [np.argwhere(pixels[rows, cols, :3].min(axis=2) < 128) for pixels in (live, static)]
+        assert len(ink[0]) and len(ink[1]), label.get_text()
+        for corner in (np.min, np.max):
+            np.testing.assert_allclose(corner(ink[0], axis=0), corner(ink[1], axis=0), atol=2)
+    np.testing.assert_array_equal(live[outside], static[outside])
+
+
 def test_renderer_pixels_equal_a_full_draw_of_the_plot_function():
     png = HeatmapGrid(dpi=80).render("jacobian", JAC, x=X)
     fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
-    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_figure(fig))
+    assert_same_picture_but_tick_typesetting(pixels_of_png(png), fig)
 
 
 @pytest.mark.parametrize("kind", ["hessian", "full"])
 def test_renderer_pixels_equal_the_plot_functions_for_hessians_and_full_jacobians(kind):
-    """The renderer's tick labels are plain texts, matplotlib's ticks in plot_*: same pixels."""
+    """The renderer's tick labels are typeset texts, matplotlib's ticks in plot_*."""
     if kind == "hessian":
         png = HeatmapGrid(dpi=80).render("hessian", HESS, x=X)
         fig = plot_batch_hessian(HESS, x=X, fig=Figure(figsize=(8, 6), dpi=80))
@@ -693,7 +729,7 @@ def test_renderer_pixels_equal_the_plot_functions_for_hessians_and_full_jacobian
         full = full_from_blocks(JAC, coupling=0.5)
         png = HeatmapGrid(dpi=80).render("full", full)
         fig = plot_full_jacobian(full, batch_size=2, fig=Figure(figsize=(8, 6), dpi=80))
-    np.testing.assert_array_equal(pixels_of_png(png), pixels_of_figure(fig))
+    assert_same_picture_but_tick_typesetting(pixels_of_png(png), fig)
 
 
 def test_full_kind_updates_in_place_and_matches_fresh():
@@ -900,6 +936,71 @@ def test_cell_colors_are_the_colours_of_matplotlibs_masked_path(block, limit, as
     with np.errstate(all="ignore"):
         expected = cmap(norm(clipped(np.ma.masked_invalid(block), norm)), bytes=as_bytes)
     np.testing.assert_array_equal(cell_colors(block, cmap, norm, bytes=as_bytes), expected)
+
+
+# ---------------------------------------------------------------- typeset math labels
+
+OUR_LABELS = [
+    r"$\partial f_{0}$",
+    r"$\partial x_{12}$",
+    r"$\partial x_{(0,1)}$",
+    r"$\partial f_i\,/\,\partial x_j$",
+    r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$",
+    r"$\partial f^{(b)}_i\,/\,\partial x^{(c)}_j$",
+]
+
+
+@pytest.mark.parametrize("label", OUR_LABELS)
+def test_typeset_labels_put_their_ink_where_mathtext_does(label):
+    """Each label the plots make, typeset from glyphs, covers mathtext's ink within 2 px."""
+    assert parse_label(label) is not None
+    boxes = []
+    for kind in (MathText, Text):
+        fig = Figure(figsize=(3, 1), dpi=100)
+        fig.add_artist(kind(0.5, 0.5, label, fontsize=9, ha="center", va="center_baseline"))
+        ink = np.argwhere(pixels_of_figure(fig)[..., :3].min(axis=2) < 128)
+        boxes.append((ink.min(axis=0), ink.max(axis=0)))
+    (low, high), (mt_low, mt_high) = boxes
+    np.testing.assert_allclose(low, mt_low, atol=2, err_msg=label)
+    np.testing.assert_allclose(high, mt_high, atol=2, err_msg=label)
+
+
+@pytest.mark.parametrize("label", [r"$\sqrt{x}$", r"$\alpha_1$", "$x_{a_b}$", "plain ∂f"])
+def test_other_tex_is_left_to_matplotlib(label):
+    assert parse_label(label) is None
+    fig = Figure(figsize=(2, 1), dpi=60)
+    fig.add_artist(MathText(0.5, 0.5, label, ha="center", va="center"))
+    assert pixels_of_figure(fig)[..., :3].min() < 128  # drawn, by mathtext
+
+
+@pytest.mark.parametrize("text", ["$x_$", "$x_{1$", "$_1$", "$$", "$x}$", "$x_1_2$", "$a$b$"])
+def test_broken_math_is_not_read(text):
+    assert parse_label(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="$\\_^{}(),/ abfx0123456789,partilα", max_size=24))
+def test_reading_labels_never_fails(text):
+    items = parse_label(text)
+    assert items is None or (len(items) > 0 and text.startswith("$"))
+
+
+def test_vector_output_keeps_the_labels_as_mathtext(tmp_path):
+    grid = HeatmapGrid(dpi=60)
+    grid.render("jacobian", JAC, x=X)
+    svg = save_figure(grid.figure, tmp_path / "live.svg").read_text()
+    assert svg.count("<!-- $\\partial f_{0}$ -->") >= 1  # matplotlib writes mathtext sources
+
+
+def test_a_live_picture_builds_without_matplotlibs_mathtext():
+    """The start-up saving: no mathtext grammar is built for the live picture's labels."""
+    code = (
+        "import numpy as np; import jacviz; from matplotlib.mathtext import MathTextParser\n"
+        "jacviz.HeatmapGrid().render('jacobian', np.ones((2, 3, 2)), x=np.ones((2, 2)))\n"
+        "print(MathTextParser._parser is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
 
 
 # ---------------------------------------------------------------- PNG encoding

@@ -18,6 +18,7 @@ from matplotlib.lines import TICKRIGHT, Line2D
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import ScaledTranslation
 
+from jacviz.plotting._mathlabel import typeset_copy
 from jacviz.plotting._stamps import StampedText
 from jacviz.plotting._style import compact_value
 
@@ -118,6 +119,7 @@ def _gradient_bar(fig, rect, cmap, quantity):
         spine.set_linewidth(0.6)
     cax.yaxis.set_label_position("left")
     cax.set_ylabel(quantity, fontsize=LABEL_SIZE + 1)
+    cax.yaxis.label = typeset_copy(cax.yaxis.label) or cax.yaxis.label  # no mathtext
     return cax
 
 

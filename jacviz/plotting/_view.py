@@ -15,7 +15,6 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
-from matplotlib.text import Text
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import ScaledTranslation
 
@@ -23,6 +22,7 @@ from jacviz.plotting._axes import add_panel_axes
 from jacviz.plotting._cells import CellValues
 from jacviz.plotting._colorbar import ColorBar
 from jacviz.plotting._image import add_block_image, cell_colors
+from jacviz.plotting._mathlabel import MathText, typeset_copy
 from jacviz.plotting._spec import PanelSpec
 from jacviz.plotting._stamps import StampedText, add_figure_text
 from jacviz.plotting._style import format_value, text_colors
@@ -141,6 +141,7 @@ class HeatmapView:
         for panel, p in zip(self.panels, spec.panels, strict=True):
             if p.header is not None:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
+                panel.ax.title = typeset_copy(panel.ax.title) or panel.ax.title
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
         self.colorbar = None
@@ -306,7 +307,7 @@ def _tick_texts(ax, axis, labels):
         color = rcParams[f"{axis}tick.color"]
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
-        text = Text(*xy, label, fontsize=TICK_SIZE, color=color, va=va, ha=ha)
+        text = MathText(*xy, label, fontsize=TICK_SIZE, color=color, va=va, ha=ha)
         text.set(transform=transform, zorder=ax.xaxis.get_zorder(), clip_on=False)
         ax.add_artist(text)
 
