@@ -247,31 +247,31 @@ print(time.perf_counter() - start)
 BARE = "import time; start = time.perf_counter(); import numpy; print(time.perf_counter() - start)"
 
 
-def startup_seconds(code, runs, cache):
-    """Median wall time printed by ``code`` in fresh interpreters.
+def startup_seconds(codes, runs, cache):
+    """Median wall time printed by each of ``codes`` in fresh interpreters.
 
-    Bytecode is read from (and on the first, untimed run written to) the
-    folder ``cache``, as an installed package's is: ``pip install`` compiles
-    it, while a checkout in an environment with ``PYTHONDONTWRITEBYTECODE``
-    (this machine sets it) would compile jacviz's 10,000 lines again on every
-    import, about 0.1 s more.
+    The codes take turns, run after run, so a slow spell of the machine
+    hits them alike. Bytecode is read from (and on a first, untimed round
+    written to) the folder ``cache``, as an installed package's is: ``pip
+    install`` compiles it, while a checkout in an environment with
+    ``PYTHONDONTWRITEBYTECODE`` (this machine sets it) would compile jacviz's
+    10,000 lines again on every import, about 0.1 s more.
     """
     env = {**os.environ, "PYTHONPYCACHEPREFIX": cache}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    times = []
+    times = {code: [] for code in codes}
     for run in range(runs + 1):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-        out.check_returncode()
-        if run:  # the first run compiled the bytecode
-            times.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
+        for code in codes:
+            command = [sys.executable, "-c", code]
+            out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+            if run:  # the first round compiled the bytecode
+                times[code].append(float(out.stdout.strip().splitlines()[-1]))
+    return [statistics.median(times[code]) for code in codes]
 
 
 def startup_table(runs):
     with tempfile.TemporaryDirectory() as cache:
-        explorer_s, floor_s, numpy_s = (
-            startup_seconds(code, runs, cache) for code in (STARTUP, DEPENDENCIES, BARE)
-        )
+        explorer_s, floor_s, numpy_s = startup_seconds((STARTUP, DEPENDENCIES, BARE), runs, cache)
     verdict = "ok" if explorer_s <= 1.5 else "MISSED"
     print(f"\nimport jacviz + JacobianExplorer(): {explorer_s:.2f} s, median of {runs} runs")
     print(
