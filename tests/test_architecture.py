@@ -40,13 +40,21 @@ THIRD_PARTY = {
     "expressions": {"autograd"},
     "jacobians": {"numpy", "autograd"},
     "presets": {"numpy"},
-    "plotting": {"numpy", "matplotlib"},
+    "plotting": {"numpy", "matplotlib", "isal"},  # isal: the PNG deflate (_png only)
     "views": {"numpy", "matplotlib"},
     "widget": {"numpy", "matplotlib", "ipywidgets", "IPython", "traitlets"},
     "app": set(),
     "__init__": set(),
 }
-KNOWN_THIRD_PARTY = {"numpy", "autograd", "matplotlib", "ipywidgets", "IPython", "traitlets"}
+KNOWN_THIRD_PARTY = {
+    "numpy",
+    "autograd",
+    "matplotlib",
+    "ipywidgets",
+    "IPython",
+    "traitlets",
+    "isal",
+}
 
 
 def _layer(path):
