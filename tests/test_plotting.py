@@ -950,14 +950,19 @@ OUR_LABELS = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("rotation", "ha", "va"),
+    [(0, "center", "center_baseline"), (0, "right", "top"), (90, "center", "bottom")],
+)
 @pytest.mark.parametrize("label", OUR_LABELS)
-def test_typeset_labels_put_their_ink_where_mathtext_does(label):
+def test_typeset_labels_put_their_ink_where_mathtext_does(label, rotation, ha, va):
     """Each label the plots make, typeset from glyphs, covers mathtext's ink within 2 px."""
     assert parse_label(label) is not None
     boxes = []
+    style = {"fontsize": 9, "ha": ha, "va": va, "rotation": rotation, "rotation_mode": "anchor"}
     for kind in (MathText, Text):
-        fig = Figure(figsize=(3, 1), dpi=100)
-        fig.add_artist(kind(0.5, 0.5, label, fontsize=9, ha="center", va="center_baseline"))
+        fig = Figure(figsize=(3, 3), dpi=100)
+        fig.add_artist(kind(0.5, 0.5, label, **style))
         ink = np.argwhere(pixels_of_figure(fig)[..., :3].min(axis=2) < 128)
         boxes.append((ink.min(axis=0), ink.max(axis=0)))
     (low, high), (mt_low, mt_high) = boxes
