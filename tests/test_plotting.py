@@ -978,6 +978,13 @@ def test_other_tex_is_left_to_matplotlib(label):
     assert pixels_of_figure(fig)[..., :3].min() < 128  # drawn, by mathtext
 
 
+def test_scripts_of_one_token_are_read_as_tex_reads_them():
+    assert [run.text for run in parse_label(r"$x_\partial$")[1].sub] == ["∂"]
+    base, scripts, rest = parse_label("$x_12$")
+    assert base.text == "x" and [run.text for run in scripts.sub] == ["1"]
+    assert rest.text == "2"  # only the 1 is a subscript
+
+
 @pytest.mark.parametrize("text", ["$x_$", "$x_{1$", "$_1$", "$$", "$x}$", "$x_1_2$", "$a$b$"])
 def test_broken_math_is_not_read(text):
     assert parse_label(text) is None

@@ -139,12 +139,11 @@ def _group(tokens, k):
     if k >= len(tokens) or tokens[k] in "_^} ":
         raise ValueError("empty script")
     if tokens[k] != "{":
-        first = tokens[k][0]  # x_12 subscripts the 1 only, as in TeX
-        rest = tokens[k][1:]
-        if rest:
-            tokens[k] = rest  # the rest stays on the baseline
-            return [first], k
-        return [first], k + 1
+        token = tokens[k]
+        if token.isdigit() and len(token) > 1:  # x_12 subscripts the 1 only, as in TeX
+            tokens[k] = token[1:]  # the rest stays on the baseline
+            return [token[0]], k
+        return [token], k + 1
     end = tokens.index("}", k) if "}" in tokens[k:] else -1
     inner = tokens[k + 1 : end]
     if end < 0 or any(token in "_^{" for token in inner):
