@@ -21,11 +21,10 @@ from typing import NamedTuple
 
 import numpy as np
 from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from jacviz.plotting._glyphs import API_ERRORS, LineBitmap, face_of
-from jacviz.plotting._stamps import agg_of, fast_text, stamps_on
+from jacviz.plotting._stamps import StampableText, agg_of
 
 SCRIPT_SCALE = 0.7  # mathtext's shrink factor for sub- and superscripts
 # shifts in em of the base font: mathtext's DejaVu Sans constants (x-height units) x 0.547
@@ -267,7 +266,7 @@ def _prop(size, italic):
     return FontProperties(family="DejaVu Sans", style="italic" if italic else "normal", size=size)
 
 
-class MathText(Text):
+class MathText(StampableText):
     r"""A :class:`~matplotlib.text.Text` whose math labels are typeset from glyphs on Agg.
 
     Text :func:`parse_label` reads is stamped on Agg canvases (alignments
@@ -293,44 +292,21 @@ class MathText(Text):
             return None
         return parse_label(self.get_text())
 
-    def draw(self, renderer):
-        """Stamp the typeset label on Agg; anything else as ordinary text."""
-        items = self.label_items() if stamps_on(renderer) else None
-        if items is None:
-            super().draw(renderer)
-            return
-        if not self.get_visible():
-            return
-        try:
-            self._stamp(renderer, items)
-        except API_ERRORS as error:
-            fast_text().turn_off(error)
-            super().draw(renderer)
-        self.stale = False
+    def _fast_form(self, renderer):
+        """Return the label's runs and scripts, or ``None`` for matplotlib's mathtext."""
+        return self.label_items()
 
-    def get_window_extent(self, renderer=None, dpi=None):
-        """Return the display box of the stamped pixels (Agg) or of the text."""
-        figure = self.get_figure(root=True)
-        if renderer is None and figure is not None:
-            renderer = figure.canvas.get_renderer()
-        items = self.label_items() if stamps_on(renderer) else None
-        if items is None:
-            return super().get_window_extent(renderer, dpi)
+    def _stamp_form(self, renderer, gc, items):
+        """Draw the typeset bitmap."""
+        column, row, bitmap = self._placed(renderer, items)
+        agg_of(renderer).draw_text_image(bitmap, column, row, 0, gc)
+
+    def _form_box(self, renderer, items):
+        """Display box of the typeset bitmap."""
         column, row, bitmap = self._placed(renderer, items)
         rows, cols = bitmap.shape
         height = renderer.height
         return Bbox([[column, height - row], [column + cols, height - row + rows]])
-
-    def _stamp(self, renderer, items):
-        """Draw the typeset bitmap in the text's colour."""
-        gc = renderer.new_gc()
-        gc.set_foreground(self.get_color())
-        gc.set_antialiased(True)
-        try:
-            column, row, bitmap = self._placed(renderer, items)
-            agg_of(renderer).draw_text_image(bitmap, column, row, 0, gc)
-        finally:
-            gc.restore()
 
     def _placed(self, renderer, items):
         """``(column, row, bitmap)`` for ``draw_text_image``: left column, row under the bitmap.

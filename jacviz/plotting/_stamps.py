@@ -197,7 +197,69 @@ def add_figure_text(fig, *args, **kwargs):
     return text
 
 
-class StampedText(Text):
+class StampableText(Text):
+    """A :class:`~matplotlib.text.Text` stamped from bitmaps on Agg where it can be.
+
+    The one place that decides between the fast path and matplotlib's: a
+    subclass says what it would stamp (:meth:`_fast_form`, ``None`` to let
+    matplotlib draw), how (:meth:`_stamp_form`) and where (:meth:`_form_box`).
+    Off Agg, with the fast path switched off, or when a stamp raises, the
+    text is drawn and measured the ordinary way (the switch turned off once,
+    with its warning).
+    """
+
+    def _fast_form(self, renderer):
+        """Return what to stamp on ``renderer`` (Agg, fast path on); ``None``: matplotlib."""
+        raise NotImplementedError
+
+    def _stamp_form(self, renderer, gc, form):
+        """Stamp ``form`` with ``gc`` (colour and antialiasing set)."""
+        raise NotImplementedError
+
+    def _form_box(self, renderer, form):
+        """Display box of the pixels :meth:`_stamp_form` draws."""
+        raise NotImplementedError
+
+    def _form_on(self, renderer):
+        """:meth:`_fast_form`, or ``None`` where the fast path does not apply."""
+        return self._fast_form(renderer) if stamps_on(renderer) else None
+
+    def draw(self, renderer):
+        """Stamp on Agg; draw as ordinary text elsewhere."""
+        form = self._form_on(renderer)
+        if form is None:
+            super().draw(renderer)
+            return
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        gc.set_foreground(self.get_color())
+        gc.set_antialiased(True)
+        try:
+            self._stamp_form(renderer, gc, form)
+        except API_ERRORS as error:
+            fast_text().turn_off(error)
+            super().draw(renderer)
+        finally:
+            gc.restore()
+        self.stale = False
+
+    def get_window_extent(self, renderer=None, dpi=None):
+        """Return the display box of the stamped pixels (Agg) or of the text."""
+        figure = self.get_figure(root=True)
+        if renderer is None and figure is not None:
+            renderer = figure.canvas.get_renderer()
+        form = self._form_on(renderer)
+        if form is None:
+            return super().get_window_extent(renderer, dpi)
+        try:
+            return self._form_box(renderer, form)
+        except API_ERRORS as error:
+            fast_text().turn_off(error)
+            return super().get_window_extent(renderer, dpi)
+
+
+class StampedText(StampableText):
     r"""A :class:`~matplotlib.text.Text` drawn from cached line bitmaps on Agg.
 
     Supports what the heatmap titles and notes need: horizontal alignment
@@ -221,49 +283,23 @@ class StampedText(Text):
         super().__init__(*args, **kwargs)
         self._stamper = Stamper(self.get_fontproperties())
 
-    def draw(self, renderer):
-        """Stamp each line on Agg; draw as ordinary text elsewhere."""
-        if not stamps_on(renderer):
-            super().draw(renderer)
-            return
-        if not self.get_visible():
-            return
-        try:
-            self._stamp(renderer)
-        except API_ERRORS as error:
-            fast_text().turn_off(error)
-            super().draw(renderer)
-        self.stale = False
+    def _fast_form(self, renderer):
+        """Each non-empty line with the display point of its anchor."""
+        return self._lines(renderer.dpi)
 
-    def get_window_extent(self, renderer=None, dpi=None):
-        """Return the display box of the stamped pixels (Agg) or of the text."""
-        figure = self.get_figure(root=True)
-        if renderer is None and figure is not None:
-            renderer = figure.canvas.get_renderer()
-        if not stamps_on(renderer):
-            return super().get_window_extent(renderer, dpi)
+    def _stamp_form(self, renderer, gc, lines):
+        """Stamp every line."""
         ha = self.get_horizontalalignment()
-        try:
-            boxes = [
-                self._stamper.box(x, y, line, dpi=renderer.dpi, height=renderer.height, ha=ha)
-                for x, y, line in self._lines(renderer.dpi)
-            ]
-        except API_ERRORS as error:
-            fast_text().turn_off(error)
-            return super().get_window_extent(renderer, dpi)
-        return union_box(boxes)
+        for x, y, line in lines:
+            self._stamper.stamp(renderer, gc, x, y, line, ha=ha)
 
-    def _stamp(self, renderer):
-        """Stamp every line (the fast path)."""
-        gc = renderer.new_gc()
-        gc.set_foreground(self.get_color())
-        gc.set_antialiased(True)
+    def _form_box(self, renderer, lines):
+        """Return the union of the lines' stamped boxes."""
         ha = self.get_horizontalalignment()
-        try:
-            for x, y, line in self._lines(renderer.dpi):
-                self._stamper.stamp(renderer, gc, x, y, line, ha=ha)
-        finally:
-            gc.restore()
+        return union_box(
+            self._stamper.box(x, y, line, dpi=renderer.dpi, height=renderer.height, ha=ha)
+            for x, y, line in lines
+        )
 
     def _lines(self, dpi):
         """Each non-empty line with the display point of its (mid-)anchor."""
