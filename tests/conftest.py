@@ -14,6 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests explore at random on a developer's machine (new counterexamples are
+# welcome there: add each one found as an ``@example``), but CI must not flip on a lucky
+# draw: under ``CI=true`` every property test replays the same derandomized examples.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,6 +40,9 @@ INSTALL_HINT = (
 def in_ci():
     """Return True when running in CI, where nothing that CI can install may skip."""
     return os.environ.get("CI", "").lower() == "true"
+
+
+settings.load_profile("ci" if in_ci() else "dev")
 
 
 def skip_or_fail(reason):

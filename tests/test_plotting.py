@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from matplotlib import colormaps
@@ -924,18 +924,69 @@ def test_wide_colour_bar_numbers_are_erased_when_the_scale_changes():
         np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
 
 
+FLOATS = st.floats(allow_nan=True, allow_infinity=True)
+LARGEST = float(np.finfo(float).max)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    block=hnp.arrays(np.float64, (3, 4), elements=st.floats(allow_nan=True, allow_infinity=True)),
-    limit=st.floats(1e-300, 1.7e308),
+    block=hnp.arrays(np.float64, (3, 4), elements=FLOATS),
+    limit=st.floats(1e-300, LARGEST / 2),
     as_bytes=st.booleans(),
 )
+@example(block=np.array([[-0.0, 5e-324, -5e-324, 1.0]] * 3), limit=1e-300, as_bytes=True)
 def test_cell_colors_are_the_colours_of_matplotlibs_masked_path(block, limit, as_bytes):
-    """The fast colours equal cmap(norm(...)) of the masked, clipped block, bit for bit."""
+    """Where Normalize's own arithmetic is exact (``2·limit`` finite), colours match bit for bit."""
     cmap, norm = colormaps["RdBu_r"], Normalize(-limit, limit)
     with np.errstate(all="ignore"):
         expected = cmap(norm(clipped(np.ma.masked_invalid(block), norm)), bytes=as_bytes)
     np.testing.assert_array_equal(cell_colors(block, cmap, norm, bytes=as_bytes), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    block=hnp.arrays(np.float64, (3, 4), elements=FLOATS),
+    limit=st.floats(LARGEST / 2, LARGEST, exclude_min=True),
+    as_bytes=st.booleans(),
+)
+@example(  # found by hypothesis (issue #18): matplotlib's vmax - vmin overflows to inf here
+    block=np.array([[np.inf, 8.98846567e307, 0.0, 1.0]] * 3),
+    limit=8.98846567431158e307,
+    as_bytes=False,
+)
+@example(block=np.array([[LARGEST, -LARGEST, 0.0, np.nan]] * 3), limit=LARGEST, as_bytes=True)
+def test_cell_colors_of_a_scale_wider_than_the_float_range_are_those_of_the_scaled_picture(
+    block, limit, as_bytes
+):
+    """Beyond ``2·limit`` overflowing, colours equal matplotlib's for the picture scaled by 1/4.
+
+    Scaling values and limit by a power of two changes no ratio, and within
+    the range matplotlib's colours are right: so these are the true colours
+    (matplotlib's own path paints every cell alike there).
+    """
+    cmap = colormaps["RdBu_r"]
+    quarter = Normalize(-limit / 4, limit / 4)
+    with np.errstate(all="ignore"):
+        expected = cmap(quarter(clipped(np.ma.masked_invalid(block / 4), quarter)), bytes=as_bytes)
+    got = cell_colors(block, cmap, Normalize(-limit, limit), bytes=as_bytes)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_scale_as_wide_as_the_float_range_still_spans_the_colour_map():
+    cmap = colormaps["RdBu_r"]
+    got = cell_colors(np.array([[-LARGEST, 0.0, LARGEST]]), cmap, Normalize(-LARGEST, LARGEST))
+    np.testing.assert_array_equal(got[0], cmap([0.0, 0.5, 1.0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 6), elements=FLOATS))
+@example(np.array([LARGEST, -LARGEST]))
+@example(np.array([5e-324, -0.0]))
+def test_the_plotting_layer_only_hands_limits_whose_double_is_finite(values):
+    """Every limit a picture can get is one where the fast colours are matplotlib's own."""
+    limit = symmetric_limit(values)
+    assert MIN_LIMIT <= limit <= MAX_LIMIT
+    assert np.isfinite(2 * limit) and np.isfinite(MAX_LIMIT * 2)
 
 
 # ---------------------------------------------------------------- typeset math labels

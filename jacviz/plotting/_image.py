@@ -88,10 +88,24 @@ def cell_colors(block, cmap, norm, *, bytes=False):
             return cmap(norm(clipped(np.ma.masked_invalid(block), norm)), bytes=bytes)
     values = np.ma.filled(np.ma.asarray(block, dtype=float), np.nan)
     bad = ~np.isfinite(values)
-    with np.errstate(over="ignore", invalid="ignore"):  # a scale near the float limit
-        scaled = (np.clip(values, norm.vmin, norm.vmax) - norm.vmin) / (norm.vmax - norm.vmin)
+    scaled = _normalized(np.clip(values, norm.vmin, norm.vmax), float(norm.vmin), float(norm.vmax))
     scaled[bad] = np.nan  # the colour map's "bad" colour, as a masked cell gets
     return cmap(scaled, bytes=bytes)
+
+
+def _normalized(values, vmin, vmax):
+    """``(values - vmin) / (vmax - vmin)`` for ``vmin <= values <= vmax``, never overflowing.
+
+    Within the float range the arithmetic is ``Normalize``'s, so the colours
+    are bit-identical to matplotlib's. A scale wider than the largest float
+    (``vmax - vmin`` overflows, e.g. ``[-1e308, 1e308]``) is halved first:
+    halving is exact, so the ratios are those of the true scale (matplotlib's
+    own ``Normalize`` gives ``inf`` there and colours every cell alike).
+    """
+    with np.errstate(invalid="ignore"):  # inf - inf of the bad cells, masked by the caller
+        if np.isfinite(vmax - vmin):
+            return (values - vmin) / (vmax - vmin)
+        return (values * 0.5 - vmin * 0.5) / (vmax * 0.5 - vmin * 0.5)
 
 
 def clipped(block, norm):
