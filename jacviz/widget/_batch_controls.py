@@ -23,9 +23,8 @@ class BatchGrid:
 
     Parameters
     ----------
-    on_entry_change : callable
-        Called as ``on_entry_change(b, j, value)`` when the user edits a box
-        (not when :meth:`show` writes into it).
+    on_new_widget : callable, optional
+        Called with every widget the grid makes (boxes and labels), once.
 
     Attributes
     ----------
@@ -35,24 +34,36 @@ class BatchGrid:
     Examples
     --------
     >>> seen = []
-    >>> grid = BatchGrid(lambda b, j, value: seen.append((b, j, value)))
+    >>> grid = BatchGrid()
+    >>> grid.on_entry_change(lambda b, j, value: seen.append((b, j, value)))
     >>> grid.show(np.array([[4.0, 2.0], [1.0, 3.0]]))
     >>> grid.entry(1, 0).value = 5.0
     >>> seen
     [(1, 0, 5.0)]
     """
 
-    def __init__(self, on_entry_change):
-        self._on_entry_change = on_entry_change
+    def __init__(self, on_new_widget=None):
+        self._on_new_widget = on_new_widget
+        self._callbacks = []
         self._entries = {}
         self._keys = {}
         self._row_labels = {}
         self._col_labels = {}
         self._shape = None
         self._shown = None
+        self._x = None  # the batch the boxes show, until a user edits one
         self._writing = False
         self.box = widgets.GridBox(layout=widgets.Layout(grid_gap="2px 4px", width="auto"))
         self.box.add_class("jacviz-batch-grid")
+
+    def on_entry_change(self, callback):
+        """Call ``callback(b, j, value)`` when a user edits a box (not when :meth:`show` writes).
+
+        Parameters
+        ----------
+        callback : callable
+        """
+        self._callbacks.append(callback)
 
     def entry(self, b, j):
         """Return the box of entry ``x[b, j]`` (created on first use).
@@ -79,6 +90,8 @@ class BatchGrid:
         ----------
         x : numpy.ndarray, shape (B, n)
         """
+        if x is self._x:
+            return
         if x.shape != self._shape:
             self._arrange(x.shape)
         self._writing = True
@@ -87,6 +100,7 @@ class BatchGrid:
                 self.entry(b, j).value = float(value)
         finally:
             self._writing = False
+        self._x = x
 
     def mark_shown(self, examples, how=""):
         """Label the rows of the examples in the picture plainly, the others greyed.
@@ -100,7 +114,7 @@ class BatchGrid:
 
         Examples
         --------
-        >>> grid = BatchGrid(print)
+        >>> grid = BatchGrid()
         >>> grid.show(np.zeros((3, 1)))
         >>> grid.mark_shown({0, 1}, 'choose it with "from example"')
         >>> grid.row_label(2).tooltip
@@ -126,14 +140,14 @@ class BatchGrid:
         ipywidgets.HTML
         """
         if b not in self._row_labels:
-            self._row_labels[b] = widgets.HTML()
+            self._row_labels[b] = self._made(widgets.HTML())
             examples, how = self._shown or ((b,), "")
             _label_row(self._row_labels[b], b, examples, how)
         return self._row_labels[b]
 
     def _arrange(self, shape):
         batch_size, n = shape
-        cells = [widgets.HTML("")] if self._shape is None else [self.box.children[0]]
+        cells = [self._made(widgets.HTML(""))] if self._shape is None else [self.box.children[0]]
         cells += [self._col_label(j) for j in range(n)]
         for b in range(batch_size):
             cells.append(self.row_label(b))
@@ -155,18 +169,27 @@ class BatchGrid:
             layout=widgets.Layout(width=BOX_WIDTH),
         )
         entry.observe(self._on_entry_value_change, names="value")
-        return entry
+        return self._made(entry)
 
     def _on_entry_value_change(self, change):
         if self._writing:
             return
+        self._x = None  # the boxes no longer show it
         b, j = self._keys[id(change["owner"])]
-        self._on_entry_change(b, j, change["new"])
+        for callback in self._callbacks:
+            callback(b, j, change["new"])
 
     def _col_label(self, j):
         if j not in self._col_labels:
-            self._col_labels[j] = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
+            label = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
+            self._col_labels[j] = self._made(label)
         return self._col_labels[j]
+
+    def _made(self, widget):
+        """Hand a new widget to ``on_new_widget``; return it."""
+        if self._on_new_widget is not None:
+            self._on_new_widget(widget)
+        return widget
 
 
 def _label_row(label, b, shown, how):

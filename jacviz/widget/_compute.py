@@ -175,6 +175,109 @@ def compute(f, x, order):
     return Outcome(x, y, result, order, status_notes(caught, y, result, order), coupled)
 
 
+def compute_view(f, x, order, linear_map):
+    """Compute for a view: order 1 for the linear map, if ``f`` fits it (2 inputs, 2 outputs).
+
+    Parameters
+    ----------
+    f : callable
+        Batch function ``(B, n) -> (B, *out)``.
+    x : numpy.ndarray, shape (B, n)
+    order : {1, 2, "full"}
+        The order of the heatmaps.
+    linear_map : bool
+        Whether the linear-map view is asked for.
+
+    Returns
+    -------
+    outcome : Outcome
+    linear_map : bool
+        False (and a note in ``outcome``) if ``f`` does not fit the linear map.
+
+    Examples
+    --------
+    >>> outcome, linear_map = compute_view(parse("sum(x)", {}), np.ones((1, 2)), 2, True)
+    >>> outcome.result.shape, linear_map
+    ((1, 2, 2), False)
+    """
+    outcome = compute(f, x, 1 if linear_map else order)
+    if not linear_map or outcome.plane_map:
+        return outcome, linear_map
+    if order != 1:
+        outcome = compute(f, x, order)
+    note = f"{map_misfit(outcome)}: back to the heatmaps."
+    return outcome._replace(notes=[*outcome.notes, note]), False
+
+
+def map_misfit(outcome):
+    """Say why ``f`` does not fit the linear-map view (2 inputs and 2 outputs per example).
+
+    Parameters
+    ----------
+    outcome : Outcome
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> map_misfit(compute(parse("sum(x)", {}), np.ones((3, 2)), 1))
+    'the linear-map view needs 2 inputs and 2 outputs per example; now x is (3, 2) and f(x) is (3,)'
+    """
+    return (
+        "the linear-map view needs 2 inputs and 2 outputs per example; "
+        f"now x is {outcome.x.shape} and f(x) is {outcome.y.shape}"
+    )
+
+
+def compute_error(exc, function):
+    """Return what the error area says about ``exc``, raised while computing ``function``.
+
+    Parameters
+    ----------
+    exc : Exception
+    function : str or callable
+
+    Returns
+    -------
+    str
+        The message of an input error (:data:`INPUT_ERRORS`) as it is; else
+        the error of a Python function, or of jacviz itself.
+
+    Examples
+    --------
+    >>> compute_error(KeyError("weights"), np.tanh)
+    "your function raised KeyError: 'weights'"
+    """
+    if isinstance(exc, INPUT_ERRORS):
+        return str(exc)
+    if not isinstance(function, str):
+        return f"your function raised {type(exc).__name__}: {exc}"
+    return internal_error("compute this", exc)
+
+
+def internal_error(doing, exc):
+    """Return the message for a bug of jacviz's while ``doing`` something.
+
+    Parameters
+    ----------
+    doing : str
+        E.g. ``"draw this"``.
+    exc : Exception
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> internal_error("draw this", ValueError("no room"))
+    'jacviz could not draw this (internal error: ValueError: no room)'
+    """
+    return f"jacviz could not {doing} (internal error: {type(exc).__name__}: {exc})"
+
+
 def finite_difference_check(f, outcome):
     """Compare the outcome's blocks with central finite differences of ``f``.
 

@@ -1,6 +1,6 @@
 """The explorer's pictures: heatmaps and the linear map as PNG, and the figure behind them.
 
-Layer: widget (private). Imports the standard library, matplotlib (``Figure``
+Layer: widget (private). Imports the standard library, numpy, matplotlib (``Figure``
 and the Agg canvas, never pyplot) and the public names of ``jacviz.plotting``
 and ``jacviz.views``.
 
@@ -11,6 +11,9 @@ the picture still on screen is drawn again into it: :attr:`Pictures.figure`
 always matches the picture shown, so ``save`` writes what the class sees.
 """
 
+import warnings
+
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -19,6 +22,8 @@ from jacviz.views import LinearMapView, linear_map_geometry
 
 #: Size of the linear-map figure, inches (two panels side by side).
 LINEAR_MAP_SIZE = (9.0, 4.4)
+#: The heatmaps' kind for each order.
+KINDS = {1: "jacobian", 2: "hessian", "full": "full"}
 
 
 class Pictures:
@@ -51,6 +56,35 @@ class Pictures:
         self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
+
+    def draw(self, f, outcome, view, examples):
+        """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
+
+        Parameters
+        ----------
+        f : callable
+        outcome : Outcome
+            From ``_compute``: ``x (B, n)``, ``y``, ``result`` and ``order``.
+        view : ViewOptions
+            From ``_controls``: ``linear_map`` and ``radius`` are read.
+        examples : tuple of int
+            The examples drawn (the map's one; ``()`` for the full Jacobian).
+
+        Returns
+        -------
+        png : bytes
+        notes : list of str
+        """
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            warnings.simplefilter("always")
+            if view.linear_map:
+                (b,) = examples
+                png = self.linear_map(f, outcome.x, example=b, radius=view.radius)
+            else:
+                kind = KINDS[outcome.order]
+                options = {} if kind == "full" else {"examples": examples}
+                png = self.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
+        return png, [f"drawing: {warning.message}" for warning in caught]
 
     def heatmaps(self, kind, data, **kwargs):
         """Return PNG bytes of heatmaps (see :meth:`jacviz.HeatmapGrid.render`).
