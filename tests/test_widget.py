@@ -1039,7 +1039,13 @@ def test_soak_keeps_figures_and_artists_constant(explorer):
         ("[[nan, 1]]", "pasted batch: x[0, 0] is nan: every entry must be a finite number"),
         ("[[1, -inf]]", "pasted batch: x[0, 1] is -inf: every entry must be a finite number"),
         ("[[1, 2e7]]", "pasted batch: x[0, 1] = 2e+07 is out of range: entries must lie"),
-        ("[[True, 2]]", "pasted batch: paste a nested list of numbers, e.g. [[4, 2], [1, 3]]"),
+        ("[[True, 2]]", "pasted batch: cannot read 'T' at column 3: paste a nested list of"),
+        ("[(1, 2], [3, 4))", "pasted batch: ']' at column 7 does not close the '(' at column 2"),
+        ("[[1, 2], [3, 4]", "pasted batch: the '[' at column 1 is never closed"),
+        ("[[1, 2]] [[3, 4]]", "pasted batch: a second list at column 10: paste a nested list"),
+        ("[[1, ٣]]", "pasted batch: '٣' at column 6 is not one of the digits 0-9"),  # Arabic-Indic
+        ("[[1, ２]]", "pasted batch: '２' at column 6 is not one of the digits 0-9"),  # full-width
+        ("[[1, 2],\n [3 x]]", "pasted batch: cannot read 'x' at line 2, column 5: paste"),
     ],
 )
 def test_a_bad_paste_says_what_is_wrong(explorer, text, message):
@@ -1054,7 +1060,7 @@ def test_batch_helpers():
     with pytest.raises(ValueError, match="numbers"):
         as_batch("[[1, 2]]")
     np.testing.assert_array_equal(parse_batch_text("[[1, 2.5]]"), [[1.0, 2.5]])
-    with pytest.raises(ValueError, match="longer"):
+    with pytest.raises(ValueError, match="5000 characters long; at most 4000 are read"):
         parse_batch_text("[" * 5000)
     grown = resize_batch(SEED_X, 3, 3)
     assert grown.shape == (3, 3)

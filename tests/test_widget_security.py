@@ -8,14 +8,17 @@ slider has its designed range, and a good input still renders.
 """
 
 import logging
+import re
 
 import numpy as np
 import pytest
+import traitlets
 
 from jacviz import PRESETS, batch_jacobian, full_jacobian, linear_map_geometry
 from jacviz.widget import JacobianExplorer
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_PASTE, MAX_SHOWN
 from jacviz.widget._controls import CUSTOM, RADIUS
+from jacviz.widget._text import MAX_MESSAGE_CHARS
 
 SEED_X = np.array([[4.0, 2.0], [1.0, 3.0]])
 
@@ -266,17 +269,36 @@ def test_a_box_of_an_earlier_larger_batch_changes_nothing(explorer, send):
 # ---------------------------------------------------------------- text of any length
 
 
+def test_a_formula_of_any_length_is_refused_with_a_short_message(explorer, send):
+    send(explorer.function_text, {"value": "x+" * 500_000})
+    assert explorer.error.startswith("the formula is too long (1000000 characters")
+    assert len(explorer.error_area.value) < 2 * MAX_MESSAGE_CHARS  # an excerpt, not the text
+    assert len(explorer.status.value) < 2 * MAX_MESSAGE_CHARS + 1000
+    assert explorer.render_count == 1
+    assert_still_renders(explorer)
+
+
 def test_a_paste_of_any_length_is_refused_before_it_is_read(explorer, send):
     send(explorer.paste_text, {"value": "[" * 1_000_000})
-    assert explorer.error == f"pasted batch: the pasted text is longer than {MAX_PASTE} characters"
+    assert explorer.error == (
+        f"pasted batch: the text is 1000000 characters long; at most {MAX_PASTE} are read"
+    )
     assert explorer.paste_text.value == ""  # not kept in the kernel (or the notebook)
+    assert len(explorer.error_area.value) < 2 * MAX_MESSAGE_CHARS
     np.testing.assert_array_equal(explorer.x, SEED_X)
     send(explorer.paste_text, {"value": "[[1, 2]] " + " " * MAX_PASTE})
-    assert explorer.error.startswith("pasted batch: the pasted text is longer")
+    assert explorer.error.startswith("pasted batch: the text is")
     send(explorer.paste_text, {"value": "[[1, 2]]"})
     np.testing.assert_array_equal(explorer.x, [[1.0, 2.0]])
     assert_agrees(explorer)
     assert_still_renders(explorer)
+
+
+def test_a_refused_paste_marks_the_culprit_in_the_text(explorer):
+    explorer.paste_text.value = "[(1, 2], [3, 4))"
+    assert "<pre" in explorer.error_area.value
+    assert "[(1, 2], [3, 4))\n      ^</pre>" in explorer.error_area.value
+    assert explorer.paste_text.value == "[(1, 2], [3, 4))"  # left there to fix
 
 
 # ---------------------------------------------------------------- every other widget
@@ -327,3 +349,34 @@ def test_a_bug_while_showing_is_shown_never_raised(explorer, monkeypatch, capfd)
     monkeypatch.undo()
     assert_still_renders(explorer)
     assert capfd.readouterr() == ("", "")
+
+
+# ---------------------------------------------------------------- the batch set in code
+
+
+@pytest.mark.parametrize(
+    ("x", "message"),
+    [
+        (np.array([[1 + 2j, 3.0]]), "the batch has complex dtype complex128; jacviz"),
+        ([[1.0, 2.0j]], "the batch has complex dtype complex128"),
+        (np.array([["2024-01-01", "2024-01-02"]], dtype="datetime64[D]"), "not dates"),
+        (np.array([[1, 2]], dtype="timedelta64[s]"), "not time spans"),
+        (np.array([["1", "2"]]), "not text (dtype <U1)"),
+        ([[1.0, None]], "x[0, 1] is a NoneType, not a real number"),
+        ([[10**400, 1]], "x[0, 0] is out of range"),
+        (np.zeros((10**6, 2)), "the batch has shape (1000000, 2)"),
+    ],
+)
+def test_a_batch_that_is_not_real_numbers_is_refused(explorer, x, message):
+    with pytest.raises(traitlets.TraitError, match=re.escape(message)):
+        explorer.x = x
+    np.testing.assert_array_equal(explorer.x, SEED_X)
+    assert_agrees(explorer)
+
+
+def test_a_batch_of_exact_numbers_is_read():
+    from fractions import Fraction
+
+    explorer = JacobianExplorer("x**3", [[Fraction(1, 2), True], [np.int8(2), 3]])
+    np.testing.assert_array_equal(explorer.x, [[0.5, 1.0], [2.0, 3.0]])
+    assert explorer.x.dtype == np.float64 and explorer.error == ""

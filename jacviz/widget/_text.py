@@ -15,6 +15,10 @@ MONOSPACE = "font-family: var(--jp-code-font-family, monospace)"
 MAX_TABLE_CELLS = 4096
 #: Longest formula written in full in a table cell (the tooltip has all of it).
 MAX_FORMULA_CHARS = 160
+#: Characters of the offending line shown on each side of the error caret.
+CARET_CONTEXT = 60
+#: Longest message written in full (one that quotes a huge input is cut).
+MAX_MESSAGE_CHARS = 2000
 NOTE_STYLE = "color: #a15c00"
 STALE_STYLE = "color: #b00020; font-weight: bold"
 
@@ -105,7 +109,7 @@ def stale_html(reason, state):
     state (f(x) = x**3, x (2, 2), 1st order), because the current input fails: unknown name
     &#x27;y&#x27;</span>
     """
-    first_line = reason.splitlines()[0] if reason else ""
+    first_line = _shortened(reason.splitlines()[0]) if reason else ""
     return (
         f"<span class='jacviz-stale' style='{STALE_STYLE}'>⏸ out of date: the picture and the "
         f"numbers show the last good state ({html.escape(state)}), because the current input "
@@ -136,14 +140,34 @@ def error_html(message, source=None, position=None):
     <div ...><b>Error:</b> unknown function &#x27;sine&#x27;<pre ...>sine(x)
     ^</pre></div>
     """
-    parts = [f"<b>Error:</b> {html.escape(message)}"]
+    parts = [f"<b>Error:</b> {html.escape(_shortened(message))}"]
     if source is not None and position is not None and 0 <= position <= len(source):
-        line_start = source.rfind("\n", 0, position) + 1
-        line_end = source.find("\n", position)
-        line = source[line_start : None if line_end < 0 else line_end]
-        caret = " " * (position - line_start) + "^"
+        line, column = _excerpt(source, position)
+        caret = " " * column + "^"
         parts.append(f"<pre style='{MONOSPACE}; margin: 2px 0'>{html.escape(line)}\n{caret}</pre>")
     return f"<div style='color: #b00020'>{''.join(parts)}</div>"
+
+
+def _excerpt(source, position):
+    """Return the line of ``source`` around ``position`` (at most ``CARET_CONTEXT`` each side).
+
+    Returns the text and the caret's column in it; a cut is marked with ``…``.
+    """
+    line_start = source.rfind("\n", 0, position) + 1
+    line_end = source.find("\n", position)
+    line_end = len(source) if line_end < 0 else line_end
+    start = max(line_start, position - CARET_CONTEXT)
+    end = min(line_end, position + CARET_CONTEXT)
+    before = "…" if start > line_start else ""
+    after = "…" if end < line_end else ""
+    return before + source[start:end] + after, len(before) + position - start
+
+
+def _shortened(message):
+    """Cut a message that quotes user text to ``MAX_MESSAGE_CHARS`` characters."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def values_html(result, x, order, formulas=None):
