@@ -51,38 +51,17 @@ class PasteError(JacvizError, ValueError):
 
 
 def as_batch(value):
-    """Check a user's batch and return it as a fresh float array ``(B, n)``.
+    """Check a user's batch and return it as a fresh float array ``x (B, n)``.
 
-    Parameters
-    ----------
-    value : array_like
-        Nested sequence (or array) of real numbers, shape ``(B, n)``.
-
-    Returns
-    -------
-    x : numpy.ndarray, shape (B, n)
-        float64 copy.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not a 2-D array of finite real numbers within
-        ``±MAX_ABS`` with ``1 <= B <= 16`` and ``1 <= n <= 8`` (complex
-        numbers, dates and text included).
+    ``1 <= B <= MAX_BATCH``, ``1 <= n <= MAX_INPUTS``, finite real entries within
+    ``±MAX_ABS``; anything else (complex numbers, dates, text) raises a
+    :class:`ValueError` meant for the user.
 
     Examples
     --------
     >>> as_batch([[4, 2], [1, 3]])
     array([[4., 2.],
            [1., 3.]])
-    >>> as_batch([4, 2])
-    Traceback (most recent call last):
-    ...
-    ValueError: the batch must be 2-D, shape (B, n) -- one row per example; got shape (2,). ...
-    >>> as_batch([[1 + 2j, 0]])
-    Traceback (most recent call last):
-    ...
-    ValueError: the batch has complex dtype complex128; jacviz differentiates real functions ...
     """
     x = _array(value)
     if x.ndim != 2:
@@ -102,37 +81,15 @@ def as_batch(value):
 
 
 def parse_batch_text(text):
-    r"""Read a pasted batch like ``[[4, 2], [1, 3]]`` -- numbers and brackets only, never code.
+    r"""Read a pasted batch ``x (B, n)`` like ``[[4, 2], [1, 3]]``: numbers and brackets, no code.
 
-    Commas are optional, so numpy's printed form ``[[4. 2.]\n [1. 3.]]`` and
-    its ``array([[4., 2.], [1., 3.]])`` are read too; ``nan`` and ``inf`` are
-    read so that the message can say what is wrong with them.
-
-    Parameters
-    ----------
-    text : str
-        A nested list of numbers (Python, JSON or numpy print syntax).
-
-    Returns
-    -------
-    x : numpy.ndarray, shape (B, n)
-
-    Raises
-    ------
-    PasteError
-        If the text is not a nested list of numbers (ASCII digits, matched
-        brackets, at most ``MAX_PASTE`` characters); ``.position`` marks where.
-    ValueError
-        If the numbers fail :func:`as_batch`.
+    Commas are optional (numpy's printed ``[[4. 2.]\n [1. 3.]]`` and its
+    ``array(...)`` are read); digits are 0-9, brackets must match, the text has
+    at most ``MAX_PASTE`` characters. A :class:`PasteError` says where reading
+    stopped (``.position``); the numbers then go through :func:`as_batch`.
 
     Examples
     --------
-    >>> parse_batch_text("[[4, 2], [1, 3.5]]")
-    array([[4. , 2. ],
-           [1. , 3.5]])
-    >>> parse_batch_text("[[4. 2.]\n [1. 3.]]")
-    array([[4., 2.],
-           [1., 3.]])
     >>> parse_batch_text("[(1, 2], [3, 4))")
     Traceback (most recent call last):
     ...
@@ -146,20 +103,10 @@ def parse_batch_text(text):
 
 
 def fill_value(b, j):
-    """Return the value a new entry ``x[b, j]`` starts with when the batch grows.
+    """Return the value a new entry ``x[b, j]`` starts with when the batch grows (1 to 4).
 
-    Deterministic and varied, so new examples differ from each other (and,
-    for the seed batch ``[[4, 2], [1, 3]]``, from the examples already there).
-
-    Parameters
-    ----------
-    b, j : int or numpy.ndarray of int
-        Example and input index (arrays of the same shape give an array).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        One of 1, 1.5, ..., 4 per entry.
+    Deterministic and varied, so new examples differ from each other and from
+    the seed batch ``[[4, 2], [1, 3]]``; arrays ``b``, ``j`` give an array.
 
     Examples
     --------
@@ -170,19 +117,7 @@ def fill_value(b, j):
 
 
 def resize_batch(x, batch_size, n):
-    """Give the batch a new shape, keeping existing entries and filling new ones.
-
-    Parameters
-    ----------
-    x : numpy.ndarray, shape (B, n_old)
-        The current batch.
-    batch_size, n : int
-        The new shape ``(B, n)``.
-
-    Returns
-    -------
-    numpy.ndarray, shape (batch_size, n)
-        ``x``'s overlapping corner, the rest from :func:`fill_value`.
+    """Return ``x (B, n_old)`` resized to ``(batch_size, n)``: its overlap kept, the rest filled.
 
     Examples
     --------
@@ -198,18 +133,7 @@ def resize_batch(x, batch_size, n):
 
 
 def shown_examples(batch_size, first=0):
-    """Return the examples one picture shows: ``MAX_SHOWN`` in a row from ``first``.
-
-    Parameters
-    ----------
-    batch_size : int
-        ``B``.
-    first : int, optional
-        The first example shown; clipped so that the window fits the batch.
-
-    Returns
-    -------
-    tuple of int
+    """Return the examples one picture shows: ``MAX_SHOWN`` in a row from ``first`` (clipped).
 
     Examples
     --------

@@ -19,17 +19,9 @@ HIDDEN_STYLE = "color: #888; font-style: italic"
 
 
 class BatchGrid:
-    """A ``GridBox`` of ``FloatText`` boxes showing a batch ``x (B, n)``.
+    """A ``GridBox`` (:attr:`box`) of ``FloatText`` boxes showing a batch ``x (B, n)``.
 
-    Parameters
-    ----------
-    on_new_widget : callable, optional
-        Called with every widget the grid makes (boxes and labels), once.
-
-    Attributes
-    ----------
-    box : ipywidgets.GridBox
-        The widget to place in a layout.
+    ``on_new_widget`` is called once with every widget the grid makes.
 
     Examples
     --------
@@ -57,26 +49,11 @@ class BatchGrid:
         self.box.add_class("jacviz-batch-grid")
 
     def on_entry_change(self, callback):
-        """Call ``callback(b, j, value)`` when a user edits a box (not when :meth:`show` writes).
-
-        Parameters
-        ----------
-        callback : callable
-        """
+        """Call ``callback(b, j, value)`` when a user edits a box (not when :meth:`show` writes)."""
         self._callbacks.append(callback)
 
     def entry(self, b, j):
-        """Return the box of entry ``x[b, j]`` (created on first use).
-
-        Parameters
-        ----------
-        b, j : int
-            Example and input index.
-
-        Returns
-        -------
-        ipywidgets.FloatText
-        """
+        """Return the box of entry ``x[b, j]`` (created on first use)."""
         if (b, j) not in self._entries:
             entry = self._new_entry(b, j)
             self._entries[(b, j)] = entry
@@ -84,12 +61,7 @@ class BatchGrid:
         return self._entries[(b, j)]
 
     def show(self, x):
-        """Show batch ``x``: rearrange the boxes if the shape changed, write the values.
-
-        Parameters
-        ----------
-        x : numpy.ndarray, shape (B, n)
-        """
+        """Show batch ``x (B, n)``: rearrange the boxes if the shape changed, write the values."""
         if x is self._x:
             return
         if x.shape != self._shape:
@@ -103,14 +75,9 @@ class BatchGrid:
         self._x = x
 
     def mark_shown(self, examples, how=""):
-        """Label the rows of the examples in the picture plainly, the others greyed.
+        """Label the rows of the ``examples`` in the picture plainly, the others greyed.
 
-        Parameters
-        ----------
-        examples : collection of int
-            The examples the picture shows.
-        how : str, optional
-            How to bring another example into the picture (for the tooltips).
+        ``how`` says, in the tooltips, how to bring another example into the picture.
 
         Examples
         --------
@@ -128,17 +95,7 @@ class BatchGrid:
             _label_row(label, b, *shown)
 
     def row_label(self, b):
-        """Return the label of row ``b`` (created on first use).
-
-        Parameters
-        ----------
-        b : int
-            Example index.
-
-        Returns
-        -------
-        ipywidgets.HTML
-        """
+        """Return the label of row ``b`` (created on first use)."""
         if b not in self._row_labels:
             self._row_labels[b] = self._made(widgets.HTML())
             examples, how = self._shown or ((b,), "")

@@ -89,15 +89,6 @@ class FiniteDifferenceCheck(NamedTuple):
 def parse(function, constants):
     """Return a callable for ``function`` (text or Python function), or the ExpressionError.
 
-    Parameters
-    ----------
-    function : str or callable
-    constants : Mapping[str, array_like]
-
-    Returns
-    -------
-    callable or ExpressionError
-
     Examples
     --------
     >>> parse("sine(x)", {})
@@ -114,14 +105,6 @@ def parse(function, constants):
 def function_text(function):
     """Return what the formula box shows: the text, or a Python function's name.
 
-    Parameters
-    ----------
-    function : str or callable
-
-    Returns
-    -------
-    str
-
     Examples
     --------
     >>> function_text(np.tanh)
@@ -133,24 +116,10 @@ def function_text(function):
 
 
 def compute(f, x, order):
-    """Evaluate ``f`` at ``x`` and take its derivative; collect the notes for the status.
+    """Evaluate ``f`` at ``x (B, n)`` and take its derivative of ``order``, with the status notes.
 
-    Parameters
-    ----------
-    f : callable
-        Batch function ``(B, n) -> (B, *out)``.
-    x : numpy.ndarray, shape (B, n)
-    order : {1, 2, "full"}
-
-    Returns
-    -------
-    Outcome
-        With ``result`` read-only.
-
-    Raises
-    ------
-    Exception
-        Whatever ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input).
+    Raises what ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input);
+    the outcome's ``result`` is read-only.
 
     Examples
     --------
@@ -158,8 +127,6 @@ def compute(f, x, order):
     >>> outcome.result
     array([[[48.,  0.],
             [ 0., 12.]]])
-    >>> outcome.coupled, outcome.notes
-    (False, [])
     """
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
@@ -176,23 +143,10 @@ def compute(f, x, order):
 
 
 def compute_view(f, x, order, linear_map):
-    """Compute for a view: order 1 for the linear map, if ``f`` fits it (2 inputs, 2 outputs).
+    """Compute for a view: order 1 for the linear map if ``f`` fits it (2 inputs, 2 outputs).
 
-    Parameters
-    ----------
-    f : callable
-        Batch function ``(B, n) -> (B, *out)``.
-    x : numpy.ndarray, shape (B, n)
-    order : {1, 2, "full"}
-        The order of the heatmaps.
-    linear_map : bool
-        Whether the linear-map view is asked for.
-
-    Returns
-    -------
-    outcome : Outcome
-    linear_map : bool
-        False (and a note in ``outcome``) if ``f`` does not fit the linear map.
+    Returns ``(outcome, linear_map)``; ``linear_map`` is False, with a note in
+    the outcome, when the map was asked for but ``f`` does not fit it.
 
     Examples
     --------
@@ -212,14 +166,6 @@ def compute_view(f, x, order, linear_map):
 def map_misfit(outcome):
     """Say why ``f`` does not fit the linear-map view (2 inputs and 2 outputs per example).
 
-    Parameters
-    ----------
-    outcome : Outcome
-
-    Returns
-    -------
-    str
-
     Examples
     --------
     >>> map_misfit(compute(parse("sum(x)", {}), np.ones((3, 2)), 1))
@@ -234,16 +180,8 @@ def map_misfit(outcome):
 def compute_error(exc, function):
     """Return what the error area says about ``exc``, raised while computing ``function``.
 
-    Parameters
-    ----------
-    exc : Exception
-    function : str or callable
-
-    Returns
-    -------
-    str
-        The message of an input error (:data:`INPUT_ERRORS`) as it is; else
-        the error of a Python function, or of jacviz itself.
+    An input error (:data:`INPUT_ERRORS`) as it is; else a Python function's
+    own error, or jacviz's (an internal error).
 
     Examples
     --------
@@ -258,17 +196,7 @@ def compute_error(exc, function):
 
 
 def internal_error(doing, exc):
-    """Return the message for a bug of jacviz's while ``doing`` something.
-
-    Parameters
-    ----------
-    doing : str
-        E.g. ``"draw this"``.
-    exc : Exception
-
-    Returns
-    -------
-    str
+    """Return the message for a bug of jacviz's while ``doing`` something, e.g. "draw this".
 
     Examples
     --------
@@ -279,17 +207,10 @@ def internal_error(doing, exc):
 
 
 def finite_difference_check(f, outcome):
-    """Compare the outcome's blocks with central finite differences of ``f``.
+    """Compare the outcome's blocks with central finite differences of ``f``, per example.
 
-    Parameters
-    ----------
-    f : callable
-    outcome : Outcome
-
-    Returns
-    -------
-    FiniteDifferenceCheck or str
-        The comparison, or a short note saying why there is none.
+    Returns a :class:`FiniteDifferenceCheck` (errors and scales of shape
+    ``(B,)``), or a short note why there is none (coupled examples, ``f`` fails).
 
     Examples
     --------
@@ -325,27 +246,15 @@ def finite_difference_check(f, outcome):
 
 
 def entry_formulas(f, n):
-    """Return the formula (source text) of each Jacobian entry, rows ``(m, n)``, or a note.
+    """Return the formula of each Jacobian entry, rows ``(m, n)``, or a note why there are none.
 
-    Parameters
-    ----------
-    f : callable
-        A parsed formula (:class:`jacviz.Function`); other callables get a note.
-    n : int
-        Inputs per example.
-
-    Returns
-    -------
-    list of list of str, or str
-        ``formulas[i][j]`` is ``∂f_i/∂x_j`` (output axes flattened, one row
-        for a scalar output), or a short note why there are no formulas.
+    ``formulas[i][j]`` is ``∂f_i/∂x_j`` as text (output axes flattened); only
+    a parsed formula (:class:`jacviz.Function`) has them.
 
     Examples
     --------
     >>> entry_formulas(parse("[x[0]*x[1], sin(x[0])]", {}), 2)
     [['x[1]', 'x[0]'], ['cos(x[0])', '0']]
-    >>> entry_formulas(parse("max(x)", {}), 2)
-    'no formulas: max has no single derivative formula ...'
     """
     if not hasattr(f, "latex"):
         return "formulas are shown for formula text, not for Python functions"

@@ -31,23 +31,7 @@ ORDER_OPTIONS = (("1st order", 1), ("2nd order", 2), ("full Jacobian", "full"))
 
 
 def hooked(widget, css_class):
-    """Add the CSS class ``css_class`` to ``widget`` and return it.
-
-    Parameters
-    ----------
-    widget : ipywidgets.DOMWidget
-    css_class : str
-
-    Returns
-    -------
-    ipywidgets.DOMWidget
-        ``widget`` itself.
-
-    Examples
-    --------
-    >>> hooked(widgets.HTML(), "jacviz-status")._dom_classes
-    ('jacviz-status',)
-    """
+    """Add the CSS class ``css_class`` (a hook for the browser tests) to ``widget``; return it."""
     widget.add_class(css_class)
     return widget
 
@@ -203,37 +187,25 @@ class ViewOptions(NamedTuple):
 
 
 class Controls:
-    """Every widget of the explorer by name, laid out, with its range kept.
+    """Every widget of the explorer by name, laid out, with the sliders' ranges kept.
 
-    Parameters
-    ----------
-    presets : Mapping[str, Preset]
-        What the presets dropdown offers after :data:`CUSTOM`.
-    refused : callable
-        ``refused(widget, exc)``: a browser's message that ipywidgets rejects.
-
-    Attributes
-    ----------
-    function_text, preset_dropdown, batch_size_slider, input_dim_slider, \
-random_button, reset_button, paste_text, order_toggle, linear_map_toggle, \
-map_example_slider, radius_slider, first_example_slider, fd_checkbox : ipywidgets widgets
-        The input: what a user may change.
-    formula_view, note, image, status, error_area, fd_view, values_table, \
-values_accordion, map_row : ipywidgets widgets
-        The output, and the row of the linear map's sliders.
-    batch_grid : BatchGrid
-        A number box per entry of ``x``.
+    ``presets`` maps the names the dropdown offers (after :data:`CUSTOM`) to
+    presets; ``refused(widget, exc)`` is called for a browser's message that
+    ipywidgets rejects. The widgets are attributes: the input
+    (``function_text``, ``preset_dropdown``, ``batch_size_slider``,
+    ``input_dim_slider``, ``batch_grid``, ``random_button``, ``reset_button``,
+    ``paste_text``, ``order_toggle``, ``linear_map_toggle``,
+    ``map_example_slider``, ``radius_slider``, ``first_example_slider``,
+    ``fd_checkbox``) and the output (``formula_view``, ``note``, ``image``,
+    ``status``, ``error_area``, ``fd_view``, ``values_table``,
+    ``values_accordion``, ``map_row``).
 
     Examples
     --------
-    >>> import numpy as np
     >>> controls = Controls({}, refused=print)
-    >>> controls.show_state("x**2", np.ones((3, 2)), 2, {})
-    >>> controls.batch_shape(), controls.map_example_slider.max
-    ((3, 2), 2)
     >>> controls.batch_size_slider.set_state({"max": 10**5, "value": 10**5})  # a browser
-    >>> controls.batch_size_slider.value
-    16
+    >>> controls.batch_size_slider.value, controls.batch_size_slider.max
+    (16, 16)
     """
 
     def __init__(self, presets, refused):
@@ -292,21 +264,11 @@ values_accordion, map_row : ipywidgets widgets
         )
 
     def named(self):
-        """Return ``(name, widget)`` for every control, the batch grid included.
-
-        Returns
-        -------
-        list of (str, object)
-        """
+        """Return ``(name, widget)`` for every control, the batch grid included."""
         return [(name, value) for name, value in vars(self).items() if not name.startswith("_")]
 
     def layout(self):
-        """Return the explorer's rows, top to bottom.
-
-        Returns
-        -------
-        list of ipywidgets.Widget
-        """
+        """Return the explorer's rows, top to bottom."""
         return [
             row([self.function_text, self.preset_dropdown]),
             self.formula_view,
@@ -325,31 +287,16 @@ values_accordion, map_row : ipywidgets widgets
         ]
 
     def guard(self, widget):
-        """Refuse rejected browser messages for ``widget`` and all it holds (``_untrusted``).
-
-        Parameters
-        ----------
-        widget : ipywidgets.Widget
-        """
+        """Refuse rejected browser messages for ``widget`` and all it holds (see ``_untrusted``)."""
         for part in owned_widgets(widget):
             refuse_bad_messages(part, self._refused)
 
     def batch_shape(self):
-        """Return the batch shape ``(B, n)`` the shape sliders ask for.
-
-        Returns
-        -------
-        tuple of int
-        """
+        """Return the batch shape ``(B, n)`` the shape sliders ask for."""
         return self.batch_size_slider.value, self.input_dim_slider.value
 
     def view_options(self):
-        """Return what the view's controls ask for.
-
-        Returns
-        -------
-        ViewOptions
-        """
+        """Return what the view's controls ask for, as :class:`ViewOptions`."""
         return ViewOptions(
             bool(self.linear_map_toggle.value),
             self.map_example_slider.value,
@@ -358,19 +305,11 @@ values_accordion, map_row : ipywidgets widgets
         )
 
     def show_state(self, function, x, order, constants):
-        """Show the explorer's state: formula, batch, order, and the preset if still its own.
+        """Show the state in the widgets: formula, batch ``x (B, n)``, order, preset.
 
-        Call it quietly (``Updates.quietly``): the handlers must not take it
-        for a user's action. The dropdown goes back to :data:`CUSTOM` (and the
-        note is cleared) once the formula or constants are no longer the
-        preset's.
-
-        Parameters
-        ----------
-        function : str or callable
-        x : numpy.ndarray, shape (B, n)
-        order : {1, 2, "full"}
-        constants : Mapping[str, array_like]
+        Call it quietly (``Updates.quietly``): the handlers must not take it for a
+        user's action. The dropdown goes back to :data:`CUSTOM` (and the note is
+        cleared) once formula or constants are no longer its preset's.
         """
         self.function_text.value = function_text(function)
         self.order_toggle.value = order

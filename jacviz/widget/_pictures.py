@@ -60,20 +60,9 @@ class Pictures:
     def draw(self, f, outcome, view, examples):
         """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
 
-        Parameters
-        ----------
-        f : callable
-        outcome : Outcome
-            From ``_compute``: ``x (B, n)``, ``y``, ``result`` and ``order``.
-        view : ViewOptions
-            From ``_controls``: ``linear_map`` and ``radius`` are read.
-        examples : tuple of int
-            The examples drawn (the map's one; ``()`` for the full Jacobian).
-
-        Returns
-        -------
-        png : bytes
-        notes : list of str
+        ``view`` (``_controls.ViewOptions``) says linear map (of example
+        ``examples[0]``, at ``view.radius``) or heatmaps (of ``examples``; ``()``
+        for the full Jacobian).
         """
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
             warnings.simplefilter("always")
@@ -87,36 +76,11 @@ class Pictures:
         return png, [f"drawing: {warning.message}" for warning in caught]
 
     def heatmaps(self, kind, data, **kwargs):
-        """Return PNG bytes of heatmaps (see :meth:`jacviz.HeatmapGrid.render`).
-
-        Parameters
-        ----------
-        kind : {"jacobian", "hessian", "full"}
-        data : numpy.ndarray
-        **kwargs
-            ``x``, ``y``, ``examples`` and the other options of ``render``.
-
-        Returns
-        -------
-        bytes
-        """
+        """Return PNG bytes of heatmaps of ``kind`` (see :meth:`jacviz.HeatmapGrid.render`)."""
         return self._draw("heatmaps", (kind, data), kwargs)
 
     def linear_map(self, f, x, **kwargs):
-        """Return PNG bytes of the linear map of ``f`` at ``x`` (:func:`jacviz.plot_linear_map`).
-
-        Parameters
-        ----------
-        f : callable
-            Batch function ``(B, 2) -> (B, 2)``.
-        x : numpy.ndarray, shape (B, 2)
-        **kwargs
-            ``example`` and ``radius`` (both required).
-
-        Returns
-        -------
-        bytes
-        """
+        """Return PNG bytes of the linear map of ``f`` at ``x (B, 2)`` (``example``, ``radius``)."""
         return self._draw("linear_map", (f, x), kwargs)
 
     def _draw(self, maker, args, kwargs):

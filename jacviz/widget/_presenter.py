@@ -29,23 +29,15 @@ class Shown(NamedTuple):
 
 
 class Presenter:
-    """Show outcomes and errors in the explorer's widgets.
+    """Show outcomes and errors in the explorer's widgets (a :class:`Controls`).
 
-    Parameters
-    ----------
-    controls : Controls
-        The explorer's widgets (see ``_controls``).
-
-    Attributes
-    ----------
-    shown : Shown or None
-        The picture on screen; ``None`` before the first one.
+    :attr:`shown` is the picture on screen (a :class:`Shown`; None before one).
 
     Examples
     --------
     >>> from jacviz.widget._compute import compute, parse
     >>> from jacviz.widget._controls import Controls
-    >>> controls = Controls([], refused=print)
+    >>> controls = Controls({}, refused=print)
     >>> f, x = parse("x**3", {}), np.array([[4.0, 2.0]])
     >>> Presenter(controls).show(Shown(f, "x**3", compute(f, x, 1), False, (0,)), b"", 1)
     >>> "J (1, 2, 2)" in controls.status.value
@@ -59,15 +51,7 @@ class Presenter:
         self._formulas = (None, None, None)  # (f, n, formulas): one per formula and n
 
     def show(self, shown, png, render_count):
-        """Show a new picture and everything about it.
-
-        Parameters
-        ----------
-        shown : Shown
-        png : bytes
-        render_count : int
-            The picture's number, for the status line.
-        """
+        """Show a new picture (``png``, number ``render_count``) and everything about it."""
         outcome, controls = shown.outcome, self._controls
         controls.image.value = png
         controls.error_area.value = ""
@@ -84,15 +68,8 @@ class Presenter:
     def show_error(self, message, source=None, position=None, stale=False):
         """Show ``message``, with a caret under ``source`` at ``position`` if given.
 
-        Parameters
-        ----------
-        message : str
-        source : str, optional
-            The text the error is about (formula or pasted batch).
-        position : int, optional
-            0-based index into ``source``.
-        stale : bool, optional
-            Also say on the status line that the picture shows the last good state.
+        With ``stale``, the status line also says the picture shows the last good
+        state, and why.
         """
         self._controls.error_area.value = error_html(message, source, position)
         if stale and self.shown is not None:

@@ -27,13 +27,8 @@ class Bounds(NamedTuple):
 def keep_bounds(slider, bounds):
     """Put ``slider``'s ``min``, ``max`` and ``step`` back to ``bounds``; its value follows.
 
-    The value is clamped into the range by ipywidgets' own validators; a NaN
-    value (a float slider accepts one) becomes ``bounds.min``.
-
-    Parameters
-    ----------
-    slider : ipywidgets.IntSlider or ipywidgets.FloatSlider
-    bounds : Bounds
+    ipywidgets clamps the value into the range again; a NaN value (a float
+    slider takes one) becomes ``bounds.min``.
 
     Examples
     --------
@@ -52,20 +47,13 @@ def keep_bounds(slider, bounds):
 
 
 def refuse_bad_messages(widget, refused):
-    """Make a message that ipywidgets rejects for ``widget`` a refusal, not an exception.
+    """Call ``refused(widget, exc)`` for a message ipywidgets rejects, instead of raising.
 
-    ipywidgets applies a browser's message with ``widget.set_state(state)``;
-    when its own checks fail (an index out of range, ``min > max``, text for a
-    number) it rolls the traits back and raises, and the traceback lands in the
-    kernel's log. This wraps ``set_state`` on the instance (ipywidgets calls it
-    through ``self``): the exception is caught, the browser is sent the
-    widget's state again, and ``refused(widget, exc)`` is called.
-
-    Parameters
-    ----------
-    widget : ipywidgets.Widget
-    refused : callable
-        ``refused(widget, exc)``.
+    ipywidgets applies a browser's message with ``widget.set_state(state)``
+    (through ``self``, so an instance attribute takes its place); when its own
+    checks fail it rolls the traits back and raises into the kernel's log. The
+    wrapper catches that, sends the browser the widget's state again, and
+    calls ``refused``.
 
     Examples
     --------
@@ -89,21 +77,12 @@ def refuse_bad_messages(widget, refused):
 
 
 def owned_widgets(widget):
-    """Yield ``widget``, its layout and style, and those of all its children, depth first.
-
-    Parameters
-    ----------
-    widget : ipywidgets.Widget
-
-    Yields
-    ------
-    ipywidgets.Widget
+    """Yield ``widget``, its layout and style, and those of its children, depth first.
 
     Examples
     --------
     >>> import ipywidgets as widgets
-    >>> box = widgets.HBox([widgets.Button()])
-    >>> [type(w).__name__ for w in owned_widgets(box)]
+    >>> [type(w).__name__ for w in owned_widgets(widgets.HBox([widgets.Button()]))]
     ['HBox', 'Layout', 'Button', 'Layout', 'ButtonStyle']
     """
     yield widget

@@ -14,20 +14,13 @@ import contextlib
 
 
 class Updates:
-    """Run ``update`` once per user action, never for the explorer's own echo.
+    """Run ``update()`` once per user action, never for the explorer's own echo.
 
-    A request outside any hold runs ``update`` at once. Inside
-    :meth:`one_action` requests are merged: ``update`` runs once, when the
-    outermost hold ends -- not when it ends by an exception, so a half-done
-    action is never drawn (the request waits for the next one). Inside
-    :meth:`quietly` requests are dropped and :attr:`echoing` is true, so
-    handlers can tell the explorer's writes from a user's; ``update`` itself
-    runs quietly.
-
-    Parameters
-    ----------
-    update : callable
-        Called with no arguments.
+    A request outside any hold runs the update at once; inside
+    :meth:`one_action` requests merge into one update when the outermost hold
+    ends -- not when it ends by an exception (nothing half-done is drawn; the
+    request waits for the next action). Inside :meth:`quietly` requests are
+    dropped and :attr:`echoing` is true; the update itself runs quietly.
 
     Examples
     --------
