@@ -13,6 +13,8 @@ import re
 import numpy as np
 import pytest
 import traitlets
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jacviz import PRESETS, batch_jacobian, full_jacobian, linear_map_geometry
 from jacviz.widget import JacobianExplorer
@@ -380,3 +382,49 @@ def test_a_batch_of_exact_numbers_is_read():
     explorer = JacobianExplorer("x**3", [[Fraction(1, 2), True], [np.int8(2), 3]])
     np.testing.assert_array_equal(explorer.x, [[0.5, 1.0], [2.0, 3.0]])
     assert explorer.x.dtype == np.float64 and explorer.error == ""
+
+
+# ---------------------------------------------------------------- any sequence of messages
+
+CONTROLS = [
+    "batch_size_slider",
+    "input_dim_slider",
+    "map_example_slider",
+    "radius_slider",
+    "first_example_slider",
+    "order_toggle",
+    "preset_dropdown",
+    "linear_map_toggle",
+    "fd_checkbox",
+    "paste_text",
+    "function_text",
+    "values_accordion",
+]
+KEYS = ["value", "min", "max", "step", "index", "selected_index"]
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["x**2", "sin(x)", "[[1, 2], [3, 4]]", "[(1, 2]", "sum(x)", "2nd order"]),
+)
+messages = st.lists(
+    st.tuples(
+        st.sampled_from(CONTROLS),
+        st.dictionaries(st.sampled_from(KEYS), anything),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages=messages)
+def test_any_sequence_of_messages_leaves_controls_and_state_agreeing(messages):
+    explorer = JacobianExplorer()
+    for name, state in messages:
+        getattr(explorer, name).set_state(state)  # never raises
+        assert_agrees(explorer)
+    explorer.linear_map_toggle.value = False
+    assert_still_renders(explorer)
