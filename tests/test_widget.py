@@ -43,9 +43,10 @@ from jacviz.widget._batch import (
     resize_batch,
     shown_examples,
 )
+from jacviz.widget._controls import CUSTOM
 from jacviz.widget._explorer import DPI
-from jacviz.widget._handlers import CUSTOM
 from jacviz.widget._notes import status_notes
+from jacviz.widget._updates import Updates
 
 PNG = b"\x89PNG\r\n\x1a\n"
 SEED_X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -1038,7 +1039,13 @@ def test_soak_keeps_figures_and_artists_constant(explorer):
         ("[[nan, 1]]", "pasted batch: x[0, 0] is nan: every entry must be a finite number"),
         ("[[1, -inf]]", "pasted batch: x[0, 1] is -inf: every entry must be a finite number"),
         ("[[1, 2e7]]", "pasted batch: x[0, 1] = 2e+07 is out of range: entries must lie"),
-        ("[[True, 2]]", "pasted batch: paste a nested list of numbers, e.g. [[4, 2], [1, 3]]"),
+        ("[[True, 2]]", "pasted batch: cannot read 'T' at column 3: paste a nested list of"),
+        ("[(1, 2], [3, 4))", "pasted batch: ']' at column 7 does not close the '(' at column 2"),
+        ("[[1, 2], [3, 4]", "pasted batch: the '[' at column 1 is never closed"),
+        ("[[1, 2]] [[3, 4]]", "pasted batch: a second list at column 10: paste a nested list"),
+        ("[[1, ٣]]", "pasted batch: '٣' at column 6 is not one of the digits 0-9"),  # Arabic-Indic
+        ("[[1, ２]]", "pasted batch: '２' at column 6 is not one of the digits 0-9"),  # full-width
+        ("[[1, 2],\n [3 x]]", "pasted batch: cannot read 'x' at line 2, column 5: paste"),
     ],
 )
 def test_a_bad_paste_says_what_is_wrong(explorer, text, message):
@@ -1053,7 +1060,7 @@ def test_batch_helpers():
     with pytest.raises(ValueError, match="numbers"):
         as_batch("[[1, 2]]")
     np.testing.assert_array_equal(parse_batch_text("[[1, 2.5]]"), [[1.0, 2.5]])
-    with pytest.raises(ValueError, match="longer"):
+    with pytest.raises(ValueError, match="5000 characters long; at most 4000 are read"):
         parse_batch_text("[" * 5000)
     grown = resize_batch(SEED_X, 3, 3)
     assert grown.shape == (3, 3)
@@ -1099,3 +1106,108 @@ def test_pasted_text_round_trips(rows):
     x = np.array(rows)
     printed = np.array2string(x, floatmode="unique", max_line_width=40, threshold=10**4)
     np.testing.assert_array_equal(parse_batch_text(printed), x)  # numpy's print, wrapped lines
+
+
+# ---------------------------------------------------------------- one update per action
+
+
+class Recorder:
+    """An update that records each call and may itself ask for another update."""
+
+    def __init__(self):
+        self.calls = 0
+        self.updates = Updates(self)
+
+    def __call__(self):
+        self.calls += 1
+        assert self.updates.echoing  # an update writes into its controls quietly
+        self.updates.request()  # ... so this is dropped, not a second update
+
+
+def test_a_request_outside_any_hold_updates_at_once():
+    recorder = Recorder()
+    recorder.updates.request()
+    assert recorder.calls == 1
+    recorder.updates.request()
+    assert recorder.calls == 2
+    assert not recorder.updates.echoing and not recorder.updates.pending
+
+
+def test_one_action_merges_its_requests_into_one_update_at_the_end():
+    recorder = Recorder()
+    with recorder.updates.one_action():
+        for _ in range(5):
+            recorder.updates.request()
+        assert recorder.calls == 0 and recorder.updates.pending
+    assert recorder.calls == 1 and not recorder.updates.pending
+    with recorder.updates.one_action():
+        pass  # nothing asked for: nothing drawn
+    assert recorder.calls == 1
+
+
+def test_nested_actions_update_once_when_the_outermost_ends():
+    recorder = Recorder()
+    with recorder.updates.one_action():
+        recorder.updates.request()
+        with recorder.updates.one_action():
+            recorder.updates.request()
+        assert recorder.calls == 0  # the inner end is not the end of the action
+        with recorder.updates.one_action():
+            recorder.updates.request()
+    assert recorder.calls == 1
+
+
+def test_an_exception_inside_an_action_releases_the_hold_and_draws_nothing_half_done():
+    recorder = Recorder()
+    with pytest.raises(RuntimeError), recorder.updates.one_action():
+        recorder.updates.request()
+        with recorder.updates.one_action():
+            raise RuntimeError("a handler broke")
+    assert recorder.calls == 0  # not drawn by the exception ...
+    assert recorder.updates.pending  # ... but not forgotten:
+    with recorder.updates.one_action():
+        pass
+    assert recorder.calls == 1  # the next action draws it
+    recorder.updates.request()  # and the hold is free again: a request draws at once
+    assert recorder.calls == 2
+
+
+def test_quietly_drops_requests_and_restores_after_an_exception():
+    recorder = Recorder()
+    with recorder.updates.quietly():
+        assert recorder.updates.echoing
+        recorder.updates.request()
+        with recorder.updates.one_action():
+            recorder.updates.request()
+    assert recorder.calls == 0 and not recorder.updates.pending
+    with pytest.raises(ValueError), recorder.updates.quietly():
+        raise ValueError("a write failed")
+    assert not recorder.updates.echoing
+    recorder.updates.request()
+    assert recorder.calls == 1
+
+
+def test_the_explorer_draws_once_per_user_action(monkeypatch):
+    updates = []
+    real = JacobianExplorer._update
+
+    def counting(self):
+        updates.append(self.render_count)
+        real(self)
+
+    monkeypatch.setattr(JacobianExplorer, "_update", counting)
+    explorer = JacobianExplorer()
+    assert len(updates) == 1 and explorer.render_count == 1  # the constructor: one picture
+    explorer.preset_dropdown.value = "polar to Cartesian"  # constants, formula and batch
+    assert len(updates) == 2 and explorer.render_count == 2
+    explorer.batch_size_slider.value = MAX_BATCH  # the batch, sliders, grid, window bounds
+    assert len(updates) == 3
+    explorer.batch_grid.entry(12, 0).value = 0.5  # the batch and the window that shows it
+    assert len(updates) == 4 and explorer.first_example_slider.value == 5
+    explorer.linear_map_toggle.value = True
+    explorer.batch_grid.entry(9, 1).value = 0.5  # the batch and the map's example
+    assert len(updates) == 6 and explorer.map_example_slider.value == 9
+    explorer.function = "sum(x**2)"  # the map no longer fits: the toggle goes off, quietly
+    assert len(updates) == 7 and explorer.linear_map_toggle.value is False
+    explorer.x = explorer.x  # the same batch: nothing to draw
+    assert len(updates) == 7 and explorer.render_count == 7

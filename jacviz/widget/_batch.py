@@ -1,6 +1,6 @@
 """The input batch as data: checking, pasting, resizing -- no widgets.
 
-Layer: widget (private). Imports the standard library and numpy only.
+Layer: widget (private). Imports the standard library, numpy and ``jacviz.errors``.
 
 The explorer's batch is a float array ``x`` of shape ``(B, n)`` with
 ``1 <= B <= MAX_BATCH``, ``1 <= n <= MAX_INPUTS`` and finite entries within
@@ -9,9 +9,12 @@ text) into such an array, or raise :class:`ValueError` with a message meant
 for the user.
 """
 
+import numbers
 import re
 
 import numpy as np
+
+from jacviz.errors import JacvizError
 
 MAX_BATCH = 16
 MAX_INPUTS = 8
@@ -25,48 +28,42 @@ MAX_PASTE = 4000
 MAX_DEPTH = 4
 
 PASTE_HINT = "paste a nested list of numbers, e.g. [[4, 2], [1, 3]] or numpy's [[4. 2.] [1. 3.]]"
-_TOKEN = re.compile(
+_RECTANGULAR = (
+    "the batch must be a rectangular nested list of real numbers, "
+    "the same count in every row, e.g. [[4, 2], [1, 3]]"
+)
+_TOKEN = re.compile(  # digits 0-9 only: \d would also read Arabic-Indic and full-width digits
     r"\s*(?:(?P<open>[\[(])|(?P<close>[\])])|(?P<comma>,)"
-    r"|(?P<number>[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf(?:inity)?)(?![\w.])))",
+    r"|(?P<number>[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf(?:inity)?)"
+    r"(?![\w.])))",
     re.IGNORECASE,
 )
-_ARRAY_REPR = re.compile(r"^array\((?P<body>.*?)(?:,\s*dtype=\w+)?\)$", re.DOTALL)
+_ARRAY_REPR = re.compile(r"\s*array\((?P<body>.*?)(?:,\s*dtype=\w+)?\)\s*$", re.DOTALL)
+_CLOSES = {"]": "[", ")": "("}
+
+
+class PasteError(JacvizError, ValueError):
+    """Pasted text is not a batch; ``position`` is the 0-based index of the culprit, or None."""
+
+    def __init__(self, message, position=None):
+        super().__init__(message)
+        self.position = position
 
 
 def as_batch(value):
-    """Check a user's batch and return it as a fresh float array ``(B, n)``.
+    """Check a user's batch and return it as a fresh float array ``x (B, n)``.
 
-    Parameters
-    ----------
-    value : array_like
-        Nested sequence (or array) of real numbers, shape ``(B, n)``.
-
-    Returns
-    -------
-    x : numpy.ndarray, shape (B, n)
-        float64 copy.
-
-    Raises
-    ------
-    ValueError
-        If ``value`` is not a 2-D array of finite real numbers within
-        ``±MAX_ABS`` with ``1 <= B <= 16`` and ``1 <= n <= 8``.
+    ``1 <= B <= MAX_BATCH``, ``1 <= n <= MAX_INPUTS``, finite real entries within
+    ``±MAX_ABS``; anything else (complex numbers, dates, text) raises a
+    :class:`ValueError` meant for the user.
 
     Examples
     --------
     >>> as_batch([[4, 2], [1, 3]])
     array([[4., 2.],
            [1., 3.]])
-    >>> as_batch([4, 2])
-    Traceback (most recent call last):
-    ...
-    ValueError: the batch must be 2-D, shape (B, n) -- one row per example; got shape (2,). ...
-    >>> as_batch([[1, 2e7]])
-    Traceback (most recent call last):
-    ...
-    ValueError: x[0, 1] = 2e+07 is out of range: entries must lie between -1e+06 and 1e+06
     """
-    x = _numeric_array(value)
+    x = _array(value)
     if x.ndim != 2:
         raise ValueError(
             f"the batch must be 2-D, shape (B, n) -- one row per example; got shape {x.shape}. "
@@ -78,70 +75,38 @@ def as_batch(value):
             f"the batch has shape {x.shape}; the explorer shows 1 to {MAX_BATCH} examples "
             f"(rows) of 1 to {MAX_INPUTS} inputs (columns)"
         )
+    x = _real(x)
     _check_entries(x)
     return x
 
 
 def parse_batch_text(text):
-    r"""Read a pasted batch like ``[[4, 2], [1, 3]]`` -- numbers and brackets only, never code.
+    r"""Read a pasted batch ``x (B, n)`` like ``[[4, 2], [1, 3]]``: numbers and brackets, no code.
 
-    Commas are optional, so numpy's printed form ``[[4. 2.]\n [1. 3.]]`` and
-    its ``array([[4., 2.], [1., 3.]])`` are read too; ``nan`` and ``inf`` are
-    read so that the message can say what is wrong with them.
-
-    Parameters
-    ----------
-    text : str
-        A nested list of numbers (Python, JSON or numpy print syntax).
-
-    Returns
-    -------
-    x : numpy.ndarray, shape (B, n)
-
-    Raises
-    ------
-    ValueError
-        If the text is not a nested list of numbers, or fails :func:`as_batch`.
+    Commas are optional (numpy's printed ``[[4. 2.]\n [1. 3.]]`` and its
+    ``array(...)`` are read); digits are 0-9, brackets must match, the text has
+    at most ``MAX_PASTE`` characters. A :class:`PasteError` says where reading
+    stopped (``.position``); the numbers then go through :func:`as_batch`.
 
     Examples
     --------
-    >>> parse_batch_text("[[4, 2], [1, 3.5]]")
-    array([[4. , 2. ],
-           [1. , 3.5]])
-    >>> parse_batch_text("[[4. 2.]\n [1. 3.]]")
-    array([[4., 2.],
-           [1., 3.]])
-    >>> parse_batch_text("__import__('os')")
+    >>> parse_batch_text("[(1, 2], [3, 4))")
     Traceback (most recent call last):
     ...
-    ValueError: paste a nested list of numbers, e.g. [[4, 2], [1, 3]] or numpy's [[4. 2.] [1. 3.]]
-    >>> parse_batch_text("[[nan, 1]]")
-    Traceback (most recent call last):
-    ...
-    ValueError: x[0, 0] is nan: every entry must be a finite number
+    jacviz.widget._batch.PasteError: ']' at column 7 does not close the '(' at column 2
     """
     if len(text) > MAX_PASTE:
-        raise ValueError(f"the pasted text is longer than {MAX_PASTE} characters")
-    text = text.strip()
+        raise PasteError(f"the text is {len(text)} characters long; at most {MAX_PASTE} are read")
     wrapped = _ARRAY_REPR.match(text)
-    return as_batch(_nested_numbers(wrapped["body"] if wrapped else text))
+    start, end = wrapped.span("body") if wrapped else (0, len(text))
+    return as_batch(_nested_numbers(text, start, end))
 
 
 def fill_value(b, j):
-    """Return the value a new entry ``x[b, j]`` starts with when the batch grows.
+    """Return the value a new entry ``x[b, j]`` starts with when the batch grows (1 to 4).
 
-    Deterministic and varied, so new examples differ from each other (and,
-    for the seed batch ``[[4, 2], [1, 3]]``, from the examples already there).
-
-    Parameters
-    ----------
-    b, j : int or numpy.ndarray of int
-        Example and input index (arrays of the same shape give an array).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        One of 1, 1.5, ..., 4 per entry.
+    Deterministic and varied, so new examples differ from each other and from
+    the seed batch ``[[4, 2], [1, 3]]``; arrays ``b``, ``j`` give an array.
 
     Examples
     --------
@@ -152,19 +117,7 @@ def fill_value(b, j):
 
 
 def resize_batch(x, batch_size, n):
-    """Give the batch a new shape, keeping existing entries and filling new ones.
-
-    Parameters
-    ----------
-    x : numpy.ndarray, shape (B, n_old)
-        The current batch.
-    batch_size, n : int
-        The new shape ``(B, n)``.
-
-    Returns
-    -------
-    numpy.ndarray, shape (batch_size, n)
-        ``x``'s overlapping corner, the rest from :func:`fill_value`.
+    """Return ``x (B, n_old)`` resized to ``(batch_size, n)``: its overlap kept, the rest filled.
 
     Examples
     --------
@@ -180,18 +133,7 @@ def resize_batch(x, batch_size, n):
 
 
 def shown_examples(batch_size, first=0):
-    """Return the examples one picture shows: ``MAX_SHOWN`` in a row from ``first``.
-
-    Parameters
-    ----------
-    batch_size : int
-        ``B``.
-    first : int, optional
-        The first example shown; clipped so that the window fits the batch.
-
-    Returns
-    -------
-    tuple of int
+    """Return the examples one picture shows: ``MAX_SHOWN`` in a row from ``first`` (clipped).
 
     Examples
     --------
@@ -202,18 +144,43 @@ def shown_examples(batch_size, first=0):
     return tuple(range(first, first + min(batch_size, MAX_SHOWN)))
 
 
-def _numeric_array(value):
-    """``value`` as a float array, or a ValueError a student can act on."""
+def _array(value):
+    """``value`` as a numpy array (no copy of an array), or a ValueError a student can act on."""
     if isinstance(value, str | bytes):
         raise ValueError("the batch must be numbers, not text")
     try:
-        x = np.array(value, dtype=float)
+        return np.asarray(value)
     except (TypeError, ValueError, OverflowError):
+        raise ValueError(_RECTANGULAR) from None
+
+
+def _real(x):
+    """Return a float64 copy of ``x (B, n)``; refuse complex numbers, dates, text, objects."""
+    kind = x.dtype.kind
+    if kind == "c":
         raise ValueError(
-            "the batch must be a rectangular nested list of real numbers, "
-            "the same count in every row, e.g. [[4, 2], [1, 3]]"
-        ) from None
-    return x
+            f"the batch has complex dtype {x.dtype}; jacviz differentiates real functions only: "
+            "give the real and imaginary parts as separate inputs (columns)"
+        )
+    if kind == "O":  # Python objects: fractions, ints beyond float64, or not numbers at all
+        return _real_objects(x)
+    if kind not in "biuf":
+        what = {"M": "dates", "m": "time spans", "U": "text", "S": "bytes"}.get(kind, "records")
+        raise ValueError(f"the batch must hold real numbers, not {what} (dtype {x.dtype})")
+    return x.astype(np.float64)
+
+
+def _real_objects(x):
+    """Return a float64 copy of an object array ``x (B, n)`` of real numbers, or raise."""
+    real = np.empty(x.shape)
+    for (b, j), entry in np.ndenumerate(x):
+        if not isinstance(entry, numbers.Real):
+            raise ValueError(f"x[{b}, {j}] is a {type(entry).__name__}, not a real number")
+        try:
+            real[b, j] = float(entry)
+        except OverflowError:  # an int or fraction beyond the float range
+            raise ValueError(_out_of_range(b, j, "")) from None
+    return real
 
 
 def _check_entries(x):
@@ -225,43 +192,82 @@ def _check_entries(x):
     big = np.abs(x) > MAX_ABS
     if big.any():
         b, j = np.argwhere(big)[0]
-        raise ValueError(
-            f"x[{b}, {j}] = {x[b, j]:g} is out of range: entries must lie between "
-            f"{-MAX_ABS:g} and {MAX_ABS:g}"
+        raise ValueError(_out_of_range(b, j, f" = {x[b, j]:g}"))
+
+
+def _out_of_range(b, j, value):
+    return (
+        f"x[{b}, {j}]{value} is out of range: entries must lie between {-MAX_ABS:g} and {MAX_ABS:g}"
+    )
+
+
+def _nested_numbers(text, start, end):
+    """Read brackets (or parentheses), numbers and optional commas in ``text[start:end]``."""
+    stack, top, last = [], None, "open"  # stack: (opening match, the list it holds)
+    for match in _tokens(text, start, end):
+        kind, position = match.lastgroup, match.start(match.lastgroup)
+        misplaced = (kind != "open" and not stack) or (
+            kind == "comma" and last in ("open", "comma")
         )
-
-
-def _nested_numbers(text):
-    """Read brackets (or parentheses), numbers and optional commas into nested lists."""
-    stack, top, last = [], None, "open"
-    for match in _tokens(text):
-        kind = match.lastgroup
+        if top is not None or misplaced:  # after the list, outside it, "[," or ",,"
+            what = "a second list" if top is not None and kind == "open" else repr(match[kind])
+            raise PasteError(f"{what} at {_where(text, position)}: {PASTE_HINT}", position)
         if kind == "open":
             if len(stack) == MAX_DEPTH:
-                raise ValueError(f"the pasted list is nested deeper than {MAX_DEPTH} levels")
-            stack.append([])
-        elif top is not None or not stack or (kind == "comma" and last in ("open", "comma")):
-            raise ValueError(PASTE_HINT)  # outside the list, a second list, or "[," / ",,"
+                raise PasteError(f"the list is nested deeper than {MAX_DEPTH} levels", position)
+            stack.append((match, []))
         elif kind == "close":
-            done = stack.pop()
+            opening, done = stack.pop()
+            _check_pair(text, opening, match)
             if stack:
-                stack[-1].append(done)
+                stack[-1][1].append(done)
             else:
                 top = done
         elif kind == "number":
-            stack[-1].append(float(match["number"]))
+            stack[-1][1].append(float(match["number"]))
         last = kind
-    if stack or top is None:
-        raise ValueError(PASTE_HINT)
+    if stack:
+        position = stack[-1][0].start("open")
+        where = _where(text, position)
+        raise PasteError(f"the {text[position]!r} at {where} is never closed", position)
+    if top is None:
+        raise PasteError(PASTE_HINT)
     return top
 
 
-def _tokens(text):
-    """Yield the token matches of ``text``; raise at anything that is not a token."""
-    position = 0
-    while text[position:].strip():
-        match = _TOKEN.match(text, position)
+def _check_pair(text, opening, closing):
+    """Raise unless the bracket matched by ``closing`` closes the one of ``opening``."""
+    close, open_ = closing["close"], opening["open"]
+    if _CLOSES[close] != open_:
+        raise PasteError(
+            f"{close!r} at {_where(text, closing.start('close'))} does not close the "
+            f"{open_!r} at {_where(text, opening.start('open'))}",
+            closing.start("close"),
+        )
+
+
+def _tokens(text, start, end):
+    """Yield the token matches of ``text[start:end]``; raise at anything that is not a token."""
+    position = start
+    while text[position:end].strip():
+        match = _TOKEN.match(text, position, end)
         if match is None:
-            raise ValueError(PASTE_HINT)
+            position += len(text[position:end]) - len(text[position:end].lstrip())
+            raise PasteError(_unreadable(text, position), position)
         yield match
         position = match.end()
+
+
+def _unreadable(text, position):
+    """Say what is wrong with the character at ``position``, which starts no token."""
+    char = text[position]
+    if char.isdigit():
+        return f"{char!r} at {_where(text, position)} is not one of the digits 0-9"
+    return f"cannot read {char!r} at {_where(text, position)}: {PASTE_HINT}"
+
+
+def _where(text, position):
+    """Say where ``position`` is for a person: ``column 7``, or ``line 2, column 3``."""
+    line = text.count("\n", 0, position)
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"line {line + 1}, column {column}" if "\n" in text else f"column {column}"

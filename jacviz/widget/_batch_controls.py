@@ -19,53 +19,41 @@ HIDDEN_STYLE = "color: #888; font-style: italic"
 
 
 class BatchGrid:
-    """A ``GridBox`` of ``FloatText`` boxes showing a batch ``x (B, n)``.
+    """A ``GridBox`` (:attr:`box`) of ``FloatText`` boxes showing a batch ``x (B, n)``.
 
-    Parameters
-    ----------
-    on_entry_change : callable
-        Called as ``on_entry_change(b, j, value)`` when the user edits a box
-        (not when :meth:`show` writes into it).
-
-    Attributes
-    ----------
-    box : ipywidgets.GridBox
-        The widget to place in a layout.
+    ``on_new_widget`` is called once with every widget the grid makes.
 
     Examples
     --------
     >>> seen = []
-    >>> grid = BatchGrid(lambda b, j, value: seen.append((b, j, value)))
+    >>> grid = BatchGrid()
+    >>> grid.on_entry_change(lambda b, j, value: seen.append((b, j, value)))
     >>> grid.show(np.array([[4.0, 2.0], [1.0, 3.0]]))
     >>> grid.entry(1, 0).value = 5.0
     >>> seen
     [(1, 0, 5.0)]
     """
 
-    def __init__(self, on_entry_change):
-        self._on_entry_change = on_entry_change
+    def __init__(self, on_new_widget=None):
+        self._on_new_widget = on_new_widget
+        self._callbacks = []
         self._entries = {}
         self._keys = {}
         self._row_labels = {}
         self._col_labels = {}
         self._shape = None
         self._shown = None
+        self._x = None  # the batch the boxes show, until a user edits one
         self._writing = False
         self.box = widgets.GridBox(layout=widgets.Layout(grid_gap="2px 4px", width="auto"))
         self.box.add_class("jacviz-batch-grid")
 
+    def on_entry_change(self, callback):
+        """Call ``callback(b, j, value)`` when a user edits a box (not when :meth:`show` writes)."""
+        self._callbacks.append(callback)
+
     def entry(self, b, j):
-        """Return the box of entry ``x[b, j]`` (created on first use).
-
-        Parameters
-        ----------
-        b, j : int
-            Example and input index.
-
-        Returns
-        -------
-        ipywidgets.FloatText
-        """
+        """Return the box of entry ``x[b, j]`` (created on first use)."""
         if (b, j) not in self._entries:
             entry = self._new_entry(b, j)
             self._entries[(b, j)] = entry
@@ -73,12 +61,9 @@ class BatchGrid:
         return self._entries[(b, j)]
 
     def show(self, x):
-        """Show batch ``x``: rearrange the boxes if the shape changed, write the values.
-
-        Parameters
-        ----------
-        x : numpy.ndarray, shape (B, n)
-        """
+        """Show batch ``x (B, n)``: rearrange the boxes if the shape changed, write the values."""
+        if x is self._x:
+            return
         if x.shape != self._shape:
             self._arrange(x.shape)
         self._writing = True
@@ -87,20 +72,16 @@ class BatchGrid:
                 self.entry(b, j).value = float(value)
         finally:
             self._writing = False
+        self._x = x
 
     def mark_shown(self, examples, how=""):
-        """Label the rows of the examples in the picture plainly, the others greyed.
+        """Label the rows of the ``examples`` in the picture plainly, the others greyed.
 
-        Parameters
-        ----------
-        examples : collection of int
-            The examples the picture shows.
-        how : str, optional
-            How to bring another example into the picture (for the tooltips).
+        ``how`` says, in the tooltips, how to bring another example into the picture.
 
         Examples
         --------
-        >>> grid = BatchGrid(print)
+        >>> grid = BatchGrid()
         >>> grid.show(np.zeros((3, 1)))
         >>> grid.mark_shown({0, 1}, 'choose it with "from example"')
         >>> grid.row_label(2).tooltip
@@ -114,26 +95,16 @@ class BatchGrid:
             _label_row(label, b, *shown)
 
     def row_label(self, b):
-        """Return the label of row ``b`` (created on first use).
-
-        Parameters
-        ----------
-        b : int
-            Example index.
-
-        Returns
-        -------
-        ipywidgets.HTML
-        """
+        """Return the label of row ``b`` (created on first use)."""
         if b not in self._row_labels:
-            self._row_labels[b] = widgets.HTML()
+            self._row_labels[b] = self._made(widgets.HTML())
             examples, how = self._shown or ((b,), "")
             _label_row(self._row_labels[b], b, examples, how)
         return self._row_labels[b]
 
     def _arrange(self, shape):
         batch_size, n = shape
-        cells = [widgets.HTML("")] if self._shape is None else [self.box.children[0]]
+        cells = [self._made(widgets.HTML(""))] if self._shape is None else [self.box.children[0]]
         cells += [self._col_label(j) for j in range(n)]
         for b in range(batch_size):
             cells.append(self.row_label(b))
@@ -155,18 +126,27 @@ class BatchGrid:
             layout=widgets.Layout(width=BOX_WIDTH),
         )
         entry.observe(self._on_entry_value_change, names="value")
-        return entry
+        return self._made(entry)
 
     def _on_entry_value_change(self, change):
         if self._writing:
             return
+        self._x = None  # the boxes no longer show it
         b, j = self._keys[id(change["owner"])]
-        self._on_entry_change(b, j, change["new"])
+        for callback in self._callbacks:
+            callback(b, j, change["new"])
 
     def _col_label(self, j):
         if j not in self._col_labels:
-            self._col_labels[j] = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
+            label = widgets.HTML(f"<b>x[:, {j}]</b>", tooltip=f"input {j}")
+            self._col_labels[j] = self._made(label)
         return self._col_labels[j]
+
+    def _made(self, widget):
+        """Hand a new widget to ``on_new_widget``; return it."""
+        if self._on_new_widget is not None:
+            self._on_new_widget(widget)
+        return widget
 
 
 def _label_row(label, b, shown, how):

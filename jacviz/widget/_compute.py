@@ -89,15 +89,6 @@ class FiniteDifferenceCheck(NamedTuple):
 def parse(function, constants):
     """Return a callable for ``function`` (text or Python function), or the ExpressionError.
 
-    Parameters
-    ----------
-    function : str or callable
-    constants : Mapping[str, array_like]
-
-    Returns
-    -------
-    callable or ExpressionError
-
     Examples
     --------
     >>> parse("sine(x)", {})
@@ -114,14 +105,6 @@ def parse(function, constants):
 def function_text(function):
     """Return what the formula box shows: the text, or a Python function's name.
 
-    Parameters
-    ----------
-    function : str or callable
-
-    Returns
-    -------
-    str
-
     Examples
     --------
     >>> function_text(np.tanh)
@@ -133,24 +116,10 @@ def function_text(function):
 
 
 def compute(f, x, order):
-    """Evaluate ``f`` at ``x`` and take its derivative; collect the notes for the status.
+    """Evaluate ``f`` at ``x (B, n)`` and take its derivative of ``order``, with the status notes.
 
-    Parameters
-    ----------
-    f : callable
-        Batch function ``(B, n) -> (B, *out)``.
-    x : numpy.ndarray, shape (B, n)
-    order : {1, 2, "full"}
-
-    Returns
-    -------
-    Outcome
-        With ``result`` read-only.
-
-    Raises
-    ------
-    Exception
-        Whatever ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input).
+    Raises what ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input);
+    the outcome's ``result`` is read-only.
 
     Examples
     --------
@@ -158,8 +127,6 @@ def compute(f, x, order):
     >>> outcome.result
     array([[[48.,  0.],
             [ 0., 12.]]])
-    >>> outcome.coupled, outcome.notes
-    (False, [])
     """
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
@@ -175,18 +142,75 @@ def compute(f, x, order):
     return Outcome(x, y, result, order, status_notes(caught, y, result, order), coupled)
 
 
+def compute_view(f, x, order, linear_map):
+    """Compute for a view: order 1 for the linear map if ``f`` fits it (2 inputs, 2 outputs).
+
+    Returns ``(outcome, linear_map)``; ``linear_map`` is False, with a note in
+    the outcome, when the map was asked for but ``f`` does not fit it.
+
+    Examples
+    --------
+    >>> outcome, linear_map = compute_view(parse("sum(x)", {}), np.ones((1, 2)), 2, True)
+    >>> outcome.result.shape, linear_map
+    ((1, 2, 2), False)
+    """
+    outcome = compute(f, x, 1 if linear_map else order)
+    if not linear_map or outcome.plane_map:
+        return outcome, linear_map
+    if order != 1:
+        outcome = compute(f, x, order)
+    note = f"{map_misfit(outcome)}: back to the heatmaps."
+    return outcome._replace(notes=[*outcome.notes, note]), False
+
+
+def map_misfit(outcome):
+    """Say why ``f`` does not fit the linear-map view (2 inputs and 2 outputs per example).
+
+    Examples
+    --------
+    >>> map_misfit(compute(parse("sum(x)", {}), np.ones((3, 2)), 1))
+    'the linear-map view needs 2 inputs and 2 outputs per example; now x is (3, 2) and f(x) is (3,)'
+    """
+    return (
+        "the linear-map view needs 2 inputs and 2 outputs per example; "
+        f"now x is {outcome.x.shape} and f(x) is {outcome.y.shape}"
+    )
+
+
+def compute_error(exc, function):
+    """Return what the error area says about ``exc``, raised while computing ``function``.
+
+    An input error (:data:`INPUT_ERRORS`) as it is; else a Python function's
+    own error, or jacviz's (an internal error).
+
+    Examples
+    --------
+    >>> compute_error(KeyError("weights"), np.tanh)
+    "your function raised KeyError: 'weights'"
+    """
+    if isinstance(exc, INPUT_ERRORS):
+        return str(exc)
+    if not isinstance(function, str):
+        return f"your function raised {type(exc).__name__}: {exc}"
+    return internal_error("compute this", exc)
+
+
+def internal_error(doing, exc):
+    """Return the message for a bug of jacviz's while ``doing`` something, e.g. "draw this".
+
+    Examples
+    --------
+    >>> internal_error("draw this", ValueError("no room"))
+    'jacviz could not draw this (internal error: ValueError: no room)'
+    """
+    return f"jacviz could not {doing} (internal error: {type(exc).__name__}: {exc})"
+
+
 def finite_difference_check(f, outcome):
-    """Compare the outcome's blocks with central finite differences of ``f``.
+    """Compare the outcome's blocks with central finite differences of ``f``, per example.
 
-    Parameters
-    ----------
-    f : callable
-    outcome : Outcome
-
-    Returns
-    -------
-    FiniteDifferenceCheck or str
-        The comparison, or a short note saying why there is none.
+    Returns a :class:`FiniteDifferenceCheck` (errors and scales of shape
+    ``(B,)``), or a short note why there is none (coupled examples, ``f`` fails).
 
     Examples
     --------
@@ -222,27 +246,15 @@ def finite_difference_check(f, outcome):
 
 
 def entry_formulas(f, n):
-    """Return the formula (source text) of each Jacobian entry, rows ``(m, n)``, or a note.
+    """Return the formula of each Jacobian entry, rows ``(m, n)``, or a note why there are none.
 
-    Parameters
-    ----------
-    f : callable
-        A parsed formula (:class:`jacviz.Function`); other callables get a note.
-    n : int
-        Inputs per example.
-
-    Returns
-    -------
-    list of list of str, or str
-        ``formulas[i][j]`` is ``∂f_i/∂x_j`` (output axes flattened, one row
-        for a scalar output), or a short note why there are no formulas.
+    ``formulas[i][j]`` is ``∂f_i/∂x_j`` as text (output axes flattened); only
+    a parsed formula (:class:`jacviz.Function`) has them.
 
     Examples
     --------
     >>> entry_formulas(parse("[x[0]*x[1], sin(x[0])]", {}), 2)
     [['x[1]', 'x[0]'], ['cos(x[0])', '0']]
-    >>> entry_formulas(parse("max(x)", {}), 2)
-    'no formulas: max has no single derivative formula ...'
     """
     if not hasattr(f, "latex"):
         return "formulas are shown for formula text, not for Python functions"

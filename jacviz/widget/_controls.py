@@ -1,41 +1,42 @@
-"""The explorer's widgets, made: descriptions, tooltips, CSS hooks -- no behaviour.
+"""The explorer's widgets: made, described, laid out, guarded -- no maths.
 
-Layer: widget (private). Imports ipywidgets only.
+Layer: widget (private). Imports numpy and ipywidgets.
 
-Each function returns one new widget, described and given its tooltip and
-its ``jacviz-*`` CSS class (the hooks the browser tests look for). The
-explorer wires them to its handlers; nothing here observes anything.
+:class:`Controls` holds every widget of the explorer by name, lays them out,
+and keeps what a browser may send in range (see ``_untrusted``). It reads
+what the user asks for (:meth:`Controls.batch_shape`,
+:meth:`Controls.view_options`) and shows the explorer's state
+(:meth:`Controls.show_state`); which handler a control calls is wired by the
+explorer. The functions below each make one widget, described and given its
+tooltip and its ``jacviz-*`` CSS class (the hooks the browser tests look for).
 """
 
+from typing import NamedTuple
+
 import ipywidgets as widgets
+import numpy as np
+
+from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_SHOWN
+from jacviz.widget._batch_controls import BatchGrid
+from jacviz.widget._compute import function_text
+from jacviz.widget._untrusted import Bounds, keep_bounds, owned_widgets, refuse_bad_messages
+
+#: The presets dropdown's entry for a formula that is no preset (or no longer one).
+CUSTOM = "(your own formula)"
+#: The radius slider's range in the linear-map view.
+RADIUS = Bounds(0.05, 2.0, 0.05)
 
 #: The order toggle's options: (label, value of ``JacobianExplorer.order``).
 ORDER_OPTIONS = (("1st order", 1), ("2nd order", 2), ("full Jacobian", "full"))
 
 
 def hooked(widget, css_class):
-    """Add the CSS class ``css_class`` to ``widget`` and return it.
-
-    Parameters
-    ----------
-    widget : ipywidgets.DOMWidget
-    css_class : str
-
-    Returns
-    -------
-    ipywidgets.DOMWidget
-        ``widget`` itself.
-
-    Examples
-    --------
-    >>> hooked(widgets.HTML(), "jacviz-status")._dom_classes
-    ('jacviz-status',)
-    """
+    """Add the CSS class ``css_class`` (a hook for the browser tests) to ``widget``; return it."""
     widget.add_class(css_class)
     return widget
 
 
-def function_text():
+def formula_box():
     """Return the formula box (applies on Enter or when it loses focus)."""
     box = widgets.Text(
         description="f(x) =",
@@ -109,9 +110,9 @@ def radius_slider():
     """Return the slider for the size of the neighbourhood in the linear-map view."""
     slider = widgets.FloatSlider(
         value=0.5,
-        min=0.05,
-        max=2.0,
-        step=0.05,
+        min=RADIUS.min,
+        max=RADIUS.max,
+        step=RADIUS.step,
         description="radius",
         tooltip="Size of the grid and circle around x[b]: the larger, the more f bends away.",
         continuous_update=False,
@@ -174,3 +175,165 @@ def row(children, display=None):
     """Return an ``HBox`` of ``children`` (``display="none"`` hides it until needed)."""
     layout = widgets.Layout(flex_flow="row wrap", display=display)
     return widgets.HBox(children, layout=layout)
+
+
+class ViewOptions(NamedTuple):
+    """What the picture shows besides the state: the view's controls, read at once."""
+
+    linear_map: bool
+    map_example: int
+    radius: float
+    first_example: int
+
+
+class Controls:
+    """Every widget of the explorer by name, laid out, with the sliders' ranges kept.
+
+    ``presets`` maps the names the dropdown offers (after :data:`CUSTOM`) to
+    presets; ``refused(widget, exc)`` is called for a browser's message that
+    ipywidgets rejects. The widgets are attributes: the input
+    (``function_text``, ``preset_dropdown``, ``batch_size_slider``,
+    ``input_dim_slider``, ``batch_grid``, ``random_button``, ``reset_button``,
+    ``paste_text``, ``order_toggle``, ``linear_map_toggle``,
+    ``map_example_slider``, ``radius_slider``, ``first_example_slider``,
+    ``fd_checkbox``) and the output (``formula_view``, ``note``, ``image``,
+    ``status``, ``error_area``, ``fd_view``, ``values_table``,
+    ``values_accordion``, ``map_row``).
+
+    Examples
+    --------
+    >>> controls = Controls({}, refused=print)
+    >>> controls.batch_size_slider.set_state({"max": 10**5, "value": 10**5})  # a browser
+    >>> controls.batch_size_slider.value, controls.batch_size_slider.max
+    (16, 16)
+    """
+
+    def __init__(self, presets, refused):
+        self._presets = presets
+        self._refused = refused
+        self.function_text = formula_box()
+        self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
+        self.preset_dropdown = preset_dropdown(presets, CUSTOM)
+        self.note = html("What to look for in this example.")
+        self.batch_size_slider = shape_slider(
+            "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
+        )
+        self.input_dim_slider = shape_slider(
+            "inputs n", "Inputs per example (columns of x).", MAX_INPUTS, "jacviz-input-dim"
+        )
+        self.batch_grid = BatchGrid(on_new_widget=self.guard)
+        self.random_button = button("random batch", "dice", "New values in [-2, 2].")
+        self.reset_button = button("reset", "undo", "Back to the preset's batch.")
+        self.paste_text = paste_text()
+        self._make_view_controls()
+        self.image = image()
+        self.status = html("Shapes of x, y and the derivative; notes.", "jacviz-status")
+        self.error_area = html("What is wrong with the input, if anything.", "jacviz-error")
+        self.fd_view = html("Autodiff against finite differences.", "jacviz-fd")
+        self.values_table = html("The numbers in the picture, and their formulas.")
+        self.values_accordion = values_accordion(self.values_table)
+        self._bounds = {
+            self.batch_size_slider: Bounds(1, MAX_BATCH, 1),
+            self.input_dim_slider: Bounds(1, MAX_INPUTS, 1),
+            self.map_example_slider: Bounds(0, 0, 1),
+            self.first_example_slider: Bounds(0, 0, 1),
+            self.radius_slider: RADIUS,
+        }
+        for slider in self._bounds:
+            slider.observe(self._on_slider_change, names=[*Bounds._fields, "value"])
+
+    def _make_view_controls(self):
+        """Make the controls of what is drawn: order, linear map, examples, checks."""
+        self.order_toggle = order_toggle()
+        self.linear_map_toggle = linear_map_toggle()
+        self.map_example_slider = index_slider(
+            "example b", "The example x[b] whose linear map is drawn.", "jacviz-map-example"
+        )
+        self.map_example_slider.layout.display = None
+        self.radius_slider = radius_slider()
+        self.map_row = row([self.map_example_slider, self.radius_slider], "none")
+        self.first_example_slider = index_slider(
+            "from example",
+            "The picture shows 8 examples: the first one shown (the rest follow in order).",
+            "jacviz-first-example",
+        )
+        self.fd_checkbox = checkbox(
+            "check against finite differences",
+            "Show, per example, max |autodiff − central finite difference|.",
+            "jacviz-fd-check",
+        )
+
+    def named(self):
+        """Return ``(name, widget)`` for every control, the batch grid included."""
+        return [(name, value) for name, value in vars(self).items() if not name.startswith("_")]
+
+    def layout(self):
+        """Return the explorer's rows, top to bottom."""
+        return [
+            row([self.function_text, self.preset_dropdown]),
+            self.formula_view,
+            self.note,
+            row([self.batch_size_slider, self.input_dim_slider]),
+            self.batch_grid.box,
+            row([self.random_button, self.reset_button, self.paste_text]),
+            row([self.order_toggle, self.linear_map_toggle, self.fd_checkbox]),
+            self.map_row,
+            self.first_example_slider,
+            self.error_area,
+            self.image,
+            self.status,
+            self.fd_view,
+            self.values_accordion,
+        ]
+
+    def guard(self, widget):
+        """Refuse rejected browser messages for ``widget`` and all it holds (see ``_untrusted``)."""
+        for part in owned_widgets(widget):
+            refuse_bad_messages(part, self._refused)
+
+    def batch_shape(self):
+        """Return the batch shape ``(B, n)`` the shape sliders ask for."""
+        return self.batch_size_slider.value, self.input_dim_slider.value
+
+    def view_options(self):
+        """Return what the view's controls ask for, as :class:`ViewOptions`."""
+        return ViewOptions(
+            bool(self.linear_map_toggle.value),
+            self.map_example_slider.value,
+            self.radius_slider.value,
+            self.first_example_slider.value,
+        )
+
+    def show_state(self, function, x, order, constants):
+        """Show the state in the widgets: formula, batch ``x (B, n)``, order, preset.
+
+        Call it quietly (``Updates.quietly``): the handlers must not take it for a
+        user's action. The dropdown goes back to :data:`CUSTOM` (and the note is
+        cleared) once formula or constants are no longer its preset's.
+        """
+        self.function_text.value = function_text(function)
+        self.order_toggle.value = order
+        if not self._is_preset(function, constants):
+            self.preset_dropdown.value = CUSTOM
+            self.note.value = ""
+        batch_size, n = x.shape
+        self.batch_size_slider.value, self.input_dim_slider.value = batch_size, n
+        self.batch_grid.show(x)
+        self._bounds[self.map_example_slider] = Bounds(0, batch_size - 1, 1)
+        self._bounds[self.first_example_slider] = Bounds(0, max(0, batch_size - MAX_SHOWN), 1)
+        keep_bounds(self.map_example_slider, self._bounds[self.map_example_slider])
+        keep_bounds(self.first_example_slider, self._bounds[self.first_example_slider])
+
+    def _is_preset(self, function, constants):
+        """Whether the dropdown's preset has this formula and these constants."""
+        name = self.preset_dropdown.value
+        preset = self._presets.get(name) if isinstance(name, str) else None
+        if preset is None or function != preset.expression:
+            return name == CUSTOM
+        return constants.keys() == preset.constants.keys() and all(
+            np.array_equal(constants[key], value) for key, value in preset.constants.items()
+        )
+
+    def _on_slider_change(self, change):
+        slider = change["owner"]
+        keep_bounds(slider, self._bounds[slider])

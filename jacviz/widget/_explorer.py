@@ -3,18 +3,16 @@
 Layer: widget (private). Imports numpy, ipywidgets, traitlets and the layers
 below (errors, expressions, jacobians, plotting, presets, views).
 
-Built like ipywidgets' ``interaction.py``: the controls (see ``_handlers``)
-only write state -- the traitlets ``function``, ``x``, ``order``,
-``constants`` -- or the options of the view; one method,
-:meth:`JacobianExplorer._update`, reads all of it, calls the pure layers and
-shows the outcome. Every error is caught there and shown in the error area:
-the user's input errors as they are, jacviz's own as an internal error. The
-last good picture stays, the status line says it is out of date, and nothing
-prints a traceback.
+One click, followed through this one object: a control's handler
+(``_on_<control>_change``) only writes state -- the traitlets ``function``,
+``x``, ``order``, ``constants`` -- or asks for a picture; :class:`Updates`
+merges the requests of one user action into one :meth:`_update`, which reads
+all state, shows it in the controls, calls the pure layers and hands the
+outcome to the :class:`Presenter`. No handler, observer or update raises.
+docs/architecture.md tells the whole story.
 """
 
-import contextlib
-import warnings
+import functools
 
 import ipywidgets as widgets
 import numpy as np
@@ -22,31 +20,48 @@ import traitlets
 
 from jacviz.errors import ExpressionError
 from jacviz.plotting import save_figure
-from jacviz.widget._batch import MAX_SHOWN, as_batch, shown_examples
-from jacviz.widget._compute import INPUT_ERRORS, ORDERS, compute, function_text, parse
-from jacviz.widget._handlers import ControlHandlers
+from jacviz.presets import PRESETS
+from jacviz.widget._batch import MAX_PASTE, as_batch, parse_batch_text, resize_batch, shown_examples
+from jacviz.widget._compute import (
+    ORDERS,
+    compute_error,
+    compute_view,
+    function_text,
+    internal_error,
+    parse,
+)
+from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
-from jacviz.widget._showing import LINEAR_MAP, Showing, Shown, map_misfit
+from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._updates import Updates
 
-KINDS = {1: "jacobian", 2: "hessian", "full": "full"}
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
 
 
-class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
-    r"""An interactive batch-Jacobian explorer: type ``f``, set the batch, see ``J[b]``.
+def _handler(method):
+    """Make ``method`` a control's handler: it skips the explorer's own writes, never raises."""
 
-    One app of ipywidgets controls: a formula box (with presets), a grid of
-    number boxes for the batch ``x`` (batch size and input dimension sliders,
-    "random batch", "reset" and a paste box), an order toggle (Jacobian,
-    Hessian, full Jacobian), the heatmaps as a PNG image, a status line, an
-    error area and a collapsible table of the numbers and their formulas.
-    Teaching views: "linear map" (for ``f`` with 2 inputs and 2 outputs per
-    example: ``J[b]`` as the best linear map near ``x[b]``, with an example
-    and a radius slider) and "check against finite differences". With more
-    than 8 examples, "from example" chooses which 8 the picture shows.
-    Updates run synchronously inside the observers: when an assignment such
-    as ``explorer.function = "sin(x)"`` returns, the picture is new.
+    @functools.wraps(method)
+    def handle(self, *args):
+        if self._updates.echoing:
+            return
+        try:
+            method(self, *args)
+        except Exception as exc:  # the last resort: shown in the error area, never raised
+            self._refuse(internal_error("handle this", exc), stale=True)
+
+    return handle
+
+
+class JacobianExplorer(widgets.VBox):
+    r"""An interactive batch-Jacobian explorer: type ``f``, set the batch ``x``, see ``J[b]``.
+
+    The picture shows ``jac (B, m, n)``, ``hess (B, m, n, n)`` or the full
+    Jacobian ``(B, m, B, n)`` of ``f`` at ``x``, and is redrawn, synchronously,
+    whenever the state or a control changes. The controls are attributes by
+    name (``batch_size_slider``, ``linear_map_toggle``, ...); what each one
+    does is in docs/architecture.md.
 
     Parameters
     ----------
@@ -54,11 +69,10 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
         The formula for one example ``x`` (see :func:`jacviz.parse_function`),
         or a Python function of the whole batch.
     x : array_like, shape (B, n), optional
-        The batch; ``1 <= B <= 16``, ``1 <= n <= 8``, finite numbers within
+        The batch: ``1 <= B <= 16``, ``1 <= n <= 8``, real numbers within
         ``±1e6``. It is also what "reset" restores.
     order : {1, 2, "full"}, optional
-        First order (per-example Jacobians), second order (per-example
-        Hessians) or the full Jacobian ``(B, m, B, n)``.
+        Per-example Jacobians, per-example Hessians, or the full Jacobian.
     constants : Mapping[str, array_like], optional
         Named constants the formula may use, e.g. ``{"W": ..., "b": ...}``.
     **kwargs
@@ -67,28 +81,21 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
     Attributes
     ----------
     result : numpy.ndarray or None
-        The derivative in the picture (read-only array).
+        The derivative in the picture (read-only).
     error : str
-        The message shown in the error area, ``""`` when all is well.
+        The message in the error area, ``""`` when all is well.
     render_count : int
-        Number of pictures drawn so far; also shown as ``render #<n>``.
+        Pictures drawn so far, shown as ``render #<n>``.
     image : ipywidgets.Image
-        The picture; ``image.value`` holds PNG bytes.
+        The picture as PNG bytes.
     figure : matplotlib.figure.Figure or None
         The figure behind the picture on screen.
 
     Raises
     ------
     traitlets.TraitError
-        If ``x`` is not a batch of that shape, or ``order`` is not 1, 2 or
-        "full" (the formula is never a reason: its errors are shown).
-
-    Notes
-    -----
-    The view options are the controls themselves (set their ``.value``):
-    ``linear_map_toggle``, ``map_example_slider``, ``radius_slider``,
-    ``first_example_slider`` and ``fd_checkbox``. The extras are off by
-    default, so a value edit costs the same as without them.
+        If ``x`` is not such a batch, or ``order`` is not 1, 2 or "full" (a bad
+        formula is shown, never raised).
 
     Examples
     --------
@@ -99,16 +106,6 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
     <BLANKLINE>
            [[ 3.,  0.],
             [ 0., 27.]]])
-    >>> bytes(explorer.image.value[:4])
-    b'\x89PNG'
-    >>> explorer.function = "sine(x)"
-    >>> explorer.error
-    "unknown function 'sine' — did you mean 'sin'? ..."
-    >>> explorer.batch_size_slider.value = 3
-    >>> explorer.x
-    array([[4., 2.],
-           [1., 3.],
-           [4., 1.]])
     """
 
     function = traitlets.Union(
@@ -133,125 +130,240 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
     render_count = traitlets.Int(0, read_only=True, help="Pictures drawn so far.")
 
     def __init__(self, function="x**3", x=((4, 2), (1, 3)), order=1, constants=None, **kwargs):
-        self._ready = False
-        self._holds = 0
-        self._pending = False
-        self._applying_preset = False
-        self._parsed = None
-        self._shown = None
-        self._good_status = ""
-        self._formulas = (None, None, None)  # (f, n, formulas): one per formula and n
+        self._updates = Updates(self._update)
+        self._parsed = None  # the formula parsed with the constants; None: parse again
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._pictures = Pictures(DPI)
-        self._build_controls()
-        super().__init__(children=self._layout_children(), **kwargs)
+        self._controls = Controls(PRESETS, refused=self._on_refused_message)
+        self._presenter = Presenter(self._controls)
+        super().__init__(children=self._controls.layout(), **kwargs)
+        for name, control in self._controls.named():  # explorer.batch_size_slider, ...
+            setattr(self, name, control)
         self.add_class("jacviz-explorer")
-        self.constants = dict(constants or {})
-        self.function = function
-        self.x = x
-        self.order = order
+        self._controls.guard(self)
+        self._wire(self._controls)
+        with self._updates.one_action():
+            self.constants = dict(constants or {})
+            self.function = function
+            self.x = x
+            self.order = order
+            self._updates.request()
         self._initial_x = self.x
-        self._ready = True
-        self._pending = False
-        self._show_x()
-        self.function_text.value = function_text(self.function)
-        self.order_toggle.value = self.order
-        self._update()
+
+    def _wire(self, c):
+        """Connect each control to its handler below."""
+        c.function_text.observe(self._on_function_text_change, names="value")
+        c.preset_dropdown.observe(self._on_preset_change, names="value")
+        for slider in (c.batch_size_slider, c.input_dim_slider):
+            slider.observe(self._on_shape_change, names="value")
+        c.batch_grid.on_entry_change(self._on_entry_change)
+        c.random_button.on_click(self._on_random_click)
+        c.reset_button.on_click(self._on_reset_click)
+        c.paste_text.observe(self._on_paste_change, names="value")
+        c.order_toggle.observe(self._on_order_toggle_change, names="value")
+        c.linear_map_toggle.observe(self._on_linear_map_toggle_change, names="value")
+        for slider in (c.map_example_slider, c.radius_slider):
+            slider.observe(self._on_map_option_change, names="value")
+        c.first_example_slider.observe(self._on_first_example_change, names="value")
+        c.fd_checkbox.observe(self._on_fd_checkbox_change, names="value")
+        c.values_accordion.observe(self._on_values_accordion_change, names="selected_index")
+
+    # ------------------------------------------------------------ handlers: controls -> state
+
+    @_handler
+    def _on_function_text_change(self, change):
+        self.function = self.function_text.value
+
+    @_handler
+    def _on_preset_change(self, change):
+        preset = PRESETS.get(self.preset_dropdown.value)
+        if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
+            self.note.value = ""
+            self._echo_state()
+            return
+        with self._updates.one_action():
+            self.constants = {name: np.array(value) for name, value in preset.constants.items()}
+            self.function = preset.expression
+            self.x = preset.x
+        self._initial_x = self.x
+        self.note.value = f"<i>{preset.note}</i>"
+
+    @_handler
+    def _on_shape_change(self, change):
+        self.x = resize_batch(self.x, *self._controls.batch_shape())
+
+    @_handler
+    def _on_entry_change(self, b, j, value):
+        batch_size, n = self.x.shape
+        if b >= batch_size or j >= n:  # a box of a larger batch before: only a browser's message
+            return
+        x = self.x.copy()
+        x[b, j] = value
+        try:
+            with self._updates.one_action():
+                self.x = x
+                self._reveal(b)
+        except traitlets.TraitError as exc:
+            self._refuse(str(exc))
+
+    def _reveal(self, b):
+        """Bring example ``b`` into the picture: the map's example, or the window moves."""
+        if self.linear_map_toggle.value:
+            self.map_example_slider.value = b
+            return
+        shown = shown_examples(self.x.shape[0], self.first_example_slider.value)
+        if b not in shown:
+            self.first_example_slider.value = b if b < shown[0] else b - len(shown) + 1
+
+    @_handler
+    def _on_random_click(self, button):
+        self.x = self._rng.uniform(-2.0, 2.0, size=self.x.shape).round(1)
+
+    @_handler
+    def _on_reset_click(self, button):
+        self.x = self._initial_x
+
+    @_handler
+    def _on_paste_change(self, change):
+        text = self.paste_text.value
+        if not text[: MAX_PASTE + 1].strip():
+            return
+        try:
+            x = parse_batch_text(text)
+        except ValueError as exc:
+            if len(text) > MAX_PASTE:  # nothing to fix in place, and not worth keeping
+                self.paste_text.value = ""
+            self._refuse(f"pasted batch: {exc}", text, getattr(exc, "position", None))
+            return
+        self.x = x
+        self.paste_text.value = ""
+
+    @_handler
+    def _on_order_toggle_change(self, change):
+        if self.order_toggle.value is None:  # no button pressed: a browser's index None
+            self._echo_state()
+        else:
+            self.order = self.order_toggle.value
+
+    @_handler
+    def _on_linear_map_toggle_change(self, change):
+        self._updates.request()
+
+    @_handler
+    def _on_map_option_change(self, change):
+        if self.linear_map_toggle.value:
+            self._updates.request()
+
+    @_handler
+    def _on_first_example_change(self, change):
+        if not self.linear_map_toggle.value and self.order != "full":
+            self._updates.request()
+
+    @_handler
+    def _on_fd_checkbox_change(self, change):
+        self._presenter.show_check()
+
+    @_handler
+    def _on_values_accordion_change(self, change):
+        self._presenter.show_values()
+
+    def _on_refused_message(self, widget, exc):
+        """Say that ipywidgets rejected (and rolled back) a browser's message for ``widget``."""
+        name = getattr(widget, "description", "") or type(widget).__name__
+        self._refuse(f"refused a message from the browser for {name!r}: {exc}")
+
+    # ------------------------------------------------------------ validators and observers
+
+    @traitlets.validate("x")
+    def _validate_x(self, proposal):
+        try:
+            x = as_batch(proposal["value"])
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+        x.flags.writeable = False  # change it through explorer.x = ..., which redraws
+        return x
+
+    @traitlets.validate("order")
+    def _validate_order(self, proposal):
+        order = proposal["value"]
+        if isinstance(order, str) and order.isdigit():
+            order = int(order)
+        if isinstance(order, bool) or order not in ORDERS:
+            raise traitlets.TraitError(f'order must be 1, 2 or "full", not {order!r}')
+        return order
+
+    @traitlets.observe("function", "constants")
+    def _on_formula_change(self, change):
+        self._parsed = None
+        self._updates.request()
+
+    @traitlets.observe("x")
+    def _on_x_change(self, change):
+        old = change["old"]
+        if not (isinstance(old, np.ndarray) and np.array_equal(old, change["new"])):
+            self._updates.request()
+
+    @traitlets.observe("order")
+    def _on_order_change(self, change):
+        self._updates.request()
 
     # ------------------------------------------------------------ the one update
 
     def _update(self):
-        """Read all state, compute, draw; show an error instead if anything fails."""
-        if not self._ready or self._holds:
-            self._pending = True
-            return
-        self._pending = False
+        """Read all state, show it in the controls, compute, draw, show the outcome."""
+        try:
+            self._echo_state()
+            self._compute_and_show(self._controls.view_options())
+        except Exception as exc:  # the last resort: shown in the error area, never raised
+            self._show_error(internal_error("show this", exc), stale=True)
+
+    def _compute_and_show(self, view):
+        """Show the picture of the state in ``view``; if anything fails, show why instead."""
         try:
             f = self._function()
-            outcome = self._outcome(f)
-        except INPUT_ERRORS as exc:
-            self._show_error(str(exc), getattr(exc, "position", None), stale=True)
+            outcome, linear_map = compute_view(f, self.x, self.order, view.linear_map)
+        except Exception as exc:  # the input's error, a Python function's own, or a bug
+            source = self.function if isinstance(self.function, str) else None
+            message = compute_error(exc, self.function)
+            self._show_error(message, source, getattr(exc, "position", None), stale=True)
             return
-        except Exception as exc:  # a Python function's own error, or a bug of jacviz
-            self._show_error(_unexpected(exc, self.function), stale=True)
-            return
-        view = LINEAR_MAP if self.linear_map_toggle.value else "heatmaps"
-        examples = self._examples_in(view, outcome.order)
+        self.linear_map_toggle.value = linear_map  # off if f does not fit the map
+        view = view._replace(linear_map=linear_map)
+        examples = _examples_in(view, outcome)
         try:
-            with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
-                warnings.simplefilter("always")
-                png = self._draw(f, outcome, view, examples)
+            png, notes = self._pictures.draw(f, outcome, view, examples)
         except Exception as exc:  # the input was fine: this is jacviz's fault, say so
-            message = f"jacviz could not draw this (internal error: {type(exc).__name__}: {exc})"
-            self._show_error(message, stale=True)
+            self._show_error(internal_error("draw this", exc), stale=True)
             return
-        notes = [*outcome.notes, *(f"drawing: {warning.message}" for warning in caught)]
-        outcome = outcome._replace(notes=list(dict.fromkeys(notes)))
-        self._show(Shown(f, outcome, view, examples, self._state(outcome, view)), png)
-
-    def _outcome(self, f):
-        """Compute for the view asked for; leave the linear map if ``f`` does not fit it."""
-        wants_map = self.linear_map_toggle.value
-        outcome = compute(f, self.x, 1 if wants_map else self.order)
-        if wants_map and not outcome.plane_map:
-            with self._quietly():
-                self.linear_map_toggle.value = False
-            if self.order != 1:
-                outcome = compute(f, self.x, self.order)
-            note = f"{map_misfit(outcome)}: back to the heatmaps."
-            outcome = outcome._replace(notes=[*outcome.notes, note])
-        return outcome
-
-    def _draw(self, f, outcome, view, examples):
-        """PNG bytes of the picture (see ``_pictures``: a failed maker is replaced)."""
-        if view == LINEAR_MAP:
-            (b,) = examples
-            return self._pictures.linear_map(
-                f, outcome.x, example=b, radius=self.radius_slider.value
-            )
-        kind = KINDS[outcome.order]
-        options = {} if kind == "full" else {"examples": examples}
-        return self._pictures.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
+        outcome = outcome._replace(notes=list(dict.fromkeys([*outcome.notes, *notes])))
+        self.set_trait("result", outcome.result)
+        self.set_trait("render_count", self.render_count + 1)
+        self.set_trait("error", "")
+        shown = Shown(f, function_text(self.function), outcome, linear_map, examples)
+        self._presenter.show(shown, png, self.render_count)
 
     def _function(self):
         """Return the parsed formula; parse again only after the text or constants changed."""
         if self._parsed is None:
             self._parsed = parse(self.function, self.constants)
-            self._show_formula()
+            self._presenter.show_formula(getattr(self._parsed, "latex", None))
         if isinstance(self._parsed, ExpressionError):  # a fresh one: no growing traceback
             raise ExpressionError(str(self._parsed), self._parsed.position)
         return self._parsed
 
-    def _examples_window(self):
-        return shown_examples(self.x.shape[0], self.first_example_slider.value)
+    def _echo_state(self):
+        """Show the state in the controls, quietly: afterwards they agree with it."""
+        with self._updates.quietly():
+            self._controls.show_state(self.function, self.x, self.order, self.constants)
 
-    def _examples_in(self, view, order):
-        """Return the examples a picture shows: a window of 8, the map's one, or all: ``()``."""
-        if view == LINEAR_MAP:
-            return (self.map_example_slider.value,)
-        return () if order == "full" else self._examples_window()
+    def _show_error(self, message, source=None, position=None, stale=False):
+        self.set_trait("error", message)
+        self._presenter.show_error(message, source, position, stale)
 
-    @contextlib.contextmanager
-    def _one_update(self):
-        """Collect the updates requested inside into one, run at the end."""
-        self._holds += 1
-        try:
-            yield
-        finally:
-            self._holds -= 1
-        if not self._holds and self._pending:
-            self._update()
-
-    @contextlib.contextmanager
-    def _quietly(self):
-        """Let the update write into its own controls without asking for another update."""
-        pending = self._pending
-        self._holds += 1
-        try:
-            yield
-        finally:
-            self._holds -= 1
-            self._pending = pending
+    def _refuse(self, message, source=None, position=None, stale=False):
+        """Show why an input was refused and set the controls back to the state."""
+        self._show_error(message, source, position, stale)
+        self._echo_state()
 
     # ------------------------------------------------------------ public methods
 
@@ -298,75 +410,13 @@ class JacobianExplorer(ControlHandlers, Showing, widgets.VBox):
         """The :class:`matplotlib.figure.Figure` behind the picture on screen (None before one)."""
         return self._pictures.figure
 
-    # ------------------------------------------------------------ validators
-
-    @traitlets.validate("x")
-    def _validate_x(self, proposal):
-        try:
-            x = as_batch(proposal["value"])
-        except ValueError as exc:
-            raise traitlets.TraitError(str(exc)) from None
-        x.flags.writeable = False  # change it through explorer.x = ..., which redraws
-        return x
-
-    @traitlets.validate("order")
-    def _validate_order(self, proposal):
-        order = proposal["value"]
-        if isinstance(order, str) and order.isdigit():
-            order = int(order)
-        if isinstance(order, bool) or order not in ORDERS:
-            raise traitlets.TraitError(f'order must be 1, 2 or "full", not {order!r}')
-        return order
-
-    # ------------------------------------------------------------ state observers
-
-    @traitlets.observe("function")
-    def _on_function_change(self, change):
-        self._parsed = None
-        if self._ready:
-            self.function_text.value = function_text(change["new"])
-            self._sync_preset()
-        self._update()
-
-    @traitlets.observe("constants")
-    def _on_constants_change(self, change):
-        self._parsed = None
-        if self._ready:
-            self._sync_preset()
-        self._update()
-
-    @traitlets.observe("x")
-    def _on_x_change(self, change):
-        old = change["old"]
-        if isinstance(old, np.ndarray) and np.array_equal(old, change["new"]):
-            return  # the same batch: nothing to redraw
-        with self._one_update():
-            if self._ready:
-                self._show_x()
-            self._update()
-
-    @traitlets.observe("order")
-    def _on_order_change(self, change):
-        if self._ready:
-            self.order_toggle.value = change["new"]
-        self._update()
-
-    def _show_x(self):
-        """Put ``x`` into the sliders and the grid, without echoing back."""
-        batch_size = self.x.shape[0]
-        with self._one_update():
-            self.batch_size_slider.value, self.input_dim_slider.value = self.x.shape
-            self.batch_grid.show(self.x)
-            self.map_example_slider.max = batch_size - 1
-            self.first_example_slider.max = max(0, batch_size - MAX_SHOWN)
-
 
 def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
-    """Open a :class:`JacobianExplorer` on a formula and a batch.
+    """Open a :class:`JacobianExplorer` on a formula and a batch ``x (B, n)``.
 
     Parameters
     ----------
-    function : str, optional
+    function : str or callable, optional
         The formula for one example ``x``.
     x : array_like, shape (B, n), optional
         The batch.
@@ -380,15 +430,16 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
 
     Examples
     --------
-    >>> explorer = explore("sin(x)", [[0.0, 1.0]], order=2)
-    >>> explorer.result.shape
+    >>> explore("sin(x)", [[0.0, 1.0]], order=2).result.shape
     (1, 2, 2, 2)
     """
     return JacobianExplorer(function, x, **kwargs)
 
 
-def _unexpected(exc, function):
-    """Return the message for an error outside :data:`INPUT_ERRORS` while computing."""
-    if not isinstance(function, str):
-        return f"your function raised {type(exc).__name__}: {exc}"
-    return f"jacviz could not compute this (internal error: {type(exc).__name__}: {exc})"
+def _examples_in(view, outcome):
+    """Return the examples a picture shows: the map's one, a window of 8, or all: ``()``."""
+    if view.linear_map:
+        return (view.map_example,)
+    if outcome.order == "full":
+        return ()
+    return shown_examples(outcome.x.shape[0], view.first_example)

@@ -13,22 +13,9 @@ _LISTED = re.compile(r"examples (\[[^\]]*\])")
 
 
 def status_notes(caught, y, result, order):
-    """Return the notes for the status line: coupling, NaN/inf, other warnings.
+    """Return the status notes on ``y (B, *out)`` and ``result``: coupling, NaN/inf, warnings.
 
-    Parameters
-    ----------
-    caught : list of warnings.WarningMessage
-        Warnings recorded while computing (``warnings.catch_warnings(record=True)``).
-    y : numpy.ndarray, shape (B, *out)
-        The formula's values.
-    result : numpy.ndarray
-        The derivative shown: ``jac``, ``hess`` or ``full (B, *out, B, n)``.
-    order : {1, 2, "full"}
-
-    Returns
-    -------
-    list of str
-        One line each, without repeats.
+    ``caught`` are the warnings recorded while computing; no note is repeated.
 
     Examples
     --------
@@ -54,15 +41,6 @@ def status_notes(caught, y, result, order):
 
 def full_coupling(full):
     """Return the largest off-diagonal-block entry of ``full (B, *out, B, n)`` (0 if none).
-
-    Parameters
-    ----------
-    full : numpy.ndarray, shape (B, *out, B, n)
-
-    Returns
-    -------
-    float
-        ``max |full[b, ..., c, :]|`` over ``b != c`` (NaN entries ignored).
 
     Examples
     --------

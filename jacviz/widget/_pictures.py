@@ -1,6 +1,6 @@
 """The explorer's pictures: heatmaps and the linear map as PNG, and the figure behind them.
 
-Layer: widget (private). Imports the standard library, matplotlib (``Figure``
+Layer: widget (private). Imports the standard library, numpy, matplotlib (``Figure``
 and the Agg canvas, never pyplot) and the public names of ``jacviz.plotting``
 and ``jacviz.views``.
 
@@ -11,6 +11,9 @@ the picture still on screen is drawn again into it: :attr:`Pictures.figure`
 always matches the picture shown, so ``save`` writes what the class sees.
 """
 
+import warnings
+
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -19,6 +22,8 @@ from jacviz.views import LinearMapView, linear_map_geometry
 
 #: Size of the linear-map figure, inches (two panels side by side).
 LINEAR_MAP_SIZE = (9.0, 4.4)
+#: The heatmaps' kind for each order.
+KINDS = {1: "jacobian", 2: "hessian", "full": "full"}
 
 
 class Pictures:
@@ -52,37 +57,30 @@ class Pictures:
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
 
-    def heatmaps(self, kind, data, **kwargs):
-        """Return PNG bytes of heatmaps (see :meth:`jacviz.HeatmapGrid.render`).
+    def draw(self, f, outcome, view, examples):
+        """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
 
-        Parameters
-        ----------
-        kind : {"jacobian", "hessian", "full"}
-        data : numpy.ndarray
-        **kwargs
-            ``x``, ``y``, ``examples`` and the other options of ``render``.
-
-        Returns
-        -------
-        bytes
+        ``view`` (``_controls.ViewOptions``) says linear map (of example
+        ``examples[0]``, at ``view.radius``) or heatmaps (of ``examples``; ``()``
+        for the full Jacobian).
         """
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+            warnings.simplefilter("always")
+            if view.linear_map:
+                (b,) = examples
+                png = self.linear_map(f, outcome.x, example=b, radius=view.radius)
+            else:
+                kind = KINDS[outcome.order]
+                options = {} if kind == "full" else {"examples": examples}
+                png = self.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
+        return png, [f"drawing: {warning.message}" for warning in caught]
+
+    def heatmaps(self, kind, data, **kwargs):
+        """Return PNG bytes of heatmaps of ``kind`` (see :meth:`jacviz.HeatmapGrid.render`)."""
         return self._draw("heatmaps", (kind, data), kwargs)
 
     def linear_map(self, f, x, **kwargs):
-        """Return PNG bytes of the linear map of ``f`` at ``x`` (:func:`jacviz.plot_linear_map`).
-
-        Parameters
-        ----------
-        f : callable
-            Batch function ``(B, 2) -> (B, 2)``.
-        x : numpy.ndarray, shape (B, 2)
-        **kwargs
-            ``example`` and ``radius`` (both required).
-
-        Returns
-        -------
-        bytes
-        """
+        """Return PNG bytes of the linear map of ``f`` at ``x (B, 2)`` (``example``, ``radius``)."""
         return self._draw("linear_map", (f, x), kwargs)
 
     def _draw(self, maker, args, kwargs):
