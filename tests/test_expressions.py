@@ -725,3 +725,80 @@ def test_formulas_of_teaching_examples_with_eight_inputs_are_quick():
 def test_formulas_decline_clearly(text, n, fragment):
     with pytest.raises(ExpressionError, match=fragment):
         jacobian_formulas(text, n)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "jac_shape"),
+    [
+        ("x[1:1] + 1", [], (0, 3)),  # no outputs
+        ("outer(x[1:1], x) + x", [], (0, 3, 3)),  # the axes after the empty one are kept
+        ("x[1:1] + [[1], [2]]", [[], []], (2, 0, 3)),
+    ],
+)
+def test_formulas_of_an_empty_output_are_empty_lists(text, expected, jac_shape):
+    assert jacobian_formulas(text, 3) == expected
+    assert batch_jacobian(text, X3).shape == (3, *jac_shape)
+
+
+def test_formulas_see_through_empty_parts():
+    formulas = jacobian_formulas("sum(outer(x[1:1], x) + x) + x[0]*x[2]", 3)
+    assert [entry.source for entry in formulas] == ["x[2]", "0", "x[0]"]
+
+
+# -- the registry: one entry per function ---------------------------------------------------
+
+
+def test_one_registry_entry_adds_a_function(monkeypatch):
+    """``arcsinh``, added as one entry, is parsed, evaluated, differentiated and typeset."""
+    from jacviz.expressions import _functions
+    from jacviz.expressions._functions import ELEMENTWISE, ONE, TWO, Rule, add, call, div, power
+
+    arcsinh = Rule(
+        "arcsinh",
+        ELEMENTWISE,
+        anp.arcsinh,
+        derivative=lambda u: div(ONE, call("sqrt", add(ONE, power(u, TWO)))),
+        latex=r"\sinh^{-1}\left(#1\right)",
+    )
+    with pytest.raises(ExpressionError, match="unknown function 'arcsinh'"):
+        parse_function("arcsinh(x)")
+    monkeypatch.setattr(_functions, "RULES", {**_functions.RULES, ("arcsinh", 1): arcsinh})
+
+    f = parse_function("arcsinh(x) * x[0]")
+    np.testing.assert_allclose(f(X2), np.arcsinh(X2) * X2[:, :1])
+    assert f.latex == r"\sinh^{-1}\left(x\right) x_{0}"
+    assert parse_function("arcsinh(x)**2").latex == r"\left(\sinh^{-1}\left(x\right)\right)^{2}"
+    jac = batch_jacobian(f, X2)
+    expected = np.stack([np.diag(x[0] / np.sqrt(1 + x**2)) for x in X2])
+    expected[:, :, 0] += np.arcsinh(X2)
+    np.testing.assert_allclose(jac, expected)
+    formulas = jacobian_formulas(f, 2)
+    np.testing.assert_allclose(np.moveaxis(np.array(_evaluate(formulas, X2)), -1, 0), jac)
+    assert formulas[1][1].source == "x[0]/sqrt(1 + x[1]**2)"
+    with pytest.raises(ExpressionError, match="arcsinh takes 1 argument, got 2"):
+        parse_function("arcsinh(x, x)")
+
+
+@pytest.mark.parametrize(
+    ("name", "arity"),
+    [(name, arity) for name in ALLOWED_FUNCTIONS for arity in (1, 2)],
+    ids=lambda value: str(value),
+)
+def test_every_entry_serves_every_reader(name, arity):
+    from jacviz.expressions._functions import RULES
+
+    if (name, arity) not in RULES:
+        with pytest.raises(ExpressionError, match=f"{name} takes"):
+            parse_function(f"{name}({', '.join(['x'] * arity)})")
+        return
+    f = parse_function(f"{name}({', '.join(['x'] * arity)})")
+    assert "#" not in f.latex
+    y = f(X3)
+    assert y.shape[0] == 3 and np.all(np.isfinite(y))
+    if name in ("max", "min"):
+        with pytest.raises(ExpressionError, match="no single derivative formula"):
+            jacobian_formulas(f, 3)
+        return
+    formulas = jacobian_formulas(f, 3)
+    values = np.moveaxis(np.array(_evaluate(formulas, X3)), -1, 0)
+    np.testing.assert_allclose(values, batch_jacobian(f, X3), rtol=1e-12, atol=1e-12)

@@ -28,12 +28,14 @@ checked before computing it), so no formula keeps a server busy for long.
 Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
 (``log(0)``, ``0/0``) gives inf/nan rather than an exception.
 
-Private modules: ``_tree`` (nodes), ``_parse`` (text → tree) and ``_syntax``
-(what to type instead, on a syntax error), ``_compile`` (tree → closure),
-``_functions`` (the allowed functions), ``_latex``, ``_function``
-(``Function``); for the formulas of Jacobian entries, ``_expand`` (formula on
-symbols), ``_simplify`` (constructors that simplify), ``_derivative`` (the
-rules) and ``_formulas`` (``jacobian_formulas``).
+Private modules: ``_functions`` (the registry: one entry per function and
+operator, read by all the others) and ``_kinds`` (how each family acts on
+shapes, costs and runs); ``_tree`` (nodes), ``_parse`` (text → tree) and
+``_syntax`` (what to type instead, on a syntax error), ``_compile`` (tree →
+closure), ``_latex``, ``_function`` (``Function``); for the formulas of
+Jacobian entries, ``_symbols`` (arrays of scalar trees), ``_expand`` (formula
+on symbols), ``_simplify`` (constructors that simplify), ``_derivative`` (the
+chain rule) and ``_formulas`` (``jacobian_formulas``).
 """
 
 from jacviz.errors import ExpressionError

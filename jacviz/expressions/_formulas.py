@@ -11,9 +11,9 @@ shared subtrees, so a refusal is quick), then write each out as a
 """
 
 import operator
-from functools import partial
 
 from jacviz.errors import ExpressionError
+from jacviz.expressions import _symbols
 from jacviz.expressions._derivative import Derivative
 from jacviz.expressions._expand import expand
 from jacviz.expressions._function import (
@@ -100,10 +100,12 @@ def jacobian_formulas(function, n, *, constants=None):
         )
     measure = _Measure()
     expanded = expand(formula_tree(function), n, function.constants)
-    for entry in _flat(expanded):
+    for entry in expanded.flat:
         measure.check(entry, MAX_DEPTH)
-    trees = _map(expanded, partial(_gradient, [Derivative(j) for j in range(n)], measure))
-    return _map(trees, partial(_formula, function=function))
+    derivatives = [Derivative(j) for j in range(n)]
+    rows = [_gradient(derivatives, measure, entry) for entry in expanded.flat]
+    formulas = [_formula(tree, function) for row in rows for tree in row]
+    return _symbols.nested(_symbols.symbols(formulas, (*expanded.shape, n)))
 
 
 def _as_function(function, constants):
@@ -141,19 +143,6 @@ def _size(shape):
     for length in shape:
         size *= length
     return size
-
-
-def _map(nested, function):
-    """Apply ``function`` to each tree held in nested lists, keeping the nesting."""
-    if isinstance(nested, list):
-        return [_map(item, function) for item in nested]
-    return function(nested)
-
-
-def _flat(nested):
-    if isinstance(nested, list):
-        return [tree for item in nested for tree in _flat(item)]
-    return [nested]
 
 
 def _gradient(derivatives, measure, entry):

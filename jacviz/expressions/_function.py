@@ -13,7 +13,7 @@ import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._compile import MAX_WORK, Run, compile_tree, evaluate
-from jacviz.expressions._functions import ARITY, NAMED_NUMBERS
+from jacviz.expressions._functions import NAMED_NUMBERS, arities
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import parse_tree
 
@@ -256,7 +256,7 @@ def _constant_arrays(constants):
 
 
 def _check_constant_name(name):
-    reserved = name == "x" or name in NAMED_NUMBERS or name in ARITY
+    reserved = name == "x" or name in NAMED_NUMBERS or bool(arities(str(name)))
     valid = isinstance(name, str) and name.isidentifier() and name.isascii()
     if not valid or reserved or keyword.iskeyword(name) or name.startswith("_"):
         raise ExpressionError(

@@ -18,7 +18,7 @@ import warnings
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY, NAMED_NUMBERS
+from jacviz.expressions._functions import NAMED_NUMBERS, arities, function_names
 from jacviz.expressions._syntax import explain
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
 
@@ -267,10 +267,10 @@ class _Converter:
             if name not in self.used:
                 self.used.append(name)
             return Name(name, self.position(node))
-        if name in ARITY:
+        if arities(name):
             self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
         allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
-        hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *ALLOWED_FUNCTIONS))
+        hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *function_names()))
         advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
         advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
         self.fail(f"unknown name '{name}'{advice}", node)
@@ -302,16 +302,17 @@ class _Converter:
 
     def call(self, node):
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ARITY:
+        if isinstance(func, ast.Attribute) and arities(func.attr):
             self.fail(f"write {func.attr}(...) without a module prefix", node)
         if not isinstance(func, ast.Name):
             self.fail(
                 "write * for a product, e.g. (x + 1)*(x - 1); only the allowed functions "
-                f"can be called: {', '.join(ALLOWED_FUNCTIONS)}",
+                f"can be called: {', '.join(function_names())}",
                 node,
             )
         name = func.id
-        if name not in ARITY:
+        allowed = arities(name)
+        if not allowed:
             self.unknown_function(func)
         if node.keywords:
             keyword = node.keywords[0]
@@ -322,9 +323,9 @@ class _Converter:
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.reject(arg)
-        if len(node.args) not in ARITY[name]:
-            counts = " or ".join(str(count) for count in ARITY[name])
-            plural = "s" if ARITY[name][-1] > 1 else ""
+        if len(node.args) not in allowed:
+            counts = " or ".join(str(count) for count in allowed)
+            plural = "s" if allowed[-1] > 1 else ""
             self.fail(f"{name} takes {counts} argument{plural}, got {len(node.args)}", node)
         args = tuple(self.convert(arg) for arg in node.args)
         return Call(name, args, self.position(func))
@@ -333,8 +334,9 @@ class _Converter:
         name = func.id
         if name == "x" or name in NAMED_NUMBERS or name in self.constant_names:
             self.fail(f"'{name}' is not a function; use * to multiply, e.g. {name}*(...)", func)
-        hint = did_you_mean(name, ALLOWED_FUNCTIONS) or "."
-        self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(ALLOWED_FUNCTIONS)}", func)
+        names = function_names()
+        hint = did_you_mean(name, names) or "."
+        self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(names)}", func)
 
     def vector(self, node):
         if not node.elts:

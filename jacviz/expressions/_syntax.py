@@ -19,7 +19,7 @@ import keyword
 import tokenize
 from typing import NamedTuple
 
-from jacviz.expressions._functions import ARITY
+from jacviz.expressions import _functions
 
 LANGUAGE = (
     "a formula is one expression of x: numbers, + - * / ** @, functions such as sin(x), "
@@ -147,7 +147,7 @@ def _juxtaposition(text, found):
             continue
         if left.kind == right.kind == "NUMBER" and left.end == right.start:
             continue  # one malformed number ("2..3"), not two
-        if left.kind == "NAME" and left.text in ARITY:
+        if left.kind == "NAME" and _functions.arities(left.text):
             return (
                 f"a function needs parentheses around its argument: "
                 f"write {left.text}({right.text})",
