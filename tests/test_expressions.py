@@ -802,3 +802,107 @@ def test_every_entry_serves_every_reader(name, arity):
     formulas = jacobian_formulas(f, 3)
     values = np.moveaxis(np.array(_evaluate(formulas, X3)), -1, 0)
     np.testing.assert_allclose(values, batch_jacobian(f, X3), rtol=1e-12, atol=1e-12)
+
+
+# -- the estimate: output shape and work from shapes alone ----------------------------------
+
+
+def _short_id(value):
+    text = str(value)
+    return text if len(text) <= 30 else f"{text[:24]}...({len(text)})"
+
+
+def _literal_along(axis_from_end, length=3):
+    """``length`` ones along one axis: ``[[1], [1], [1]]`` for ``axis_from_end = 1``."""
+    entry = "[" * axis_from_end + "1" + "]" * axis_from_end
+    return "[" + ",".join([entry] * length) + "]"
+
+
+# Formulas whose output or work is much larger than their text (issue #11).
+BLOW_UPS = [
+    ("x[0] + " + " + ".join(_literal_along(k) for k in range(8)), (8,)),  # 3**8 outputs
+    ("x[0] * " + " * ".join(_literal_along(k) for k in range(12)), (8,)),  # 3**12 outputs
+    ("[" + ",".join(["x[0]"] * 199) + "]", (8,)),  # 996 characters
+    ("outer(x, x) @ outer(x, x)", (16,)),
+    ("softmax(outer(x, x)) * sum(x)", (4,)),
+    ("sin(x) @ x", (3, 3)),
+    ("x[1:1] + [[1], [2]]", (4,)),
+    ("prod(x[0:0]) * x", (2, 5)),
+]
+
+
+def _charged(f, x):
+    """Evaluate without the up-front estimate; return the output and the work charged."""
+    from jacviz.expressions._compile import Run, evaluate
+
+    run = Run(np.float64)
+    with np.errstate(all="ignore"):
+        y = evaluate(f._compiled, np.asarray(x, dtype=float), run)
+    return y, run.spent
+
+
+ESTIMATE_CASES = [(text, x.shape[1:]) for text, x, _ in CASES] + BLOW_UPS
+
+
+@pytest.mark.parametrize(("text", "in_shape"), ESTIMATE_CASES, ids=_short_id)
+def test_the_estimate_is_what_evaluation_charges(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS)
+    estimate = f.estimate(in_shape)
+    y, charged = _charged(f, np.ones((2, *in_shape)))
+    assert estimate.out_shape == y.shape[1:]
+    assert estimate.work == charged
+    assert f.estimate(in_shape) == estimate  # shapes only: the same every time
+
+
+def test_the_estimate_of_the_blow_ups_names_their_size():
+    (text_8, _), (text_12, _), (text_vector, _) = BLOW_UPS[:3]
+    assert parse_function(text_8).estimate(8).out_shape == (3,) * 8
+    assert parse_function(text_12).estimate((8,)) == ((3,) * 12, 797_395)
+    assert parse_function(text_vector).estimate(8) == ((199,), 2 * 199)
+    assert len(text_8) <= 260 and len(text_12) <= 520 and len(text_vector) <= 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "in_shape"),
+    [
+        ("x[5]", (2,)),
+        ("A @ x", (3,)),
+        ("x + [1, 2, 3]", (2,)),
+        ("outer(x, x)", (2, 2)),
+        ("max(x[1:1])", (4,)),
+        (
+            "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46,
+            (2,),
+        ),
+    ],
+    ids=_short_id,
+)
+def test_the_estimate_refuses_what_evaluation_refuses(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS)
+    with pytest.raises(ExpressionError) as refused:
+        f.estimate(in_shape)
+    with pytest.raises(ExpressionError) as evaluated:
+        _charged(f, np.ones((2, *in_shape)))
+    assert str(refused.value) == str(evaluated.value)
+    assert refused.value.position == evaluated.value.position
+
+
+@pytest.mark.parametrize("in_shape", [(-1,), (2.0,), "3", True, (True,), None, 2.5])
+def test_the_estimate_wants_a_shape(in_shape):
+    with pytest.raises(ExpressionError, match="shape of one example"):
+        parse_function("x").estimate(in_shape)
+
+
+def test_a_call_refuses_from_shapes_before_computing_anything():
+    import tracemalloc
+
+    text = "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46
+    f = parse_function(text)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionError, match="too many numbers per example"):
+            f(np.ones((1000, 2)))  # evaluating would hold 1000 × 33**3 numbers per step
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000

@@ -19,7 +19,6 @@ from jacviz.expressions._expand import expand
 from jacviz.expressions._function import (
     Function,
     derived_function,
-    example_work,
     formula_tree,
 )
 from jacviz.expressions._tree import Name, children, to_source, tree_size
@@ -88,7 +87,7 @@ def jacobian_formulas(function, n, *, constants=None):
     """
     function = _as_function(function, constants)
     n = _vector_size(n)
-    out_shape, work = example_work(function, n)  # shape errors surface here
+    out_shape, work = function.estimate((n,))  # shape errors surface here
     if n * max(1, _size(out_shape)) > MAX_ENTRIES:
         raise ExpressionError(
             f"too many Jacobian entries to show as formulas ({out_shape} outputs × {n} inputs)"

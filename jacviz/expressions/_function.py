@@ -7,12 +7,13 @@ Layer: expressions (private). Imports the standard library, autograd and
 import functools
 import keyword
 import numbers
+import operator
 from types import MappingProxyType
 
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._compile import MAX_WORK, Run, compile_tree, evaluate
+from jacviz.expressions._compile import compile_tree, estimate_tree, evaluate
 from jacviz.expressions._functions import NAMED_NUMBERS, arities
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import parse_tree
@@ -69,6 +70,7 @@ class Function:
         self._constants = MappingProxyType(dict(constants))
         self.source = source
         self.names = tuple(constants)
+        self._fits = None  # the last example shape the estimate accepted
 
     @functools.cached_property
     def latex(self):
@@ -149,8 +151,44 @@ class Function:
         jacviz.errors.ExpressionError: the examples of x have different shapes ...
         """
         x = _as_batch(x)
+        in_shape = x.shape[1:]
+        if in_shape != self._fits:  # refuse from shapes, before computing anything
+            self.estimate(in_shape)
+            self._fits = in_shape
         with anp.errstate(all="ignore"):
             return evaluate(self._compiled, x)
+
+    def estimate(self, in_shape):
+        """Tell from shapes alone what one example outputs and costs, before any data.
+
+        Parameters
+        ----------
+        in_shape : tuple of int
+            The shape of one example, ``x.shape[1:]`` of a batch ``(B, *in)``; an
+            int ``n`` means ``(n,)``.
+
+        Returns
+        -------
+        Estimate
+            ``(out_shape, work)``: ``y.shape[1:]`` of the output ``(B, *out)``, and
+            the numbers one example computes as the work budget counts them (every
+            operation's result, a matrix product's multiply-adds), at most 10**6.
+            Evaluating ``B`` examples computes ``B * work`` numbers.
+
+        Raises
+        ------
+        ExpressionError
+            Exactly when calling on such a batch would: the formula does not fit
+            examples of ``in_shape`` (the message names the shapes), or computes
+            more than 10**6 numbers per example.
+
+        Examples
+        --------
+        >>> Function("[x[0]*x[1], sum(x)]").estimate((3,))
+        Estimate(out_shape=(2,), work=8)
+        """
+        shapes = {name: value.shape for name, value in self._constants.items()}
+        return estimate_tree(self._tree, _example_shape(in_shape), shapes)
 
     def __repr__(self):
         if not self.names:
@@ -162,27 +200,6 @@ class Function:
 def formula_tree(function):
     """Return the checked formula tree of a :class:`Function` (for derived formulas)."""
     return function._tree
-
-
-def example_work(function, n):
-    """Evaluate ``function`` on one example of ``n`` zeros: its output shape and its work.
-
-    Returns
-    -------
-    out_shape : tuple of int
-        The shape of one example's output.
-    work : int
-        How many numbers one example computes (as counted by the work budget).
-
-    Raises
-    ------
-    ExpressionError
-        If the formula does not fit ``n`` inputs.
-    """
-    run = Run(anp.float64)
-    with anp.errstate(all="ignore"):
-        y = evaluate(function._compiled, anp.zeros((1, n)), run)
-    return anp.shape(y)[1:], MAX_WORK - run.left
 
 
 def derived_function(tree, source, constants):
@@ -200,6 +217,26 @@ def derived_function(tree, source, constants):
     function = Function.__new__(Function)
     function._setup(tree, source, constants)
     return function
+
+
+def _example_shape(in_shape):
+    """``in_shape`` as a tuple of whole numbers >= 0 (an int ``n`` is ``(n,)``)."""
+    parts = (in_shape,) if isinstance(in_shape, numbers.Integral) else in_shape
+    try:
+        shape = tuple(_whole(part) for part in parts)
+    except TypeError:
+        shape = None
+    if shape is None or any(length < 0 for length in shape):
+        raise ExpressionError(
+            f"the shape of one example must be whole numbers >= 0, e.g. (3,); got {in_shape!r}"
+        )
+    return shape
+
+
+def _whole(number):
+    if isinstance(number, bool):
+        raise TypeError("a bool is not a length")
+    return operator.index(number)
 
 
 def _as_batch(x):
