@@ -92,6 +92,7 @@ def parse_tree(text, constant_names):
         If the text is not in the language; ``.position`` marks the place.
     """
     _check_text(text)
+    text = _one_kind_of_line_break(text)
     start = len(text) - len(text.lstrip())  # positions count the user's columns
     body = text.strip()
     expression = _ast_parse(body, start)
@@ -117,6 +118,14 @@ def _check_text(text):
                 column,
             )
     _check_brackets(text)
+
+
+def _one_kind_of_line_break(text):
+    r"""``\r\n`` and ``\r`` as Python reads them (line breaks), column for column as ``\n``.
+
+    The columns are then counted on ``\n`` alone, as Python's ``ast`` counts lines.
+    """
+    return text.replace("\r\n", " \n").replace("\r", "\n")
 
 
 def _char_name(char):
