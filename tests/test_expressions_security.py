@@ -9,6 +9,7 @@ and random syntax trees may only ever give a ``Function`` or an
 
 import ast
 import pathlib
+from fractions import Fraction
 
 import hypothesis.strategies as st
 import numpy as np
@@ -511,3 +512,26 @@ def test_a_carriage_return_is_a_line_break_with_the_right_columns(text, fragment
 def test_a_formula_pasted_with_windows_line_ends_still_works(text):
     f = parse_function(text)
     np.testing.assert_allclose(f(X), parse_function(text.replace("\r", ""))(X))
+
+
+@pytest.mark.parametrize(
+    ("x", "size"),
+    [
+        ([[10**400, 1]], "1.0e400"),
+        ([[1, -(10**5000)]], "-1.0e5000"),  # more digits than Python prints by default
+        (np.array([[10**400]], dtype=object), "1.0e400"),
+        ([[Fraction(10**400, 3), 1]], "3.3e399"),
+    ],
+    ids=["int", "negative int", "object array", "Fraction"],
+)
+def test_a_number_too_large_for_a_float_is_an_expression_error(x, size):
+    with pytest.raises(ExpressionError) as info:
+        parse_function("x**2")(x)
+    assert str(info.value) == (
+        f"x holds a number too large for a float (about {size}; floats reach about 1.8e308)"
+    )
+
+
+def test_huge_numbers_that_floats_hold_still_work():
+    y = parse_function("x / 2")([[2**1000, 10**300]])
+    np.testing.assert_allclose(y, [[2.0**999, 5e299]])

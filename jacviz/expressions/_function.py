@@ -6,6 +6,7 @@ Layer: expressions (private). Imports the standard library, autograd and
 
 import functools
 import keyword
+import math
 import numbers
 import operator
 from types import MappingProxyType
@@ -275,7 +276,32 @@ def _as_float(x):
         for entry in x.flat:
             if not isinstance(entry, numbers.Number) or isinstance(entry, complex):
                 raise ExpressionError(f"x must hold real numbers, not {type(entry).__name__}")
+            _check_float_range(entry)
     return anp.asarray(x, dtype=float)
+
+
+def _check_float_range(number):
+    try:
+        float(number)
+    except OverflowError:
+        about = _about(number) if isinstance(number, numbers.Rational) else "inf"
+        raise ExpressionError(
+            f"x holds a number too large for a float (about {about}; floats reach about 1.8e308)"
+        ) from None
+
+
+def _log10(rational):
+    """``log10 |rational|`` of an int or Fraction of any size (never converted to a float)."""
+    if rational == 0:
+        return -math.inf
+    return math.log10(abs(rational.numerator)) - math.log10(rational.denominator)
+
+
+def _about(rational):
+    """``'-3.3e399'``: a rational too large for a float, written in two significant digits."""
+    exponent = math.floor(_log10(rational))
+    mantissa = 10 ** (_log10(rational) - exponent)
+    return f"{'-' if rational < 0 else ''}{mantissa:.1f}e{exponent}"
 
 
 def _constant_arrays(constants):
