@@ -535,3 +535,45 @@ def test_a_number_too_large_for_a_float_is_an_expression_error(x, size):
 def test_huge_numbers_that_floats_hold_still_work():
     y = parse_function("x / 2")([[2**1000, 10**300]])
     np.testing.assert_allclose(y, [[2.0**999, 5e299]])
+
+
+def _peak_bytes(action):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+BIG = np.ones(4_000_000)  # 32 MB
+
+
+def test_an_unused_constant_is_never_copied():
+    constants = {"W": BIG, "b": BIG.astype(int), "s": BIG.astype(np.float32)[::2]}
+    peak = _peak_bytes(lambda: parse_function("2*x", constants=constants))
+    assert peak < 1_000_000  # checked in place: an 800 MB constant no longer costs 1.5 GB
+
+
+@pytest.mark.parametrize("value", [BIG, BIG.astype(np.float32), BIG[::2], list(BIG[:100_000])])
+def test_a_used_constant_is_copied_at_most_once(value):
+    size = np.asarray(value, dtype=float).nbytes
+    f = None
+
+    def parse():
+        nonlocal f
+        f = parse_function("sum(W) * x", constants={"W": value})
+
+    assert _peak_bytes(parse) < 1.2 * size + 200_000 + (
+        8 * 100_000 if isinstance(value, list) else 0
+    )
+    assert not np.shares_memory(f.constants["W"], np.asarray(value))
+    assert not f.constants["W"].flags.writeable
+
+
+@pytest.mark.parametrize("value", [10**400, [1, -(10**400)]], ids=["int", "list"])
+def test_a_constant_too_large_for_a_float_says_so(value):
+    with pytest.raises(ExpressionError, match=r"constant 'c' holds a number too large for a float"):
+        parse_function("c * x", constants={"c": value})

@@ -62,9 +62,9 @@ class Function:
     """
 
     def __init__(self, text, *, constants=None):
-        arrays = _constant_arrays(constants)
+        arrays = _constant_arrays(constants)  # checked, not yet copied
         tree, names = parse_tree(text, tuple(arrays))
-        self._setup(tree, text, {name: arrays[name] for name in names})
+        self._setup(tree, text, {name: _private_copy(*arrays[name]) for name in names})
 
     def _setup(self, tree, source, constants):
         self._tree = tree
@@ -276,17 +276,20 @@ def _as_float(x):
         for entry in x.flat:
             if not isinstance(entry, numbers.Number) or isinstance(entry, complex):
                 raise ExpressionError(f"x must hold real numbers, not {type(entry).__name__}")
-            _check_float_range(entry)
+            _check_float_range(entry, "x")
     return anp.asarray(x, dtype=float)
 
 
-def _check_float_range(number):
+def _check_float_range(number, what):
+    """Raise unless an int or Fraction ``number`` fits a float (others are left alone)."""
+    if not isinstance(number, numbers.Rational):
+        return  # a float or Decimal cannot overflow; what is not a number is refused later
     try:
         float(number)
     except OverflowError:
-        about = _about(number) if isinstance(number, numbers.Rational) else "inf"
         raise ExpressionError(
-            f"x holds a number too large for a float (about {about}; floats reach about 1.8e308)"
+            f"{what} holds a number too large for a float (about {_about(number)}; "
+            "floats reach about 1.8e308)"
         ) from None
 
 
@@ -305,7 +308,10 @@ def _about(rational):
 
 
 def _constant_arrays(constants):
-    """Check names and convert values to read-only float arrays."""
+    """Check every name and value; return name -> (array, shared), nothing copied yet.
+
+    ``shared`` tells whether the array is (a view of) the caller's object.
+    """
     if constants is None:
         return {}
     if not hasattr(constants, "items"):
@@ -331,11 +337,19 @@ def _check_constant_name(name):
 
 def _constant_array(name, value):
     try:
-        array = anp.array(value)
+        array = anp.asarray(value)  # an ndarray is looked at, not copied
     except (TypeError, ValueError) as exc:
         raise ExpressionError(f"constant {name!r} is not an array of numbers: {exc}") from None
+    if array.dtype.kind == "O":
+        for entry in array.flat:
+            _check_float_range(entry, f"constant {name!r}")
     if array.dtype.kind not in "biuf":
         raise ExpressionError(f"constant {name!r} must hold real numbers, not {array.dtype}")
-    array = array.astype(float)
+    return array, array is value or not array.flags.owndata
+
+
+def _private_copy(array, shared):
+    """Return ``array`` as a read-only float array no one else holds, copied at most once."""
+    array = array.astype(float, copy=shared)
     array.setflags(write=False)
     return array
