@@ -327,7 +327,9 @@ def test_shape_error_points_at_the_operator():
         ("x[0]x[1]", "e.g. x[0]*x[1]", 4),
         ("(x+1)(x-1)", "write * for a product", 0),
         ("x^2", "write ** for a power", 1),
-        ("np.sin(x)", "write sin(...) without a module prefix", 0),
+        ("np.sin(x)", "write sin(x) without a module prefix", 0),
+        ("np.arctan2(x[0],\n x)", "write arctan2(x[0],\n x) without a module prefix", 0),
+        ("np.sin(x, __import__)", "write sin(x) without a module prefix", 0),
         # syntax errors say what to type instead
         ("arctan2(x, x", "'(' is never closed: add a ')'", 7),
         ("log1p(x) +", "ends with '+'", 10),

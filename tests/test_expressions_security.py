@@ -9,6 +9,7 @@ and random syntax trees may only ever give a ``Function`` or an
 
 import ast
 import pathlib
+import re
 from fractions import Fraction
 
 import hypothesis.strategies as st
@@ -577,3 +578,116 @@ def test_a_used_constant_is_copied_at_most_once(value):
 def test_a_constant_too_large_for_a_float_says_so(value):
     with pytest.raises(ExpressionError, match=r"constant 'c' holds a number too large for a float"):
         parse_function("c * x", constants={"c": value})
+
+
+# What a message suggests typing: "e.g. <text>", "write <text> rather than/without …",
+# "…around its argument: write <text>".
+SUGGESTION = re.compile(
+    r"e\.g\. (?P<eg>.+?)(?:; |$)|write (?P<instead>.+?) (?:rather than|without)"
+    r"|argument: write (?P<call>.+)$",
+    re.DOTALL,
+)
+
+
+def _suggestions(message):
+    return [text for match in SUGGESTION.finditer(message) for text in match.groups() if text]
+
+
+def _parses(text, constants):
+    """Whether ``text`` parses, once every unknown name it uses is given as a constant."""
+    constants = dict(constants)
+    for _ in range(20):
+        try:
+            parse_function(text, constants=constants)
+            return True
+        except ExpressionError as error:
+            unknown = re.match(r"unknown name '(\w+)'", str(error))
+            if not unknown:
+                return False
+            constants[unknown.group(1)] = 1.0
+
+
+def _check_suggestions(text, constants):
+    try:
+        parse_function(text, constants=constants)
+    except ExpressionError as error:
+        for suggestion in _suggestions(str(error)):
+            assert "…" not in suggestion and _parses(suggestion, constants), (text, str(error))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x __import__('os')", "write * for a product, e.g. 2*x"),
+        ("x*0x1 p3", "write * for a product, e.g. 2*x"),
+        ("x 0x1", "write * for a product, e.g. 2*x"),
+        ("sin __import__", "a function needs parentheses around its argument: write sin(x)"),
+        (
+            "y = __import__('os')",
+            "'=' is not allowed: type only the right-hand side (the formula of x)",
+        ),
+        ("2 * arctan2", "'arctan2' is a function: call it, e.g. arctan2(x, x)"),
+        ("x(lambda: 1)", "'x' is not a function; use * to multiply, e.g. x*(x + 1)"),
+        (
+            "__import__",
+            "unknown name '__import__' — it cannot name a constant; use one of: x, pi, e",
+        ),
+        ("a + 2x + " + "x + " * 20 + "x", "write * for a product, e.g. 2*x"),
+        ("(x + " + "x + " * 20 + "x) x", "write * for a product, e.g. 2*x"),
+    ],
+)
+def test_a_hint_never_suggests_refused_text(text, message):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    assert str(info.value) == message
+
+
+SLIPS = [
+    "2x",
+    "x y",
+    "sin(x) cos(x)",
+    "1e-5x",
+    "x[0]x[1]",
+    "sin x",
+    "log1p x[0]",
+    "y = x**2",
+    "f(x) = sin(x)",
+    "x += 1",
+    "08",
+    "x + 0_8",
+    "x;x",
+    "x[]",
+    "np.sin(x)",
+    "np.dot(x, x)",
+    "sum(x, axis=0)",
+    "x(2)",
+    "A(x + 1)",
+    "pi(2)",
+    "2 * sin",
+    "outer",
+    "x y z",
+    "2x 3y",
+    "(x)(x)",
+    "x\n y",
+    "[x[0],\n x[1]] x",
+    "a b",
+    "__a b",
+    "x 0b1",
+    "x '1'",
+    "x x.T",
+]
+
+
+@pytest.mark.parametrize("text", SLIPS)
+def test_every_suggestion_of_a_slip_parses(text):
+    _check_suggestions(text, {"A": [[1.0, 2.0], [3.0, 4.0]]})
+
+
+@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from([*TOKENS, "0x1", "p3", "__import__('os')", "08", "x y"]), max_size=12
+    ).map("".join)
+)
+def test_fuzz_every_suggestion_parses(text):
+    _check_suggestions(text, {"A": [[1.0, 2.0], [3.0, 4.0]]})

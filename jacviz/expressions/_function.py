@@ -5,7 +5,6 @@ Layer: expressions (private). Imports the standard library, autograd and
 """
 
 import functools
-import keyword
 import math
 import numbers
 import operator
@@ -15,9 +14,8 @@ import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._compile import compile_tree, estimate_tree, evaluate
-from jacviz.expressions._functions import NAMED_NUMBERS, arities
 from jacviz.expressions._latex import to_latex
-from jacviz.expressions._parse import parse_tree
+from jacviz.expressions._parse import is_constant_name, parse_tree
 
 
 class Function:
@@ -325,9 +323,7 @@ def _constant_arrays(constants):
 
 
 def _check_constant_name(name):
-    reserved = name == "x" or name in NAMED_NUMBERS or bool(arities(str(name)))
-    valid = isinstance(name, str) and name.isidentifier() and name.isascii()
-    if not valid or reserved or keyword.iskeyword(name) or name.startswith("_"):
+    if not is_constant_name(name):
         raise ExpressionError(
             f"{name!r} cannot name a constant: use a plain identifier that is not x, pi, e, "
             "a function name or a Python keyword, and does not start with '_'"

@@ -13,13 +13,15 @@ is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
 
 import ast
 import difflib
+import keyword
 import unicodedata
 import warnings
+from functools import partial
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._functions import NAMED_NUMBERS, arities, function_names
-from jacviz.expressions._syntax import explain
+from jacviz.expressions._syntax import example_call, explain
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
 
 MAX_LENGTH = 1000
@@ -95,10 +97,42 @@ def parse_tree(text, constant_names):
     text = _one_kind_of_line_break(text)
     start = len(text) - len(text.lstrip())  # positions count the user's columns
     body = text.strip()
-    expression = _ast_parse(body, start)
+    constant_names = tuple(constant_names)
+    expression = _ast_parse(body, start, partial(_accepted, constant_names=constant_names))
     _check_size(expression, body, start)
-    converter = _Converter(body, start, tuple(constant_names))
+    converter = _Converter(body, start, constant_names)
     return converter.convert(expression.body), tuple(converter.used)
+
+
+def _accepted(text, constant_names):
+    """Return the ``ast`` of ``text`` if the language accepts it, else ``None``.
+
+    For checking suggestions: any unknown name counts as a constant (the message
+    says how to pass one), and nothing is explained, so this never recurses.
+    """
+    try:
+        _check_text(text)
+        body = text.strip()
+        expression = _quiet_parse(body)
+        _check_size(expression, body, 0)
+        _Converter(body, 0, constant_names, any_constant=True).convert(expression.body)
+    except (ExpressionError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    return expression
+
+
+def is_constant_name(name):
+    """Whether ``name`` may name a constant: a plain ASCII identifier, not reserved.
+
+    Examples
+    --------
+    >>> is_constant_name("W1"), is_constant_name("sin"), is_constant_name("_W")
+    (True, False, False)
+    """
+    if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
+        return False
+    reserved = name == "x" or name in NAMED_NUMBERS or bool(arities(name))
+    return not (reserved or keyword.iskeyword(name) or name.startswith("_"))
 
 
 def _check_text(text):
@@ -146,18 +180,22 @@ def _check_brackets(text):
             depth = max(depth - 1, 0)
 
 
-def _ast_parse(text, start):
+def _ast_parse(text, start, accepts):
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text, mode="eval")
+        return _quiet_parse(text)
     except SyntaxError as exc:
         message, position = explain(
-            text, exc.msg or "invalid syntax", _syntax_error_position(text, exc)
+            text, exc.msg or "invalid syntax", _syntax_error_position(text, exc), accepts
         )
         raise ExpressionError(message, None if position is None else start + position) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the formula is too complex to read", start) from None
+
+
+def _quiet_parse(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode="eval")
 
 
 def _syntax_error_position(text, exc):
@@ -212,10 +250,11 @@ def did_you_mean(name, candidates):
 class _Converter:
     """Converts checked ``ast`` nodes into formula-tree nodes, one method per allowed type."""
 
-    def __init__(self, text, start, constant_names):
+    def __init__(self, text, start, constant_names, any_constant=False):
         self.text = text  # the formula without surrounding whitespace
         self.start = start  # where it starts in the user's text
         self.constant_names = constant_names
+        self.any_constant = any_constant  # any valid constant name counts as given
         self.used = []
 
     def column(self, lineno, col_offset):
@@ -227,6 +266,17 @@ class _Converter:
 
     def fail(self, message, node):
         raise ExpressionError(message, self.position(node))
+
+    def after(self, inner, outer):
+        """Return the text of ``outer`` after ``inner`` ends: the ``(x)`` of ``np.sin(x)``."""
+        start = _absolute(self.text, inner.end_lineno, inner.end_col_offset)
+        return self.text[start : _absolute(self.text, outer.end_lineno, outer.end_col_offset)]
+
+    def example(self, suggestion, fallback):
+        """``suggestion`` if the language accepts it, else ``fallback`` (which it does)."""
+        if self.any_constant:  # checking a suggestion: its messages are never shown
+            return fallback
+        return suggestion if _accepted(suggestion, self.constant_names) else fallback
 
     def convert(self, node):
         converter = _CONVERTERS.get(type(node))
@@ -272,15 +322,19 @@ class _Converter:
         name = node.id
         if name == "x" or name in NAMED_NUMBERS:
             return Name(name, self.position(node))
-        if name in self.constant_names:
+        known = name in self.constant_names or (self.any_constant and is_constant_name(name))
+        if known:
             if name not in self.used:
                 self.used.append(name)
             return Name(name, self.position(node))
         if arities(name):
-            self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
+            self.fail(f"'{name}' is a function: call it, e.g. {example_call(name)}", node)
         allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
         hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *function_names()))
-        advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        if is_constant_name(name):
+            advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        else:
+            advice = f"it cannot name a constant; use one of: {allowed}"
         advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
         self.fail(f"unknown name '{name}'{advice}", node)
 
@@ -312,7 +366,8 @@ class _Converter:
     def call(self, node):
         func = node.func
         if isinstance(func, ast.Attribute) and arities(func.attr):
-            self.fail(f"write {func.attr}(...) without a module prefix", node)
+            called = self.example(func.attr + self.after(func, node), example_call(func.attr))
+            self.fail(f"write {called} without a module prefix", node)
         if not isinstance(func, ast.Name):
             self.fail(
                 "write * for a product, e.g. (x + 1)*(x - 1); only the allowed functions "
@@ -322,11 +377,12 @@ class _Converter:
         name = func.id
         allowed = arities(name)
         if not allowed:
-            self.unknown_function(func)
+            self.unknown_function(func, node)
         if node.keywords:
             keyword = node.keywords[0]
             self.fail(
-                f"keyword arguments are not allowed: write {name}(...) with plain arguments",
+                f"keyword arguments are not allowed: pass plain arguments, e.g. "
+                f"{example_call(name)}",
                 keyword,
             )
         for arg in node.args:
@@ -339,10 +395,11 @@ class _Converter:
         args = tuple(self.convert(arg) for arg in node.args)
         return Call(name, args, self.position(func))
 
-    def unknown_function(self, func):
+    def unknown_function(self, func, node):
         name = func.id
         if name == "x" or name in NAMED_NUMBERS or name in self.constant_names:
-            self.fail(f"'{name}' is not a function; use * to multiply, e.g. {name}*(...)", func)
+            product = self.example(f"{name}*{self.after(func, node)}", f"{name}*(x + 1)")
+            self.fail(f"'{name}' is not a function; use * to multiply, e.g. {product}", func)
         names = function_names()
         hint = did_you_mean(name, names) or "."
         self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(names)}", func)
