@@ -691,3 +691,35 @@ def test_every_suggestion_of_a_slip_parses(text):
 )
 def test_fuzz_every_suggestion_parses(text):
     _check_suggestions(text, {"A": [[1.0, 2.0], [3.0, 4.0]]})
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("+".join(["x"] * 500), "too many terms with + and - (at most about 200 in a row)"),
+        ("-".join(["x"] * 201), "too many terms with + and - (at most about 200 in a row)"),
+        ("*".join(["x"] * 300), "too many terms with * / and @"),
+        ("**".join(["x"] * 250), "too many terms with ** (at most about 200 in a row)"),
+    ],
+    ids=lambda value: value[:20],
+)
+def test_a_long_flat_chain_is_called_long_not_deep(text, fragment):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    assert fragment in str(info.value)
+    assert "nested" not in str(info.value)
+    for suggestion in _suggestions(str(info.value)):
+        assert _parses(suggestion, {})
+
+
+@pytest.mark.parametrize(
+    "text", ["-" * 300 + "x", "-x**" * 120 + "x", "-x**" * 90 + "(" + "x+" * 50 + "x)"]
+)
+def test_real_nesting_is_still_called_nested(text):
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        parse_function(text)
+
+
+def test_a_chain_of_190_terms_is_accepted_and_right():
+    f = parse_function("+".join(["x"] * 190))
+    np.testing.assert_allclose(f(X), 190 * X)

@@ -214,20 +214,57 @@ def _absolute(text, lineno, column):
 
 
 def _check_size(expression, text, start):
-    """Bound node count and depth without recursion (before any converter recurses)."""
-    count, stack = 0, [(expression, 0)]
+    """Bound node count and depth without recursion (before any converter recurses).
+
+    A flat chain ``x + x + … + x`` is as deep as it is long in Python's tree;
+    where most of the depth is such a chain, the message says so.
+    """
+    count, stack = 0, [(expression, 0, 0, None)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, links, chain = stack.pop()  # links: how much of the depth is a chain
         count += 1
         if count > MAX_NODES:
             raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", start)
         if depth > MAX_DEPTH:
             column = _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0
-            raise ExpressionError(
-                f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
-                start + column,
-            )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            raise ExpressionError(_too_deep(chain if 2 * links >= depth else None), start + column)
+        for child in ast.iter_child_nodes(node):
+            link = _continues_chain(node, child)
+            stack.append((child, depth + 1, links + link, _chain(node) if link else chain))
+
+
+# Operators that chain without brackets, and how to write a long chain instead.
+_CHAINS = (
+    ((ast.Add, ast.Sub), "+ and -", "; add a vector instead, e.g. sum([x[0], x[1], x[2]])"),
+    ((ast.Mult, ast.Div, ast.MatMult), "* / and @", "; multiply a vector instead, e.g. prod(x)"),
+    ((ast.Pow,), "**", ""),
+)
+
+
+def _chain(node):
+    if isinstance(node, ast.BinOp):
+        for chain in _CHAINS:
+            if isinstance(node.op, chain[0]):
+                return chain
+    return None
+
+
+def _continues_chain(parent, child):
+    """Whether ``child`` is the next link of the chain ``parent`` belongs to."""
+    chain = _chain(parent)
+    if chain is None or _chain(child) is not chain:
+        return False
+    return child is (parent.right if chain[1] == "**" else parent.left)
+
+
+def _too_deep(chain):
+    if chain is None:
+        return f"the formula is nested too deeply (more than {MAX_DEPTH} levels)"
+    _, symbols, instead = chain
+    return (
+        f"the formula chains too many terms with {symbols} "
+        f"(at most about {MAX_DEPTH} in a row){instead}"
+    )
 
 
 def did_you_mean(name, candidates):
