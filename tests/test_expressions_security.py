@@ -723,3 +723,20 @@ def test_real_nesting_is_still_called_nested(text):
 def test_a_chain_of_190_terms_is_accepted_and_right():
     f = parse_function("+".join(["x"] * 190))
     np.testing.assert_allclose(f(X), 190 * X)
+
+
+@pytest.mark.timeout(2)
+def test_formulas_of_one_entry_of_a_big_constant_expand_only_that_entry():
+    W = np.arange(1_000_000.0).reshape(1000, 1000)
+    formulas = jacobian_formulas("W[2, 3] * x + W[0:2, 1] @ x[0:2]", 2, constants={"W": W})
+    assert [[entry.source for entry in row] for row in formulas] == [
+        ["W[2, 3] + W[0, 1]", "W[1, 1]"],
+        ["W[0, 1]", "W[2, 3] + W[1, 1]"],
+    ]
+
+
+def test_a_constant_too_large_to_copy_is_an_expression_error():
+    huge = np.broadcast_to(1.0, (10**6, 10**6))  # 8 TB, held as one number
+    assert parse_function("x", constants={"W": huge}).names == ()  # unused: never copied
+    with pytest.raises(ExpressionError, match=r"constant 'W' is too large to copy"):
+        parse_function("W[0, 0] * x", constants={"W": huge})

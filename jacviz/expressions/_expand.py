@@ -15,7 +15,7 @@ import itertools
 from jacviz.expressions import _symbols
 from jacviz.expressions._compile import as_python_index
 from jacviz.expressions._functions import rule_of
-from jacviz.expressions._tree import Index, Name, Num, Vector, children
+from jacviz.expressions._tree import Index, Name, Num, Slice, Vector, children
 
 
 def expand(node, n, constants):
@@ -46,6 +46,8 @@ def expand(node, n, constants):
         return _symbols.symbols([Num(node.value)])
     if isinstance(node, Name):
         return _expand_name(node.id, n, constants)
+    if isinstance(node, Index) and isinstance(node.base, Name) and node.base.id in constants:
+        return _constant_part(node.base.id, constants[node.base.id].shape, node.index)
     args = [expand(child, n, constants) for child in children(node)]
     if isinstance(node, Index):
         return _symbols.take(args[0], tuple(as_python_index(part) for part in node.index))
@@ -60,6 +62,23 @@ def _expand_name(name, n, constants):
         return _symbols.symbols([Index(Name("x"), (j,)) for j in range(n)], (n,))
     if name not in constants or not constants[name].shape:
         return _symbols.symbols([Name(name)])
-    shape = constants[name].shape
-    places = itertools.product(*(range(length) for length in shape))
-    return _symbols.symbols([Index(Name(name), place) for place in places], shape)
+    return _constant_part(name, constants[name].shape, ())
+
+
+def _constant_part(name, shape, index):
+    """Return the entries ``name[index]`` of a constant of ``shape``, and only those.
+
+    A formula may use one entry of a large constant (``W[2, 3]``); its other
+    entries never become trees.
+    """
+    picked, out = [], []  # the indices taken along each axis; the axes kept
+    for k, length in enumerate(shape):
+        part = index[k] if k < len(index) else Slice(None, None, None)
+        if isinstance(part, Slice):
+            along = range(length)[as_python_index(part)]
+            picked.append(along)
+            out.append(len(along))
+        else:
+            picked.append((part % length,))
+    places = itertools.product(*picked)
+    return _symbols.symbols([Index(Name(name), place) for place in places], tuple(out))

@@ -62,7 +62,7 @@ class Function:
     def __init__(self, text, *, constants=None):
         arrays = _constant_arrays(constants)  # checked, not yet copied
         tree, names = parse_tree(text, tuple(arrays))
-        self._setup(tree, text, {name: _private_copy(*arrays[name]) for name in names})
+        self._setup(tree, text, {name: _private_copy(name, *arrays[name]) for name in names})
 
     def _setup(self, tree, source, constants):
         self._tree = tree
@@ -344,8 +344,13 @@ def _constant_array(name, value):
     return array, array is value or not array.flags.owndata
 
 
-def _private_copy(array, shared):
+def _private_copy(name, array, shared):
     """Return ``array`` as a read-only float array no one else holds, copied at most once."""
-    array = array.astype(float, copy=shared)
+    try:
+        array = array.astype(float, copy=shared)
+    except MemoryError:
+        raise ExpressionError(
+            f"constant {name!r} is too large to copy ({array.size} numbers of shape {array.shape})"
+        ) from None
     array.setflags(write=False)
     return array
