@@ -385,7 +385,8 @@ def test_non_text_input_is_refused(value):
 
 
 def _outcome(text):
-    """Parse and evaluate; only a Function/array or an ExpressionError may come out."""
+    """Parse, typeset, estimate, evaluate, write the derivative formulas: each gives its
+    result or an ExpressionError, nothing else, and the estimate agrees with the call."""
     try:
         f = parse_function(text, constants={"A": [[1.0, 2.0], [3.0, 4.0]]})
     except ExpressionError as error:
@@ -394,10 +395,18 @@ def _outcome(text):
     assert isinstance(f, Function)
     assert isinstance(f.latex, str)
     try:
-        y = f(X)
+        estimate = f.estimate(X.shape[1:])
+    except ExpressionError as refused:
+        with pytest.raises(ExpressionError, match=re.escape(str(refused))):
+            f(X)
+        return
+    y = f(X)
+    assert isinstance(y, np.ndarray) and y.shape == (len(X), *estimate.out_shape)
+    try:
+        formulas = jacobian_formulas(f, X.shape[1])
     except ExpressionError:
         return
-    assert isinstance(y, np.ndarray) and y.shape[0] == len(X)
+    assert isinstance(formulas, list)
 
 
 TOKENS = [
@@ -405,6 +414,7 @@ TOKENS = [
     *["x[0]", "x[1]", "x[-1]", "x[0:2]", "**", "//", "A", "pi", "sin(", "sum(", "max(", "outer("],
     *["softmax(", "norm(", "dot(", "lambda", " for ", " in ", " if ", " else ", "not ", "__"],
     *["class", ".", "import", "9**9", "1e308", "j", ":=", "*", "f'", "yield", "await "],
+    *["\r", "\n", "\r\n", "\t", "x[1:1]", "x[::-1]", "1" * 40, "10**400", "0x1", "08", "x x"],
 ]
 
 
