@@ -4,30 +4,25 @@ Layer: expressions (private). Imports the standard library and ``jacviz.errors``
 
 The text is bounded (length, characters, bracket depth) *before* it reaches
 ``ast.parse``; the tree is bounded (node count, depth) before anything recurses
-over it; then every node is converted by a converter written for its type, so
-a node type without a converter -- attribute access, lambdas, comprehensions,
-strings, f-strings, walrus, starred arguments, … -- is an
-:class:`~jacviz.errors.ExpressionError`. Nothing is ever executed: the result
-is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
+over it (:mod:`~jacviz.expressions._limits`); then every node is converted by a
+converter written for its type, so a node type without a converter --
+attribute access, lambdas, comprehensions, strings, f-strings, walrus, starred
+arguments, … -- is an :class:`~jacviz.errors.ExpressionError`. Nothing is ever
+executed: the result is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
 """
 
 import ast
 import difflib
 import keyword
-import unicodedata
 import warnings
 from functools import partial
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._functions import NAMED_NUMBERS, arities, function_names
+from jacviz.expressions._limits import absolute, check_size, check_text, one_kind_of_line_break
 from jacviz.expressions._syntax import example_call, explain
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
-
-MAX_LENGTH = 1000
-MAX_BRACKET_DEPTH = 50
-MAX_NODES = 1500
-MAX_DEPTH = 200
 
 _OPERATORS = MappingProxyType(
     {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
@@ -93,13 +88,13 @@ def parse_tree(text, constant_names):
     ExpressionError
         If the text is not in the language; ``.position`` marks the place.
     """
-    _check_text(text)
-    text = _one_kind_of_line_break(text)
+    check_text(text)
+    text = one_kind_of_line_break(text)
     start = len(text) - len(text.lstrip())  # positions count the user's columns
     body = text.strip()
     constant_names = tuple(constant_names)
     expression = _ast_parse(body, start, partial(_accepted, constant_names=constant_names))
-    _check_size(expression, body, start)
+    check_size(expression, body, start)
     converter = _Converter(body, start, constant_names)
     return converter.convert(expression.body), tuple(converter.used)
 
@@ -111,10 +106,10 @@ def _accepted(text, constant_names):
     says how to pass one), and nothing is explained, so this never recurses.
     """
     try:
-        _check_text(text)
+        check_text(text)
         body = text.strip()
         expression = _quiet_parse(body)
-        _check_size(expression, body, 0)
+        check_size(expression, body, 0)
         _Converter(body, 0, constant_names, any_constant=True).convert(expression.body)
     except (ExpressionError, SyntaxError, RecursionError, MemoryError, ValueError):
         return None
@@ -133,51 +128,6 @@ def is_constant_name(name):
         return False
     reserved = name == "x" or name in NAMED_NUMBERS or bool(arities(name))
     return not (reserved or keyword.iskeyword(name) or name.startswith("_"))
-
-
-def _check_text(text):
-    if not isinstance(text, str):
-        raise ExpressionError(f"a formula must be text (str), not {type(text).__name__}")
-    if not text.strip():
-        raise ExpressionError("the formula is empty; try for example x**3", 0)
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH
-        )
-    for column, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char in "\t\n\r")):
-            raise ExpressionError(
-                f"character {char!r} ({_char_name(char)}) is not allowed; "
-                "formulas use plain ASCII letters, digits and + - * / ** @ ( ) [ ] , . :",
-                column,
-            )
-    _check_brackets(text)
-
-
-def _one_kind_of_line_break(text):
-    r"""``\r\n`` and ``\r`` as Python reads them (line breaks), column for column as ``\n``.
-
-    The columns are then counted on ``\n`` alone, as Python's ``ast`` counts lines.
-    """
-    return text.replace("\r\n", " \n").replace("\r", "\n")
-
-
-def _char_name(char):
-    return unicodedata.name(char, f"U+{ord(char):04X}")
-
-
-def _check_brackets(text):
-    depth = 0
-    for column, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-            if depth > MAX_BRACKET_DEPTH:
-                raise ExpressionError(
-                    f"brackets are nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
-                    column,
-                )
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
 
 
 def _ast_parse(text, start, accepts):
@@ -203,68 +153,7 @@ def _syntax_error_position(text, exc):
         return None
     if exc.offset < 1:  # Python reports an unexpected end of the text at offset 0
         return len(text)
-    return _absolute(text, exc.lineno, exc.offset - 1)
-
-
-def _absolute(text, lineno, column):
-    """0-based offset in ``text`` of (1-based line, 0-based column), clipped to the text."""
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: lineno - 1])
-    return max(0, min(start + column, len(text)))
-
-
-def _check_size(expression, text, start):
-    """Bound node count and depth without recursion (before any converter recurses).
-
-    A flat chain ``x + x + … + x`` is as deep as it is long in Python's tree;
-    where most of the depth is such a chain, the message says so.
-    """
-    count, stack = 0, [(expression, 0, 0, None)]
-    while stack:
-        node, depth, links, chain = stack.pop()  # links: how much of the depth is a chain
-        count += 1
-        if count > MAX_NODES:
-            raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", start)
-        if depth > MAX_DEPTH:
-            column = _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0
-            raise ExpressionError(_too_deep(chain if 2 * links >= depth else None), start + column)
-        for child in ast.iter_child_nodes(node):
-            link = _continues_chain(node, child)
-            stack.append((child, depth + 1, links + link, _chain(node) if link else chain))
-
-
-# Operators that chain without brackets, and how to write a long chain instead.
-_CHAINS = (
-    ((ast.Add, ast.Sub), "+ and -", "; add a vector instead, e.g. sum([x[0], x[1], x[2]])"),
-    ((ast.Mult, ast.Div, ast.MatMult), "* / and @", "; multiply a vector instead, e.g. prod(x)"),
-    ((ast.Pow,), "**", ""),
-)
-
-
-def _chain(node):
-    if isinstance(node, ast.BinOp):
-        for chain in _CHAINS:
-            if isinstance(node.op, chain[0]):
-                return chain
-    return None
-
-
-def _continues_chain(parent, child):
-    """Whether ``child`` is the next link of the chain ``parent`` belongs to."""
-    chain = _chain(parent)
-    if chain is None or _chain(child) is not chain:
-        return False
-    return child is (parent.right if chain[1] == "**" else parent.left)
-
-
-def _too_deep(chain):
-    if chain is None:
-        return f"the formula is nested too deeply (more than {MAX_DEPTH} levels)"
-    _, symbols, instead = chain
-    return (
-        f"the formula chains too many terms with {symbols} "
-        f"(at most about {MAX_DEPTH} in a row){instead}"
-    )
+    return absolute(text, exc.lineno, exc.offset - 1)
 
 
 def did_you_mean(name, candidates):
@@ -296,7 +185,7 @@ class _Converter:
 
     def column(self, lineno, col_offset):
         """Return the user's 0-based column of a place in the stripped text."""
-        return self.start + _absolute(self.text, lineno, col_offset)
+        return self.start + absolute(self.text, lineno, col_offset)
 
     def position(self, node):
         return self.column(node.lineno, node.col_offset)
@@ -306,8 +195,8 @@ class _Converter:
 
     def after(self, inner, outer):
         """Return the text of ``outer`` after ``inner`` ends: the ``(x)`` of ``np.sin(x)``."""
-        start = _absolute(self.text, inner.end_lineno, inner.end_col_offset)
-        return self.text[start : _absolute(self.text, outer.end_lineno, outer.end_col_offset)]
+        start = absolute(self.text, inner.end_lineno, inner.end_col_offset)
+        return self.text[start : absolute(self.text, outer.end_lineno, outer.end_col_offset)]
 
     def example(self, suggestion, fallback):
         """``suggestion`` if the language accepts it, else ``fallback`` (which it does)."""
@@ -345,8 +234,8 @@ class _Converter:
 
     def check_decimal(self, node):
         """Refuse ``0x2``, ``0b11``, ``0o7``: a teacher typing them means something else."""
-        start = _absolute(self.text, node.lineno, node.col_offset)
-        spelled = self.text[start : _absolute(self.text, node.end_lineno, node.end_col_offset)]
+        start = absolute(self.text, node.lineno, node.col_offset)
+        spelled = self.text[start : absolute(self.text, node.end_lineno, node.end_col_offset)]
         if spelled[:2].lower() in ("0x", "0b", "0o"):
             self.fail(
                 f"{spelled} is not a number here (Python would read it in base "
@@ -395,8 +284,8 @@ class _Converter:
         return Binary(symbol, self.convert(node.left), self.convert(node.right), pos)
 
     def operator_position(self, node, symbol):
-        start = _absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
-        stop = _absolute(self.text, node.right.lineno, node.right.col_offset)
+        start = absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
+        stop = absolute(self.text, node.right.lineno, node.right.col_offset)
         found = self.text.find(symbol, start, stop)
         return self.start + found if found >= 0 else self.position(node)
 
@@ -450,7 +339,7 @@ class _Converter:
         base = self.convert(node.value)
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         index = tuple(self.index_part(part) for part in parts)
-        end = _absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
+        end = absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
         bracket = self.text.find("[", end)
         return Index(base, index, self.start + bracket if bracket >= 0 else self.position(node))
 

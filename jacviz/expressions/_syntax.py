@@ -1,6 +1,6 @@
 """Explain a syntax error the way a teacher would: what to type instead.
 
-Layer: expressions (private). Imports the standard library and the table of
+Layer: expressions (private). Imports the standard library and the registry's
 function names.
 
 Python's own messages speak Python ("invalid syntax", "use an 0o prefix for
@@ -25,6 +25,7 @@ import tokenize
 from typing import NamedTuple
 
 from jacviz.expressions import _functions
+from jacviz.expressions._limits import absolute
 
 LANGUAGE = (
     "a formula is one expression of x: numbers, + - * / ** @, functions such as sin(x), "
@@ -58,16 +59,11 @@ def tokens(text):
         for token in tokenize.generate_tokens(lines):
             if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
                 continue
-            start, end = _offset(text, *token.start), _offset(text, *token.end)
+            start, end = absolute(text, *token.start), absolute(text, *token.end)
             found.append(Token(tokenize.tok_name[token.type], token.string, start, end))
     except (tokenize.TokenError, SyntaxError):
         pass  # unclosed brackets end the tokens early; what was read is still useful
     return found
-
-
-def _offset(text, lineno, column):
-    lines = text.split("\n")
-    return sum(len(line) + 1 for line in lines[: lineno - 1]) + column
 
 
 def explain(text, message, position, accepts):
@@ -180,10 +176,10 @@ def _product(corrected, column, accepts, room=40):
     for node in ast.walk(tree) if tree else ():
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
             continue
-        left_end = _offset(corrected, node.left.end_lineno, node.left.end_col_offset)
-        if left_end <= column < _offset(corrected, node.right.lineno, node.right.col_offset):
-            start = _offset(corrected, node.lineno, node.col_offset)
-            product = corrected[start : _offset(corrected, node.end_lineno, node.end_col_offset)]
+        left_end = absolute(corrected, node.left.end_lineno, node.left.end_col_offset)
+        if left_end <= column < absolute(corrected, node.right.lineno, node.right.col_offset):
+            start = absolute(corrected, node.lineno, node.col_offset)
+            product = corrected[start : absolute(corrected, node.end_lineno, node.end_col_offset)]
             return product if len(product) <= room and "\n" not in product else "2*x"
     return "2*x"
 
