@@ -2,23 +2,10 @@ r"""LaTeX of a formula tree, for display next to the numbers (MathJax in the wid
 
 Layer: expressions (private). Imports the standard library (and the registry's templates).
 
-Rendered from the tree (never from the source text), the way a maths teacher
-writes on the board:
-
-- ``a/b`` is ``\frac{a}{b}``, ``[a, b]`` a column vector (``bmatrix``),
-  ``x[0]`` is ``x_{0}``, ``exp(u)`` is ``e^{u}``, ``norm(u)`` is ``\lVert u \rVert``;
-- a product with a scalar factor -- a number, ``pi``, ``e``, an entry
-  ``x_{0}``, a scalar constant, a reduction such as ``\sum`` or a function
-  of those -- is written side by side: ``2 x``, ``x_{0} x_{1}``, ``\theta W``
-  (with ``\cdot`` where a number would run into another: ``2 \cdot 3``);
-- the matrix product ``@`` is also written side by side: ``W x + b``,
-  ``x A x``; never ambiguous with the above, since ``@`` has no scalar factors;
-- the elementwise product of two non-scalars is ``\odot`` (Hadamard):
-  ``x \odot \left(W x\right)`` for ``x*(W@x)``; ``dot`` is ``\cdot`` and
-  ``outer`` is ``\otimes``;
-- a base that already carries a superscript is parenthesised before another
-  one: ``\left(e^{x}\right)^{2}``; a minus before a signed term too:
-  ``-\left(-x\right)``.
+Rendered from the tree, never from the source text, the way a teacher writes on
+the board (the conventions: ``docs/formula-language.md``): a product with a
+scalar factor side by side (``2 x``), the matrix product side by side
+(``W x``), the elementwise product of two non-scalars with ``\odot``.
 """
 
 import re
