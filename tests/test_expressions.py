@@ -357,6 +357,14 @@ def test_shape_error_points_at_the_operator():
         ("\t\tsine(x)", "did you mean 'sin'?", 2),
         ("  2x", "e.g. 2*x", 3),
         ("\n x +", "ends with '+'", 5),
+        # a carriage return is the line break Python sees, column for column (#11)
+        ("[x[0],\r0x10]", "0x10 is not a number here", 7),
+        ("(x +\r0b11*x)", "0b11 is not a number here", 5),
+        ("[x[0],\r\n0o7]", "0o7 is not a number here", 8),
+        ("(x\r+ y)", "unknown name 'y'", 5),
+        ("(x\r\n+ y)", "unknown name 'y'", 6),
+        ("\r\rx + y", "unknown name 'y'", 6),
+        ("([x[0],\r x[1]]\r\n + y)", "unknown name 'y'", 19),
     ],
 )
 def test_language_errors_say_what_is_allowed_and_where(text, fragment, position):

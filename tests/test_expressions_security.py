@@ -500,25 +500,6 @@ def test_fuzz_random_syntax_trees(node):
 # -- holes found by trying as an attacker (issue #11 item 4) --------------------------------
 
 
-@pytest.mark.parametrize(
-    ("text", "fragment", "position"),
-    [
-        ("[x[0],\r0x10]", "0x10 is not a number here", 7),
-        ("(x +\r0b11*x)", "0b11 is not a number here", 5),
-        ("[x[0],\r\n0o7]", "0o7 is not a number here", 8),
-        ("(x\r+ y)", "unknown name 'y'", 5),
-        ("(x\r\n+ y)", "unknown name 'y'", 6),
-        ("\r\rx + y", "unknown name 'y'", 6),
-        ("([x[0],\r x[1]]\r\n + y)", "unknown name 'y'", 19),
-    ],
-)
-def test_a_carriage_return_is_a_line_break_with_the_right_columns(text, fragment, position):
-    with pytest.raises(ExpressionError) as info:
-        parse_function(text)
-    assert fragment in str(info.value)
-    assert info.value.position == position
-
-
 @pytest.mark.parametrize("text", ["[x[0],\r x[1]]", "(x\r\n+ 1)", "\r\nx**2\r\n", "(x\r+\r1)"])
 def test_a_formula_pasted_with_windows_line_ends_still_works(text):
     f = parse_function(text)
