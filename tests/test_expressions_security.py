@@ -731,3 +731,31 @@ def test_a_constant_too_large_to_copy_is_an_expression_error():
     assert parse_function("x", constants={"W": huge}).names == ()  # unused: never copied
     with pytest.raises(ExpressionError, match=r"constant 'W' is too large to copy"):
         parse_function("W[0, 0] * x", constants={"W": huge})
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "constants"),
+    [
+        ("x[0] * " + "[" * 49 + "1" + "]" * 49, np.ones((2, 2)), None),  # a literal of 49 axes
+        ("[x, x]", np.ones((1,) * 64), None),  # would need 65 axes with the batch
+        ("x * [[[1]]]", np.ones((1,) * 64), None),
+        ("x", np.ones((1,) * 40), None),
+        ("W * x", np.ones((2, 2)), {"W": np.ones((1,) * 40)}),
+    ],
+    ids=["literal", "vector of x", "broadcast", "x", "constant"],
+)
+def test_too_many_axes_is_an_expression_error(text, x, constants):
+    with pytest.raises(ExpressionError, match=r"axes per example \(at most 31\)"):
+        parse_function(text, constants=constants)(x)
+
+
+def test_thirty_one_axes_still_work():
+    y = parse_function("x[0] * " + "[" * 30 + "2" + "]" * 30)(np.ones((2, 2)))
+    assert y.shape == (2,) + (1,) * 30 and np.all(y == 2)
+
+
+def test_a_batch_too_large_for_memory_is_an_expression_error():
+    x = np.broadcast_to(1.0, (10**12, 2))  # 10**12 examples, held as one number
+    f = parse_function(f"x[0] * {_ones((60,))}")  # 480 TB: more than any address space
+    with pytest.raises(ExpressionError, match=r"not enough memory .* 1000000000000 examples"):
+        f(x)

@@ -21,7 +21,7 @@ import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._functions import NAMED_NUMBERS, rule_of
-from jacviz.expressions._kinds import charge, size
+from jacviz.expressions._kinds import charge, check_rank, size
 from jacviz.expressions._tree import Index, Name, Num, Slice, Vector, children, format_index
 
 MAX_WORK = 10**6  # numbers per example that one evaluation may compute
@@ -247,7 +247,9 @@ def vector_charge(shapes, pos):
     if len(set(shapes)) > 1:
         listed = ", ".join(str(s) for s in shapes)
         raise ExpressionError(f"entries of [...] must have the same shape; got {listed}", pos)
-    return (len(shapes), *shapes[0]), len(shapes) * size(shapes[0])
+    out = (len(shapes), *shapes[0])
+    check_rank(out, "this vector literal", pos)
+    return out, size(out)
 
 
 def _vector(items, pos):

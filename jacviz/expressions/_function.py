@@ -14,6 +14,7 @@ import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
 from jacviz.expressions._compile import compile_tree, estimate_tree, evaluate
+from jacviz.expressions._kinds import check_rank
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import is_constant_name, parse_tree
 
@@ -65,7 +66,7 @@ class Function:
         self._constants = MappingProxyType(dict(constants))
         self.source = source
         self.names = tuple(constants)
-        self._fits = None  # the last example shape the estimate accepted
+        self._fits = (None, None)  # the last example shape the estimate accepted, its estimate
 
     @functools.cached_property
     def latex(self):
@@ -127,12 +128,16 @@ class Function:
                [-1.,  0.]])
         """
         x = _as_batch(x)
-        in_shape = x.shape[1:]
-        if in_shape != self._fits:  # refuse from shapes, before computing anything
-            self.estimate(in_shape)
-            self._fits = in_shape
-        with anp.errstate(all="ignore"):
-            return evaluate(self._compiled, x)
+        if x.shape[1:] != self._fits[0]:  # refuse from shapes, before computing anything
+            self._fits = (x.shape[1:], self.estimate(x.shape[1:]))
+        try:
+            with anp.errstate(all="ignore"):
+                return evaluate(self._compiled, x)
+        except MemoryError:
+            raise ExpressionError(
+                f"not enough memory to evaluate {x.shape[0]} examples of this formula "
+                f"({self._fits[1].work} numbers each)"
+            ) from None
 
     def estimate(self, in_shape):
         """Tell from shapes alone what one example outputs and costs, before any data.
@@ -206,6 +211,7 @@ def _example_shape(in_shape):
         raise ExpressionError(
             f"the shape of one example must be whole numbers >= 0, e.g. (3,); got {in_shape!r}"
         )
+    check_rank(shape, "x")
     return shape
 
 
@@ -318,6 +324,7 @@ def _constant_array(name, value):
             _check_float_range(entry, f"constant {name!r}")
     if array.dtype.kind not in "biuf":
         raise ExpressionError(f"constant {name!r} must hold real numbers, not {array.dtype}")
+    check_rank(array.shape, f"constant {name!r}")
     return array, array is value or not array.flags.owndata
 
 

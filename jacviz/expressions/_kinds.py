@@ -23,6 +23,7 @@ from jacviz.errors import ExpressionError
 from jacviz.expressions import _symbols
 
 MAX_EXAMPLE_SIZE = 10**6  # numbers per example that one broadcast may create
+MAX_RANK = 31  # axes per example: with the batch axis, within what every numpy function takes
 
 
 class Kind(NamedTuple):
@@ -53,6 +54,12 @@ class Kind(NamedTuple):
 def size(shape):
     """Return the number of entries of an array of ``shape``."""
     return math.prod(shape)
+
+
+def check_rank(shape, what, pos=None):
+    """Raise ExpressionError if ``what`` has more than :data:`MAX_RANK` axes per example."""
+    if len(shape) > MAX_RANK:
+        raise ExpressionError(f"{what} has {len(shape)} axes per example (at most {MAX_RANK})", pos)
 
 
 def charge(rule, shapes, pos):
