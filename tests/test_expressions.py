@@ -327,7 +327,9 @@ def test_shape_error_points_at_the_operator():
         ("x[0]x[1]", "e.g. x[0]*x[1]", 4),
         ("(x+1)(x-1)", "write * for a product", 0),
         ("x^2", "write ** for a power", 1),
-        ("np.sin(x)", "write sin(...) without a module prefix", 0),
+        ("np.sin(x)", "write sin(x) without a module prefix", 0),
+        ("np.arctan2(x[0],\n x)", "write arctan2(x[0],\n x) without a module prefix", 0),
+        ("np.sin(x, __import__)", "write sin(x) without a module prefix", 0),
         # syntax errors say what to type instead
         ("arctan2(x, x", "'(' is never closed: add a ')'", 7),
         ("log1p(x) +", "ends with '+'", 10),
@@ -355,6 +357,14 @@ def test_shape_error_points_at_the_operator():
         ("\t\tsine(x)", "did you mean 'sin'?", 2),
         ("  2x", "e.g. 2*x", 3),
         ("\n x +", "ends with '+'", 5),
+        # a carriage return is the line break Python sees, column for column (#11)
+        ("[x[0],\r0x10]", "0x10 is not a number here", 7),
+        ("(x +\r0b11*x)", "0b11 is not a number here", 5),
+        ("[x[0],\r\n0o7]", "0o7 is not a number here", 8),
+        ("(x\r+ y)", "unknown name 'y'", 5),
+        ("(x\r\n+ y)", "unknown name 'y'", 6),
+        ("\r\rx + y", "unknown name 'y'", 6),
+        ("([x[0],\r x[1]]\r\n + y)", "unknown name 'y'", 19),
     ],
 )
 def test_language_errors_say_what_is_allowed_and_where(text, fragment, position):
@@ -725,3 +735,184 @@ def test_formulas_of_teaching_examples_with_eight_inputs_are_quick():
 def test_formulas_decline_clearly(text, n, fragment):
     with pytest.raises(ExpressionError, match=fragment):
         jacobian_formulas(text, n)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "jac_shape"),
+    [
+        ("x[1:1] + 1", [], (0, 3)),  # no outputs
+        ("outer(x[1:1], x) + x", [], (0, 3, 3)),  # the axes after the empty one are kept
+        ("x[1:1] + [[1], [2]]", [[], []], (2, 0, 3)),
+    ],
+)
+def test_formulas_of_an_empty_output_are_empty_lists(text, expected, jac_shape):
+    assert jacobian_formulas(text, 3) == expected
+    assert batch_jacobian(text, X3).shape == (3, *jac_shape)
+
+
+def test_formulas_see_through_empty_parts():
+    formulas = jacobian_formulas("sum(outer(x[1:1], x) + x) + x[0]*x[2]", 3)
+    assert [entry.source for entry in formulas] == ["x[2]", "0", "x[0]"]
+
+
+# -- the registry: one entry per function ---------------------------------------------------
+
+
+def test_one_registry_entry_adds_a_function(monkeypatch):
+    """``arcsinh``, added as one entry, is parsed, evaluated, differentiated and typeset."""
+    from jacviz.expressions import _functions
+    from jacviz.expressions._functions import ELEMENTWISE, ONE, TWO, Rule, add, call, div, power
+
+    arcsinh = Rule(
+        "arcsinh",
+        ELEMENTWISE,
+        anp.arcsinh,
+        derivative=lambda u: div(ONE, call("sqrt", add(ONE, power(u, TWO)))),
+        latex=r"\sinh^{-1}\left(#1\right)",
+    )
+    with pytest.raises(ExpressionError, match="unknown function 'arcsinh'"):
+        parse_function("arcsinh(x)")
+    monkeypatch.setattr(_functions, "RULES", {**_functions.RULES, ("arcsinh", 1): arcsinh})
+
+    f = parse_function("arcsinh(x) * x[0]")
+    np.testing.assert_allclose(f(X2), np.arcsinh(X2) * X2[:, :1])
+    assert f.latex == r"\sinh^{-1}\left(x\right) x_{0}"
+    assert parse_function("arcsinh(x)**2").latex == r"\left(\sinh^{-1}\left(x\right)\right)^{2}"
+    jac = batch_jacobian(f, X2)
+    expected = np.stack([np.diag(x[0] / np.sqrt(1 + x**2)) for x in X2])
+    expected[:, :, 0] += np.arcsinh(X2)
+    np.testing.assert_allclose(jac, expected)
+    formulas = jacobian_formulas(f, 2)
+    np.testing.assert_allclose(np.moveaxis(np.array(_evaluate(formulas, X2)), -1, 0), jac)
+    assert formulas[1][1].source == "x[0]/sqrt(1 + x[1]**2)"
+    with pytest.raises(ExpressionError, match="arcsinh takes 1 argument, got 2"):
+        parse_function("arcsinh(x, x)")
+
+
+@pytest.mark.parametrize(
+    ("name", "arity"),
+    [(name, arity) for name in ALLOWED_FUNCTIONS for arity in (1, 2)],
+    ids=lambda value: str(value),
+)
+def test_every_entry_serves_every_reader(name, arity):
+    from jacviz.expressions._functions import RULES
+
+    if (name, arity) not in RULES:
+        with pytest.raises(ExpressionError, match=f"{name} takes"):
+            parse_function(f"{name}({', '.join(['x'] * arity)})")
+        return
+    f = parse_function(f"{name}({', '.join(['x'] * arity)})")
+    assert "#" not in f.latex
+    y = f(X3)
+    assert y.shape[0] == 3 and np.all(np.isfinite(y))
+    if name in ("max", "min"):
+        with pytest.raises(ExpressionError, match="no single derivative formula"):
+            jacobian_formulas(f, 3)
+        return
+    formulas = jacobian_formulas(f, 3)
+    values = np.moveaxis(np.array(_evaluate(formulas, X3)), -1, 0)
+    np.testing.assert_allclose(values, batch_jacobian(f, X3), rtol=1e-12, atol=1e-12)
+
+
+# -- the estimate: output shape and work from shapes alone ----------------------------------
+
+
+def _short_id(value):
+    text = str(value)
+    return text if len(text) <= 30 else f"{text[:24]}...({len(text)})"
+
+
+def _literal_along(axis_from_end, length=3):
+    """``length`` ones along one axis: ``[[1], [1], [1]]`` for ``axis_from_end = 1``."""
+    entry = "[" * axis_from_end + "1" + "]" * axis_from_end
+    return "[" + ",".join([entry] * length) + "]"
+
+
+# Formulas whose output or work is much larger than their text (issue #11).
+BLOW_UPS = [
+    ("x[0] + " + " + ".join(_literal_along(k) for k in range(8)), (8,)),  # 3**8 outputs
+    ("x[0] * " + " * ".join(_literal_along(k) for k in range(12)), (8,)),  # 3**12 outputs
+    ("[" + ",".join(["x[0]"] * 199) + "]", (8,)),  # 996 characters
+    ("outer(x, x) @ outer(x, x)", (16,)),
+    ("softmax(outer(x, x)) * sum(x)", (4,)),
+    ("sin(x) @ x", (3, 3)),
+    ("x[1:1] + [[1], [2]]", (4,)),
+    ("prod(x[0:0]) * x", (2, 5)),
+]
+
+
+def _charged(f, x):
+    """Evaluate without the up-front estimate; return the output and the work charged."""
+    from jacviz.expressions._compile import Run, evaluate
+
+    run = Run(np.float64)
+    with np.errstate(all="ignore"):
+        y = evaluate(f._compiled, np.asarray(x, dtype=float), run)
+    return y, run.spent
+
+
+ESTIMATE_CASES = [(text, x.shape[1:]) for text, x, _ in CASES] + BLOW_UPS
+
+
+@pytest.mark.parametrize(("text", "in_shape"), ESTIMATE_CASES, ids=_short_id)
+def test_the_estimate_is_what_evaluation_charges(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS)
+    estimate = f.estimate(in_shape)
+    y, charged = _charged(f, np.ones((2, *in_shape)))
+    assert estimate.out_shape == y.shape[1:]
+    assert estimate.work == charged
+    assert f.estimate(in_shape) == estimate  # shapes only: the same every time
+
+
+def test_the_estimate_of_the_blow_ups_names_their_size():
+    (text_8, _), (text_12, _), (text_vector, _) = BLOW_UPS[:3]
+    assert parse_function(text_8).estimate(8).out_shape == (3,) * 8
+    assert parse_function(text_12).estimate((8,)) == ((3,) * 12, 797_395)
+    assert parse_function(text_vector).estimate(8) == ((199,), 2 * 199)
+    assert len(text_8) <= 260 and len(text_12) <= 520 and len(text_vector) <= 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "in_shape"),
+    [
+        ("x[5]", (2,)),
+        ("A @ x", (3,)),
+        ("x + [1, 2, 3]", (2,)),
+        ("outer(x, x)", (2, 2)),
+        ("max(x[1:1])", (4,)),
+        (
+            "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46,
+            (2,),
+        ),
+    ],
+    ids=_short_id,
+)
+def test_the_estimate_refuses_what_evaluation_refuses(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS)
+    with pytest.raises(ExpressionError) as refused:
+        f.estimate(in_shape)
+    with pytest.raises(ExpressionError) as evaluated:
+        _charged(f, np.ones((2, *in_shape)))
+    assert str(refused.value) == str(evaluated.value)
+    assert refused.value.position == evaluated.value.position
+
+
+@pytest.mark.parametrize("in_shape", [(-1,), (2.0,), "3", True, (True,), None, 2.5])
+def test_the_estimate_wants_a_shape(in_shape):
+    with pytest.raises(ExpressionError, match="shape of one example"):
+        parse_function("x").estimate(in_shape)
+
+
+def test_a_call_refuses_from_shapes_before_computing_anything():
+    import tracemalloc
+
+    text = "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46
+    f = parse_function(text)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionError, match="too many numbers per example"):
+            f(np.ones((1000, 2)))  # evaluating would hold 1000 × 33**3 numbers per step
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000

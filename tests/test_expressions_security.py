@@ -9,6 +9,8 @@ and random syntax trees may only ever give a ``Function`` or an
 
 import ast
 import pathlib
+import re
+from fractions import Fraction
 
 import hypothesis.strategies as st
 import numpy as np
@@ -383,7 +385,8 @@ def test_non_text_input_is_refused(value):
 
 
 def _outcome(text):
-    """Parse and evaluate; only a Function/array or an ExpressionError may come out."""
+    """Parse, typeset, estimate, evaluate, write the derivative formulas: each gives its
+    result or an ExpressionError, nothing else, and the estimate agrees with the call."""
     try:
         f = parse_function(text, constants={"A": [[1.0, 2.0], [3.0, 4.0]]})
     except ExpressionError as error:
@@ -392,10 +395,18 @@ def _outcome(text):
     assert isinstance(f, Function)
     assert isinstance(f.latex, str)
     try:
-        y = f(X)
+        estimate = f.estimate(X.shape[1:])
+    except ExpressionError as refused:
+        with pytest.raises(ExpressionError, match=re.escape(str(refused))):
+            f(X)
+        return
+    y = f(X)
+    assert isinstance(y, np.ndarray) and y.shape == (len(X), *estimate.out_shape)
+    try:
+        formulas = jacobian_formulas(f, X.shape[1])
     except ExpressionError:
         return
-    assert isinstance(y, np.ndarray) and y.shape[0] == len(X)
+    assert isinstance(formulas, list)
 
 
 TOKENS = [
@@ -403,6 +414,7 @@ TOKENS = [
     *["x[0]", "x[1]", "x[-1]", "x[0:2]", "**", "//", "A", "pi", "sin(", "sum(", "max(", "outer("],
     *["softmax(", "norm(", "dot(", "lambda", " for ", " in ", " if ", " else ", "not ", "__"],
     *["class", ".", "import", "9**9", "1e308", "j", ":=", "*", "f'", "yield", "await "],
+    *["\r", "\n", "\r\n", "\t", "x[1:1]", "x[::-1]", "1" * 40, "10**400", "0x1", "08", "x x"],
 ]
 
 
@@ -483,3 +495,267 @@ def _extend(node):
 def test_fuzz_random_syntax_trees(node):
     text = ast.unparse(ast.fix_missing_locations(ast.Expression(body=node)))
     _outcome(text)
+
+
+# -- holes found by trying as an attacker (issue #11 item 4) --------------------------------
+
+
+@pytest.mark.parametrize("text", ["[x[0],\r x[1]]", "(x\r\n+ 1)", "\r\nx**2\r\n", "(x\r+\r1)"])
+def test_a_formula_pasted_with_windows_line_ends_still_works(text):
+    f = parse_function(text)
+    np.testing.assert_allclose(f(X), parse_function(text.replace("\r", ""))(X))
+
+
+@pytest.mark.parametrize(
+    ("x", "size"),
+    [
+        ([[10**400, 1]], "1.0e400"),
+        ([[1, -(10**5000)]], "-1.0e5000"),  # more digits than Python prints by default
+        (np.array([[10**400]], dtype=object), "1.0e400"),
+        ([[Fraction(10**400, 3), 1]], "3.3e399"),
+    ],
+    ids=["int", "negative int", "object array", "Fraction"],
+)
+def test_a_number_too_large_for_a_float_is_an_expression_error(x, size):
+    with pytest.raises(ExpressionError) as info:
+        parse_function("x**2")(x)
+    assert str(info.value) == (
+        f"x holds a number too large for a float (about {size}; floats reach about 1.8e308)"
+    )
+
+
+def test_huge_numbers_that_floats_hold_still_work():
+    y = parse_function("x / 2")([[2**1000, 10**300]])
+    np.testing.assert_allclose(y, [[2.0**999, 5e299]])
+
+
+def _peak_bytes(action):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+BIG = np.ones(4_000_000)  # 32 MB
+
+
+def test_an_unused_constant_is_never_copied():
+    constants = {"W": BIG, "b": BIG.astype(int), "s": BIG.astype(np.float32)[::2]}
+    peak = _peak_bytes(lambda: parse_function("2*x", constants=constants))
+    assert peak < 1_000_000  # checked in place: an 800 MB constant no longer costs 1.5 GB
+
+
+@pytest.mark.parametrize("value", [BIG, BIG.astype(np.float32), BIG[::2], list(BIG[:100_000])])
+def test_a_used_constant_is_copied_at_most_once(value):
+    size = np.asarray(value, dtype=float).nbytes
+    f = None
+
+    def parse():
+        nonlocal f
+        f = parse_function("sum(W) * x", constants={"W": value})
+
+    assert _peak_bytes(parse) < 1.2 * size + 200_000 + (
+        8 * 100_000 if isinstance(value, list) else 0
+    )
+    assert not np.shares_memory(f.constants["W"], np.asarray(value))
+    assert not f.constants["W"].flags.writeable
+
+
+@pytest.mark.parametrize("value", [10**400, [1, -(10**400)]], ids=["int", "list"])
+def test_a_constant_too_large_for_a_float_says_so(value):
+    with pytest.raises(ExpressionError, match=r"constant 'c' holds a number too large for a float"):
+        parse_function("c * x", constants={"c": value})
+
+
+# What a message suggests typing: "e.g. <text>", "write <text> rather than/without …",
+# "…around its argument: write <text>".
+SUGGESTION = re.compile(
+    r"e\.g\. (?P<eg>.+?)(?:; |$)|write (?P<instead>.+?) (?:rather than|without)"
+    r"|argument: write (?P<call>.+)$",
+    re.DOTALL,
+)
+
+
+def _suggestions(message):
+    return [text for match in SUGGESTION.finditer(message) for text in match.groups() if text]
+
+
+def _parses(text, constants):
+    """Whether ``text`` parses, once every unknown name it uses is given as a constant."""
+    constants = dict(constants)
+    for _ in range(20):
+        try:
+            parse_function(text, constants=constants)
+            return True
+        except ExpressionError as error:
+            unknown = re.match(r"unknown name '(\w+)'", str(error))
+            if not unknown:
+                return False
+            constants[unknown.group(1)] = 1.0
+
+
+def _check_suggestions(text, constants):
+    try:
+        parse_function(text, constants=constants)
+    except ExpressionError as error:
+        for suggestion in _suggestions(str(error)):
+            assert "…" not in suggestion and _parses(suggestion, constants), (text, str(error))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x __import__('os')", "write * for a product, e.g. 2*x"),
+        ("x*0x1 p3", "write * for a product, e.g. 2*x"),
+        ("x 0x1", "write * for a product, e.g. 2*x"),
+        ("sin __import__", "a function needs parentheses around its argument: write sin(x)"),
+        (
+            "y = __import__('os')",
+            "'=' is not allowed: type only the right-hand side (the formula of x)",
+        ),
+        ("2 * arctan2", "'arctan2' is a function: call it, e.g. arctan2(x, x)"),
+        ("x(lambda: 1)", "'x' is not a function; use * to multiply, e.g. x*(x + 1)"),
+        (
+            "__import__",
+            "unknown name '__import__' — it cannot name a constant; use one of: x, pi, e",
+        ),
+        ("a + 2x + " + "x + " * 20 + "x", "write * for a product, e.g. 2*x"),
+        ("(x + " + "x + " * 20 + "x) x", "write * for a product, e.g. 2*x"),
+    ],
+)
+def test_a_hint_never_suggests_refused_text(text, message):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    assert str(info.value) == message
+
+
+SLIPS = [
+    "2x",
+    "x y",
+    "sin(x) cos(x)",
+    "1e-5x",
+    "x[0]x[1]",
+    "sin x",
+    "log1p x[0]",
+    "y = x**2",
+    "f(x) = sin(x)",
+    "x += 1",
+    "08",
+    "x + 0_8",
+    "x;x",
+    "x[]",
+    "np.sin(x)",
+    "np.dot(x, x)",
+    "sum(x, axis=0)",
+    "x(2)",
+    "A(x + 1)",
+    "pi(2)",
+    "2 * sin",
+    "outer",
+    "x y z",
+    "2x 3y",
+    "(x)(x)",
+    "x\n y",
+    "[x[0],\n x[1]] x",
+    "a b",
+    "__a b",
+    "x 0b1",
+    "x '1'",
+    "x x.T",
+]
+
+
+@pytest.mark.parametrize("text", SLIPS)
+def test_every_suggestion_of_a_slip_parses(text):
+    _check_suggestions(text, {"A": [[1.0, 2.0], [3.0, 4.0]]})
+
+
+@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from([*TOKENS, "0x1", "p3", "__import__('os')", "08", "x y"]), max_size=12
+    ).map("".join)
+)
+def test_fuzz_every_suggestion_parses(text):
+    _check_suggestions(text, {"A": [[1.0, 2.0], [3.0, 4.0]]})
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("+".join(["x"] * 500), "too many terms with + and - (at most about 200 in a row)"),
+        ("-".join(["x"] * 201), "too many terms with + and - (at most about 200 in a row)"),
+        ("*".join(["x"] * 300), "too many terms with * / and @"),
+        ("**".join(["x"] * 250), "too many terms with ** (at most about 200 in a row)"),
+    ],
+    ids=lambda value: value[:20],
+)
+def test_a_long_flat_chain_is_called_long_not_deep(text, fragment):
+    with pytest.raises(ExpressionError) as info:
+        parse_function(text)
+    assert fragment in str(info.value)
+    assert "nested" not in str(info.value)
+    for suggestion in _suggestions(str(info.value)):
+        assert _parses(suggestion, {})
+
+
+@pytest.mark.parametrize(
+    "text", ["-" * 300 + "x", "-x**" * 120 + "x", "-x**" * 90 + "(" + "x+" * 50 + "x)"]
+)
+def test_real_nesting_is_still_called_nested(text):
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        parse_function(text)
+
+
+def test_a_chain_of_190_terms_is_accepted_and_right():
+    f = parse_function("+".join(["x"] * 190))
+    np.testing.assert_allclose(f(X), 190 * X)
+
+
+@pytest.mark.timeout(2)
+def test_formulas_of_one_entry_of_a_big_constant_expand_only_that_entry():
+    W = np.arange(1_000_000.0).reshape(1000, 1000)
+    formulas = jacobian_formulas("W[2, 3] * x + W[0:2, 1] @ x[0:2]", 2, constants={"W": W})
+    assert [[entry.source for entry in row] for row in formulas] == [
+        ["W[2, 3] + W[0, 1]", "W[1, 1]"],
+        ["W[0, 1]", "W[2, 3] + W[1, 1]"],
+    ]
+
+
+def test_a_constant_too_large_to_copy_is_an_expression_error():
+    huge = np.broadcast_to(1.0, (10**6, 10**6))  # 8 TB, held as one number
+    assert parse_function("x", constants={"W": huge}).names == ()  # unused: never copied
+    with pytest.raises(ExpressionError, match=r"constant 'W' is too large to copy"):
+        parse_function("W[0, 0] * x", constants={"W": huge})
+
+
+@pytest.mark.parametrize(
+    ("text", "x", "constants"),
+    [
+        ("x[0] * " + "[" * 49 + "1" + "]" * 49, np.ones((2, 2)), None),  # a literal of 49 axes
+        ("[x, x]", np.ones((1,) * 64), None),  # would need 65 axes with the batch
+        ("x * [[[1]]]", np.ones((1,) * 64), None),
+        ("x", np.ones((1,) * 40), None),
+        ("W * x", np.ones((2, 2)), {"W": np.ones((1,) * 40)}),
+    ],
+    ids=["literal", "vector of x", "broadcast", "x", "constant"],
+)
+def test_too_many_axes_is_an_expression_error(text, x, constants):
+    with pytest.raises(ExpressionError, match=r"axes per example \(at most 31\)"):
+        parse_function(text, constants=constants)(x)
+
+
+def test_thirty_one_axes_still_work():
+    y = parse_function("x[0] * " + "[" * 30 + "2" + "]" * 30)(np.ones((2, 2)))
+    assert y.shape == (2,) + (1,) * 30 and np.all(y == 2)
+
+
+def test_a_batch_too_large_for_memory_is_an_expression_error():
+    x = np.broadcast_to(1.0, (10**12, 2))  # 10**12 examples, held as one number
+    f = parse_function(f"x[0] * {_ones((60,))}")  # 480 TB: more than any address space
+    with pytest.raises(ExpressionError, match=r"not enough memory .* 1000000000000 examples"):
+        f(x)

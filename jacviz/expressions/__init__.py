@@ -3,37 +3,17 @@
 Layer: expressions. Imports the standard library, ``autograd`` and
 ``jacviz.errors`` only -- never the engine -- and never calls ``eval``,
 ``exec`` or ``compile`` on user text: the text is read by an allow-list over
-Python's ``ast`` and compiled into closures over ``autograd.numpy``.
+Python's ``ast`` and compiled into closures over ``autograd.numpy``. The
+language, its bounds and its LaTeX are described in ``docs/formula-language.md``.
 
-The language, written for **one example** ``x`` (a vector for a batch
-``(B, n)``, a matrix for ``(B, n, k)``):
-
-- ``x``, ``x[i]``, ``x[i, j]``, slices ``x[0:2]``, negative indices;
-- numbers (always floats), ``pi``, ``e``, named constants;
-- ``+ - * / ** @``, unary minus, parentheses, vectors ``[a, b]`` and
-  matrices ``[[a, b], [c, d]]`` whose entries may depend on ``x``;
-- the functions in :data:`ALLOWED_FUNCTIONS`. Elementwise ones act on each
-  entry; ``sum prod mean max min norm logsumexp`` reduce all of an example's
-  axes; ``softmax`` normalises over all of an example's axes; ``max(a, b)``,
-  ``min(a, b)`` and ``arctan2(a, b)`` act elementwise; ``dot`` is ``@``;
-  ``outer(a, b)`` takes two vectors.
-
-Every :class:`Function` also knows its LaTeX (``.latex``), and
-:func:`jacobian_formulas` gives each Jacobian entry as a formula of its own.
-
-Bounds: at most 1000 characters, 50 nested brackets, 1500 syntax-tree nodes
-and 200 levels; one evaluation may compute at most 10**6 numbers per example
-(every operation's result counts, a matrix product by its multiply-adds,
-checked before computing it), so no formula keeps a server busy for long.
-Numbers are floats, so ``9**9**9`` is ``inf``, and numerical trouble
-(``log(0)``, ``0/0``) gives inf/nan rather than an exception.
-
-Private modules: ``_tree`` (nodes), ``_parse`` (text → tree) and ``_syntax``
-(what to type instead, on a syntax error), ``_compile`` (tree → closure),
-``_functions`` (the allowed functions), ``_latex``, ``_function``
-(``Function``); for the formulas of Jacobian entries, ``_expand`` (formula on
-symbols), ``_simplify`` (constructors that simplify), ``_derivative`` (the
-rules) and ``_formulas`` (``jacobian_formulas``).
+Private modules: ``_functions`` (the registry: one entry per function and
+operator, read by all the others) and ``_kinds`` (how each family acts on
+shapes, costs and runs); ``_tree`` (nodes), ``_parse`` (text → tree) and
+``_syntax`` (what to type instead, on a syntax error), ``_compile`` (tree →
+closure, and the estimate), ``_latex``, ``_function`` (``Function``); for the
+formulas of Jacobian entries, ``_symbols`` (arrays of scalar trees),
+``_expand`` (formula on symbols), ``_simplify`` (constructors that simplify),
+``_derivative`` (the chain rule) and ``_formulas`` (``jacobian_formulas``).
 """
 
 from jacviz.errors import ExpressionError
@@ -66,7 +46,8 @@ def parse_function(text, *, constants=None):
     ------
     ExpressionError
         If the text is not in the language; ``.position`` is the 0-based
-        column of the offending token and the message says what is allowed.
+        column of the offending token and the message says what to type instead
+        (see ``docs/formula-language.md``).
 
     Examples
     --------
@@ -74,13 +55,6 @@ def parse_function(text, *, constants=None):
     >>> f([[4.0, 2.0], [1.0, 3.0]])
     array([[64.,  8.],
            [ 1., 27.]])
-    >>> layer = parse_function("tanh(W @ x + b)", constants={"W": [[1, 0]], "b": [0.5]})
-    >>> layer.names, layer([[0.0, 9.0]]).shape
-    (('W', 'b'), (1, 1))
-    >>> parse_function("sine(x)")
-    Traceback (most recent call last):
-    ...
-    jacviz.errors.ExpressionError: unknown function 'sine' — did you mean 'sin'? ...
     """
     if isinstance(text, Function):
         if constants is not None:

@@ -1,4 +1,4 @@
-"""Compile a formula tree into one vectorised closure over ``autograd.numpy``.
+"""Compile a formula tree into one vectorised closure; estimate it from shapes alone.
 
 Layer: expressions (private). Imports the standard library, autograd and
 ``jacviz.errors``.
@@ -9,25 +9,21 @@ run)`` returns the node's value, and ``batched`` (known before any data is
 seen) says whether that value carries the batch as axis 0. ``run`` is one
 evaluation's :class:`Run`: the input's dtype, and the work budget that every
 operation pays for the numbers it computes per example, *before* computing
-them, so that no formula of 1000 characters can keep a class's server busy
-(a product of a few literal vectors broadcasts to hundreds of thousands of
-numbers; a chain of functions repeats that). ``x[0]`` becomes
-``x[:, 0]``, a constant matrix ``W`` times a batched vector becomes
-``x @ W.T``, and a reduction sums each example's own axes. Literal numbers and
-constants are cast to the input's dtype at call time, so float32 stays float32.
+them. What an operation does to shapes and what it costs come from its
+registry entry (:mod:`~jacviz.expressions._functions`), and
+:func:`estimate_tree` asks the same entries with shapes only, so the estimate
+and the evaluation charge the same numbers in the same order.
 """
 
-import math
-from types import MappingProxyType
+from typing import NamedTuple
 
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions import _functions
-from jacviz.expressions._functions import NAMED_NUMBERS
-from jacviz.expressions._tree import Binary, Index, Name, Num, Slice, Unary, Vector, format_index
+from jacviz.expressions._functions import NAMED_NUMBERS, rule_of
+from jacviz.expressions._kinds import charge, check_rank, size
+from jacviz.expressions._tree import Index, Name, Num, Slice, Vector, children, format_index
 
-MAX_EXAMPLE_SIZE = 10**6  # numbers per example that one broadcast may create
 MAX_WORK = 10**6  # numbers per example that one evaluation may compute
 
 
@@ -52,6 +48,11 @@ class Run:
     def __init__(self, dtype):
         self.dtype = dtype
         self.left = MAX_WORK
+
+    @property
+    def spent(self):
+        """The numbers computed so far, per example."""
+        return MAX_WORK - self.left
 
     def spend(self, numbers, pos):
         """Pay for ``numbers`` numbers per example; raise ExpressionError when over budget."""
@@ -85,17 +86,12 @@ def compile_tree(node, constants):
         return _constant(node.value), False
     if isinstance(node, Name):
         return _name(node.id, constants)
+    args = [compile_tree(child, constants) for child in children(node)]
     if isinstance(node, Index):
-        return _index(compile_tree(node.base, constants), node)
-    if isinstance(node, Unary):
-        return _negate(compile_tree(node.operand, constants), node.pos)
-    if isinstance(node, Binary):
-        return _binary(
-            node, compile_tree(node.left, constants), compile_tree(node.right, constants)
-        )
+        return _index(args[0], node)
     if isinstance(node, Vector):
-        return _vector([compile_tree(item, constants) for item in node.items], node.pos)
-    return _call(node, [compile_tree(arg, constants) for arg in node.args])
+        return _vector(args, node.pos)
+    return _operation(rule_of(node), args, node.pos)
 
 
 def evaluate(compiled, x, run=None):
@@ -111,13 +107,57 @@ def evaluate(compiled, x, run=None):
     return y
 
 
+class Estimate(NamedTuple):
+    """What one example of a formula outputs and costs, known from shapes alone."""
+
+    out_shape: tuple
+    work: int
+
+
+def estimate_tree(node, in_shape, shapes):
+    """Return the :class:`Estimate` of ``node`` for examples ``x`` of shape ``in_shape``.
+
+    Parameters
+    ----------
+    node : tuple
+        A formula tree.
+    in_shape : tuple of int
+        The shape of one example ``x``.
+    shapes : Mapping[str, tuple of int]
+        The shape of each named constant.
+
+    Raises
+    ------
+    ExpressionError
+        Exactly where evaluating would: shapes that do not fit, too much work.
+    """
+    run = Run(None)
+    out_shape = _shape(node, in_shape, shapes, run)
+    return Estimate(out_shape, run.spent)
+
+
+def _shape(node, in_shape, shapes, run):
+    """Return the shape of ``node`` per example, paying into ``run`` what evaluating costs."""
+    if isinstance(node, Num):
+        return ()
+    if isinstance(node, Name):
+        if node.id in NAMED_NUMBERS:
+            return ()
+        return tuple(in_shape) if node.id == "x" else tuple(shapes[node.id])
+    args = [_shape(child, in_shape, shapes, run) for child in children(node)]
+    if isinstance(node, Index):
+        out, work = index_charge(node, args[0])
+    elif isinstance(node, Vector):
+        out, work = vector_charge(args, node.pos)
+    else:
+        out, work = charge(rule_of(node), args, node.pos)
+    run.spend(work, node.pos)
+    return out
+
+
 def example_shape(value, batched):
-    """Return the shape of one example's part of ``value``."""
-    return tuple(anp.shape(value)[1:] if batched else anp.shape(value))
-
-
-def _size(shape):
-    return math.prod(shape)
+    """Return the shape of one example's part of ``value`` (an array or an autograd box)."""
+    return value.shape[1:] if batched else value.shape
 
 
 def _constant(value):
@@ -139,112 +179,31 @@ def _input(x, run):
     return x
 
 
-def _negate(operand, pos):
-    apply_operand, batched = operand
+def _operation(rule, args, pos):
+    """Build a function or operator application from its registry entry."""
+    flags = tuple(batched for _, batched in args)
+    applies = tuple(apply for apply, _ in args)
+    apply_rule = rule.kind.apply
 
-    def negate(x, run):
-        value = apply_operand(x, run)
-        run.spend(_size(example_shape(value, batched)), pos)
-        return -value
+    def operation(x, run):
+        values = [apply(x, run) for apply in applies]
+        shapes = [example_shape(v, b) for v, b in zip(values, flags)]  # noqa: B905
+        out, work = charge(rule, shapes, pos)
+        run.spend(work, pos)
+        return apply_rule(rule, values, flags, out)
 
-    return negate, batched
-
-
-def _align(value, batched, rank):
-    """Insert axes after the batch axis so each example has ``rank`` axes."""
-    own = anp.ndim(value) - batched
-    if not batched or own >= rank:
-        return value
-    shape = anp.shape(value)
-    return anp.reshape(value, shape[:1] + (1,) * (rank - own) + shape[1:])
+    return operation, any(flags)
 
 
-def _broadcasting(op, symbol, left, right, pos):
-    """Build an elementwise operation that broadcasts each example's shapes like numpy."""
-    (apply_left, left_batched), (apply_right, right_batched) = left, right
-
-    def elementwise(x, run):
-        a, b = apply_left(x, run), apply_right(x, run)
-        shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
-        try:
-            shape = anp.broadcast_shapes(shape_a, shape_b)
-        except ValueError:
-            shapes = f"{shape_a} and {shape_b}"
-            raise ExpressionError(f"cannot combine shapes {shapes} with {symbol}", pos) from None
-        _check_growth(shape, shape_a, shape_b, pos)
-        run.spend(_size(shape), pos)
-        rank = len(shape)
-        return op(_align(a, left_batched, rank), _align(b, right_batched, rank))
-
-    return elementwise, left_batched or right_batched
-
-
-def _check_growth(shape, shape_a, shape_b, pos):
-    """Refuse a broadcast that makes each example far larger than both operands."""
-    size = _size(shape)
-    if size > max(MAX_EXAMPLE_SIZE, _size(shape_a), _size(shape_b)):
-        raise ExpressionError(
-            f"combining shapes {shape_a} and {shape_b} gives {shape} per example "
-            f"({size} numbers; at most {MAX_EXAMPLE_SIZE})",
-            pos,
-        )
-
-
-_ARITHMETIC = MappingProxyType(
-    {"+": anp.add, "-": anp.subtract, "*": anp.multiply, "/": anp.divide, "**": anp.power}
-)
-
-
-def _binary(node, left, right):
-    if node.op == "@":
-        return _matmul(left, right, node.pos, "@")
-    return _broadcasting(_ARITHMETIC[node.op], f"'{node.op}'", left, right, node.pos)
-
-
-def _matmul(left, right, pos, symbol):
-    """Build the matrix product of each example's vectors/matrices (``@`` and ``dot``)."""
-    (apply_left, left_batched), (apply_right, right_batched) = left, right
-
-    def matmul(x, run):
-        a, b = apply_left(x, run), apply_right(x, run)
-        shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
-        ok_ranks = len(shape_a) in (1, 2) and len(shape_b) in (1, 2)
-        if not ok_ranks or shape_a[-1] != shape_b[0]:
-            raise ExpressionError(
-                f"{symbol} needs vectors or matrices with matching inner sizes; "
-                f"got shapes {shape_a} and {shape_b}",
-                pos,
-            )
-        run.spend(_size(shape_a) * _size(shape_b[1:]), pos)  # multiply-adds
-        if len(shape_a) == 1:
-            a = anp.expand_dims(a, -2)
-        if len(shape_b) == 1:
-            b = anp.expand_dims(b, -1)
-        product = anp.matmul(a, b)
-        if len(shape_b) == 1:
-            product = product[..., 0]
-        if len(shape_a) == 1:
-            product = product[..., 0] if len(shape_b) == 1 else product[..., 0, :]
-        return product
-
-    return matmul, left_batched or right_batched
-
-
-def _outer(left, right, pos):
-    (apply_left, left_batched), (apply_right, right_batched) = left, right
-
-    def outer(x, run):
-        a, b = apply_left(x, run), apply_right(x, run)
-        shape_a, shape_b = example_shape(a, left_batched), example_shape(b, right_batched)
-        if len(shape_a) != 1 or len(shape_b) != 1:
-            raise ExpressionError(
-                f"outer needs two vectors; got shapes {shape_a} and {shape_b}", pos
-            )
-        _check_growth(shape_a + shape_b, shape_a, shape_b, pos)
-        run.spend(_size(shape_a + shape_b), pos)
-        return anp.expand_dims(a, -1) * anp.expand_dims(b, -2)
-
-    return outer, left_batched or right_batched
+def index_charge(node, shape):
+    """Return ``(out_shape, work)`` of ``node.index`` on an example of ``shape``."""
+    _check_index(node, shape)
+    out = []
+    for part, length in zip(node.index, shape, strict=False):
+        if isinstance(part, Slice):
+            out.append(len(range(length)[as_python_index(part)]))
+    out = (*out, *shape[len(node.index) :])
+    return out, size(out)
 
 
 def _index(base, node):
@@ -252,15 +211,15 @@ def _index(base, node):
 
     def index(x, run):
         value = apply_base(x, run)
-        _check_index(node, example_shape(value, batched))
-        part = value[(slice(None),) * batched + tuple(_as_python_index(i) for i in node.index)]
-        run.spend(_size(example_shape(part, batched)), node.pos)
-        return part
+        _, work = index_charge(node, example_shape(value, batched))
+        run.spend(work, node.pos)
+        return value[(slice(None),) * batched + tuple(as_python_index(i) for i in node.index)]
 
     return index, batched
 
 
-def _as_python_index(part):
+def as_python_index(part):
+    """Return a :class:`Slice` as a Python ``slice``; a whole number unchanged."""
     return slice(part.start, part.stop, part.step) if isinstance(part, Slice) else part
 
 
@@ -271,16 +230,26 @@ def _check_index(node, shape):
             f"too many indices: [{format_index(node.index)}] for an example of shape {shape}",
             node.pos,
         )
-    for part, size in zip(node.index, shape, strict=False):
+    for part, length in zip(node.index, shape, strict=False):
         if isinstance(part, Slice):
             if part.step == 0:
                 raise ExpressionError("slice step cannot be zero", node.pos)
-        elif not -size <= part < size:
+        elif not -length <= part < length:
             raise ExpressionError(
                 f"index {part} is out of range for an example of shape {shape} "
-                f"(allowed: {-size} to {size - 1})",
+                f"(allowed: {-length} to {length - 1})",
                 node.pos,
             )
+
+
+def vector_charge(shapes, pos):
+    """Return ``(out_shape, work)`` of ``[a, b, …]`` with entries of ``shapes``."""
+    if len(set(shapes)) > 1:
+        listed = ", ".join(str(s) for s in shapes)
+        raise ExpressionError(f"entries of [...] must have the same shape; got {listed}", pos)
+    out = (len(shapes), *shapes[0])
+    check_rank(out, "this vector literal", pos)
+    return out, size(out)
 
 
 def _vector(items, pos):
@@ -289,10 +258,8 @@ def _vector(items, pos):
     def vector(x, run):
         values = [apply(x, run) for apply, _ in items]
         shapes = [example_shape(v, b) for v, (_, b) in zip(values, items, strict=True)]
-        if len(set(shapes)) > 1:
-            listed = ", ".join(str(s) for s in shapes)
-            raise ExpressionError(f"entries of [...] must have the same shape; got {listed}", pos)
-        run.spend(len(values) * _size(shapes[0]), pos)
+        _, work = vector_charge(shapes, pos)
+        run.spend(work, pos)
         if not batched:
             return _stack(values, axis=0)
         batch = (anp.shape(x)[0],)
@@ -319,41 +286,3 @@ def _stack(values, axis):
     middle = len(values) // 2
     halves = [_stack(values[:middle], axis), _stack(values[middle:], axis)]
     return anp.concatenate(halves, axis=axis)
-
-
-def _call(node, args):
-    name, pos = node.func, node.pos
-    if len(args) == 2:
-        if name in _functions.BINARY:
-            return _broadcasting(_functions.BINARY[name], name, *args, pos)
-        if name == "outer":
-            return _outer(*args, pos)
-        return _matmul(*args, pos, name)
-    apply_arg, batched = args[0]
-    if name in _functions.ELEMENTWISE:
-        return _elementwise(_functions.ELEMENTWISE[name], apply_arg, batched, pos), batched
-    table = _functions.REDUCTIONS if name in _functions.REDUCTIONS else _functions.SHAPE_KEEPING
-    return _per_example(table[name], apply_arg, batched, node), batched
-
-
-def _elementwise(function, apply_arg, batched, pos):
-    def elementwise(x, run):
-        value = apply_arg(x, run)
-        run.spend(_size(example_shape(value, batched)), pos)
-        return function(value)
-
-    return elementwise
-
-
-def _per_example(function, apply_arg, batched, node):
-    name = node.func
-
-    def per_example(x, run):
-        value = apply_arg(x, run)
-        shape = example_shape(value, batched)
-        if 0 in shape and name in _functions.NEED_ENTRIES:
-            raise ExpressionError(f"{name} of an empty example (shape {shape})", node.pos)
-        run.spend(_functions.WORK.get(name, 1) * _size(shape), node.pos)
-        return function(value, batched)
-
-    return per_example

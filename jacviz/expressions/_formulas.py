@@ -11,15 +11,14 @@ shared subtrees, so a refusal is quick), then write each out as a
 """
 
 import operator
-from functools import partial
 
 from jacviz.errors import ExpressionError
+from jacviz.expressions import _symbols
 from jacviz.expressions._derivative import Derivative
 from jacviz.expressions._expand import expand
 from jacviz.expressions._function import (
     Function,
     derived_function,
-    example_work,
     formula_tree,
 )
 from jacviz.expressions._tree import Name, children, to_source, tree_size
@@ -35,32 +34,25 @@ MAX_STEPS = 10000  # subtrees differentiated (with each x[j]) for one Jacobian
 
 
 def jacobian_formulas(function, n, *, constants=None):
-    r"""Give the formula of every entry of the per-example Jacobian (symbolic derivatives).
+    """Give the formula of every entry of the per-example Jacobian (symbolic derivatives).
 
-    The formula tree is expanded entry by entry and differentiated with the
-    sum, product, quotient, power and chain rules; trivial 0s and 1s are
-    simplified away. Each formula is itself a :class:`Function` of the same
-    example ``x`` (its ``latex`` for display, callable on a batch for the
-    value), so ``formulas[i][j](x)`` equals ``batch_jacobian(f, x)[:, i, j]``.
+    Each formula is itself a :class:`Function` of the same example ``x``, so
+    ``formulas[i][j](x)`` equals ``batch_jacobian(f, x)[:, i, j]`` (how they are
+    made: ``docs/formula-language.md``).
 
     Parameters
     ----------
     function : Function or str
-        A formula of a vector input ``x`` (formula text is parsed with
-        ``constants``). ``softmax``, ``logsumexp``, ``norm``, reductions,
-        ``@``, ``dot`` and ``outer`` are supported; ``max`` and ``min`` are not.
+        A formula of a vector input ``x`` (text is parsed with ``constants``).
     n : int or tuple of one int
-        Number of inputs per example (``x.shape[1:]`` of a batch ``(B, n)``);
-        numpy integers are fine.
+        Number of inputs per example, ``x.shape[1:]`` of a batch ``(B, n)``.
     constants : Mapping[str, array_like], optional
         Named constants, when ``function`` is text.
 
     Returns
     -------
     formulas : nested list of Function, shape (*out, n)
-        The same layout as one example's block ``jac[b]`` of
-        :func:`jacviz.batch_jacobian`: ``(m, n)`` for a vector output, ``(n,)``
-        for a scalar output (the gradient).
+        The layout of one example's block ``jac[b]`` of :func:`jacviz.batch_jacobian`.
 
     Raises
     ------
@@ -70,25 +62,17 @@ def jacobian_formulas(function, n, *, constants=None):
         If the input is not a vector, the formula does not fit ``n`` inputs,
         uses ``max``/``min``, or the formulas would be too large to show
         (more than 32 inputs, 1024 entries, 5000 parts in one formula or
-        20000 in all). Declining takes little time: sizes are measured on
-        the shared subtrees before any formula is written out.
+        20000 in all); declined quickly, before any formula is written out.
 
     Examples
     --------
     >>> formulas = jacobian_formulas("[x[0]*x[1], sin(x[0])]", 2)
     >>> [[entry.source for entry in row] for row in formulas]
     [['x[1]', 'x[0]'], ['cos(x[0])', '0']]
-    >>> formulas[1][0].latex
-    '\\cos\\left(x_{0}\\right)'
-    >>> gradient = jacobian_formulas("norm(x)", 2)  # scalar output: shape (n,)
-    >>> [entry.source for entry in gradient]
-    ['x[0]/sqrt(x[0]**2 + x[1]**2)', 'x[1]/sqrt(x[0]**2 + x[1]**2)']
-    >>> gradient[0]([[3.0, 4.0]])
-    array([0.6])
     """
     function = _as_function(function, constants)
     n = _vector_size(n)
-    out_shape, work = example_work(function, n)  # shape errors surface here
+    out_shape, work = function.estimate((n,))  # shape errors surface here
     if n * max(1, _size(out_shape)) > MAX_ENTRIES:
         raise ExpressionError(
             f"too many Jacobian entries to show as formulas ({out_shape} outputs × {n} inputs)"
@@ -100,10 +84,12 @@ def jacobian_formulas(function, n, *, constants=None):
         )
     measure = _Measure()
     expanded = expand(formula_tree(function), n, function.constants)
-    for entry in _flat(expanded):
+    for entry in expanded.flat:
         measure.check(entry, MAX_DEPTH)
-    trees = _map(expanded, partial(_gradient, [Derivative(j) for j in range(n)], measure))
-    return _map(trees, partial(_formula, function=function))
+    derivatives = [Derivative(j) for j in range(n)]
+    rows = [_gradient(derivatives, measure, entry) for entry in expanded.flat]
+    formulas = [_formula(tree, function) for row in rows for tree in row]
+    return _symbols.nested(_symbols.symbols(formulas, (*expanded.shape, n)))
 
 
 def _as_function(function, constants):
@@ -141,19 +127,6 @@ def _size(shape):
     for length in shape:
         size *= length
     return size
-
-
-def _map(nested, function):
-    """Apply ``function`` to each tree held in nested lists, keeping the nesting."""
-    if isinstance(nested, list):
-        return [_map(item, function) for item in nested]
-    return function(nested)
-
-
-def _flat(nested):
-    if isinstance(nested, list):
-        return [tree for item in nested for tree in _flat(item)]
-    return [nested]
 
 
 def _gradient(derivatives, measure, entry):

@@ -5,25 +5,26 @@ Layer: expressions (private). Imports the standard library, autograd and
 """
 
 import functools
-import keyword
+import math
 import numbers
+import operator
 from types import MappingProxyType
 
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._compile import MAX_WORK, Run, compile_tree, evaluate
-from jacviz.expressions._functions import ARITY, NAMED_NUMBERS
+from jacviz.expressions._compile import compile_tree, estimate_tree, evaluate
+from jacviz.expressions._kinds import check_rank
 from jacviz.expressions._latex import to_latex
-from jacviz.expressions._parse import parse_tree
+from jacviz.expressions._parse import is_constant_name, parse_tree
 
 
 class Function:
-    r"""A formula of the safe language, callable on a batch ``(B, *in)``.
+    """A formula of the safe language, written for one example, callable on a batch.
 
-    The formula is written for one example ``x``; calling the function runs it
-    on every example of the batch at once (vectorised, differentiable with
-    autograd to any order). Build one with :func:`jacviz.parse_function`.
+    ``f(x)`` maps ``x (B, *in)`` to ``y (B, *out)``, every example at once,
+    differentiable with autograd to any order. Build one with
+    :func:`jacviz.parse_function`.
 
     Parameters
     ----------
@@ -50,42 +51,33 @@ class Function:
     Examples
     --------
     >>> f = Function("[x[0]*x[1], sin(x[0])]")
-    >>> f
-    Function('[x[0]*x[1], sin(x[0])]')
-    >>> f.latex
-    '\\begin{bmatrix} x_{0} x_{1} \\\\ \\sin\\left(x_{0}\\right) \\end{bmatrix}'
     >>> f([[2.0, 3.0], [0.0, 1.0]])
     array([[6.        , 0.90929743],
            [0.        , 0.        ]])
     """
 
     def __init__(self, text, *, constants=None):
-        arrays = _constant_arrays(constants)
+        arrays = _constant_arrays(constants)  # checked, not yet copied
         tree, names = parse_tree(text, tuple(arrays))
-        self._setup(tree, text, {name: arrays[name] for name in names})
+        self._setup(tree, text, {name: _private_copy(name, *arrays[name]) for name in names})
 
     def _setup(self, tree, source, constants):
         self._tree = tree
         self._constants = MappingProxyType(dict(constants))
         self.source = source
         self.names = tuple(constants)
+        self._fits = (None, None)  # the last example shape the estimate accepted, its estimate
 
     @functools.cached_property
     def latex(self):
         r"""A LaTeX rendering of the formula, for display (built on first use).
 
-        Written as on the board: products with a scalar factor and matrix
-        products side by side, elementwise products of two non-scalars with
-        ``\odot`` (see :mod:`jacviz.expressions._latex`).
+        Written as on the board (see ``docs/formula-language.md``).
 
         Examples
         --------
         >>> Function("x[0]**2 + 3*x[1]").latex
         'x_{0}^{2} + 3 x_{1}'
-        >>> Function("x * (A @ x)", constants={"A": [[1, 2], [3, 4]]}).latex
-        'x \\odot \\left(A x\\right)'
-        >>> Function("exp(x)**2").latex
-        '\\left(e^{x}\\right)^{2}'
         """
         return to_latex(self._tree, {name: value.ndim for name, value in self._constants.items()})
 
@@ -95,20 +87,12 @@ class Function:
 
     @property
     def constants(self):
-        """The constants the formula uses, name → read-only float array.
-
-        Only the constants the formula names are kept, copied as float arrays
-        (later changes to the caller's arrays do not reach the formula).
+        """The constants the formula uses, name → read-only float array (a private copy).
 
         Examples
         --------
-        >>> f = Function("W @ x", constants={"W": [[1, 2]], "unused": 5})
-        >>> dict(f.constants)
+        >>> dict(Function("W @ x", constants={"W": [[1, 2]], "unused": 5}).constants)
         {'W': array([[1., 2.]])}
-        >>> f.constants["W"][0, 0] = 9.0
-        Traceback (most recent call last):
-        ...
-        ValueError: assignment destination is read-only
         """
         return self._constants
 
@@ -130,27 +114,62 @@ class Function:
         Raises
         ------
         ExpressionError
-            If the formula does not fit the examples' shape (``x[5]`` with
-            ``n = 2``, ``@`` with mismatched sizes; the message names the
-            shapes), computes too much (more than 10**6 numbers per example),
-            or ``x`` is not a batch of real numbers (ragged lists, text).
+            If the formula does not fit the examples' shape (the message names
+            the shapes), computes more than 10**6 numbers per example (refused
+            before computing, see :meth:`estimate`), or ``x`` is not a batch of
+            real floats (ragged, text, a number too large for a float).
         TypeError
             If ``x`` is complex.
 
         Examples
         --------
-        >>> f = Function("[x[0]*x[1], sum(x)]")
-        >>> f([[2, 3], [1, -1]])  # a batch of B = 2 examples with n = 2 inputs
+        >>> Function("[x[0]*x[1], sum(x)]")([[2, 3], [1, -1]])  # B = 2, n = 2
         array([[ 6.,  5.],
                [-1.,  0.]])
-        >>> f([[2, 3], [1]])
-        Traceback (most recent call last):
-        ...
-        jacviz.errors.ExpressionError: the examples of x have different shapes ...
         """
         x = _as_batch(x)
-        with anp.errstate(all="ignore"):
-            return evaluate(self._compiled, x)
+        if x.shape[1:] != self._fits[0]:  # refuse from shapes, before computing anything
+            self._fits = (x.shape[1:], self.estimate(x.shape[1:]))
+        try:
+            with anp.errstate(all="ignore"):
+                return evaluate(self._compiled, x)
+        except MemoryError:
+            raise ExpressionError(
+                f"not enough memory to evaluate {x.shape[0]} examples of this formula "
+                f"({self._fits[1].work} numbers each)"
+            ) from None
+
+    def estimate(self, in_shape):
+        """Tell from shapes alone what one example outputs and costs, before any data.
+
+        Parameters
+        ----------
+        in_shape : tuple of int
+            The shape of one example, ``x.shape[1:]`` of a batch ``(B, *in)``; an
+            int ``n`` means ``(n,)``.
+
+        Returns
+        -------
+        Estimate
+            ``(out_shape, work)``: ``y.shape[1:]`` of the output ``(B, *out)``, and
+            the numbers one example computes as the work budget counts them (every
+            operation's result, a matrix product's multiply-adds), at most 10**6.
+            Evaluating ``B`` examples computes ``B * work`` numbers.
+
+        Raises
+        ------
+        ExpressionError
+            Exactly when calling on such a batch would: the formula does not fit
+            examples of ``in_shape`` (the message names the shapes), or computes
+            more than 10**6 numbers per example.
+
+        Examples
+        --------
+        >>> Function("[x[0]*x[1], sum(x)]").estimate((3,))
+        Estimate(out_shape=(2,), work=8)
+        """
+        shapes = {name: value.shape for name, value in self._constants.items()}
+        return estimate_tree(self._tree, _example_shape(in_shape), shapes)
 
     def __repr__(self):
         if not self.names:
@@ -162,27 +181,6 @@ class Function:
 def formula_tree(function):
     """Return the checked formula tree of a :class:`Function` (for derived formulas)."""
     return function._tree
-
-
-def example_work(function, n):
-    """Evaluate ``function`` on one example of ``n`` zeros: its output shape and its work.
-
-    Returns
-    -------
-    out_shape : tuple of int
-        The shape of one example's output.
-    work : int
-        How many numbers one example computes (as counted by the work budget).
-
-    Raises
-    ------
-    ExpressionError
-        If the formula does not fit ``n`` inputs.
-    """
-    run = Run(anp.float64)
-    with anp.errstate(all="ignore"):
-        y = evaluate(function._compiled, anp.zeros((1, n)), run)
-    return anp.shape(y)[1:], MAX_WORK - run.left
 
 
 def derived_function(tree, source, constants):
@@ -200,6 +198,27 @@ def derived_function(tree, source, constants):
     function = Function.__new__(Function)
     function._setup(tree, source, constants)
     return function
+
+
+def _example_shape(in_shape):
+    """``in_shape`` as a tuple of whole numbers >= 0 (an int ``n`` is ``(n,)``)."""
+    parts = (in_shape,) if isinstance(in_shape, numbers.Integral) else in_shape
+    try:
+        shape = tuple(_whole(part) for part in parts)
+    except TypeError:
+        shape = None
+    if shape is None or any(length < 0 for length in shape):
+        raise ExpressionError(
+            f"the shape of one example must be whole numbers >= 0, e.g. (3,); got {in_shape!r}"
+        )
+    check_rank(shape, "x")
+    return shape
+
+
+def _whole(number):
+    if isinstance(number, bool):
+        raise TypeError("a bool is not a length")
+    return operator.index(number)
 
 
 def _as_batch(x):
@@ -238,11 +257,42 @@ def _as_float(x):
         for entry in x.flat:
             if not isinstance(entry, numbers.Number) or isinstance(entry, complex):
                 raise ExpressionError(f"x must hold real numbers, not {type(entry).__name__}")
+            _check_float_range(entry, "x")
     return anp.asarray(x, dtype=float)
 
 
+def _check_float_range(number, what):
+    """Raise unless an int or Fraction ``number`` fits a float (others are left alone)."""
+    if not isinstance(number, numbers.Rational):
+        return  # a float or Decimal cannot overflow; what is not a number is refused later
+    try:
+        float(number)
+    except OverflowError:
+        raise ExpressionError(
+            f"{what} holds a number too large for a float (about {_about(number)}; "
+            "floats reach about 1.8e308)"
+        ) from None
+
+
+def _log10(rational):
+    """``log10 |rational|`` of an int or Fraction of any size (never converted to a float)."""
+    if rational == 0:
+        return -math.inf
+    return math.log10(abs(rational.numerator)) - math.log10(rational.denominator)
+
+
+def _about(rational):
+    """``'-3.3e399'``: a rational too large for a float, written in two significant digits."""
+    exponent = math.floor(_log10(rational))
+    mantissa = 10 ** (_log10(rational) - exponent)
+    return f"{'-' if rational < 0 else ''}{mantissa:.1f}e{exponent}"
+
+
 def _constant_arrays(constants):
-    """Check names and convert values to read-only float arrays."""
+    """Check every name and value; return name -> (array, shared), nothing copied yet.
+
+    ``shared`` tells whether the array is (a view of) the caller's object.
+    """
     if constants is None:
         return {}
     if not hasattr(constants, "items"):
@@ -256,9 +306,7 @@ def _constant_arrays(constants):
 
 
 def _check_constant_name(name):
-    reserved = name == "x" or name in NAMED_NUMBERS or name in ARITY
-    valid = isinstance(name, str) and name.isidentifier() and name.isascii()
-    if not valid or reserved or keyword.iskeyword(name) or name.startswith("_"):
+    if not is_constant_name(name):
         raise ExpressionError(
             f"{name!r} cannot name a constant: use a plain identifier that is not x, pi, e, "
             "a function name or a Python keyword, and does not start with '_'"
@@ -268,11 +316,25 @@ def _check_constant_name(name):
 
 def _constant_array(name, value):
     try:
-        array = anp.array(value)
+        array = anp.asarray(value)  # an ndarray is looked at, not copied
     except (TypeError, ValueError) as exc:
         raise ExpressionError(f"constant {name!r} is not an array of numbers: {exc}") from None
+    if array.dtype.kind == "O":
+        for entry in array.flat:
+            _check_float_range(entry, f"constant {name!r}")
     if array.dtype.kind not in "biuf":
         raise ExpressionError(f"constant {name!r} must hold real numbers, not {array.dtype}")
-    array = array.astype(float)
+    check_rank(array.shape, f"constant {name!r}")
+    return array, array is value or not array.flags.owndata
+
+
+def _private_copy(name, array, shared):
+    """Return ``array`` as a read-only float array no one else holds, copied at most once."""
+    try:
+        array = array.astype(float, copy=shared)
+    except MemoryError:
+        raise ExpressionError(
+            f"constant {name!r} is too large to copy ({array.size} numbers of shape {array.shape})"
+        ) from None
     array.setflags(write=False)
     return array

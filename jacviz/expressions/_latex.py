@@ -1,29 +1,16 @@
 r"""LaTeX of a formula tree, for display next to the numbers (MathJax in the widget).
 
-Layer: expressions (private). Imports only the standard library.
+Layer: expressions (private). Imports the standard library (and the registry's templates).
 
-Rendered from the tree (never from the source text), the way a maths teacher
-writes on the board:
-
-- ``a/b`` is ``\frac{a}{b}``, ``[a, b]`` a column vector (``bmatrix``),
-  ``x[0]`` is ``x_{0}``, ``exp(u)`` is ``e^{u}``, ``norm(u)`` is ``\lVert u \rVert``;
-- a product with a scalar factor -- a number, ``pi``, ``e``, an entry
-  ``x_{0}``, a scalar constant, a reduction such as ``\sum`` or a function
-  of those -- is written side by side: ``2 x``, ``x_{0} x_{1}``, ``\theta W``
-  (with ``\cdot`` where a number would run into another: ``2 \cdot 3``);
-- the matrix product ``@`` is also written side by side: ``W x + b``,
-  ``x A x``; never ambiguous with the above, since ``@`` has no scalar factors;
-- the elementwise product of two non-scalars is ``\odot`` (Hadamard):
-  ``x \odot \left(W x\right)`` for ``x*(W@x)``; ``dot`` is ``\cdot`` and
-  ``outer`` is ``\otimes``;
-- a base that already carries a superscript is parenthesised before another
-  one: ``\left(e^{x}\right)^{2}``; a minus before a signed term too:
-  ``-\left(-x\right)``.
+Rendered from the tree, never from the source text, the way a teacher writes on
+the board (the conventions: ``docs/formula-language.md``): a product with a
+scalar factor side by side (``2 x``), the matrix product side by side
+(``W x``), the elementwise product of two non-scalars with ``\odot``.
 """
 
 import re
-from types import MappingProxyType
 
+from jacviz.expressions._functions import fill_latex, rule_of
 from jacviz.expressions._tree import (
     PRECEDENCE,
     Binary,
@@ -46,12 +33,6 @@ _GREEK = frozenset(
         *("Phi", "Psi", "Omega"),
     ]
 )
-_STANDARD = frozenset(
-    ("sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "max", "min")
-)
-_SPECIAL = MappingProxyType({"sigmoid": r"\sigma", "sum": r"\sum", "prod": r"\prod"})
-_REDUCTIONS = frozenset({"sum", "prod", "mean", "norm", "logsumexp", "dot"})
-_NOT_SCALAR = frozenset({"softmax", "outer"})
 
 
 def to_latex(node, ranks=None):
@@ -160,9 +141,8 @@ class _Renderer:
         if isinstance(node, Binary):
             return node.op != "@" and self.scalar(node.left) and self.scalar(node.right)
         if isinstance(node, Call):
-            if node.func in _REDUCTIONS or (node.func in ("max", "min") and len(node.args) == 1):
-                return True
-            return node.func not in _NOT_SCALAR and all(self.scalar(arg) for arg in node.args)
+            scalar = rule_of(node).kind.scalar
+            return scalar == "always" or (scalar == "args" and all(map(self.scalar, node.args)))
         return False
 
     def entry(self, node):
@@ -175,23 +155,15 @@ class _Renderer:
         return True
 
     def call(self, node):
-        name, args = node.func, node.args
-        texts = [self.latex(arg) for arg in args]
-        if name == "sqrt":
-            return rf"\sqrt{{{texts[0]}}}"
-        if name == "abs":
-            return rf"\left|{texts[0]}\right|"
-        if name == "norm":
-            return rf"\left\lVert {texts[0]} \right\rVert"
-        if name == "exp":
-            return f"e^{{{texts[0]}}}"
-        if name == "square":
-            return f"{self.power_base(args[0])}^{{2}}"
-        if name in ("dot", "outer"):
-            symbol = r"\cdot" if name == "dot" else r"\otimes"
-            left, right = (self.wrap(arg, _additive(arg) or _is_product(arg)) for arg in args)
-            return f"{left} {symbol} {right}"
-        return rf"{_function_name(name)}\left({', '.join(texts)}\right)"
+        """Fill the function's LaTeX template (see :class:`~._functions.Rule`)."""
+        args = node.args
+
+        def wrapped(k, as_base):
+            if as_base:
+                return self.power_base(args[k])
+            return self.wrap(args[k], _additive(args[k]) or _is_product(args[k]))
+
+        return fill_latex(rule_of(node).latex, lambda k: self.latex(args[k]), wrapped)
 
     def vector(self, node):
         rows = node.items
@@ -247,14 +219,8 @@ def _is_product(node):
 def _superscripted(node):
     """Whether ``node`` prints with a superscript of its own (``e^{x}``, ``10^{-5}``)."""
     if isinstance(node, Call):
-        return node.func in ("exp", "square")
+        return "^{" in rule_of(node).latex
     return isinstance(node, Num) and "e" in format_number(node.value)
-
-
-def _function_name(name):
-    if name in _STANDARD:
-        return "\\" + name
-    return _SPECIAL.get(name, rf"\operatorname{{{name}}}")
 
 
 def _has_vector(row):

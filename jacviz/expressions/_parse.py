@@ -4,28 +4,25 @@ Layer: expressions (private). Imports the standard library and ``jacviz.errors``
 
 The text is bounded (length, characters, bracket depth) *before* it reaches
 ``ast.parse``; the tree is bounded (node count, depth) before anything recurses
-over it; then every node is converted by a converter written for its type, so
-a node type without a converter -- attribute access, lambdas, comprehensions,
-strings, f-strings, walrus, starred arguments, … -- is an
-:class:`~jacviz.errors.ExpressionError`. Nothing is ever executed: the result
-is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
+over it (:mod:`~jacviz.expressions._limits`); then every node is converted by a
+converter written for its type, so a node type without a converter --
+attribute access, lambdas, comprehensions, strings, f-strings, walrus, starred
+arguments, … -- is an :class:`~jacviz.errors.ExpressionError`. Nothing is ever
+executed: the result is a tree of plain tuples (see :mod:`jacviz.expressions._tree`).
 """
 
 import ast
 import difflib
-import unicodedata
+import keyword
 import warnings
+from functools import partial
 from types import MappingProxyType
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._functions import ALLOWED_FUNCTIONS, ARITY, NAMED_NUMBERS
-from jacviz.expressions._syntax import explain
+from jacviz.expressions._functions import NAMED_NUMBERS, arities, function_names
+from jacviz.expressions._limits import absolute, check_size, check_text, one_kind_of_line_break
+from jacviz.expressions._syntax import example_call, explain
 from jacviz.expressions._tree import Binary, Call, Index, Name, Num, Slice, Unary, Vector
-
-MAX_LENGTH = 1000
-MAX_BRACKET_DEPTH = 50
-MAX_NODES = 1500
-MAX_DEPTH = 200
 
 _OPERATORS = MappingProxyType(
     {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@"}
@@ -91,64 +88,64 @@ def parse_tree(text, constant_names):
     ExpressionError
         If the text is not in the language; ``.position`` marks the place.
     """
-    _check_text(text)
+    check_text(text)
+    text = one_kind_of_line_break(text)
     start = len(text) - len(text.lstrip())  # positions count the user's columns
     body = text.strip()
-    expression = _ast_parse(body, start)
-    _check_size(expression, body, start)
-    converter = _Converter(body, start, tuple(constant_names))
+    constant_names = tuple(constant_names)
+    expression = _ast_parse(body, start, partial(_accepted, constant_names=constant_names))
+    check_size(expression, body, start)
+    converter = _Converter(body, start, constant_names)
     return converter.convert(expression.body), tuple(converter.used)
 
 
-def _check_text(text):
-    if not isinstance(text, str):
-        raise ExpressionError(f"a formula must be text (str), not {type(text).__name__}")
-    if not text.strip():
-        raise ExpressionError("the formula is empty; try for example x**3", 0)
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(
-            f"the formula is too long ({len(text)} characters; at most {MAX_LENGTH})", MAX_LENGTH
-        )
-    for column, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char in "\t\n\r")):
-            raise ExpressionError(
-                f"character {char!r} ({_char_name(char)}) is not allowed; "
-                "formulas use plain ASCII letters, digits and + - * / ** @ ( ) [ ] , . :",
-                column,
-            )
-    _check_brackets(text)
+def _accepted(text, constant_names):
+    """Return the ``ast`` of ``text`` if the language accepts it, else ``None``.
 
-
-def _char_name(char):
-    return unicodedata.name(char, f"U+{ord(char):04X}")
-
-
-def _check_brackets(text):
-    depth = 0
-    for column, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-            if depth > MAX_BRACKET_DEPTH:
-                raise ExpressionError(
-                    f"brackets are nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
-                    column,
-                )
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
-
-
-def _ast_parse(text, start):
+    For checking suggestions: any unknown name counts as a constant (the message
+    says how to pass one), and nothing is explained, so this never recurses.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text, mode="eval")
+        check_text(text)
+        body = text.strip()
+        expression = _quiet_parse(body)
+        check_size(expression, body, 0)
+        _Converter(body, 0, constant_names, any_constant=True).convert(expression.body)
+    except (ExpressionError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    return expression
+
+
+def is_constant_name(name):
+    """Whether ``name`` may name a constant: a plain ASCII identifier, not reserved.
+
+    Examples
+    --------
+    >>> is_constant_name("W1"), is_constant_name("sin"), is_constant_name("_W")
+    (True, False, False)
+    """
+    if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
+        return False
+    reserved = name == "x" or name in NAMED_NUMBERS or bool(arities(name))
+    return not (reserved or keyword.iskeyword(name) or name.startswith("_"))
+
+
+def _ast_parse(text, start, accepts):
+    try:
+        return _quiet_parse(text)
     except SyntaxError as exc:
         message, position = explain(
-            text, exc.msg or "invalid syntax", _syntax_error_position(text, exc)
+            text, exc.msg or "invalid syntax", _syntax_error_position(text, exc), accepts
         )
         raise ExpressionError(message, None if position is None else start + position) from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the formula is too complex to read", start) from None
+
+
+def _quiet_parse(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode="eval")
 
 
 def _syntax_error_position(text, exc):
@@ -156,31 +153,7 @@ def _syntax_error_position(text, exc):
         return None
     if exc.offset < 1:  # Python reports an unexpected end of the text at offset 0
         return len(text)
-    return _absolute(text, exc.lineno, exc.offset - 1)
-
-
-def _absolute(text, lineno, column):
-    """0-based offset in ``text`` of (1-based line, 0-based column), clipped to the text."""
-    lines = text.split("\n")
-    start = sum(len(line) + 1 for line in lines[: lineno - 1])
-    return max(0, min(start + column, len(text)))
-
-
-def _check_size(expression, text, start):
-    """Bound node count and depth without recursion (before any converter recurses)."""
-    count, stack = 0, [(expression, 0)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise ExpressionError(f"the formula is too large (more than {MAX_NODES} parts)", start)
-        if depth > MAX_DEPTH:
-            column = _absolute(text, node.lineno, node.col_offset) if hasattr(node, "lineno") else 0
-            raise ExpressionError(
-                f"the formula is nested too deeply (more than {MAX_DEPTH} levels)",
-                start + column,
-            )
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return absolute(text, exc.lineno, exc.offset - 1)
 
 
 def did_you_mean(name, candidates):
@@ -203,21 +176,33 @@ def did_you_mean(name, candidates):
 class _Converter:
     """Converts checked ``ast`` nodes into formula-tree nodes, one method per allowed type."""
 
-    def __init__(self, text, start, constant_names):
+    def __init__(self, text, start, constant_names, any_constant=False):
         self.text = text  # the formula without surrounding whitespace
         self.start = start  # where it starts in the user's text
         self.constant_names = constant_names
+        self.any_constant = any_constant  # any valid constant name counts as given
         self.used = []
 
     def column(self, lineno, col_offset):
         """Return the user's 0-based column of a place in the stripped text."""
-        return self.start + _absolute(self.text, lineno, col_offset)
+        return self.start + absolute(self.text, lineno, col_offset)
 
     def position(self, node):
         return self.column(node.lineno, node.col_offset)
 
     def fail(self, message, node):
         raise ExpressionError(message, self.position(node))
+
+    def after(self, inner, outer):
+        """Return the text of ``outer`` after ``inner`` ends: the ``(x)`` of ``np.sin(x)``."""
+        start = absolute(self.text, inner.end_lineno, inner.end_col_offset)
+        return self.text[start : absolute(self.text, outer.end_lineno, outer.end_col_offset)]
+
+    def example(self, suggestion, fallback):
+        """``suggestion`` if the language accepts it, else ``fallback`` (which it does)."""
+        if self.any_constant:  # checking a suggestion: its messages are never shown
+            return fallback
+        return suggestion if _accepted(suggestion, self.constant_names) else fallback
 
     def convert(self, node):
         converter = _CONVERTERS.get(type(node))
@@ -249,8 +234,8 @@ class _Converter:
 
     def check_decimal(self, node):
         """Refuse ``0x2``, ``0b11``, ``0o7``: a teacher typing them means something else."""
-        start = _absolute(self.text, node.lineno, node.col_offset)
-        spelled = self.text[start : _absolute(self.text, node.end_lineno, node.end_col_offset)]
+        start = absolute(self.text, node.lineno, node.col_offset)
+        spelled = self.text[start : absolute(self.text, node.end_lineno, node.end_col_offset)]
         if spelled[:2].lower() in ("0x", "0b", "0o"):
             self.fail(
                 f"{spelled} is not a number here (Python would read it in base "
@@ -263,15 +248,19 @@ class _Converter:
         name = node.id
         if name == "x" or name in NAMED_NUMBERS:
             return Name(name, self.position(node))
-        if name in self.constant_names:
+        known = name in self.constant_names or (self.any_constant and is_constant_name(name))
+        if known:
             if name not in self.used:
                 self.used.append(name)
             return Name(name, self.position(node))
-        if name in ARITY:
-            self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
+        if arities(name):
+            self.fail(f"'{name}' is a function: call it, e.g. {example_call(name)}", node)
         allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
-        hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *ALLOWED_FUNCTIONS))
-        advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *function_names()))
+        if is_constant_name(name):
+            advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        else:
+            advice = f"it cannot name a constant; use one of: {allowed}"
         advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
         self.fail(f"unknown name '{name}'{advice}", node)
 
@@ -295,46 +284,51 @@ class _Converter:
         return Binary(symbol, self.convert(node.left), self.convert(node.right), pos)
 
     def operator_position(self, node, symbol):
-        start = _absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
-        stop = _absolute(self.text, node.right.lineno, node.right.col_offset)
+        start = absolute(self.text, node.left.end_lineno, node.left.end_col_offset)
+        stop = absolute(self.text, node.right.lineno, node.right.col_offset)
         found = self.text.find(symbol, start, stop)
         return self.start + found if found >= 0 else self.position(node)
 
     def call(self, node):
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ARITY:
-            self.fail(f"write {func.attr}(...) without a module prefix", node)
+        if isinstance(func, ast.Attribute) and arities(func.attr):
+            called = self.example(func.attr + self.after(func, node), example_call(func.attr))
+            self.fail(f"write {called} without a module prefix", node)
         if not isinstance(func, ast.Name):
             self.fail(
                 "write * for a product, e.g. (x + 1)*(x - 1); only the allowed functions "
-                f"can be called: {', '.join(ALLOWED_FUNCTIONS)}",
+                f"can be called: {', '.join(function_names())}",
                 node,
             )
         name = func.id
-        if name not in ARITY:
-            self.unknown_function(func)
+        allowed = arities(name)
+        if not allowed:
+            self.unknown_function(func, node)
         if node.keywords:
             keyword = node.keywords[0]
             self.fail(
-                f"keyword arguments are not allowed: write {name}(...) with plain arguments",
+                f"keyword arguments are not allowed: pass plain arguments, e.g. "
+                f"{example_call(name)}",
                 keyword,
             )
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.reject(arg)
-        if len(node.args) not in ARITY[name]:
-            counts = " or ".join(str(count) for count in ARITY[name])
-            plural = "s" if ARITY[name][-1] > 1 else ""
+        if len(node.args) not in allowed:
+            counts = " or ".join(str(count) for count in allowed)
+            plural = "s" if allowed[-1] > 1 else ""
             self.fail(f"{name} takes {counts} argument{plural}, got {len(node.args)}", node)
         args = tuple(self.convert(arg) for arg in node.args)
         return Call(name, args, self.position(func))
 
-    def unknown_function(self, func):
+    def unknown_function(self, func, node):
         name = func.id
         if name == "x" or name in NAMED_NUMBERS or name in self.constant_names:
-            self.fail(f"'{name}' is not a function; use * to multiply, e.g. {name}*(...)", func)
-        hint = did_you_mean(name, ALLOWED_FUNCTIONS) or "."
-        self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(ALLOWED_FUNCTIONS)}", func)
+            product = self.example(f"{name}*{self.after(func, node)}", f"{name}*(x + 1)")
+            self.fail(f"'{name}' is not a function; use * to multiply, e.g. {product}", func)
+        names = function_names()
+        hint = did_you_mean(name, names) or "."
+        self.fail(f"unknown function '{name}'{hint} Allowed: {', '.join(names)}", func)
 
     def vector(self, node):
         if not node.elts:
@@ -345,7 +339,7 @@ class _Converter:
         base = self.convert(node.value)
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         index = tuple(self.index_part(part) for part in parts)
-        end = _absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
+        end = absolute(self.text, node.value.end_lineno, node.value.end_col_offset)
         bracket = self.text.find("[", end)
         return Index(base, index, self.start + bracket if bracket >= 0 else self.position(node))
 

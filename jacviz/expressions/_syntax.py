@@ -1,6 +1,6 @@
 """Explain a syntax error the way a teacher would: what to type instead.
 
-Layer: expressions (private). Imports the standard library and the table of
+Layer: expressions (private). Imports the standard library and the registry's
 function names.
 
 Python's own messages speak Python ("invalid syntax", "use an 0o prefix for
@@ -11,15 +11,21 @@ own: a missing ``*`` (``2x``, ``sin(x) cos(x)``), a function without
 parentheses (``sin x``), an assignment (``y = x**2``), ``;``, an empty index
 ``x[]``, a leading zero (``08``), a formula that stops after an operator
 (``x +``), a bracket never closed. Anything else says what a formula is.
+
+A hint that suggests text suggests only text the language accepts: each
+suggestion is checked with ``accepts`` (the parser, any unknown name counting
+as a constant), and a generic example stands in for one that is refused.
 """
 
+import ast
 import io
 import itertools
 import keyword
 import tokenize
 from typing import NamedTuple
 
-from jacviz.expressions._functions import ARITY
+from jacviz.expressions import _functions
+from jacviz.expressions._limits import absolute
 
 LANGUAGE = (
     "a formula is one expression of x: numbers, + - * / ** @, functions such as sin(x), "
@@ -53,19 +59,14 @@ def tokens(text):
         for token in tokenize.generate_tokens(lines):
             if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
                 continue
-            start, end = _offset(text, *token.start), _offset(text, *token.end)
+            start, end = absolute(text, *token.start), absolute(text, *token.end)
             found.append(Token(tokenize.tok_name[token.type], token.string, start, end))
     except (tokenize.TokenError, SyntaxError):
         pass  # unclosed brackets end the tokens early; what was read is still useful
     return found
 
 
-def _offset(text, lineno, column):
-    lines = text.split("\n")
-    return sum(len(line) + 1 for line in lines[: lineno - 1]) + column
-
-
-def explain(text, message, position):
+def explain(text, message, position, accepts):
     """Return ``(message, position)`` for a syntax error Python reported in ``text``.
 
     Parameters
@@ -76,19 +77,20 @@ def explain(text, message, position):
         Python's message.
     position : int or None
         Python's 0-based column in ``text``.
+    accepts : callable
+        ``accepts(text)``: the syntax tree (``ast``) of a suggestion the language
+        accepts, else ``None``.
 
     Examples
     --------
-    >>> explain("2 x", "invalid syntax", 2)
+    >>> explain("2 x", "invalid syntax", 2, accepts=lambda text: None)
     ('write * for a product, e.g. 2*x', 2)
-    >>> explain("y = x**2", "invalid syntax", 2)[0]
-    "'=' is not allowed: type only the right-hand side, e.g. x**2"
     """
     if message.startswith("leading zeros"):
         return _leading_zero(text, position)
     found = tokens(text)
     for rule in (_assignment, _semicolon, _juxtaposition, _empty_index):
-        explained = rule(text, found)
+        explained = rule(text, found, accepts)
         if explained:
             return explained
     if message.startswith("unterminated"):
@@ -102,24 +104,25 @@ def _leading_zero(text, position):
     while end < len(text) and (text[end].isdigit() or text[end] == "_"):
         end += 1
     number = text[start:end]
-    return f"write {number.lstrip('0_') or '0'} rather than {number}: no leading zeros", start
+    plain = number.replace("_", "").lstrip("0") or "0"
+    return f"write {plain} rather than {number}: no leading zeros", start
 
 
-def _assignment(text, found):
+def _assignment(text, found, accepts):
     depth = 0
     for token in found:
         depth += token.text in "([{" and token.kind == "OP"
         depth -= token.text in ")]}" and token.kind == "OP"
         if token.kind == "OP" and token.text in _ASSIGNMENTS and depth == 0:
             right = text[token.end :].strip()
-            example = f", e.g. {right}" if right else " (the formula of x)"
+            example = f", e.g. {right}" if right and accepts(right) else " (the formula of x)"
             return f"'{token.text}' is not allowed: type only the right-hand side{example}", (
                 token.start
             )
     return None
 
 
-def _semicolon(text, found):
+def _semicolon(text, found, accepts):
     for token in found:
         if token.kind == "OP" and token.text == ";":
             return (
@@ -140,36 +143,48 @@ def _starts_operand(token):
     return (token.kind == "NAME" and not keyword.iskeyword(token.text)) or token.kind == "NUMBER"
 
 
-def _juxtaposition(text, found):
+def _juxtaposition(text, found, accepts):
     """``2x``, ``x y``, ``sin(x) cos(x)``: an operand right after an operand."""
     for left, right in itertools.pairwise(found):
         if not (_ends_operand(left) and _starts_operand(right)):
             continue
         if left.kind == right.kind == "NUMBER" and left.end == right.start:
             continue  # one malformed number ("2..3"), not two
-        if left.kind == "NAME" and left.text in ARITY:
-            return (
-                f"a function needs parentheses around its argument: "
-                f"write {left.text}({right.text})",
-                right.start,
+        if left.kind == "NAME" and _functions.arities(left.text):
+            called = f"{left.text}({right.text})"
+            if not accepts(called):
+                called = example_call(left.text)
+            return f"a function needs parentheses around its argument: write {called}", (
+                right.start
             )
-        return f"write * for a product, e.g. {_inserted(text, left.end, right.start)}", (
-            right.start
-        )
+        product = _product(f"{text[: left.end]}*{text[right.start :]}", left.end, accepts)
+        return f"write * for a product, e.g. {product}", right.start
     return None
 
 
-def _inserted(text, end, start, room=20):
-    """``text`` with ``*`` between columns ``end`` and ``start``, shortened around it."""
-    before, after = text[:end], text[start:]
-    if len(before) > room:
-        before = "…" + before[-room:]
-    if len(after) > room:
-        after = after[:room] + "…"
-    return f"{before}*{after}"
+def example_call(name):
+    """Return a call of ``name`` with as many arguments as it takes: ``arctan2(x, x)``."""
+    return f"{name}({', '.join(['x'] * _functions.arities(name)[0])})"
 
 
-def _empty_index(text, found):
+def _product(corrected, column, accepts, room=40):
+    """Return the product around the ``*`` at ``column`` of ``corrected`` (accepted, short).
+
+    ``2*x`` stands in for a product that is refused, long or spread over lines.
+    """
+    tree = accepts(corrected)
+    for node in ast.walk(tree) if tree else ():
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+            continue
+        left_end = absolute(corrected, node.left.end_lineno, node.left.end_col_offset)
+        if left_end <= column < absolute(corrected, node.right.lineno, node.right.col_offset):
+            start = absolute(corrected, node.lineno, node.col_offset)
+            product = corrected[start : absolute(corrected, node.end_lineno, node.end_col_offset)]
+            return product if len(product) <= room and "\n" not in product else "2*x"
+    return "2*x"
+
+
+def _empty_index(text, found, accepts):
     for before, opening, closing in zip(found, found[1:], found[2:], strict=False):
         if _ends_operand(before) and opening.text == "[" and closing.text == "]":
             return "an index is missing: write x[0], x[-1] or x[0:2]", closing.start
