@@ -2,8 +2,9 @@
 
 Every notebook under ``notebooks/`` is executed with nbclient in a fresh kernel
 (widget state stored, as a teacher's saved notebook would hold it). The seed
-numbers of the TensorFlow tutorial are parsed back out of 01's outputs and
-compared with values derived by hand (3x² and 6x), not with jacviz's own output.
+numbers of the GeeksforGeeks tutorial on ``tf.GradientTape.batch_jacobian`` are
+parsed back out of 01's outputs and compared with values derived by hand (3x²
+and 6x), not with jacviz's own output.
 """
 
 import ast
@@ -183,7 +184,7 @@ def test_tour_shows_pictures_and_a_live_explorer(executed):
     outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
     pictures = [out for out in outputs if "image/png" in out.get("data", {})]
     views = [out for out in outputs if WIDGET_VIEW in out.get("data", {})]
-    assert len(pictures) == 3  # Jacobian, Hessian, full Jacobian heatmaps
+    assert len(pictures) == 4  # Jacobian, Hessian, two full Jacobians (seed, TensorFlow's guide)
     assert len(views) == 1
     models = nb.metadata.widgets[WIDGET_STATE]["state"].values()
     names = {model["model_name"] for model in models}
