@@ -4,7 +4,8 @@ Every notebook under ``notebooks/`` is executed with nbclient in a fresh kernel
 (widget state stored, as a teacher's saved notebook would hold it). The seed
 numbers of the GeeksforGeeks tutorial on ``tf.GradientTape.batch_jacobian`` are
 parsed back out of 01's outputs and compared with values derived by hand (3x²
-and 6x), not with jacviz's own output.
+and 6x), not with jacviz's own output. The exercises' solutions run through the
+exercises' checker.
 """
 
 import ast
@@ -27,8 +28,10 @@ EXPECTED = [
     "02_second_order.ipynb",
     "03_when_examples_interact.ipynb",
     "04_classroom_exercises.ipynb",
+    "04_solutions.ipynb",
     "explorer_app.ipynb",
 ]
+EXERCISES = 10
 CELL_TIMEOUT = 120  # seconds; a hang guard, not a speed target
 ARRAY_REPR = re.compile(r"^array\((?P<values>.*?)(?:,\s*dtype=(?P<dtype>\w+))?\)$", re.DOTALL)
 SEED_X = np.array([[4, 2], [1, 3]], dtype=np.float32)
@@ -72,6 +75,11 @@ def tagged(nb, tag):
     cells = [cell for cell in nb.cells if tag in cell.metadata.get("tags", [])]
     assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
     return cells[0]
+
+
+def printed(cell):
+    """Return what one executed cell printed."""
+    return "".join(out.text for out in cell.outputs if "text" in out)
 
 
 def result_text(cell):
@@ -215,34 +223,93 @@ def test_interacting_examples_show_tensorflows_silent_wrong_answer(executed):
     assert "BatchCouplingError:" in printed
 
 
-def test_exercises_start_unanswered_and_all_solutions_check_out(executed):
-    nb, _ = executed("04_classroom_exercises.ipynb")
-    printed = stream_text(nb)
-    assert printed.count("no answer yet") == 6
-    solutions = "".join(out.text for out in tagged(nb, "solutions").outputs if "text" in out)
-    assert solutions.count("✓ right!") == 6
-    assert "✗" not in printed
+# ---------------------------------------------------------------- exercises
+
+EXERCISE_BOOK = "04_classroom_exercises.ipynb"
+SOLUTION_BOOK = "04_solutions.ipynb"
 
 
-def test_exercise_check_says_wrong_for_a_wrong_answer(tmp_path):
-    helper = next(
-        src for src in code_sources(read("04_classroom_exercises.ipynb")) if "def check" in src
+def exercise_cells(name):
+    """The checker, the warm-up and each exercise's cell, by tag."""
+    return {
+        tag: cell.source
+        for cell in read(name).cells
+        for tag in cell.metadata.get("tags", [])
+        if tag in ("checker", "warm-up") or tag.startswith("exercise-")
+    }
+
+
+def test_solutions_are_the_exercises_with_the_answers_filled_in():
+    exercises, solutions = exercise_cells(EXERCISE_BOOK), exercise_cells(SOLUTION_BOOK)
+    numbers = range(1, EXERCISES + 1)
+    assert (
+        exercises.keys()
+        == solutions.keys()
+        == {"checker", "warm-up"} | {f"exercise-{k}" for k in numbers}
     )
+    assert exercises["checker"] == solutions["checker"]
+    assert exercises["warm-up"] == solutions["warm-up"]
+    for k in numbers:
+        asked = exercises[f"exercise-{k}"].splitlines()
+        answered = solutions[f"exercise-{k}"].splitlines()
+        differ = [
+            (line, other) for line, other in zip(asked, answered, strict=True) if line != other
+        ]
+        assert len(differ) == 1, f"exercise {k}: the cells differ beyond the answer"
+        ((question, solution),) = differ
+        assert question == f"answer_{k} = None"
+        assert solution.startswith(f"answer_{k} = ") and solution != question
+
+
+def test_exercises_start_unanswered_and_reveal_nothing(executed):
+    nb, _ = executed(EXERCISE_BOOK)
+    printed_text = stream_text(nb)
+    assert printed_text.count("no answer yet") == EXERCISES
+    assert printed_text.count("right!") == 1  # the solved warm-up
+    assert "✗" not in printed_text
+    hints = [cell for cell in nb.cells if "<summary><b>Hint</b></summary>" in cell.source]
+    assert len(hints) == EXERCISES
+
+
+def test_every_solution_checks_out(executed):
+    nb, _ = executed(SOLUTION_BOOK)
+    for k in range(1, EXERCISES + 1):
+        assert printed(tagged(nb, f"exercise-{k}")).strip() == f"✓ exercise {k}: right!"
+    assert "✗" not in stream_text(nb)
+
+
+def test_exercise_checker_gives_a_hint_before_any_true_value(tmp_path):
+    truth = "np.array([[[4.25, 0.0], [-0.0, 1.5]]])"
     probes = [
-        "check([[[5, 0], [0, 5]]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # right
-        "check([[[5, 0], [0, 4]]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # one entry off
-        "check([[5, 0], [0, 5]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # batch axis missing
-        "check(None, np.eye(2))",
+        f"check(1, {truth}, {truth})",  # right
+        f"check(2, [[[4, 0], [0, 1.5]]], {truth})",  # one entry off: the first miss
+        f"check(2, [[[4, 0], [0, 1.5]]], {truth})",  # the second miss
+        f"check(3, [[4.25, 0], [0, 1.5]], {truth})",  # the batch axis missing
+        "check(4, [[[1, 4], [1, 3]]], [[[1, 1], [4, 3]]])",  # rows and columns swapped
+        "check(5, [[[-0.0, 1]]], [[[3, 1]]])",
+        "check(5, [[[-0.0, 1]]], [[[3, 1]]])",  # the student's -0 shown as 0
+        "check(6, [[[1.0]]], [[[-0.0]]])",
+        "check(6, [[[1.0]]], [[[-0.0]]])",  # a true -0 shown as 0
+        "check(7, None, np.eye(2))",
     ]
     nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(src) for src in [helper, *probes]],
+        cells=[
+            nbformat.v4.new_code_cell(source)
+            for source in [tagged(read(EXERCISE_BOOK), "checker").source, *probes]
+        ],
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
     )
     execute(nb, tmp_path)
-    printed = ["".join(out.text for out in cell.outputs if "text" in out) for cell in nb.cells[1:]]
-    assert printed[0].startswith("✓ right")
-    assert printed[1].startswith("✗ wrong") and "(0, 1, 1)" in printed[1]
-    assert printed[2].startswith("✗ wrong") and "(2, 2)" in printed[2] and "(1, 2, 2)" in printed[2]
-    assert "no answer yet" in printed[3]
+    said = [printed(cell) for cell in nb.cells[1:]]
+    assert said[0] == "✓ exercise 1: right!\n"
+    assert said[1].startswith("✗ exercise 2") and "(0, 0, 0)" in said[1]
+    assert "4.25" not in said[1] and "hint" in said[1]
+    assert "you said 4; the true value is 4.25" in said[2]
+    assert "(2, 2)" in said[3] and "(1, 2, 2)" in said[3] and "batch axis comes first" in said[3]
+    assert "rows and columns are swapped" in said[4]
+    assert "you said 0; the true value is 3" in said[6]
+    assert "you said 1; the true value is 0." in said[8]
+    assert all("-0" not in text for text in said)
+    assert "no answer yet" in said[9]
