@@ -1,11 +1,12 @@
 """The teaching notebooks run top to bottom and say what they claim.
 
 Every notebook under ``notebooks/`` is executed with nbclient in a fresh kernel
-(widget state stored, as a teacher's saved notebook would hold it). The seed
-numbers of the GeeksforGeeks tutorial on ``tf.GradientTape.batch_jacobian`` are
-parsed back out of 01's outputs and compared with values derived by hand (3x²
-and 6x), not with jacviz's own output. The exercises' solutions run through the
-exercises' checker.
+(widget state stored, as a teacher's saved notebook would hold it), with a check
+cell after each Markdown cell's numbers (``notebook_claims``): every number the
+prose states is recomputed in the lesson's own kernel. The seed numbers of the
+GeeksforGeeks tutorial on ``tf.GradientTape.batch_jacobian`` are parsed back out
+of 01's outputs and compared with values derived by hand (3x² and 6x), not with
+jacviz's own output. The exercises' solutions run through the exercises' checker.
 """
 
 import ast
@@ -18,6 +19,15 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from notebook_claims import (
+    INJECTED,
+    Claim,
+    agrees,
+    checked_values,
+    claims,
+    unchecked_numbers,
+    with_checks,
+)
 
 import jacviz
 
@@ -58,14 +68,29 @@ def execute(nb, workdir):
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """Return a function ``name -> (executed notebook, seconds)``, each run once per session."""
+def executed_with_checks(tmp_path_factory):
+    """Return ``name -> (executed notebook, seconds, [(claims, check cell index)])``.
+
+    Each notebook runs once per session, with the check cells of ``with_checks``.
+    """
 
     @functools.cache
     def run(name):
+        nb, placed = with_checks(read(name))
         start = time.perf_counter()
-        nb = execute(read(name), tmp_path_factory.mktemp(Path(name).stem))
-        return nb, time.perf_counter() - start
+        execute(nb, tmp_path_factory.mktemp(Path(name).stem))
+        return nb, time.perf_counter() - start, placed
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def executed(executed_with_checks):
+    """Return a function ``name -> (executed notebook, seconds)``."""
+
+    def run(name):
+        nb, seconds, _ = executed_with_checks(name)
+        return nb, seconds
 
     return run
 
@@ -149,6 +174,104 @@ def test_notebook_uses_only_the_public_api(name):
         assert "pyplot" not in source, f"{name}: uses pyplot state"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_b_is_only_ever_an_example(name):
+    """``b`` indexes examples (loops, comprehensions); a bias is ``c`` (notation of 01)."""
+    for source in code_sources(read(name)):
+        tree = ast.parse(source)
+        targets = [node.target for node in ast.walk(tree) if isinstance(node, ast.For)]
+        targets += [
+            gen.target for node in ast.walk(tree) for gen in getattr(node, "generators", [])
+        ]
+        loops = {id(name) for target in targets for name in ast.walk(target)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "b" and isinstance(node.ctx, ast.Store):
+                assert id(node) in loops, f"{name}: b assigned outside a loop over examples"
+            if isinstance(node, ast.arg):
+                assert node.arg != "b", f"{name}: a parameter named b"
+            if isinstance(node, ast.Dict):
+                keys = [key.value for key in node.keys if isinstance(key, ast.Constant)]
+                assert "b" not in keys, f"{name}: a constant named b (a bias is c)"
+
+
+# ------------------------------------------------------------ stated numbers
+
+
+def test_a_check_pairs_with_the_number_just_before_it():
+    text = (
+        "the diagonal is $3 \\cdot 4^2 = 48$<!--= jac[0, 0, 0] -->, shape "
+        "`(7, 6, 5)`<!--= jac.shape -->, a zero that prints as `6.12e-17`<!--= np.cos(h) -->"
+    )
+    assert claims(text) == [
+        Claim("48", "jac[0, 0, 0]"),
+        Claim("(7, 6, 5)", "jac.shape"),
+        Claim("6.12e-17", "np.cos(h)"),
+    ]
+    with pytest.raises(ValueError, match="follows no number"):
+        claims("the diagonal <!--= jac[0, 0, 0] -->")
+    with pytest.raises(ValueError, match="computes nothing"):
+        claims("the answer is 42<!--= 6 * 7 -->")
+
+
+def test_a_number_in_prose_needs_a_check_unless_it_is_a_small_integer():
+    text = (
+        "## Section 12\nExample 0 has 3 inputs, radius 0.5, n = 128, 48<!--= a --> and "
+        "`x = [[4, 2.5]]` (tensorflow#38428, [guide](https://x.org/v2/12))\n"
+        "```python\nx = 1024\n```"
+    )
+    assert unchecked_numbers(text) == ["0.5", "128"]
+
+
+@pytest.mark.parametrize(
+    ("stated", "value", "verdict"),
+    [
+        ("48", 48.0, True),
+        ("48", 48.4, True),  # "48" states the nearest integer
+        ("48", 48.6, False),
+        ("−1", -1.0, True),
+        ("0.333", 1 / 3, True),
+        ("0.333", 0.3336, False),
+        ("6.12e-17", 6.123233995736766e-17, True),
+        ("6.12e-17", 6.2e-17, False),
+        ("(7, 6, 5)", [7, 6, 5], True),
+        ("(7, 6, 5)", [7, 5, 6], False),
+        ("48", [48.0], False),  # an array is not a number
+        ("1", True, False),
+    ],
+)
+def test_a_stated_number_agrees_at_the_precision_it_is_written(stated, value, verdict):
+    assert agrees(stated, value) is verdict
+
+
+def test_checks_run_after_the_next_code_cell():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("y is 4<!--= y -->"),
+            nbformat.v4.new_code_cell("y = 2 + 2"),
+            nbformat.v4.new_markdown_cell("and 5<!--= y + 1 -->"),
+        ]
+    )
+    checked, placed = with_checks(nb)
+    assert [cell.cell_type for cell in checked.cells] == [
+        "markdown",
+        "code",
+        "code",
+        "markdown",
+        "code",
+    ]
+    assert [index for _, index in placed] == [2, 4]
+    assert checked.cells[2].metadata.tags == [INJECTED]
+    assert len(nb.cells) == 3  # the original is left alone
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_number_the_prose_states_carries_a_check(name):
+    for cell in read(name).cells:
+        if cell.cell_type == "markdown":
+            claims(cell.source)  # raises for a check that follows no number
+            assert unchecked_numbers(cell.source) == [], f"{name}: {cell.source[:70]!r}"
+
+
 # ---------------------------------------------------------------- executed
 
 
@@ -221,6 +344,26 @@ def test_interacting_examples_show_tensorflows_silent_wrong_answer(executed):
     }
     assert "BatchCouplingWarning:" in printed
     assert "BatchCouplingError:" in printed
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_number_the_prose_states_is_recomputed(name, executed_with_checks):
+    nb, _, placed = executed_with_checks(name)
+    for found, index in placed:
+        for claim, value in zip(found, checked_values(nb.cells[index]), strict=True):
+            assert agrees(claim.stated, value), (
+                f"{name}: says {claim.stated}, {claim.expr} = {value}"
+            )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_shows_as_a_picture(name, executed):
+    nb, _ = executed(name)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if data.get("text/plain", "").startswith("<Figure"):
+                assert "image/png" in data, f"{name}: a figure shown as text: {cell.source[:50]!r}"
 
 
 # ---------------------------------------------------------------- exercises
