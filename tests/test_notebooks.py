@@ -39,6 +39,7 @@ EXPECTED = [
     "03_when_examples_interact.ipynb",
     "04_classroom_exercises.ipynb",
     "04_solutions.ipynb",
+    "05_forward_and_reverse_mode.ipynb",
     "explorer_app.ipynb",
 ]
 EXERCISES = 10
