@@ -40,6 +40,7 @@ EXPECTED = [
     "04_classroom_exercises.ipynb",
     "04_solutions.ipynb",
     "05_forward_and_reverse_mode.ipynb",
+    "06_jacobian_as_linear_map.ipynb",
     "explorer_app.ipynb",
 ]
 EXERCISES = 10
