@@ -41,6 +41,7 @@ EXPECTED = [
     "04_solutions.ipynb",
     "05_forward_and_reverse_mode.ipynb",
     "06_jacobian_as_linear_map.ipynb",
+    "07_jacobians_in_machine_learning.ipynb",
     "explorer_app.ipynb",
 ]
 EXERCISES = 10
