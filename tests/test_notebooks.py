@@ -197,6 +197,12 @@ def test_b_is_only_ever_an_example(name):
                 assert "b" not in keys, f"{name}: a constant named b (a bias is c)"
 
 
+def test_readme_lists_every_notebook():
+    readme = (NOTEBOOKS.parent / "README.md").read_text()
+    listed = re.findall(r"^\| `([^`]+\.ipynb)` \|", readme, re.M)
+    assert listed == NAMES
+
+
 # ------------------------------------------------------------ stated numbers
 
 
