@@ -465,3 +465,26 @@ def test_exercise_checker_gives_a_hint_before_any_true_value(tmp_path):
     assert "you said 1; the true value is 0." in said[8]
     assert all("-0" not in text for text in said)
     assert "no answer yet" in said[9]
+
+
+# ------------------------------------------------------------------ timings
+
+TIMED = {  # notebook: (a line it prints per measurement, how many)
+    "05_forward_and_reverse_mode.ipynb": (
+        r"n = +\d+, m = +\d+: +forward +(?P<a>[\d.]+) ms +reverse +(?P<b>[\d.]+) ms",
+        8,
+    ),
+    "07_jacobians_in_machine_learning.ipynb": (
+        r"n = +\d+: +form H +(?P<a>[\d.]+) ms .* one H v +(?P<b>[\d.]+) ms",
+        5,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(TIMED))
+def test_timings_are_measured_when_the_lesson_runs(name, executed):
+    pattern, count = TIMED[name]
+    nb, _ = executed(name)
+    found = [match.groupdict() for match in re.finditer(pattern, stream_text(nb))]
+    assert len(found) == count
+    assert all(float(value) > 0 for row in found for value in row.values())
