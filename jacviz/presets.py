@@ -60,7 +60,7 @@ PRESETS = MappingProxyType(
         "sine": _preset(
             "sin(x)",
             ((0, math.pi / 2), (math.pi, 1)),
-            "Elementwise again: J[b] = diag(cos x); a zero where the sine is flat.",
+            "Elementwise: J[b] = diag(cos x). At π/2 it shows 6.12e-17, not 0: π/2 is rounded.",
         ),
         "product and sum": _preset(
             "[x[0]*x[1], x[0] + x[1]]",
@@ -81,14 +81,15 @@ PRESETS = MappingProxyType(
         "softmax": _preset(
             "softmax(x)",
             ((1, 2, 3), (0, 0, 0)),
-            "J[b] = diag(s) − s sᵀ: symmetric, each column sums to 0 since the outputs sum to 1.",
+            "J[b] = diag(s) − s sᵀ: columns sum to 0 (outputs sum to 1), "
+            "rows too (shift-invariant).",
         ),
         "dense layer": _preset(
-            "tanh(W @ x + b)",
+            "tanh(W @ x + c)",
             ((0.5, -1, 2), (1, 0, -0.5)),
             "J[b] = diag(1 − y²) W: the weights, damped where a unit saturates.",
             W=((1.0, -0.5, 0.25), (0.5, 0.75, -1.0)),
-            b=(0.1, -0.2),
+            c=(0.1, -0.2),
         ),
         "norm": _preset(
             "norm(x)",

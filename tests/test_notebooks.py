@@ -1,9 +1,12 @@
 """The teaching notebooks run top to bottom and say what they claim.
 
 Every notebook under ``notebooks/`` is executed with nbclient in a fresh kernel
-(widget state stored, as a teacher's saved notebook would hold it). The seed
-numbers of the TensorFlow tutorial are parsed back out of 01's outputs and
-compared with values derived by hand (3x² and 6x), not with jacviz's own output.
+(widget state stored, as a teacher's saved notebook would hold it), with a check
+cell after each Markdown cell's numbers (``notebook_claims``): every number the
+prose states is recomputed in the lesson's own kernel. The seed numbers of the
+GeeksforGeeks tutorial on ``tf.GradientTape.batch_jacobian`` are parsed back out
+of 01's outputs and compared with values derived by hand (3x² and 6x), not with
+jacviz's own output. The exercises' solutions run through the exercises' checker.
 """
 
 import ast
@@ -16,6 +19,15 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from notebook_claims import (
+    INJECTED,
+    Claim,
+    agrees,
+    checked_values,
+    claims,
+    unchecked_numbers,
+    with_checks,
+)
 
 import jacviz
 
@@ -26,8 +38,13 @@ EXPECTED = [
     "02_second_order.ipynb",
     "03_when_examples_interact.ipynb",
     "04_classroom_exercises.ipynb",
+    "04_solutions.ipynb",
+    "05_forward_and_reverse_mode.ipynb",
+    "06_jacobian_as_linear_map.ipynb",
+    "07_jacobians_in_machine_learning.ipynb",
     "explorer_app.ipynb",
 ]
+EXERCISES = 10
 CELL_TIMEOUT = 120  # seconds; a hang guard, not a speed target
 ARRAY_REPR = re.compile(r"^array\((?P<values>.*?)(?:,\s*dtype=(?P<dtype>\w+))?\)$", re.DOTALL)
 SEED_X = np.array([[4, 2], [1, 3]], dtype=np.float32)
@@ -54,14 +71,29 @@ def execute(nb, workdir):
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory):
-    """Return a function ``name -> (executed notebook, seconds)``, each run once per session."""
+def executed_with_checks(tmp_path_factory):
+    """Return ``name -> (executed notebook, seconds, [(claims, check cell index)])``.
+
+    Each notebook runs once per session, with the check cells of ``with_checks``.
+    """
 
     @functools.cache
     def run(name):
+        nb, placed = with_checks(read(name))
         start = time.perf_counter()
-        nb = execute(read(name), tmp_path_factory.mktemp(Path(name).stem))
-        return nb, time.perf_counter() - start
+        execute(nb, tmp_path_factory.mktemp(Path(name).stem))
+        return nb, time.perf_counter() - start, placed
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def executed(executed_with_checks):
+    """Return a function ``name -> (executed notebook, seconds)``."""
+
+    def run(name):
+        nb, seconds, _ = executed_with_checks(name)
+        return nb, seconds
 
     return run
 
@@ -71,6 +103,11 @@ def tagged(nb, tag):
     cells = [cell for cell in nb.cells if tag in cell.metadata.get("tags", [])]
     assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
     return cells[0]
+
+
+def printed(cell):
+    """Return what one executed cell printed."""
+    return "".join(out.text for out in cell.outputs if "text" in out)
 
 
 def result_text(cell):
@@ -140,6 +177,110 @@ def test_notebook_uses_only_the_public_api(name):
         assert "pyplot" not in source, f"{name}: uses pyplot state"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_b_is_only_ever_an_example(name):
+    """``b`` indexes examples (loops, comprehensions); a bias is ``c`` (notation of 01)."""
+    for source in code_sources(read(name)):
+        tree = ast.parse(source)
+        targets = [node.target for node in ast.walk(tree) if isinstance(node, ast.For)]
+        targets += [
+            gen.target for node in ast.walk(tree) for gen in getattr(node, "generators", [])
+        ]
+        loops = {id(name) for target in targets for name in ast.walk(target)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == "b" and isinstance(node.ctx, ast.Store):
+                assert id(node) in loops, f"{name}: b assigned outside a loop over examples"
+            if isinstance(node, ast.arg):
+                assert node.arg != "b", f"{name}: a parameter named b"
+            if isinstance(node, ast.Dict):
+                keys = [key.value for key in node.keys if isinstance(key, ast.Constant)]
+                assert "b" not in keys, f"{name}: a constant named b (a bias is c)"
+
+
+def test_readme_lists_every_notebook():
+    readme = (NOTEBOOKS.parent / "README.md").read_text()
+    listed = re.findall(r"^\| `([^`]+\.ipynb)` \|", readme, re.M)
+    assert listed == NAMES
+
+
+# ------------------------------------------------------------ stated numbers
+
+
+def test_a_check_pairs_with_the_number_just_before_it():
+    text = (
+        "the diagonal is $3 \\cdot 4^2 = 48$<!--= jac[0, 0, 0] -->, shape "
+        "`(7, 6, 5)`<!--= jac.shape -->, a zero that prints as `6.12e-17`<!--= np.cos(h) -->"
+    )
+    assert claims(text) == [
+        Claim("48", "jac[0, 0, 0]"),
+        Claim("(7, 6, 5)", "jac.shape"),
+        Claim("6.12e-17", "np.cos(h)"),
+    ]
+    with pytest.raises(ValueError, match="follows no number"):
+        claims("the diagonal <!--= jac[0, 0, 0] -->")
+    with pytest.raises(ValueError, match="computes nothing"):
+        claims("the answer is 42<!--= 6 * 7 -->")
+
+
+def test_a_number_in_prose_needs_a_check_unless_it_is_a_small_integer():
+    text = (
+        "## Section 12\nExample 0 has 3 inputs, radius 0.5, n = 128, 48<!--= a --> and "
+        "`x = [[4, 2.5]]` (tensorflow#38428, [guide](https://x.org/v2/12))\n"
+        "```python\nx = 1024\n```"
+    )
+    assert unchecked_numbers(text) == ["0.5", "128"]
+
+
+@pytest.mark.parametrize(
+    ("stated", "value", "verdict"),
+    [
+        ("48", 48.0, True),
+        ("48", 48.4, True),  # "48" states the nearest integer
+        ("48", 48.6, False),
+        ("−1", -1.0, True),
+        ("0.333", 1 / 3, True),
+        ("0.333", 0.3336, False),
+        ("6.12e-17", 6.123233995736766e-17, True),
+        ("6.12e-17", 6.2e-17, False),
+        ("(7, 6, 5)", [7, 6, 5], True),
+        ("(7, 6, 5)", [7, 5, 6], False),
+        ("48", [48.0], False),  # an array is not a number
+        ("1", True, False),
+    ],
+)
+def test_a_stated_number_agrees_at_the_precision_it_is_written(stated, value, verdict):
+    assert agrees(stated, value) is verdict
+
+
+def test_checks_run_after_the_next_code_cell():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("y is 4<!--= y -->"),
+            nbformat.v4.new_code_cell("y = 2 + 2"),
+            nbformat.v4.new_markdown_cell("and 5<!--= y + 1 -->"),
+        ]
+    )
+    checked, placed = with_checks(nb)
+    assert [cell.cell_type for cell in checked.cells] == [
+        "markdown",
+        "code",
+        "code",
+        "markdown",
+        "code",
+    ]
+    assert [index for _, index in placed] == [2, 4]
+    assert checked.cells[2].metadata.tags == [INJECTED]
+    assert len(nb.cells) == 3  # the original is left alone
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_number_the_prose_states_carries_a_check(name):
+    for cell in read(name).cells:
+        if cell.cell_type == "markdown":
+            claims(cell.source)  # raises for a check that follows no number
+            assert unchecked_numbers(cell.source) == [], f"{name}: {cell.source[:70]!r}"
+
+
 # ---------------------------------------------------------------- executed
 
 
@@ -183,7 +324,7 @@ def test_tour_shows_pictures_and_a_live_explorer(executed):
     outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
     pictures = [out for out in outputs if "image/png" in out.get("data", {})]
     views = [out for out in outputs if WIDGET_VIEW in out.get("data", {})]
-    assert len(pictures) == 3  # Jacobian, Hessian, full Jacobian heatmaps
+    assert len(pictures) == 4  # Jacobian, Hessian, two full Jacobians (seed, TensorFlow's guide)
     assert len(views) == 1
     models = nb.metadata.widgets[WIDGET_STATE]["state"].values()
     names = {model["model_name"] for model in models}
@@ -214,34 +355,136 @@ def test_interacting_examples_show_tensorflows_silent_wrong_answer(executed):
     assert "BatchCouplingError:" in printed
 
 
-def test_exercises_start_unanswered_and_all_solutions_check_out(executed):
-    nb, _ = executed("04_classroom_exercises.ipynb")
-    printed = stream_text(nb)
-    assert printed.count("no answer yet") == 6
-    solutions = "".join(out.text for out in tagged(nb, "solutions").outputs if "text" in out)
-    assert solutions.count("✓ right!") == 6
-    assert "✗" not in printed
+@pytest.mark.parametrize("name", NAMES)
+def test_every_number_the_prose_states_is_recomputed(name, executed_with_checks):
+    nb, _, placed = executed_with_checks(name)
+    for found, index in placed:
+        for claim, value in zip(found, checked_values(nb.cells[index]), strict=True):
+            assert agrees(claim.stated, value), (
+                f"{name}: says {claim.stated}, {claim.expr} = {value}"
+            )
 
 
-def test_exercise_check_says_wrong_for_a_wrong_answer(tmp_path):
-    helper = next(
-        src for src in code_sources(read("04_classroom_exercises.ipynb")) if "def check" in src
+@pytest.mark.parametrize("name", NAMES)
+def test_every_figure_shows_as_a_picture(name, executed):
+    nb, _ = executed(name)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if data.get("text/plain", "").startswith("<Figure"):
+                assert "image/png" in data, f"{name}: a figure shown as text: {cell.source[:50]!r}"
+
+
+# ---------------------------------------------------------------- exercises
+
+EXERCISE_BOOK = "04_classroom_exercises.ipynb"
+SOLUTION_BOOK = "04_solutions.ipynb"
+
+
+def exercise_cells(name):
+    """The checker, the warm-up and each exercise's cell, by tag."""
+    return {
+        tag: cell.source
+        for cell in read(name).cells
+        for tag in cell.metadata.get("tags", [])
+        if tag in ("checker", "warm-up") or tag.startswith("exercise-")
+    }
+
+
+def test_solutions_are_the_exercises_with_the_answers_filled_in():
+    exercises, solutions = exercise_cells(EXERCISE_BOOK), exercise_cells(SOLUTION_BOOK)
+    numbers = range(1, EXERCISES + 1)
+    assert (
+        exercises.keys()
+        == solutions.keys()
+        == {"checker", "warm-up"} | {f"exercise-{k}" for k in numbers}
     )
+    assert exercises["checker"] == solutions["checker"]
+    assert exercises["warm-up"] == solutions["warm-up"]
+    for k in numbers:
+        asked = exercises[f"exercise-{k}"].splitlines()
+        answered = solutions[f"exercise-{k}"].splitlines()
+        differ = [
+            (line, other) for line, other in zip(asked, answered, strict=True) if line != other
+        ]
+        assert len(differ) == 1, f"exercise {k}: the cells differ beyond the answer"
+        ((question, solution),) = differ
+        assert question == f"answer_{k} = None"
+        assert solution.startswith(f"answer_{k} = ") and solution != question
+
+
+def test_exercises_start_unanswered_and_reveal_nothing(executed):
+    nb, _ = executed(EXERCISE_BOOK)
+    printed_text = stream_text(nb)
+    assert printed_text.count("no answer yet") == EXERCISES
+    assert printed_text.count("right!") == 1  # the solved warm-up
+    assert "✗" not in printed_text
+    hints = [cell for cell in nb.cells if "<summary><b>Hint</b></summary>" in cell.source]
+    assert len(hints) == EXERCISES
+
+
+def test_every_solution_checks_out(executed):
+    nb, _ = executed(SOLUTION_BOOK)
+    for k in range(1, EXERCISES + 1):
+        assert printed(tagged(nb, f"exercise-{k}")).strip() == f"✓ exercise {k}: right!"
+    assert "✗" not in stream_text(nb)
+
+
+def test_exercise_checker_gives_a_hint_before_any_true_value(tmp_path):
+    truth = "np.array([[[4.25, 0.0], [-0.0, 1.5]]])"
     probes = [
-        "check([[[5, 0], [0, 5]]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # right
-        "check([[[5, 0], [0, 4]]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # one entry off
-        "check([[5, 0], [0, 5]], np.full((1, 2, 2), 5.0) * np.eye(2))",  # batch axis missing
-        "check(None, np.eye(2))",
+        f"check(1, {truth}, {truth})",  # right
+        f"check(2, [[[4, 0], [0, 1.5]]], {truth})",  # one entry off: the first miss
+        f"check(2, [[[4, 0], [0, 1.5]]], {truth})",  # the second miss
+        f"check(3, [[4.25, 0], [0, 1.5]], {truth})",  # the batch axis missing
+        "check(4, [[[1, 4], [1, 3]]], [[[1, 1], [4, 3]]])",  # rows and columns swapped
+        "check(5, [[[-0.0, 1]]], [[[3, 1]]])",
+        "check(5, [[[-0.0, 1]]], [[[3, 1]]])",  # the student's -0 shown as 0
+        "check(6, [[[1.0]]], [[[-0.0]]])",
+        "check(6, [[[1.0]]], [[[-0.0]]])",  # a true -0 shown as 0
+        "check(7, None, np.eye(2))",
     ]
     nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(src) for src in [helper, *probes]],
+        cells=[
+            nbformat.v4.new_code_cell(source)
+            for source in [tagged(read(EXERCISE_BOOK), "checker").source, *probes]
+        ],
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
     )
     execute(nb, tmp_path)
-    printed = ["".join(out.text for out in cell.outputs if "text" in out) for cell in nb.cells[1:]]
-    assert printed[0].startswith("✓ right")
-    assert printed[1].startswith("✗ wrong") and "(0, 1, 1)" in printed[1]
-    assert printed[2].startswith("✗ wrong") and "(2, 2)" in printed[2] and "(1, 2, 2)" in printed[2]
-    assert "no answer yet" in printed[3]
+    said = [printed(cell) for cell in nb.cells[1:]]
+    assert said[0] == "✓ exercise 1: right!\n"
+    assert said[1].startswith("✗ exercise 2") and "(0, 0, 0)" in said[1]
+    assert "4.25" not in said[1] and "hint" in said[1]
+    assert "you said 4; the true value is 4.25" in said[2]
+    assert "(2, 2)" in said[3] and "(1, 2, 2)" in said[3] and "batch axis comes first" in said[3]
+    assert "rows and columns are swapped" in said[4]
+    assert "you said 0; the true value is 3" in said[6]
+    assert "you said 1; the true value is 0." in said[8]
+    assert all("-0" not in text for text in said)
+    assert "no answer yet" in said[9]
+
+
+# ------------------------------------------------------------------ timings
+
+TIMED = {  # notebook: (a line it prints per measurement, how many)
+    "05_forward_and_reverse_mode.ipynb": (
+        r"n = +\d+, m = +\d+: +forward +(?P<a>[\d.]+) ms +reverse +(?P<b>[\d.]+) ms",
+        8,
+    ),
+    "07_jacobians_in_machine_learning.ipynb": (
+        r"n = +\d+: +form H +(?P<a>[\d.]+) ms .* one H v +(?P<b>[\d.]+) ms",
+        5,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(TIMED))
+def test_timings_are_measured_when_the_lesson_runs(name, executed):
+    pattern, count = TIMED[name]
+    nb, _ = executed(name)
+    found = [match.groupdict() for match in re.finditer(pattern, stream_text(nb))]
+    assert len(found) == count
+    assert all(float(value) > 0 for row in found for value in row.values())

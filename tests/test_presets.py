@@ -1,6 +1,7 @@
 """Every preset against its closed-form derivatives, through the engine."""
 
 import ast
+import math
 import re
 
 import numpy as np
@@ -39,8 +40,8 @@ def _softmax(x, c):
 
 
 def _dense(x, c):
-    w, b = np.array(c["W"]), np.array(c["b"])
-    y = np.tanh(x @ w.T + b)
+    w, bias = np.array(c["W"]), np.array(c["c"])
+    y = np.tanh(x @ w.T + bias)
     return np.stack([np.diag(1 - row**2) @ w for row in y])
 
 
@@ -103,10 +104,28 @@ def test_rotation_keeps_areas_and_lengths():
     )
 
 
-def test_softmax_rows_sum_to_zero():
+def test_softmax_columns_sum_to_zero_because_the_outputs_sum_to_one():
     preset = PRESETS["softmax"]
-    jac = batch_jacobian(_function(preset), np.array(preset.x))
+    x = np.array(preset.x)
+    np.testing.assert_allclose(_function(preset)(x).sum(axis=1), 1.0)
+    jac = batch_jacobian(_function(preset), x)
+    np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)  # column j: sum over outputs i
+
+
+def test_softmax_rows_sum_to_zero_because_a_shift_changes_nothing():
+    preset = PRESETS["softmax"]
+    x, f = np.array(preset.x), _function(preset)
+    np.testing.assert_allclose(f(x + 3.0), f(x))
+    jac = batch_jacobian(f, x)
+    np.testing.assert_allclose(jac.sum(axis=2), 0, atol=1e-15)  # row i: sum over inputs j
+
+
+def test_normalising_by_the_sum_has_zero_columns_but_not_zero_rows():
+    """Sum-to-1 alone gives zero column sums; the rows need shift invariance (02)."""
+    x = np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 4.0]])
+    jac = batch_jacobian("x / sum(x)", x)
     np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)
+    assert np.abs(jac.sum(axis=2)).max() > 0.05
 
 
 def test_quadratic_form_hessian_is_constant_a_plus_a_transpose():
@@ -175,17 +194,27 @@ def test_cube_note_example_is_the_first_block():
     np.testing.assert_allclose(_jacobian("cube (seed)")[1][0], example)
 
 
-def test_sine_note_zero_where_the_sine_is_flat():
-    _, jac = _jacobian("sine")
-    diagonals = np.diagonal(jac, axis1=1, axis2=2)
-    assert np.any(np.abs(diagonals) < 1e-15)  # cos(π/2)
-    assert np.all(jac[:, ~np.eye(2, dtype=bool)] == 0)  # elementwise: diagonal blocks
+def test_sine_note_names_the_round_off_the_student_sees_at_pi_over_two():
+    x, jac = _jacobian("sine")
+    shown = re.search(r"shows (\S+e-\d+)", PRESETS["sine"].note).group(1)
+    ((b, j),) = np.argwhere(x == math.pi / 2)
+    assert f"{jac[b, j, j]:.2e}" == shown  # cos(fl(π/2)): the float π/2 misses π/2
+    assert 0 < jac[b, j, j] < np.spacing(math.pi / 2)  # by less than one float step
+    assert np.all(jac[:, ~np.eye(2, dtype=bool)] == 0)  # elementwise: exact zeros off the diagonal
 
 
-def test_softmax_note_symmetric_with_zero_column_sums():
+def test_softmax_note_zero_column_and_row_sums():
+    note = PRESETS["softmax"].note
+    assert "columns sum to 0 (outputs sum to 1)" in note and "rows too (shift-invariant)" in note
     _, jac = _jacobian("softmax")
-    np.testing.assert_allclose(jac, np.swapaxes(jac, 1, 2), atol=1e-15)
-    np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)  # sum over outputs i
+    np.testing.assert_allclose(jac.sum(axis=1), 0, atol=1e-15)  # columns: sum over outputs i
+    np.testing.assert_allclose(jac.sum(axis=2), 0, atol=1e-15)  # rows: sum over inputs j
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_b_names_an_example_never_a_constant(name):
+    """``b`` is the batch index everywhere (notation of notebook 01): a bias is ``c``."""
+    assert "b" not in PRESETS[name].constants
 
 
 def test_rotation_note_determinant_one_and_norm_note_unit_gradient():
