@@ -5,11 +5,11 @@ Layer: plotting. Imports numpy, matplotlib and this package only.
 The colours of a scale centred on zero never depend on ``L``: only the
 numbers beside the bar do. So a figure laid out by jacviz (``rect`` given)
 gets a bar whose gradient, frame, tick marks (at ``-L, -L/2, 0, L/2, L``) and
-label (left of the bar) are drawn once, and five tick labels -- stamped
-texts -- that :meth:`ColorBar.show` rewrites when the limit changes. The live
-renderer redraws just those five strings (well under a millisecond) instead
-of matplotlib's colour-bar axes with its tick machinery (~40 ms). Drawn into
-a caller's axes (``rect=None``), it is matplotlib's own colour bar.
+label (left of the bar) are drawn once, and five tick labels that
+:meth:`ColorBar.show` rewrites when the limit changes: the live renderer
+redraws just those five strings instead of matplotlib's colour-bar axes with
+its tick machinery. Drawn into a caller's axes (``rect=None``), it is
+matplotlib's own colour bar.
 """
 
 import numpy as np

@@ -269,8 +269,8 @@ def _label_ticks(ax, spec, as_texts=False):
 
     With ``as_texts`` the labels are plain texts placed as matplotlib places
     tick labels (same transforms, alignment, font and colour: the same
-    pixels) and both axes are hidden: no Tick objects (each five artists,
-    ~1 ms to make and to draw) and no tick layout at draw time.
+    pixels) and both axes are hidden: no Tick objects (each five artists)
+    and no tick layout at draw time.
     """
     for spine in ax.spines.values():
         spine.set_visible(False)

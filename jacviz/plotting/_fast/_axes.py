@@ -2,10 +2,10 @@
 
 Layer: plotting (fast path). Imports matplotlib and the standard library only.
 
-Making an ``Axes`` costs ~8 ms, most of it four ``Tick`` objects (five
-artists each) that matplotlib makes eagerly just to set their clip path and
-grid settings, although the renderer's panels never show a tick (their labels
-are plain texts, see :func:`jacviz.plotting._view.Panel`). A
+Most of making an ``Axes`` is four ``Tick`` objects (five artists each) that
+matplotlib makes eagerly just to set their clip path and grid settings,
+although the renderer's panels never show a tick (their labels are plain
+texts, see :func:`jacviz.plotting._view.Panel`). A
 :class:`PanelAxes` stores those settings for ticks not made yet -- the ones
 made later read them, as matplotlib's lazy tick lists intend -- and so makes
 no tick unless something asks for one. ``_init_axis`` is the hook matplotlib's

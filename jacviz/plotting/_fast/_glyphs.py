@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from matplotlib import ft2font
+from matplotlib import ft2font, rcParams
 from matplotlib.backends import backend_agg
 from matplotlib.font_manager import findfont, get_font
 
@@ -74,6 +74,10 @@ class Face:
         Pixels per inch.
     flags : matplotlib.ft2font.LoadFlags
         FreeType load flags (matplotlib's hinting setting).
+    oversampling : int, optional
+        matplotlib's horizontal hinting factor (``text.hinting_factor``, 8
+        before matplotlib 3.11, gone since): a loaded glyph's advance is in
+        units that many times finer.
 
     Attributes
     ----------
@@ -89,8 +93,9 @@ class Face:
     (8.0, 80.0, True)
     """
 
-    def __init__(self, path, size, dpi, flags):
+    def __init__(self, path, size, dpi, flags, oversampling=1):
         self.path, self.size, self.dpi, self.flags = path, float(size), float(dpi), flags
+        self.oversampling = oversampling
         self._lines, self._glyphs, self._advances = {}, {}, {}
         font = self._font()
         em = self.size * self.dpi / 72.0
@@ -177,7 +182,7 @@ class Face:
             if len(self._advances) >= _PAIRS:
                 self._advances.clear()
             font = self._font()
-            advance = font.load_char(ord(first), flags=self.flags).horiAdvance
+            advance = font.load_char(ord(first), flags=self.flags).horiAdvance // self.oversampling
             left, right = (font.get_char_index(ord(char)) for char in pair)
             found = self._advances[pair] = advance + font.get_kerning(left, right, _UNFITTED)
         return found
@@ -238,7 +243,8 @@ def face_of(prop, dpi):
 @cache
 def _interned(path, size, dpi):
     """Return the one :class:`Face` of ``path`` at ``size`` and ``dpi``."""
-    return Face(path, size, dpi, backend_agg.get_hinting_flag())
+    oversampling = rcParams.get("text.hinting_factor") or 1  # None from 3.11 on
+    return Face(path, size, dpi, backend_agg.get_hinting_flag(), oversampling)
 
 
 def _copied(image):

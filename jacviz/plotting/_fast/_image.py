@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.image import AxesImage
 from matplotlib.transforms import IdentityTransform
 
-from jacviz.plotting._colors import cell_colors
+from jacviz.plotting._colors import cell_colors, clipped
 from jacviz.plotting._fast._switch import drawing_switch
 from jacviz.plotting._fast._text import agg_of
 
@@ -39,14 +39,28 @@ class BlockImage(AxesImage):
     def make_image(self, renderer, magnification=1.0, unsampled=False):
         """Return the RGBA pixels of the cells over the axes' box (Agg)."""
         if agg_of(renderer) is None or unsampled or not self._switch.on:
-            with np.errstate(over="ignore", invalid="ignore"):  # ~1e308 ends up in the end colour
-                return super().make_image(renderer, magnification, unsampled)
+            return self._resampled(renderer, magnification, unsampled)
         box = self.axes.bbox
         x0, x1, y0, y1 = (round(v) for v in (box.x0, box.x1, box.y0, box.y1))
         widths, heights = self._cell_edges(x0, x1, y0, y1)
         rgba = cell_colors(self.get_array(), self.cmap, self.norm, bytes=True)[::-1]  # bottom first
         pixels = np.repeat(np.repeat(rgba, heights, axis=0), widths, axis=1)
         return pixels, x0, y0, IdentityTransform()
+
+    def _resampled(self, renderer, magnification, unsampled):
+        """Return matplotlib's pixels of the cells clipped to the scale (the same colours).
+
+        Values beyond the scale get its end colours either way; clipped,
+        values near the float limit cannot overflow matplotlib's resampling
+        (which before 3.11 turned ~1e308 into the "bad" colour).
+        """
+        values = self.get_array()
+        self.set_data(clipped(values, self.norm))
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return super().make_image(renderer, magnification, unsampled)
+        finally:
+            self.set_data(values)
 
     def _cell_edges(self, x0, x1, y0, y1):
         """Pixel widths of the columns and heights of the rows (cell edges rounded)."""
