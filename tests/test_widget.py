@@ -1106,3 +1106,20 @@ def test_pasted_text_round_trips(rows):
     x = np.array(rows)
     printed = np.array2string(x, floatmode="unique", max_line_width=40, threshold=10**4)
     np.testing.assert_array_equal(parse_batch_text(printed), x)  # numpy's print, wrapped lines
+
+
+# ---------------------------------------------------------------- the plain drawing path
+
+
+def test_the_explorer_draws_on_the_plain_matplotlib_path(monkeypatch):
+    """Where the fast path's probe fails, the explorer's pictures are plain matplotlib's."""
+    from jacviz.plotting import HeatmapGrid
+    from jacviz.plotting._fast import drawing_switch
+
+    monkeypatch.setattr(drawing_switch(), "on", False)
+    explorer = JacobianExplorer()
+    x = np.array([[5.0, 2.0], [1.0, 3.0]])
+    explorer.x = x
+    fresh = HeatmapGrid(dpi=DPI).render("jacobian", cube_jacobian(x), x=x, y=x**3)
+    np.testing.assert_array_equal(pixels(bytes(explorer.image.value)), pixels(fresh))
+    assert not any(type(t).__name__.startswith("Stamped") for t in explorer.figure.texts)

@@ -266,35 +266,28 @@ def component_labels(symbol, shape, *, superscript=None):
     >>> component_labels("x", (1, 2))[1], component_labels("x", (1,), superscript=3)
     ('∂x₍₀,₁₎', ['∂x⁽³⁾₀'])
     """
-    head = f"∂{symbol}" + ("" if superscript is None else superscript_of(f"({superscript})"))
+    head = f"∂{symbol}" + ("" if superscript is None else scripted(f"({superscript})", "sup"))
     if len(shape) == 0:
         return [head]
     if len(shape) == 1:
-        return [head + subscript_of(str(i)) for i in range(shape[0])]
-    return [head + subscript_of(f"({','.join(map(str, index))})") for index in np.ndindex(*shape)]
+        return [head + scripted(str(i), "sub") for i in range(shape[0])]
+    return [
+        head + scripted(f"({','.join(map(str, index))})", "sub") for index in np.ndindex(*shape)
+    ]
 
 
-def subscript_of(text):
-    """Write digits and parentheses of ``text`` as subscripts (``"(0,1)"`` -> ``"₍₀,₁₎"``).
-
-    Examples
-    --------
-    >>> subscript_of("12")
-    '₁₂'
-    """
-    return text.translate(_SUBSCRIPTS)
-
-
-def superscript_of(text):
-    """Write digits and parentheses of ``text`` as superscripts (``"(2)"`` -> ``"⁽²⁾"``).
+def scripted(text, script):
+    """Write the digits and parentheses of ``text`` as ``"sub"`` or ``"sup"`` scripts.
 
     Examples
     --------
-    >>> superscript_of("(10)")
-    '⁽¹⁰⁾'
+    >>> scripted("(0,1)", "sub"), scripted("(10)", "sup")
+    ('₍₀,₁₎', '⁽¹⁰⁾')
     """
-    return text.translate(_SUPERSCRIPTS)
+    return text.translate(_SCRIPTS[script])
 
 
-_SUBSCRIPTS = str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎")  # Unicode has no subscript comma
-_SUPERSCRIPTS = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+_SCRIPTS = {  # Unicode has no subscript comma
+    "sub": str.maketrans("0123456789()", "₀₁₂₃₄₅₆₇₈₉₍₎"),
+    "sup": str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"),
+}

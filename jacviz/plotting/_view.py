@@ -25,7 +25,6 @@ from jacviz.plotting._fast import (
     add_panel_axes,
     axes_text,
     figure_text,
-    tick_label,
 )
 from jacviz.plotting._spec import PanelSpec
 from jacviz.plotting._style import format_value, text_colors
@@ -307,7 +306,7 @@ def _tick_texts(ax, axis, labels):
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
         style = {"fontsize": TICK_SIZE, "color": color, "va": va, "ha": ha, "clip_on": False}
-        text = tick_label(ax, *xy, label, transform=transform, **style)
+        text = axes_text(ax, *xy, label, label=True, transform=transform, **style)
         text.set_zorder(ax.xaxis.get_zorder())
 
 

@@ -32,7 +32,6 @@ __all__ = [
     "axes_text",
     "drawing_switch",
     "figure_text",
-    "tick_label",
     "union_box",
 ]
 
@@ -116,25 +115,27 @@ def figure_text(fig, x, y, s, **kwargs):
     return fig.text(x, y, s, **kwargs)
 
 
-def axes_text(ax, x, y, s, **kwargs):
-    """Add a text (titles and notes: ``ha`` center/left) to ``ax`` with ``add_artist``.
+def axes_text(ax, x, y, s, *, label=False, **kwargs):
+    """Add a text to ``ax`` (with ``add_artist``): a title or note, or a one-line label.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x, y : float
+        Anchor, in the coordinates of the ``transform`` given (default data).
+    s : str
+    label : bool, optional
+        A one-line label aligned as matplotlib aligns text, any ``ha``/``va``
+        (tick labels); otherwise ``ha`` center/left, lines centred on the
+        font's middle (titles, notes, colour-bar numbers).
+    **kwargs
+        Text properties.
 
     Returns
     -------
     matplotlib.text.Text
-        A :class:`StampedText` on the fast path.
+        A :class:`StampedLabel` or :class:`StampedText` on the fast path.
     """
-    kind = StampedText if drawing_switch().on else Text
-    return ax.add_artist(kind(x, y, s, **kwargs))
-
-
-def tick_label(ax, x, y, s, **kwargs):
-    """Add a one-line label aligned as matplotlib aligns text (any ``ha``/``va``) to ``ax``.
-
-    Returns
-    -------
-    matplotlib.text.Text
-        A :class:`StampedLabel` on the fast path.
-    """
-    kind = StampedLabel if drawing_switch().on else Text
-    return ax.add_artist(kind(x, y, s, **kwargs))
+    if not drawing_switch().on:
+        return ax.add_artist(Text(x, y, s, **kwargs))
+    return ax.add_artist((StampedLabel if label else StampedText)(x, y, s, **kwargs))

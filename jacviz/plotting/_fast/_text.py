@@ -290,18 +290,7 @@ class StampedLabel(StampableText):
     """A one-line label (a tick label) stamped on Agg, aligned as matplotlib aligns a Text.
 
     ``ha`` left/center/right, ``va`` top/center/center_baseline/baseline/bottom,
-    no rotation.
-
-    Parameters
-    ----------
-    *args, **kwargs
-        As for :class:`StampableText`.
-
-    Examples
-    --------
-    >>> from jacviz.plotting._fast._switch import Switch
-    >>> StampedLabel(0.5, 0.5, "∂f₀", ha="right", switch=Switch(True)).get_text()
-    '∂f₀'
+    no rotation; otherwise (and its arguments) as :class:`StampableText`.
     """
 
     def _fast_form(self, renderer):
