@@ -64,12 +64,6 @@ class HeatmapGrid:
     >>> png = grid.render("jacobian", jac, x=x)
     >>> grid.redrawn
     [('panel', 1), ('text', 1)]
-    >>> png = grid.render("jacobian", jac[:1], x=x[:1])   # a new shape: built
-    >>> grid.redrawn
-    ['all']
-    >>> png = grid.render("jacobian", jac, x=x)           # back: refilled in place
-    >>> grid.redrawn
-    []
     """
 
     def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP):
