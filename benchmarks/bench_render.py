@@ -1,6 +1,6 @@
 """Render speed: live in-place updates (HeatmapGrid) vs rebuilding each frame.
 
-Run: .venv/bin/python benchmarks/bench_render.py [--repeats N]
+Run: .venv/bin/python benchmarks/bench_render.py [--repeats N] [--paths]
 
 Each scenario plays a "slider drag": the inputs x move a little per frame,
 so every block changes value (as in the explorer). Two ways to get the PNG
@@ -185,31 +185,35 @@ def path_times(kind, index, batch, n, repeats):
     return {path: [statistics.median(values) for values in pair] for path, pair in times.items()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
-    args = parser.parse_args()
+def speed_table(repeats):
+    """Live redraws against the rebuild baseline."""
     header = f"{'scenario':34} {'baseline ms':>12} {'live ms':>9} {'ratio':>7} {'target':>8}"
     print(header)
     print("-" * len(header))
     for name, kind, plot, index, batch, n, target in SCENARIOS:
         frame = sine_map(batch, n)
-        frames = [frame(t) for t in range(1, args.repeats + 1)]
-        slow = time_frames(baseline(plot, index), frames[: max(5, args.repeats // 3)])
+        frames = [frame(t) for t in range(1, repeats + 1)]
+        slow = time_frames(baseline(plot, index), frames[: max(5, repeats // 3)])
         fast = time_frames(live(kind, index, frame(0)), frames)
         verdict = "ok" if fast <= target else "MISSED"
         print(f"{name:34} {slow:12.1f} {fast:9.1f} {slow / fast:6.1f}x {target:5.0f} ms {verdict}")
-    print()
+
+
+def rebuild_table(repeats):
+    """Shape changes: a new view against going back to a cached one."""
     header = f"{'shape change':34} {'baseline ms':>12} {'new ms':>8} {'back ms':>8} {'ratios':>13}"
     print(header)
     print("-" * len(header))
-    repeats = max(5, args.repeats // 3)
+    repeats = max(5, repeats // 3)
     for name, shapes, n in REBUILDS:
         slow = plot_time(shapes, n, repeats)
         new, back = rebuild_times(shapes, n, repeats)
         ratios = f"{slow / new:.1f}x {slow / back:5.1f}x"
         print(f"{name:34} {slow:12.1f} {new:8.1f} {back:8.1f} {ratios:>13}")
-    print()
+
+
+def paths_table(repeats):
+    """The fast path against the plain-matplotlib path of this matplotlib."""
     switch = drawing_switch()
     print(f"drawing paths, matplotlib {matplotlib.__version__} ({switch!r})")
     header = f"{'scenario':34} {'fast redraw':>12} {'plain redraw':>13} {'fast new':>9}"
@@ -217,10 +221,23 @@ def main():
     print(header)
     print("-" * len(header))
     for name, kind, _, index, batch, n, _ in SCENARIOS[::2]:
-        times = path_times(kind, index, batch, n, args.repeats)
+        times = path_times(kind, index, batch, n, repeats)
         (fast, fast_new), (plain, plain_new) = times["fast"], times["plain"]
         fast_cols = f"{fast:12.1f}" if switch.on else f"{'(no fast)':>12}"
         print(f"{name:34} {fast_cols} {plain:13.1f} {fast_new:9.1f} {plain_new:10.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
+    parser.add_argument("--paths", action="store_true", help="only the drawing-paths table")
+    args = parser.parse_args()
+    if not args.paths:
+        speed_table(args.repeats)
+        print()
+        rebuild_table(args.repeats)
+        print()
+    paths_table(args.repeats)
 
 
 if __name__ == "__main__":
