@@ -38,6 +38,7 @@ from jacviz.plotting import _png
 from jacviz.plotting._colors import cell_colors, clipped
 from jacviz.plotting._fast import CellValues, _text, drawing_switch
 from jacviz.plotting._fast._glyphs import face_of
+from jacviz.plotting._fast._image import BlockImage
 from jacviz.plotting._fast._probe import probe
 from jacviz.plotting._fast._text import Stamper
 from jacviz.plotting._renderer import CACHED_VIEWS
@@ -1135,6 +1136,24 @@ def test_text_falls_back_to_matplotlib_when_the_fast_path_breaks(monkeypatch):
     assert 0 < (fallback != expected).any(axis=2).mean() < 0.05  # text is ~4% of this picture
     fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
     assert "example 1" in "".join(t.get_text() for t in fig.texts)
+
+
+def test_the_image_falls_back_to_matplotlib_when_its_hook_breaks(monkeypatch):
+    """A changed make_image contract costs speed, never the picture (nor an error)."""
+    switch = drawing_switch()
+    monkeypatch.setattr(switch, "on", True)
+    fig = plot_batch_jacobian(JAC, fig=Figure(dpi=80))
+    ax = panels(fig)[0]
+    expected = cell_pixel(fig, ax, 0, 0)
+
+    def broken(self):
+        raise AttributeError("'RendererAgg' object has no attribute '_renderer'")
+
+    monkeypatch.setattr(BlockImage, "_blocks", broken)
+    with pytest.warns(RuntimeWarning, match="fast drawing failed"):
+        got = cell_pixel(fig, ax, 0, 0)
+    assert not switch.on
+    np.testing.assert_allclose(got.astype(float), expected.astype(float), atol=2)
 
 
 # ---------------------------------------------------------------- the fast/plain switch

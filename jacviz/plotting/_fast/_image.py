@@ -13,7 +13,7 @@ from matplotlib.image import AxesImage
 from matplotlib.transforms import IdentityTransform
 
 from jacviz.plotting._colors import cell_colors, clipped
-from jacviz.plotting._fast._switch import drawing_switch
+from jacviz.plotting._fast._switch import API_ERRORS, drawing_switch
 from jacviz.plotting._fast._text import agg_of
 
 
@@ -37,9 +37,16 @@ class BlockImage(AxesImage):
         self._switch = switch or drawing_switch()
 
     def make_image(self, renderer, magnification=1.0, unsampled=False):
-        """Return the RGBA pixels of the cells over the axes' box (Agg)."""
-        if agg_of(renderer) is None or unsampled or not self._switch.on:
-            return self._resampled(renderer, magnification, unsampled)
+        """Return the RGBA pixels of the cells over the axes' box (Agg, fast path)."""
+        if agg_of(renderer) is not None and not unsampled and self._switch.on:
+            try:
+                return self._blocks()
+            except API_ERRORS as error:
+                self._switch.turn_off(error)
+        return self._resampled(renderer, magnification, unsampled)
+
+    def _blocks(self):
+        """Each cell's colour repeated over its pixel rectangle, and where it goes."""
         box = self.axes.bbox
         x0, x1, y0, y1 = (round(v) for v in (box.x0, box.x1, box.y0, box.y1))
         widths, heights = self._cell_edges(x0, x1, y0, y1)
