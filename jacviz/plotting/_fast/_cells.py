@@ -22,6 +22,7 @@ from jacviz.plotting._fast._text import Stamper, agg_of
 
 MIN_SIZE = 5.0  # points: the smallest a cell value is shrunk to, to fit its cell
 FILL = 0.92  # share of a cell's width a value may take
+_WIDTHS = 4096  # widths kept per panel before the memo is emptied
 
 
 class CellValues(Artist):
@@ -62,6 +63,7 @@ class CellValues(Artist):
         self._colors = np.full(shape, "black", dtype=object)
         self._size = float(fontsize)
         self._stampers = {}  # font size -> Stamper
+        self._widths = {}  # (text, dpi) -> width as the renderer measures it (plain path)
         self._text = Text(fontproperties=FontProperties(size=fontsize), ha="center", va="center")
         self._text.set_transform(IdentityTransform())
         self.set_clip_box(ax.bbox)
@@ -153,9 +155,14 @@ class CellValues(Artist):
         return self._stamper(self._size).line(text, dpi=renderer.dpi).width
 
     def _text_width(self, text, renderer):
-        """Width of ``text`` at the set size, as the renderer measures it."""
-        prop = FontProperties(size=self._size)
-        return renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+        """Width of ``text`` at the set size, as the renderer measures it (memoised)."""
+        key = (text, renderer.dpi)
+        if key not in self._widths:
+            if len(self._widths) >= _WIDTHS:
+                self._widths.clear()
+            prop = FontProperties(size=self._size)
+            self._widths[key] = renderer.get_text_width_height_descent(text, prop, False)[0]
+        return self._widths[key]
 
     def _stamper(self, size):
         """Return the :class:`Stamper` of the font at ``size`` points (made once)."""
