@@ -25,6 +25,7 @@ from jacviz.plotting._fast import (
     add_panel_axes,
     axes_text,
     figure_text,
+    stamp_title,
 )
 from jacviz.plotting._spec import PanelSpec
 from jacviz.plotting._style import format_value, text_colors
@@ -143,6 +144,7 @@ class HeatmapView:
         for panel, p in zip(self.panels, spec.panels, strict=True):
             if p.header is not None:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
+                stamp_title(panel.ax)
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
         self.colorbar = None

@@ -32,6 +32,7 @@ __all__ = [
     "axes_text",
     "drawing_switch",
     "figure_text",
+    "stamp_title",
     "union_box",
 ]
 
@@ -139,3 +140,36 @@ def axes_text(ax, x, y, s, *, label=False, **kwargs):
     if not drawing_switch().on:
         return ax.add_artist(Text(x, y, s, **kwargs))
     return ax.add_artist((StampedLabel if label else StampedText)(x, y, s, **kwargs))
+
+
+def stamp_title(ax):
+    """Let matplotlib place ``ax``'s title as before, and draw it stamped (fast path only).
+
+    The title is replaced by a :class:`StampedLabel` copy of itself (text, font,
+    alignment, transform); ``ax.get_title()`` reads it as before.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().add_subplot()
+    >>> _ = ax.set_title("∂²f₀")
+    >>> stamp_title(ax)
+    >>> ax.get_title(), isinstance(ax.title, StampedLabel) == drawing_switch().on
+    ('∂²f₀', True)
+    """
+    if not drawing_switch().on:
+        return
+    title = ax.title
+    try:
+        copy = StampedLabel(*title.get_position(), title.get_text())
+        copy.update_from(title)
+        copy.set_transform(title.get_transform())
+        copy.set_figure(title.figure)
+        copy.axes = ax
+    except API_ERRORS:
+        return
+    ax.title = copy
