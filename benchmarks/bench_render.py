@@ -1,6 +1,6 @@
 """Render speed: live in-place updates (HeatmapGrid) vs rebuilding each frame.
 
-Run: .venv/bin/python benchmarks/bench_render.py [--repeats N]
+Run: .venv/bin/python benchmarks/bench_render.py [--repeats N] [--paths]
 
 Each scenario plays a "slider drag": the inputs x move a little per frame,
 so every block changes value (as in the explorer). Two ways to get the PNG
@@ -18,6 +18,12 @@ A second table times shape changes (a lecturer toggling the batch size or
 the order): "new" is the first render of a shape the grid has not drawn
 (a build), "back" a render of a shape it drew a moment ago, both against the
 baseline plot function + savefig of the same frame.
+
+A third table compares the two drawing paths of this matplotlib (the fast
+path of jacviz.plotting._fast and the plain-matplotlib fallback, forced by
+turning the switch off), frame by frame in turn: what a user whose
+matplotlib fails the fast path's probe gets. Run it in the lowest-versions
+venv of .ci/matrix (.venvs/lowest/bin/python) for the oldest matplotlib.
 """
 
 import argparse
@@ -25,10 +31,12 @@ import io
 import statistics
 import time
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
 from jacviz.plotting import HeatmapGrid, plot_batch_hessian, plot_batch_jacobian
+from jacviz.plotting._fast import drawing_switch
 
 DPI = 80
 
@@ -144,30 +152,92 @@ def plot_time(shapes, n, repeats):
     return time_frames(render, frames[:repeats])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
-    args = parser.parse_args()
+def build(kind, kind_index):
+    """A new HeatmapGrid per frame: a build."""
+
+    def render(frame):
+        x, *arrays = frame
+        HeatmapGrid(dpi=DPI).render(kind, arrays[kind_index], x=x)
+
+    return render
+
+
+def path_times(kind, index, batch, n, repeats):
+    """Median ms of a live redraw and of a build, fast path vs plain, frame by frame in turn."""
+    switch = drawing_switch()
+    fast_path = switch.on
+    frames = [sine_map(batch, n)(t) for t in range(repeats + 1)]
+    times = {"fast": ([], []), "plain": ([], [])}
+    grids = {}
+    try:
+        for path in ("fast", "plain"):
+            switch.on = fast_path and path == "fast"
+            grids[path] = live(kind, index, frames[0])
+        for t, frame in enumerate(frames[1:]):
+            for path in ("fast", "plain"):
+                switch.on = fast_path and path == "fast"
+                redraws, builds = times[path]
+                redraws.append(time_frames(grids[path], [frame]))
+                if t < max(5, repeats // 3):
+                    builds.append(time_frames(build(kind, index), [frame]))
+    finally:
+        switch.on = fast_path
+    return {path: [statistics.median(values) for values in pair] for path, pair in times.items()}
+
+
+def speed_table(repeats):
+    """Live redraws against the rebuild baseline."""
     header = f"{'scenario':34} {'baseline ms':>12} {'live ms':>9} {'ratio':>7} {'target':>8}"
     print(header)
     print("-" * len(header))
     for name, kind, plot, index, batch, n, target in SCENARIOS:
         frame = sine_map(batch, n)
-        frames = [frame(t) for t in range(1, args.repeats + 1)]
-        slow = time_frames(baseline(plot, index), frames[: max(5, args.repeats // 3)])
+        frames = [frame(t) for t in range(1, repeats + 1)]
+        slow = time_frames(baseline(plot, index), frames[: max(5, repeats // 3)])
         fast = time_frames(live(kind, index, frame(0)), frames)
         verdict = "ok" if fast <= target else "MISSED"
         print(f"{name:34} {slow:12.1f} {fast:9.1f} {slow / fast:6.1f}x {target:5.0f} ms {verdict}")
-    print()
+
+
+def rebuild_table(repeats):
+    """Shape changes: a new view against going back to a cached one."""
     header = f"{'shape change':34} {'baseline ms':>12} {'new ms':>8} {'back ms':>8} {'ratios':>13}"
     print(header)
     print("-" * len(header))
-    repeats = max(5, args.repeats // 3)
+    repeats = max(5, repeats // 3)
     for name, shapes, n in REBUILDS:
         slow = plot_time(shapes, n, repeats)
         new, back = rebuild_times(shapes, n, repeats)
         ratios = f"{slow / new:.1f}x {slow / back:5.1f}x"
         print(f"{name:34} {slow:12.1f} {new:8.1f} {back:8.1f} {ratios:>13}")
+
+
+def paths_table(repeats):
+    """The fast path against the plain-matplotlib path of this matplotlib."""
+    switch = drawing_switch()
+    print(f"drawing paths, matplotlib {matplotlib.__version__} ({switch!r})")
+    header = f"{'scenario':34} {'fast redraw':>12} {'plain redraw':>13} {'fast new':>9}"
+    header += f" {'plain new':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, kind, _, index, batch, n, _ in SCENARIOS[::2]:
+        times = path_times(kind, index, batch, n, repeats)
+        (fast, fast_new), (plain, plain_new) = times["fast"], times["plain"]
+        fast_cols = f"{fast:12.1f}" if switch.on else f"{'(no fast)':>12}"
+        print(f"{name:34} {fast_cols} {plain:13.1f} {fast_new:9.1f} {plain_new:10.1f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
+    parser.add_argument("--paths", action="store_true", help="only the drawing-paths table")
+    args = parser.parse_args()
+    if not args.paths:
+        speed_table(args.repeats)
+        print()
+        rebuild_table(args.repeats)
+        print()
+    paths_table(args.repeats)
 
 
 if __name__ == "__main__":

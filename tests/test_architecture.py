@@ -116,6 +116,131 @@ def test_no_pyplot_in_library():
         assert "matplotlib.pyplot" not in names, path
 
 
+# ---------------------------------------------------------------- private matplotlib API
+
+#: The one sub-package allowed to use matplotlib's and FreeType's private API.
+FAST_PATH = ("plotting", "_fast")
+#: matplotlib modules outside its public API (besides any ``_``-prefixed one).
+PRIVATE_MODULES = {"matplotlib.ft2font"}
+#: Private or semi-private names the fast path relies on: imported, used as an
+#: attribute or overridden as a method, each is a fast-path-only call.
+PRIVATE_NAMES = {
+    "FT2Font",
+    "get_font",
+    "get_hinting_flag",
+    "draw_text_image",
+    "draw_glyphs_to_bitmap",
+    "get_bitmap_offset",
+    "_renderer",
+    "_set_gc_clip",
+    "_init_axis",
+    "_remove_method",
+    "majorTicks",
+    "minorTicks",
+    "make_image",
+    "mathtext_parser",
+}
+#: Layers drawing with matplotlib, where no ``obj._name`` is read but their own tags.
+MATPLOTLIB_LAYERS = {"plotting", "views"}
+OWN_TAG = "_jacviz_"  # an attribute jacviz sets on a matplotlib object of its own
+
+
+def _private_module(name):
+    parts = name.split(".")
+    return parts[0] == "matplotlib" and (
+        name in PRIVATE_MODULES or any(part.startswith("_") for part in parts[1:])
+    )
+
+
+def _private_uses(path):
+    """Every use of private matplotlib API in a file, as short descriptions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    layer = _layer(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (f"import {a.name}" for a in node.names if _private_module(a.name))
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            if _private_module(node.module):
+                yield f"from {node.module} import"
+            elif node.module.split(".")[0] == "matplotlib":
+                for alias in node.names:
+                    name = alias.name
+                    if _private_module(f"{node.module}.{name}") or name in PRIVATE_NAMES:
+                        yield f"from {node.module} import {name}"
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+            if name in PRIVATE_NAMES:
+                yield f".{name}"
+            elif layer in MATPLOTLIB_LAYERS and _foreign_private(node):
+                yield f"{ast.unparse(node.value)}.{name}"
+        elif (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in PRIVATE_NAMES
+        ):
+            yield f"def {node.name}"
+
+
+def _foreign_private(node):
+    """``obj._name`` read on something other than ``self``/``cls``, not one of jacviz's tags."""
+    name = node.attr
+    if not name.startswith("_") or name.startswith("__") or name.startswith(OWN_TAG):
+        return False
+    return not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+
+
+def _in_fast_path(path):
+    return path.relative_to(PACKAGE).parts[: len(FAST_PATH)] == FAST_PATH
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_private_matplotlib_api_only_in_the_fast_path(path):
+    """Only ``jacviz/plotting/_fast/`` may touch matplotlib's private API (one door, one switch)."""
+    if _in_fast_path(path):
+        return
+    found = list(_private_uses(path))
+    assert not found, f"{path.name} uses private matplotlib API outside plotting/_fast: {found}"
+
+
+def test_the_fast_path_is_where_the_private_api_is():
+    """The check looks at real code: the fast path does use what the list names."""
+    used = {use for path in MODULES if _in_fast_path(path) for use in _private_uses(path)}
+    assert {".draw_text_image", ".get_hinting_flag", "def make_image", "def _init_axis"} <= used
+
+
+def test_the_checker_sees_private_api_outside_the_fast_path(tmp_path, monkeypatch):
+    """Planted uses are reported outside ``plotting/_fast`` and allowed inside it."""
+    fake = tmp_path / "jacviz"
+    code = (
+        "import matplotlib._mathtext\n"
+        "from matplotlib import ft2font\n"
+        "from matplotlib.backends.backend_agg import get_hinting_flag\n"
+        "def draw(renderer, ax):\n"
+        "    renderer._renderer.draw_text_image(None, 0, 0, 0, None)\n"
+        "    ax._jacviz_view = ax.xaxis._gridOnMajor\n"
+        "class Image:\n"
+        "    def make_image(self, renderer):\n"
+        "        return self._cached\n"
+    )
+    for folder in (fake / "plotting", fake / "plotting" / "_fast"):
+        folder.mkdir(parents=True)
+        (folder / "_bad.py").write_text(code)
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", fake)
+    outside = fake / "plotting" / "_bad.py"
+    assert sorted(_private_uses(outside)) == sorted(
+        [
+            "import matplotlib._mathtext",
+            "from matplotlib import ft2font",
+            "from matplotlib.backends.backend_agg import get_hinting_flag",
+            "def make_image",
+            "._renderer",
+            ".draw_text_image",
+            "ax.xaxis._gridOnMajor",
+        ]
+    )
+    with pytest.raises(AssertionError, match="uses private matplotlib API outside plotting/_fast"):
+        test_private_matplotlib_api_only_in_the_fast_path(outside)
+    test_private_matplotlib_api_only_in_the_fast_path(fake / "plotting" / "_fast" / "_bad.py")
+
+
 def test_the_checker_sees_a_wrong_way_import(tmp_path, monkeypatch):
     """The walker itself works: a planted wrong-way import is reported."""
     fake = tmp_path / "jacviz"

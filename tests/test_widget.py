@@ -321,10 +321,16 @@ def test_nan_results_are_drawn_with_a_note(explorer, capsys):
     assert capsys.readouterr() == ("", "")
 
 
+# ipywidgets 8.0.0-8.0.4 make their comms with ipykernel's deprecated Comm class (8.0.5 on:
+# the `comm` package): ipywidgets' own warning, not jacviz's, on the CI's lowest column
+IPYWIDGETS_80_COMM = "The `ipykernel.comm.Comm` class has been deprecated"
+
+
 def test_coupled_examples_warn_in_the_status_line_only(capsys):
     x = [[1.0, 2.0], [3.0, 5.0]]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning spilling out fails the test
+        warnings.filterwarnings("ignore", IPYWIDGETS_80_COMM, DeprecationWarning)
         explorer = JacobianExplorer(function=centred, x=x)
         assert "full Jacobian" in explorer.status.value
         assert "the inputs of examples [0, 1] move the outputs of others" in explorer.status.value
@@ -905,6 +911,7 @@ def test_linear_map_view_draws_the_map_and_its_linearisation(polar, capsys):
 def test_linear_map_of_an_undefined_jacobian_says_so(capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing may spill, not even a RuntimeWarning of det
+        warnings.filterwarnings("ignore", IPYWIDGETS_80_COMM, DeprecationWarning)
         explorer = JacobianExplorer("sqrt(x)", [[0.0, 1.0], [4.0, 1.0]])
         explorer.linear_map_toggle.value = True
         assert explorer.error == ""
@@ -1211,3 +1218,20 @@ def test_the_explorer_draws_once_per_user_action(monkeypatch):
     assert len(updates) == 7 and explorer.linear_map_toggle.value is False
     explorer.x = explorer.x  # the same batch: nothing to draw
     assert len(updates) == 7 and explorer.render_count == 7
+
+
+# ---------------------------------------------------------------- the plain drawing path
+
+
+def test_the_explorer_draws_on_the_plain_matplotlib_path(monkeypatch):
+    """Where the fast path's probe fails, the explorer's pictures are plain matplotlib's."""
+    from jacviz.plotting import HeatmapGrid
+    from jacviz.plotting._fast import drawing_switch
+
+    monkeypatch.setattr(drawing_switch(), "on", False)
+    explorer = JacobianExplorer()
+    x = np.array([[5.0, 2.0], [1.0, 3.0]])
+    explorer.x = x
+    fresh = HeatmapGrid(dpi=DPI).render("jacobian", cube_jacobian(x), x=x, y=x**3)
+    np.testing.assert_array_equal(pixels(bytes(explorer.image.value)), pixels(fresh))
+    assert not any(type(t).__name__.startswith("Stamped") for t in explorer.figure.texts)

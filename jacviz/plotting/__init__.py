@@ -6,16 +6,16 @@ nothing else of jacviz; knows nothing of autograd, formulas or widgets: it
 draws plain arrays. Bad arguments raise the built-in ``ValueError`` /
 ``TypeError`` with a message saying what fits.
 
-Files, one job each: ``_style`` (colours, limits, words), ``_layout`` (where
-panels go), ``_arrays`` (shapes, flattening, which examples and outputs),
-``_notes`` (the words of a figure's note), ``_cells`` (fast cell values),
-``_glyphs``/``_stamps`` (fast text), ``_mathlabel`` (the ∂f_i labels typeset
-from glyphs), ``_image`` (fast heatmap pixels), ``_axes`` (panel axes without
-tick objects), ``_view`` (artists built once, refilled in place), ``_scenes``
-(what each view draws), ``_plots`` (the ``plot_*`` functions), ``_live`` (one
-view redrawn by blitting), ``_renderer`` (:class:`HeatmapGrid`: scenes,
-recently built views, PNG bytes), ``_png`` (PNG encoding), ``_export``
-(:func:`save_figure`, :func:`png_bytes`).
+Files, one job each: ``_style`` (colours, limits, words), ``_colors`` (cell
+colours), ``_layout`` (where panels go), ``_arrays`` (shapes, flattening,
+which examples and outputs), ``_notes`` (the words of a figure's note),
+``_spec`` (a picture as plain data), ``_scenes`` (what each view draws),
+``_view`` (artists built once, refilled in place), ``_colorbar``, ``_plots``
+(the ``plot_*`` functions), ``_live`` (one view redrawn by blitting),
+``_renderer`` (:class:`HeatmapGrid`), ``_png`` (PNG encoding), ``_export``
+(:func:`save_figure`, :func:`png_bytes`) and ``_fast/``, the fast drawing
+path: the only place touching private matplotlib API, behind one switch
+with a plain-matplotlib fallback.
 """
 
 from jacviz.plotting._export import png_bytes, save_figure

@@ -5,11 +5,11 @@ Layer: plotting. Imports numpy, matplotlib and this package only.
 The colours of a scale centred on zero never depend on ``L``: only the
 numbers beside the bar do. So a figure laid out by jacviz (``rect`` given)
 gets a bar whose gradient, frame, tick marks (at ``-L, -L/2, 0, L/2, L``) and
-label (left of the bar) are drawn once, and five tick labels -- stamped
-texts -- that :meth:`ColorBar.show` rewrites when the limit changes. The live
-renderer redraws just those five strings (well under a millisecond) instead
-of matplotlib's colour-bar axes with its tick machinery (~40 ms). Drawn into
-a caller's axes (``rect=None``), it is matplotlib's own colour bar.
+label (left of the bar) are drawn once, and five tick labels that
+:meth:`ColorBar.show` rewrites when the limit changes: the live renderer
+redraws just those five strings instead of matplotlib's colour-bar axes with
+its tick machinery. Drawn into a caller's axes (``rect=None``), it is
+matplotlib's own colour bar.
 """
 
 import numpy as np
@@ -18,8 +18,7 @@ from matplotlib.lines import TICKRIGHT, Line2D
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import ScaledTranslation
 
-from jacviz.plotting._mathlabel import typeset_copy
-from jacviz.plotting._stamps import StampedText
+from jacviz.plotting._fast import axes_text
 from jacviz.plotting._style import compact_value
 
 #: Where the ticks are, as fractions of the limit ``L``, bottom to top.
@@ -36,7 +35,7 @@ class ColorBar:
     mappable : matplotlib.cm.ScalarMappable
         The image whose norm the bar shows (every panel shares it).
     quantity : str
-        Label of the bar, e.g. ``"$\partial f_i / \partial x_j$"``.
+        Label of the bar, e.g. ``"∂fᵢ / ∂xⱼ"``.
     rect : tuple of float, optional
         ``(left, bottom, width, height)`` of the bar in figure fractions:
         fixed ticks, labels as texts (see the module docstring). ``None``
@@ -119,7 +118,6 @@ def _gradient_bar(fig, rect, cmap, quantity):
         spine.set_linewidth(0.6)
     cax.yaxis.set_label_position("left")
     cax.set_ylabel(quantity, fontsize=LABEL_SIZE + 1)
-    cax.yaxis.label = typeset_copy(cax.yaxis.label) or cax.yaxis.label  # no mathtext
     return cax
 
 
@@ -146,10 +144,8 @@ def _fixed_ticks(cax):
     transform = cax.transAxes + ScaledTranslation(shift, 0.0, cax.figure.dpi_scale_trans)
     color = rcParams["ytick.labelcolor"]
     color = rcParams["ytick.color"] if color == "inherit" else color
-    labels = []
-    for height in heights:
-        label = StampedText(1.0, height, "", ha="left", va="center", fontsize=LABEL_SIZE)
-        label.set(transform=transform, color=color, clip_on=False)
-        cax.add_artist(label)
-        labels.append(label)
-    return labels
+    style = {"ha": "left", "va": "center", "fontsize": LABEL_SIZE, "color": color}
+    return [
+        axes_text(cax, 1.0, height, "", transform=transform, clip_on=False, **style)
+        for height in heights
+    ]

@@ -14,8 +14,8 @@ runs per frame and no artist is ever added.
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from jacviz.plotting._fast import union_box
 from jacviz.plotting._png import encode_png
-from jacviz.plotting._stamps import union_box
 from jacviz.plotting._view import HeatmapView
 
 _PAD = 4  # pixels around a panel: its frame and outlines straddle the edge
@@ -31,26 +31,19 @@ class LiveView:
     scene : Scene
         The structure to build and the first frame to show.
     cmap : matplotlib.colors.Colormap
-    mathtext : object, optional
-        The mathtext parser of an earlier view's renderer, to share: it
-        caches its parses per parser, so a new figure would otherwise parse
-        every ``∂f_i`` label again (about a third of a build).
 
     Attributes
     ----------
     figure : matplotlib.figure.Figure
     spec : ViewSpec
         The structure this view draws.
-    mathtext : object or None
-        This view's renderer's mathtext parser (``mathtext`` when given).
     """
 
-    def __init__(self, figure, scene, cmap, mathtext=None):
+    def __init__(self, figure, scene, cmap):
         FigureCanvasAgg(figure)
         self.figure = figure
         self.spec = scene.spec
         self._view = HeatmapView(figure, scene.spec, cmap, tick_texts=True)
-        self.mathtext = _share_mathtext(figure.canvas.get_renderer(), mathtext)  # size now final
         self._view.show(scene.frame)
         keys = self._view.group_keys()
         for key in keys:
@@ -126,13 +119,6 @@ class LiveView:
         row0 = max(0, height - int(np.ceil(region.y1)))
         row1 = min(height, height - int(np.floor(region.y0)))
         pixels[row0:row1, col0:col1] = self._background[row0:row1, col0:col1]
-
-
-def _share_mathtext(renderer, parser):
-    """Give ``renderer`` the mathtext ``parser`` (if any); return the parser it uses."""
-    if parser is not None and hasattr(renderer, "mathtext_parser"):
-        renderer.mathtext_parser = parser
-    return getattr(renderer, "mathtext_parser", None)
 
 
 def _overlap(a, b):

@@ -64,12 +64,6 @@ class HeatmapGrid:
     >>> png = grid.render("jacobian", jac, x=x)
     >>> grid.redrawn
     [('panel', 1), ('text', 1)]
-    >>> png = grid.render("jacobian", jac[:1], x=x[:1])   # a new shape: built
-    >>> grid.redrawn
-    ['all']
-    >>> png = grid.render("jacobian", jac, x=x)           # back: refilled in place
-    >>> grid.redrawn
-    []
     """
 
     def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP):
@@ -78,7 +72,6 @@ class HeatmapGrid:
         self._blank = Figure(dpi=dpi)
         self._views = OrderedDict()  # spec -> LiveView, least recently shown first
         self._shown = None
-        self._mathtext = None  # one mathtext parser (and its cache) for all the views
         self.redrawn = []
 
     @property
@@ -149,8 +142,8 @@ class HeatmapGrid:
     def _build(self, scene):
         """Build a view of a new structure on its own figure; drop the oldest beyond the cache."""
         figure = self._blank if self._shown is None else Figure(dpi=self._dpi)
-        live = LiveView(figure, scene, self._cmap, self._mathtext)  # the first: in the blank
-        self._blank, self._mathtext = None, live.mathtext
+        live = LiveView(figure, scene, self._cmap)  # the first: in the blank
+        self._blank = None
         self._views[scene.spec] = live
         while len(self._views) > CACHED_VIEWS:
             self._views.popitem(last=False)

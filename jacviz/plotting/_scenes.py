@@ -7,7 +7,6 @@ into the structure of the picture and its content. The ``plot_*`` functions
 and the live renderer call the same functions, so both draw the same thing.
 """
 
-import re
 from dataclasses import dataclass, replace
 from math import prod
 
@@ -128,7 +127,7 @@ def jacobian_scene(
         note=note([*_subsets(canvas, (shown, batch, "examples")), *bad_cell_parts(data)], static),
         limit=symmetric_limit(blocks.data),
     )
-    quantity = r"$\partial f_i\,/\,\partial x_j$"
+    quantity = "∂fᵢ / ∂xⱼ"
     if canvas.axes_size is not None:
         _require_one(len(shown), "one example's block", "pass examples=[b]")
         cell = canvas.cell((m, n))
@@ -195,7 +194,7 @@ def hessian_scene(
         note=note([*subsets, *bad_cell_parts(data)], static),
         limit=symmetric_limit(blocks.data),
     )
-    quantity = r"$\partial^2 f_i\,/\,\partial x_j \partial x_k$"
+    quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
     if canvas.axes_size is not None:
         _require_one(
             len(shown) * len(outputs),
@@ -229,7 +228,7 @@ def hessian_scene(
     )
     last_row = layout.nrows - 1
     if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
-        axis_labels = tuple(label.replace(r"\partial ", "") for label in axis_labels)
+        axis_labels = tuple(label.replace("∂", "") for label in axis_labels)
     fits = axis_labels and _label_width(axis_labels) - 0.1 <= layout.cell
     col_labels = axis_labels if fits else None  # side by side they would overlap
     panels = tuple(
@@ -273,7 +272,7 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     dynamic = [*coupling_parts(blocks.data), *bad_cell_parts(matrix)]
     frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(matrix))
     header = f"full Jacobian of a batch of {batch}: outlined diagonal blocks = batch Jacobian"
-    quantity = r"$\partial f^{(b)}_i\,/\,\partial x^{(c)}_j$"
+    quantity = "∂f⁽ᵇ⁾ᵢ / ∂x⁽ᶜ⁾ⱼ"
     shape = (batch * m, batch * n)
     if canvas.axes_size is not None:
         cell = canvas.cell(shape)
@@ -391,9 +390,7 @@ def _hessian_headers(out_labels, out_shape, m):
         if len(headers) != m:
             raise ValueError(f"out_labels has {len(headers)} labels; the Hessian has {m} outputs")
         return headers
-    return tuple(
-        label.replace(r"\partial", r"\partial^2", 1) for label in component_labels("f", out_shape)
-    )
+    return tuple(label.replace("∂", "∂²", 1) for label in component_labels("f", out_shape))
 
 
 def _example_title(b, xs, ys, n_items=None):
@@ -431,19 +428,13 @@ def _note_xy(figsize):
     return (0.1 / fig_w, 1 - 0.1 / fig_h)
 
 
-def _visible_length(label):
-    """Characters a (mathtext) label shows, roughly."""
-    shown = re.sub(r"\\[a-zA-Z]+\s?", "∂", label)
-    return len(re.sub(r"[${}_^]", "", shown))
-
-
 def _label_width(labels):
     """Inches taken by a column of tick labels."""
     if not labels:
         return 0.1
-    return 0.1 + CHAR * 1.1 * max(_visible_length(label) for label in labels)
+    return 0.1 + CHAR * 1.1 * max(len(label) for label in labels)
 
 
 def _label_height(labels):
-    """Inches taken by a row of tick labels (mathtext subscripts are tall)."""
+    """Inches taken by a row of tick labels."""
     return 0.3 if labels else 0.1

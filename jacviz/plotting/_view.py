@@ -12,19 +12,22 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import NullLocator
 from matplotlib.transforms import ScaledTranslation
 
-from jacviz.plotting._axes import add_panel_axes
-from jacviz.plotting._cells import CellValues
 from jacviz.plotting._colorbar import ColorBar
-from jacviz.plotting._image import add_block_image, cell_colors
-from jacviz.plotting._mathlabel import MathText, typeset_copy
+from jacviz.plotting._colors import cell_colors
+from jacviz.plotting._fast import (
+    CellValues,
+    add_block_image,
+    add_panel_axes,
+    axes_text,
+    figure_text,
+    stamp_title,
+)
 from jacviz.plotting._spec import PanelSpec
-from jacviz.plotting._stamps import StampedText, add_figure_text
 from jacviz.plotting._style import format_value, text_colors
 
 TITLE_SIZE = 8.5
@@ -126,7 +129,7 @@ class HeatmapView:
         self.spec = spec
         self.norm = Normalize(-1.0, 1.0)
         size = spec.value_size if spec.annotate else None
-        add_axes = add_panel_axes if tick_texts else Figure.add_axes
+        add_axes = add_panel_axes if tick_texts else _add_axes
         self.panels = [
             Panel(
                 ax if p.rect is None else add_axes(fig, p.rect),
@@ -141,7 +144,7 @@ class HeatmapView:
         for panel, p in zip(self.panels, spec.panels, strict=True):
             if p.header is not None:
                 panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
-                panel.ax.title = typeset_copy(panel.ax.title) or panel.ax.title
+                stamp_title(panel.ax)
         self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
         self.colorbar = None
@@ -257,12 +260,9 @@ def _note_text(fig, spec, ax):
     """Make the note: at ``spec.note_xy`` in the figure, or under ``ax`` as its caption."""
     style = {"ha": "left", "va": "top", "fontsize": NOTE_SIZE, "color": "0.15"}
     if spec.note_xy is not None:
-        return add_figure_text(fig, *spec.note_xy, "", **style)
+        return figure_text(fig, *spec.note_xy, "", **style)
     below = ScaledTranslation(0.0, -spec.note_below, fig.dpi_scale_trans)
-    note = StampedText(0.0, 0.0, "", transform=ax.transAxes + below, **style)
-    note.set_clip_on(False)
-    ax.add_artist(note)
-    return note
+    return axes_text(ax, 0.0, 0.0, "", transform=ax.transAxes + below, clip_on=False, **style)
 
 
 def _label_ticks(ax, spec, as_texts=False):
@@ -270,8 +270,8 @@ def _label_ticks(ax, spec, as_texts=False):
 
     With ``as_texts`` the labels are plain texts placed as matplotlib places
     tick labels (same transforms, alignment, font and colour: the same
-    pixels) and both axes are hidden: no Tick objects (each five artists,
-    ~1 ms to make and to draw) and no tick layout at draw time.
+    pixels) and both axes are hidden: no Tick objects (each five artists)
+    and no tick layout at draw time.
     """
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -307,9 +307,14 @@ def _tick_texts(ax, axis, labels):
         color = rcParams[f"{axis}tick.color"]
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
-        text = MathText(*xy, label, fontsize=TICK_SIZE, color=color, va=va, ha=ha)
-        text.set(transform=transform, zorder=ax.xaxis.get_zorder(), clip_on=False)
-        ax.add_artist(text)
+        style = {"fontsize": TICK_SIZE, "color": color, "va": va, "ha": ha, "clip_on": False}
+        text = axes_text(ax, *xy, label, label=True, transform=transform, **style)
+        text.set_zorder(ax.xaxis.get_zorder())
+
+
+def _add_axes(fig, rect):
+    """Add ordinary axes at ``rect`` (the plot functions' panels: real ticks)."""
+    return fig.add_axes(rect)
 
 
 def _block_lines(ax, spec):
@@ -346,6 +351,6 @@ def _dynamic_text(fig, spec, ax):
     """Make a figure text at ``spec.xy`` (or the axes title when ``xy`` is None)."""
     if spec.xy is None:
         return ax.set_title("", fontsize=TITLE_SIZE, pad=5)
-    return add_figure_text(
+    return figure_text(
         fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25
     )

@@ -1,34 +1,23 @@
 """Bitmaps of text lines from FreeType, cached; ASCII lines composed from glyphs.
 
-Layer: plotting. Imports numpy and matplotlib only.
+Layer: plotting (fast path). Imports numpy and matplotlib only.
 
-This is the one module that calls matplotlib's semi-private FreeType binding
-(``FT2Font.set_text(..., flags=...)``, ``draw_glyphs_to_bitmap``,
-``get_bitmap_offset``). A whole line costs one ``set_text`` call (0.1-1 ms).
-Cell values and titles change on every frame of a slider drag, so a line of
-printable ASCII is instead put together from bitmaps of its characters, each
-rasterised once, at the pen positions FreeType's own layout gives (read
-once per pair of characters, so kerning is kept; a composed line may differ
-from a whole one by a pixel of spacing, never between two frames).
-
-A :class:`Face` (one font at one size and resolution) owns its caches, which
-are plain dictionaries keyed by strings and bounded, so a long session does
-not grow; :func:`face_of` hands out one shared :class:`Face` per font, size
-and resolution. :func:`probe` tries the whole path once so the caller can fall
-back to ordinary matplotlib text when a future matplotlib changes these calls.
+Calls matplotlib's semi-private FreeType binding (``FT2Font.set_text(...,
+flags=...)``, ``draw_glyphs_to_bitmap``, ``get_bitmap_offset``). A line of
+printable ASCII is put together from bitmaps of its characters, each
+rasterised once, at the pen positions FreeType's own layout gives (kerning
+kept); any other line is rasterised whole, once. Caches are bounded
+dictionaries per :class:`Face`. See docs/architecture.md, "The fast path".
 """
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 
 import numpy as np
-from matplotlib import ft2font
-from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
-from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib import ft2font, rcParams
+from matplotlib.backends import backend_agg
+from matplotlib.font_manager import findfont, get_font
 
-#: Errors a changed matplotlib API raises in these calls.
-API_ERRORS = (AttributeError, TypeError, ValueError, RuntimeError)
 _LINES = 4096  # lines kept per face before its line cache is emptied
 _PAIRS = 4096  # character pairs likewise
 # kerning as set_text applies it: scaled, not rounded (an enum from matplotlib 3.10 on)
@@ -85,6 +74,10 @@ class Face:
         Pixels per inch.
     flags : matplotlib.ft2font.LoadFlags
         FreeType load flags (matplotlib's hinting setting).
+    oversampling : int, optional
+        matplotlib's horizontal hinting factor (``text.hinting_factor``, 8
+        before matplotlib 3.11, gone since): a loaded glyph's advance is in
+        units that many times finer.
 
     Attributes
     ----------
@@ -94,13 +87,15 @@ class Face:
 
     Examples
     --------
+    >>> from matplotlib.font_manager import FontProperties
     >>> face = face_of(FontProperties(size=8), 80)
     >>> face.size, face.dpi, bool(0 < face.middle < 8 * 80 / 72)
     (8.0, 80.0, True)
     """
 
-    def __init__(self, path, size, dpi, flags):
+    def __init__(self, path, size, dpi, flags, oversampling=1):
         self.path, self.size, self.dpi, self.flags = path, float(size), float(dpi), flags
+        self.oversampling = oversampling
         self._lines, self._glyphs, self._advances = {}, {}, {}
         font = self._font()
         em = self.size * self.dpi / 72.0
@@ -127,6 +122,7 @@ class Face:
 
         Examples
         --------
+        >>> from matplotlib.font_manager import FontProperties
         >>> face = face_of(FontProperties(size=8), 80)
         >>> line = face.line("-0.125")
         >>> line.bitmap.dtype, bool(line.bitmap.max() > 200), bool(20 < line.width < 40)
@@ -141,44 +137,6 @@ class Face:
             composable = len(text) > 1 and text.isascii() and text.isprintable()
             found = self._composed(text) if composable else self._whole(text)
             self._lines[text] = found
-        return found
-
-    def advance(self, text, *, hinted=True):
-        """Return the pen step over ``text`` in pixels: where a next character would start.
-
-        Parameters
-        ----------
-        text : str
-            Not empty.
-        hinted : bool, optional
-            Whole-pixel advances as FreeType lays a line out (the default),
-            or the font's unhinted ones, as mathtext spaces its glyphs.
-
-        Returns
-        -------
-        float
-
-        Examples
-        --------
-        >>> face = face_of(FontProperties(size=8), 80)
-        >>> face.advance("00") == 2 * face.advance("0") > 0  # digits do not kern
-        True
-        >>> bool(abs(face.advance("0", hinted=False) - face.advance("0")) < 1)
-        True
-        """
-        if not hinted:
-            return sum(self._linear_advance(char) for char in text)
-        # the hinted advance of each character plus its kerning with the next
-        # ("\0", the font's missing glyph, kerns with nothing)
-        return sum(self._advance(a, b) for a, b in pairwise(text + "\0")) / 64.0
-
-    def _linear_advance(self, char):
-        """Return the unhinted advance of ``char`` in pixels (cached with the pairs)."""
-        key = "linear:" + char
-        found = self._advances.get(key)
-        if found is None:
-            glyph = self._font().load_char(ord(char), flags=self.flags)
-            found = self._advances[key] = glyph.linearHoriAdvance / 65536.0
         return found
 
     def _font(self):
@@ -224,7 +182,7 @@ class Face:
             if len(self._advances) >= _PAIRS:
                 self._advances.clear()
             font = self._font()
-            advance = font.load_char(ord(first), flags=self.flags).horiAdvance
+            advance = font.load_char(ord(first), flags=self.flags).horiAdvance // self.oversampling
             left, right = (font.get_char_index(ord(char)) for char in pair)
             found = self._advances[pair] = advance + font.get_kerning(left, right, _UNFITTED)
         return found
@@ -275,6 +233,7 @@ def face_of(prop, dpi):
 
     Examples
     --------
+    >>> from matplotlib.font_manager import FontProperties
     >>> face_of(FontProperties(size=8), 80) is face_of(FontProperties(size=8.0), 80.0)
     True
     """
@@ -284,34 +243,8 @@ def face_of(prop, dpi):
 @cache
 def _interned(path, size, dpi):
     """Return the one :class:`Face` of ``path`` at ``size`` and ``dpi``."""
-    return Face(path, size, dpi, get_hinting_flag())
-
-
-def probe():
-    """Whether this matplotlib can rasterise and stamp a line the fast way.
-
-    Rasterises a word and a number and stamps them on a small Agg canvas;
-    any error a changed API raises, or a canvas left blank, means no.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> probe()
-    True
-    """
-    try:
-        face = Face(findfont(FontProperties(size=10)), 10, 72, get_hinting_flag())
-        renderer = RendererAgg(60, 20, 72)
-        gc = renderer.new_gc()
-        for x, text in ((2, "x = [1]"), (32, "é")):
-            renderer._renderer.draw_text_image(face.line(text).bitmap, x, 16, 0, gc)
-        gc.restore()
-        return bool(np.asarray(renderer.buffer_rgba())[..., 3].any())
-    except API_ERRORS:
-        return False
+    oversampling = rcParams.get("text.hinting_factor") or 1  # None from 3.11 on
+    return Face(path, size, dpi, backend_agg.get_hinting_flag(), oversampling)
 
 
 def _copied(image):

@@ -1,16 +1,15 @@
 """Panel axes for the live renderer: no tick objects made only to be hidden.
 
-Layer: plotting. Imports matplotlib and the standard library only.
+Layer: plotting (fast path). Imports matplotlib and the standard library only.
 
-Making an ``Axes`` costs ~8 ms, most of it four ``Tick`` objects (five
-artists each) that matplotlib makes eagerly just to set their clip path and
-grid settings, although the renderer's panels never show a tick (their labels
-are plain texts, see :func:`jacviz.plotting._view.Panel`). A
+Most of making an ``Axes`` is four ``Tick`` objects (five artists each) that
+matplotlib makes eagerly just to set their clip path and grid settings,
+although the renderer's panels never show a tick (their labels are plain
+texts, see :func:`jacviz.plotting._view.Panel`). A
 :class:`PanelAxes` stores those settings for ticks not made yet -- the ones
 made later read them, as matplotlib's lazy tick lists intend -- and so makes
 no tick unless something asks for one. ``_init_axis`` is the hook matplotlib's
-own projections override; :func:`add_panel_axes` falls back to an ordinary
-``Axes`` if a future matplotlib refuses it.
+own projections override.
 """
 
 from contextlib import contextmanager
@@ -18,8 +17,6 @@ from contextlib import contextmanager
 from matplotlib.axes import Axes
 from matplotlib.axis import XAxis, YAxis
 
-#: Errors a changed matplotlib API raises when the hook no longer fits.
-API_ERRORS = (AttributeError, TypeError, ValueError, KeyError)
 _TICK_LISTS = ("majorTicks", "minorTicks")
 
 
@@ -85,23 +82,3 @@ class PanelAxes(Axes):
         self.yaxis = _PanelYAxis(self, clear=False)
         self.spines.left.register_axis(self.yaxis)
         self.spines.right.register_axis(self.yaxis)
-
-
-def add_panel_axes(fig, rect):
-    """Add a :class:`PanelAxes` at ``rect`` to ``fig`` (an ordinary ``Axes`` if that fails).
-
-    Parameters
-    ----------
-    fig : matplotlib.figure.Figure
-    rect : tuple of float
-        ``(left, bottom, width, height)`` in figure fractions.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    try:
-        ax = PanelAxes(fig, rect)
-    except API_ERRORS:
-        return fig.add_axes(rect)
-    return fig.add_axes(ax)

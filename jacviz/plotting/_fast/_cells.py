@@ -1,16 +1,12 @@
-"""The numbers written in the cells of a heatmap, drawn fast.
+"""The numbers written in the cells of a heatmap: one artist per panel.
 
-Layer: plotting. Imports numpy, matplotlib and this package only.
+Layer: plotting (fast path). Imports numpy, matplotlib and this package only.
 
-A panel of ``m × n`` cells would need ``m·n`` :class:`matplotlib.text.Text`
-artists at about a millisecond each per redraw. :class:`CellValues` is one
-artist for all the cells of a panel: on the Agg canvas it stamps cached line
-bitmaps (:mod:`jacviz.plotting._stamps`) centred on the cells; on vector
-backends (PDF, SVG), or when the fast path is unavailable, it writes real
-text through one reusable Text. A string wider than its cell is written
-smaller (in half-point steps, down to :data:`MIN_SIZE`) so that it fits, and
-strings are clipped to the axes, so the panel's box is all a redraw needs to
-restore: nothing has to be measured.
+:class:`CellValues` stamps cached line bitmaps centred on the cells on Agg
+while the switch is on; on vector backends, or on the plain path, it writes
+real text through one reusable Text. A string wider than its cell is written
+smaller (half-point steps, down to :data:`MIN_SIZE`); strings are clipped to
+the axes, so the panel's box is all a redraw needs to restore.
 """
 
 import math
@@ -21,11 +17,12 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, IdentityTransform
 
-from jacviz.plotting._glyphs import API_ERRORS
-from jacviz.plotting._stamps import Stamper, fast_text, stamps_on
+from jacviz.plotting._fast._switch import API_ERRORS, drawing_switch
+from jacviz.plotting._fast._text import Stamper, agg_of
 
 MIN_SIZE = 5.0  # points: the smallest a cell value is shrunk to, to fit its cell
 FILL = 0.92  # share of a cell's width a value may take
+_WIDTHS = 4096  # widths kept per panel before the memo is emptied
 
 
 class CellValues(Artist):
@@ -40,6 +37,8 @@ class CellValues(Artist):
         ``(rows, cols)`` of the heatmap.
     fontsize : float, optional
         Size in points of values that fit their cells; longer ones shrink.
+    switch : Switch, optional
+        The fast/plain switch (default the process's).
 
     Examples
     --------
@@ -54,15 +53,17 @@ class CellValues(Artist):
 
     zorder = 3
 
-    def __init__(self, ax, shape, *, fontsize=8.0):
+    def __init__(self, ax, shape, *, fontsize=8.0, switch=None):
         super().__init__()
+        self._switch = switch or drawing_switch()
         self.axes = ax
-        self.set_figure(ax.get_figure(root=False))
+        self.set_figure(ax.figure)
         self.set_transform(ax.transData)
         self._strings = np.full(shape, "", dtype=object)
         self._colors = np.full(shape, "black", dtype=object)
         self._size = float(fontsize)
         self._stampers = {}  # font size -> Stamper
+        self._widths = {}  # (text, dpi) -> width as the renderer measures it (plain path)
         self._text = Text(fontproperties=FontProperties(size=fontsize), ha="center", va="center")
         self._text.set_transform(IdentityTransform())
         self.set_clip_box(ax.bbox)
@@ -109,41 +110,59 @@ class CellValues(Artist):
         """Write every non-empty cell string (see the module docstring)."""
         if not self.get_visible():
             return
+        if self._switch.on and agg_of(renderer) is not None:
+            try:
+                self._stamp(renderer, self._cells(renderer, self._stamped_width))
+            except API_ERRORS as error:
+                self._switch.turn_off(error)
+                self._write(renderer, self._cells(renderer, self._text_width))
+        else:
+            self._write(renderer, self._cells(renderer, self._text_width))
+        self.stale = False
+
+    def _cells(self, renderer, measure):
+        """``(x, y, text, colour, size)`` of every non-empty cell; widths from ``measure``."""
         width = FILL * self._cell_width()
-        cells = [
-            (x, y, text, color, self._fitted(text, width, renderer.dpi))
+        return [
+            (x, y, text, color, self._fitted(measure(text, renderer), width))
             for (x, y), text, color in zip(
                 self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True
             )
             if text
         ]
-        if stamps_on(renderer):
-            try:
-                self._stamp(renderer, cells)
-            except API_ERRORS as error:
-                fast_text().turn_off(error)
-                self._write(renderer, cells)
-        else:
-            self._write(renderer, cells)
-        self.stale = False
 
     def _stamp(self, renderer, cells):
-        """Agg: stamp each cell's cached bitmap in its colour."""
+        """Agg, fast path: stamp each cell's cached bitmap in its colour."""
         gc = renderer.new_gc()
         gc.set_antialiased(True)
         self._set_gc_clip(gc)
         try:
             for x, y, text, color, size in cells:
                 gc.set_foreground(color)
-                self._stamper(size).stamp(renderer, gc, x, y, text)
+                stamper = self._stamper(size)
+                stamper.stamp(renderer, gc, *stamper.centred(x, y, text, dpi=renderer.dpi), text)
         finally:
             gc.restore()
 
     def _write(self, renderer, cells):
-        """Other backends, or no fast path: real text, centred on each cell."""
+        """Other backends, or the plain path: real text, centred on each cell."""
         for x, y, text, color, size in cells:
             self._place_text(x, y, text, color).set_fontsize(size)
             self._text.draw(renderer)
+
+    def _stamped_width(self, text, renderer):
+        """Ink width of ``text`` at the set size, from the cached glyphs."""
+        return self._stamper(self._size).line(text, dpi=renderer.dpi).width
+
+    def _text_width(self, text, renderer):
+        """Width of ``text`` at the set size, as the renderer measures it (memoised)."""
+        key = (text, renderer.dpi)
+        if key not in self._widths:
+            if len(self._widths) >= _WIDTHS:
+                self._widths.clear()
+            prop = FontProperties(size=self._size)
+            self._widths[key] = renderer.get_text_width_height_descent(text, prop, False)[0]
+        return self._widths[key]
 
     def _stamper(self, size):
         """Return the :class:`Stamper` of the font at ``size`` points (made once)."""
@@ -156,17 +175,11 @@ class CellValues(Artist):
         (x0, _), (x1, _) = self.get_transform().transform([(0.0, 0.0), (1.0, 0.0)])
         return abs(x1 - x0)
 
-    def _fitted(self, text, width, dpi):
-        """Return the font size that fits ``text`` in ``width`` pixels: the set size or less.
+    def _fitted(self, natural, width):
+        """Return the size fitting a ``natural``-wide string in ``width``: the set size or less.
 
-        Shrinks in half points, to at most :data:`MIN_SIZE`; widths come from
-        the glyph metrics of :mod:`jacviz.plotting._glyphs` (the same on every
-        backend), and without them the set size is kept.
+        Shrinks in half points, to at most :data:`MIN_SIZE`.
         """
-        try:
-            natural = self._stamper(self._size).width(text, dpi=dpi)
-        except API_ERRORS:
-            return self._size
         if natural <= width:
             return self._size
         return max(MIN_SIZE, math.floor(2.0 * self._size * width / natural) / 2.0)
@@ -187,6 +200,6 @@ class CellValues(Artist):
 
     def _place_text(self, x, y, text, color):
         """Return the reusable Text, set to write ``text`` centred on ``(x, y)``."""
-        self._text.set_figure(self.get_figure(root=False))
+        self._text.set_figure(self.figure)
         self._text.set(text=text, color=color, position=(x, y))
         return self._text
