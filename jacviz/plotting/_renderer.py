@@ -128,7 +128,23 @@ class HeatmapGrid:
             If ``examples`` or ``outputs`` hold something other than integers.
         """
         options = {"x": x, "in_labels": in_labels, "out_labels": out_labels, "examples": examples}
-        scene = _scene(kind, data, y=y, outputs=outputs, **options)
+        self.draw(kind, data, y=y, outputs=outputs, **options)
+        return self.png()
+
+    def draw(self, kind, data, **options):
+        """Draw as :meth:`render` does, without encoding; return the figure drawn on.
+
+        ``render(...)`` is ``draw(...)`` then :meth:`png`; a caller timing the
+        two halves (the browser benchmark) calls them apart.
+
+        Examples
+        --------
+        >>> grid, jac = HeatmapGrid(dpi=40), np.ones((1, 2, 2))
+        >>> figure = grid.draw("jacobian", jac)
+        >>> figure is grid.figure, grid.png() == grid.render("jacobian", jac)
+        (True, True)
+        """
+        scene = _scene(kind, data, **options)
         live = self._views.get(scene.spec)
         if live is None:
             live = self._build(scene)
@@ -137,7 +153,11 @@ class HeatmapGrid:
             self._views.move_to_end(scene.spec)
             self.redrawn = live.update(scene.frame)
         self._shown = live
-        return live.png()
+        return live.figure
+
+    def png(self):
+        """Return the picture last drawn as PNG bytes."""
+        return self._shown.png()
 
     def _build(self, scene):
         """Build a view of a new structure on its own figure; drop the oldest beyond the cache."""
@@ -150,7 +170,7 @@ class HeatmapGrid:
         return live
 
 
-def _scene(kind, data, *, y, outputs, **options):
+def _scene(kind, data, *, y=None, outputs=None, **options):
     """Describe the scene of ``kind`` for ``data`` on a new figure.
 
     ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.
