@@ -1,0 +1,204 @@
+"""JupyterLab, Voila and Chromium on 127.0.0.1, for the browser tests and the browser benchmark.
+
+No pytest here: ``tests/e2e/conftest.py`` wraps these in fixtures, and
+``benchmarks/bench_browser.py`` calls them directly. Every server runs in its
+own process group over a temporary copy of ``notebooks/``, with every Jupyter,
+IPython and matplotlib directory isolated; :func:`stop_server` signals that
+group only. Chromium is Debian's, driven by Playwright for Python.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+SERVER_START_TIMEOUT = 60.0
+ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class ServerError(RuntimeError):
+    """A server exited or did not answer in time; the message holds its log."""
+
+
+def chromium_path():
+    """Return the path of Debian's Chromium, or None when it is not installed."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
+
+
+def only_local(route):
+    """Let requests to 127.0.0.1 and local schemes through; abort everything else."""
+    if route.request.url.startswith(ALLOWED_URL_PREFIXES):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def free_port():
+    """Return a TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(url):
+    """Return True if an HTTP server answers at ``url`` (any status code)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def served_copy(root):
+    """Copy ``notebooks/`` into the folder ``root`` (the servers serve the copy); return it."""
+    shutil.copytree(NOTEBOOKS, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def isolated_env(home, **extra):
+    """Return an environment whose Jupyter, IPython and matplotlib dirs live in ``home``.
+
+    ``extra`` variables are added (the benchmark's ``JACVIZ_TRACE``).
+    """
+    env = dict(os.environ, **extra)
+    dirs = {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+    }
+    for name, sub in dirs.items():
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("JUPYTER_PREFER_ENV_PATH", None)
+    quiet = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    quiet.mkdir(parents=True, exist_ok=True)
+    settings = {"fetchNews": "false", "checkForUpdates": False}
+    (quiet / "notification.jupyterlab-settings").write_text(json.dumps(settings))
+    return env
+
+
+def lab_command(port, root):
+    """Return the command of a JupyterLab on 127.0.0.1:``port`` serving ``root``, no token."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.port_retries=0",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI runs as root: without it the server exits at once
+    return cmd
+
+
+def voila_command(port, notebook):
+    """Return the command of Voila on 127.0.0.1:``port`` rendering ``notebook``."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+    ]
+
+
+def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT):
+    """Start ``cmd`` in its own process group and wait until ``probe_url`` answers.
+
+    Raises
+    ------
+    ServerError
+        If the server exits or does not answer within ``timeout`` seconds (it
+        is stopped first).
+    """
+    log = open(log_path, "wb")  # noqa: SIM115 -- closed by stop_server
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    proc.log = log
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            stop_server(proc)
+            raise ServerError(
+                f"{cmd[2]} exited with code {proc.returncode}:\n{Path(log_path).read_text()}"
+            )
+        if answers(probe_url):
+            return proc
+        time.sleep(0.2)
+    stop_server(proc)
+    raise ServerError(f"{cmd[2]} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
+
+
+def stop_server(proc):
+    """SIGTERM the server's own process group, then SIGKILL it if it lingers."""
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    proc.log.close()
+
+
+def start_lab(root, env, log_path):
+    """Start JupyterLab serving ``root``; return ``(process, base URL)``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = lab_command(port, root)
+    proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/api/status", log_path=log_path)
+    return proc, url
+
+
+def start_voila(notebook, env, log_path):
+    """Start Voila rendering ``notebook``; return ``(process, URL)``.
+
+    Voila has no ``/api/status``: any HTTP answer means it is up.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = voila_command(port, notebook)
+    root = notebook.parent
+    proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/favicon.ico", log_path=log_path)
+    return proc, url
