@@ -8,6 +8,9 @@ STAMP := $(VENV)/.jacviz-installed
 
 .PHONY: lab test lint format bench app clean
 
+# kernel messages reach the browser without Nagle's 40 ms wait (jacviz/server.py)
+NO_DELAY := kernel_websocket_connection_class=jacviz.server.NoDelayConnection
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -15,10 +18,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/01_batch_jacobian_tour.ipynb
+	$(BIN)/jupyter lab --ServerApp.$(NO_DELAY) notebooks/01_batch_jacobian_tour.ipynb
 
 app: $(STAMP)
-	$(BIN)/voila notebooks/explorer_app.ipynb
+	$(BIN)/voila --Voila.$(NO_DELAY) notebooks/explorer_app.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .

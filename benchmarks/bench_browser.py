@@ -259,12 +259,12 @@ def run_app(browser, app, url, trace, repeats, actions, raw=None):
 
 
 @contextlib.contextmanager
-def server(app, root, env, logs):
+def server(app, root, env, logs, no_delay=True):
     """Run the server of ``app`` over ``root``; yield its URL; stop its process group."""
     if app == "JupyterLab":
-        proc, url = start_lab(root, env, logs / "jupyterlab.log")
+        proc, url = start_lab(root, env, logs / "jupyterlab.log", no_delay)
     else:
-        proc, url = start_voila(root / APP_NOTEBOOK, env, logs / "voila.log")
+        proc, url = start_voila(root / APP_NOTEBOOK, env, logs / "voila.log", no_delay)
     try:
         yield url
     finally:
@@ -283,6 +283,11 @@ def main():
     parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run")
     parser.add_argument("--actions", default=",".join(a.name for a in ACTIONS), help="which")
     parser.add_argument("--raw", type=Path, help="write every action's records here (JSON lines)")
+    parser.add_argument(
+        "--stock-server",
+        action="store_true",
+        help="Jupyter's own kernel WebSocket (Nagle's algorithm on), not make lab's / jacviz-app's",
+    )
     args = parser.parse_args()
     repeats = 5 if args.quick else args.repeats
     apps = [{"lab": "JupyterLab", "voila": "Voila"}[name] for name in args.apps.split(",")]
@@ -300,12 +305,16 @@ def main():
         root = served_copy(folder / "served")
         trace = KernelTrace(folder / "trace.jsonl")
         env = isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
-        print(f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones")
+        server_kind = "stock" if args.stock_server else "TCP_NODELAY (jacviz.server)"
+        print(
+            f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones; "
+            f"kernel WebSocket: {server_kind}"
+        )
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 for app in apps:
-                    with server(app, root, env, folder) as url:
+                    with server(app, root, env, folder, not args.stock_server) as url:
                         run_app(browser, app, url, trace, repeats, actions, raw)
             finally:
                 browser.close()

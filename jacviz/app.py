@@ -23,6 +23,8 @@ __all__ = ["app_notebook", "main", "voila_command"]
 
 DEFAULT_IP = "127.0.0.1"
 NOTEBOOK_NAME = "jacviz_explorer.ipynb"
+#: Kernel messages to the browser without Nagle's wait (``jacviz/server.py``).
+CONNECTION = "jacviz.server.NoDelayConnection"
 
 
 def app_notebook(function=None):
@@ -92,10 +94,13 @@ def voila_command(notebook, *, port=None, ip=DEFAULT_IP, open_browser=True):
     >>> cmd = voila_command("app.ipynb", port=9000, open_browser=False)
     >>> cmd[1:4]
     ['-m', 'voila', 'app.ipynb']
-    >>> cmd[4:]
-    ['--strip_sources=True', '--Voila.ip=127.0.0.1', '--port=9000', '--no-browser']
+    >>> cmd[4:]  # doctest: +NORMALIZE_WHITESPACE
+    ['--strip_sources=True',
+     '--Voila.kernel_websocket_connection_class=jacviz.server.NoDelayConnection',
+     '--Voila.ip=127.0.0.1', '--port=9000', '--no-browser']
     """
     command = [sys.executable, "-m", "voila", str(notebook), "--strip_sources=True"]
+    command.append(f"--Voila.kernel_websocket_connection_class={CONNECTION}")
     command.append(f"--Voila.ip={ip}")
     if port is not None:
         command.append(f"--port={port}")

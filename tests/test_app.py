@@ -85,6 +85,7 @@ def test_port_ip_and_browser_options_reach_voila(fake_run):
     app.main(["--port", "9123", "--ip", "0.0.0.0", "--no-browser"])
     assert fake_run.command[4:] == [
         "--strip_sources=True",
+        "--Voila.kernel_websocket_connection_class=jacviz.server.NoDelayConnection",
         "--Voila.ip=0.0.0.0",
         "--port=9123",
         "--no-browser",

@@ -23,6 +23,7 @@ ALLOWED = {
     "views": {"errors", "expressions", "jacobians", "plotting"},
     "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views"},
     "app": {"widget"},
+    "server": set(),  # a Jupyter server setting (TCP_NODELAY), loaded by the server by name
     "__init__": {
         "errors",
         "expressions",
@@ -44,6 +45,7 @@ THIRD_PARTY = {
     "views": {"numpy", "matplotlib"},
     "widget": {"numpy", "matplotlib", "ipywidgets", "IPython", "traitlets"},
     "app": set(),
+    "server": {"jupyter_server"},
     "__init__": set(),
 }
 KNOWN_THIRD_PARTY = {
@@ -54,6 +56,7 @@ KNOWN_THIRD_PARTY = {
     "IPython",
     "traitlets",
     "isal",
+    "jupyter_server",
 }
 
 

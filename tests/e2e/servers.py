@@ -23,6 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SERVER_START_TIMEOUT = 60.0
+#: What ``make lab``, ``make app`` and ``jacviz-app`` set: kernel messages without Nagle's wait.
+NO_DELAY = "kernel_websocket_connection_class=jacviz.server.NoDelayConnection"
 ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -105,8 +107,11 @@ def isolated_env(home, **extra):
     return env
 
 
-def lab_command(port, root):
-    """Return the command of a JupyterLab on 127.0.0.1:``port`` serving ``root``, no token."""
+def lab_command(port, root, no_delay=True):
+    """Return the command of a JupyterLab on 127.0.0.1:``port`` serving ``root``, no token.
+
+    ``no_delay``: as ``make lab`` runs it (:data:`NO_DELAY`); False, Jupyter's defaults.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -123,14 +128,19 @@ def lab_command(port, root):
         "--LabApp.extension_manager=readonly",
         "--LabApp.expose_app_in_browser=True",
     ]
+    if no_delay:
+        cmd.append(f"--ServerApp.{NO_DELAY}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI runs as root: without it the server exits at once
     return cmd
 
 
-def voila_command(port, notebook):
-    """Return the command of Voila on 127.0.0.1:``port`` rendering ``notebook``."""
-    return [
+def voila_command(port, notebook, no_delay=True):
+    """Return the command of Voila on 127.0.0.1:``port`` rendering ``notebook``.
+
+    ``no_delay``: as ``make app`` and ``jacviz-app`` run it; False, Voila's defaults.
+    """
+    cmd = [
         sys.executable,
         "-m",
         "voila",
@@ -139,6 +149,7 @@ def voila_command(port, notebook):
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
     ]
+    return [*cmd, f"--Voila.{NO_DELAY}"] if no_delay else cmd
 
 
 def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT):
@@ -182,23 +193,23 @@ def stop_server(proc):
     proc.log.close()
 
 
-def start_lab(root, env, log_path):
+def start_lab(root, env, log_path, no_delay=True):
     """Start JupyterLab serving ``root``; return ``(process, base URL)``."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = lab_command(port, root)
+    cmd = lab_command(port, root, no_delay)
     proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/api/status", log_path=log_path)
     return proc, url
 
 
-def start_voila(notebook, env, log_path):
+def start_voila(notebook, env, log_path, no_delay=True):
     """Start Voila rendering ``notebook``; return ``(process, URL)``.
 
     Voila has no ``/api/status``: any HTTP answer means it is up.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = voila_command(port, notebook)
+    cmd = voila_command(port, notebook, no_delay)
     root = notebook.parent
     proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/favicon.ico", log_path=log_path)
     return proc, url
