@@ -1270,3 +1270,25 @@ def test_without_the_switch_nothing_is_traced(tmp_path, monkeypatch):
     explorer.batch_size_slider.set_state({"value": 3})
     assert explorer._trace.path is None and explorer.render_count == 2
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- the round trip's order
+
+
+def test_no_garbage_collection_while_a_picture_is_made(explorer, monkeypatch):
+    seen, draw = [], explorer._pictures.draw
+
+    def drawing(*args):
+        seen.append(gc.isenabled())
+        return draw(*args)
+
+    monkeypatch.setattr(explorer._pictures, "draw", drawing)
+    explorer.function = "sin(x)"
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # someone else's choice: kept
+    try:
+        explorer.function = "x**2"
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+    assert explorer.error == "" and explorer.render_count == 3

@@ -12,7 +12,9 @@ outcome to the :class:`Presenter`. No handler, observer or update raises.
 docs/architecture.md tells the whole story.
 """
 
+import contextlib
 import functools
+import gc
 
 import ipywidgets as widgets
 import numpy as np
@@ -320,12 +322,13 @@ class JacobianExplorer(widgets.VBox):
     def _update(self):
         """Read all state, show it in the controls, compute, draw, show the outcome."""
         self._trace.mark("update")
-        try:
-            self._echo_state()
-            self._trace.mark("echoed")
-            self._compute_and_show(self._controls.view_options())
-        except Exception as exc:  # the last resort: shown in the error area, never raised
-            self._show_error(internal_error("show this", exc), stale=True)
+        with _collected_afterwards():
+            try:
+                self._echo_state()
+                self._trace.mark("echoed")
+                self._compute_and_show(self._controls.view_options())
+            except Exception as exc:  # the last resort: shown in the error area, never raised
+                self._show_error(internal_error("show this", exc), stale=True)
         self._trace.mark("shown")
 
     def _compute_and_show(self, view):
@@ -449,6 +452,26 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     (1, 2, 2, 2)
     """
     return JacobianExplorer(function, x, **kwargs)
+
+
+@contextlib.contextmanager
+def _collected_afterwards():
+    """Hold Python's cyclic garbage collector while a picture is made; it runs once it is sent.
+
+    Building a picture allocates many objects, which now and then sets off a full
+    collection of the kernel's objects: 0.1-0.5 s (measured in bench_browser.py), a
+    pause the picture should not wait for. The same collection runs at the kernel's
+    next allocation, after the picture is on its way. If the collector is already
+    off (someone turned it off), it stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _name(widget):

@@ -6,13 +6,15 @@ Off unless the kernel's environment names a file in ``JACVIZ_TRACE``: then
 every browser message an explorer handles appends one JSON line to it -- the
 widget and keys the message set, the ``time.perf_counter()`` of each phase of
 the update it caused (``received``, ``update``, ``echoed``, ``computed``,
-``drawn``, ``encoded``, ``sent``, ``shown``, ``handled``) and facts about the
-picture. ``perf_counter`` is the machine's monotonic clock, the one
+``drawn``, ``encoded``, ``sent``, ``shown``, ``handled``), facts about the
+picture, and the milliseconds Python's garbage collector took meanwhile
+(``gc_ms``, per generation). ``perf_counter`` is the machine's monotonic clock, the one
 ``benchmarks/bench_browser.py`` joins with the page's ``performance.now()``.
 Off, a mark costs one attribute test and nothing is written.
 """
 
 import contextlib
+import gc
 import json
 import os
 import time
@@ -46,6 +48,7 @@ class Trace:
         self.path = path
         self._marks = None  # phase -> perf_counter while a message is handled, else None
         self._info = {}
+        self._gc_start = 0.0
 
     @classmethod
     def from_environment(cls):
@@ -62,16 +65,25 @@ class Trace:
         if self._marks is not None:
             self._info.update(info)
 
+    def _on_gc(self, phase, info):
+        """Add each garbage collection's time to ``gc_ms`` (milliseconds per generation)."""
+        if phase == "start":
+            self._gc_start = time.perf_counter()
+        elif self._marks is not None:
+            self._info["gc_ms"][info["generation"]] += 1000 * (time.perf_counter() - self._gc_start)
+
     @contextlib.contextmanager
     def message(self, widget, keys):
         """Trace the handling of a browser message setting ``keys`` of ``widget`` (a name)."""
         if self.path is None or self._marks is not None:
             yield
             return
-        self._marks, self._info = {"received": time.perf_counter()}, {}
+        self._marks, self._info = {"received": time.perf_counter()}, {"gc_ms": [0.0, 0.0, 0.0]}
+        gc.callbacks.append(self._on_gc)
         try:
             yield
         finally:
+            gc.callbacks.remove(self._on_gc)
             self._marks["handled"] = time.perf_counter()
             line = {"widget": widget, "keys": sorted(keys), "marks": self._marks, **self._info}
             self._marks = None
