@@ -37,6 +37,7 @@ import contextlib
 import json
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +55,7 @@ from explorer_page import (  # found through the path above
 from roundtrip import KernelTrace, clock_offset, install, timed_action
 from servers import (
     CHROMIUM_ARGS,
+    REPO,
     chromium_path,
     isolated_env,
     only_local,
@@ -155,14 +157,17 @@ def facts(timed, kernel_line):
     """Counts of one action: messages each way, bytes received, PNG size, view built."""
     log = timed.log
     comm_in = [m for m in log["received"] if m.get("type") == "comm_msg"]
-    return {
+    found = {
         "comm messages sent": sum(m.get("type") == "comm_msg" for m in log["sent"]),
         "comm messages received": len(comm_in),
         "pictures received": sum(bool(m.get("png")) for m in log["received"]),
         "KB received": sum(m.get("bytes", 0) for m in log["received"]) / 1024,
         "layout changes of <img>": len(log["resizes"]),
-        "built a new view": float(bool((kernel_line or {}).get("built"))),
     }
+    if kernel_line:  # a jacviz with the trace
+        found["built a new view"] = float(bool(kernel_line.get("built")))
+        found["kernel GC ms (all generations)"] = sum(kernel_line.get("gc_ms", [0]))
+    return found
 
 
 def percentile(values, q):
@@ -174,46 +179,70 @@ def percentile(values, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def measure(page, trace, action, repeats, offset, raw=None):
-    """Time ``repeats`` actions after the warm-up; return (phase ms lists, fact lists).
+class Side:
+    """One explorer under test: a server (JupyterLab or Voila) of one jacviz, and its page.
 
-    ``raw``, a file, gets one JSON line per action: what the page and the kernel recorded.
+    ``label`` names it in the tables; ``env`` is the servers' environment (its
+    ``JACVIZ_TRACE`` names ``trace``'s file); ``no_delay``: the kernel WebSocket
+    of ``jacviz.server``. :meth:`open` starts the server and opens the page.
     """
-    phases, counts = {}, {}
-    for k in range(WARM_UP + repeats):
-        render = render_count(page) + 1
-        timed = timed_action(page, lambda k=k: action.step(page, k), render)
-        kernel = trace.new_lines()
-        lines = [line for line in kernel if line.get("render_count") == render]
+
+    def __init__(self, label, env, trace, no_delay):
+        self.label, self.env, self.trace, self.no_delay = label, env, trace, no_delay
+        self.page = self.offset = self.error = None
+        self.results = {}  # action name -> (phase -> [ms], fact -> [values])
+
+    def open(self, stack, browser, app, root, logs):
+        """Start the server of ``app`` and open the explorer; stopped when ``stack`` closes."""
+        logs.mkdir(parents=True, exist_ok=True)
+        url = stack.enter_context(server(app, root, self.env, logs, self.no_delay))
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        stack.callback(context.close)
+        context.set_default_timeout(30_000)
+        context.route("**/*", only_local)
+        install(context)
+        self.page = context.new_page()
+        open_app(self.page, app, url)
+        self.trace.new_lines()
+        self.offset, self.error = clock_offset(self.page)
+        self.results = {}
+
+    def act(self, action, k, raw=None):
+        """Make the ``k``-th ``action`` and wait for its picture; keep its phases after warm-up."""
+        render = render_count(self.page) + 1
+        timed = timed_action(self.page, lambda: action.step(self.page, k), render)
+        kernel = self.trace.new_lines()
+        line = ([item for item in kernel if item.get("render_count") == render] or [None])[-1]
         if raw is not None:
-            record = {"action": action.name, "k": k, "offset": offset, "kernel": kernel}
-            raw.write(json.dumps({**record, "page": timed.log}) + "\n")
+            record = {"side": self.label, "action": action.name, "k": k, "offset": self.offset}
+            raw.write(json.dumps({**record, "kernel": kernel, "page": timed.log}) + "\n")
         if k < WARM_UP:
-            continue
-        found = events(timed, lines[-1] if lines else None, offset)
+            return
+        phases, counts = self.results.setdefault(action.name, ({}, {}))
+        found = events(timed, line, self.offset)
         for name, begin, end in PHASES:
             if begin in found and end in found:
                 phases.setdefault(name, []).append(found[end] - found[begin])
-        for name, value in facts(timed, lines[-1] if lines else None).items():
+        for name, value in facts(timed, line).items():
             counts.setdefault(name, []).append(value)
-    return phases, counts
 
 
-def print_table(app, results, offset, error):
+def cell(values):
+    """``median / p95`` of ``values`` (ms), or a dash."""
+    return f"{statistics.median(values):.1f} / {percentile(values, 95):.1f}" if values else "–"
+
+
+def print_table(app, side):
+    results = side.results
     names = [action.name for action in ACTIONS if action.name in results]
-    print(f"\n### {app}: median / p95, ms (clock offset ±{error:.1f} ms)\n")
+    print(f"\n### {app}, {side.label}: median / p95, ms (clock offset ±{side.error:.1f} ms)\n")
     print("| phase | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for phase, _, _ in PHASES:
-        cells = []
-        for name in names:
-            values = results[name][0].get(phase, [])
-            cells.append(
-                f"{statistics.median(values):.1f} / {percentile(values, 95):.1f}" if values else "–"
-            )
+        cells = [cell(results[name][0].get(phase, [])) for name in names]
         print(f"| {phase} | " + " | ".join(cells) + " |")
     for fact in results[names[0]][1]:
-        cells = [f"{statistics.mean(results[name][1][fact]):.2f}" for name in names]
+        cells = [f"{statistics.mean(results[name][1].get(fact, [0])):.2f}" for name in names]
         print(f"| {fact} (mean) | " + " | ".join(cells) + " |")
     verdicts = []
     for name, target in TARGETS.items():
@@ -225,7 +254,20 @@ def print_table(app, results, offset, error):
         verdicts.append(
             f"{name} {median:.0f} ms (p95 {p95:.0f}) ≤ {target} ms: {'ok' if ok else 'MISSED'}"
         )
-    print(f"\n{app} targets: " + "; ".join(verdicts))
+    print(f"\n{app}, {side.label}, targets: " + "; ".join(verdicts))
+
+
+def print_comparison(app, baseline, side):
+    """The totals of two sides measured in turn, and the ratio of their medians."""
+    print(f"\n### {app}: input → new picture, interleaved A/B, median / p95, ms\n")
+    print(f"| action | {baseline.label} | {side.label} | ratio of medians |")
+    print("|---|---|---|---|")
+    for action in ACTIONS:
+        if action.name not in side.results:
+            continue
+        a, b = (s.results[action.name][0]["total"] for s in (baseline, side))
+        ratio = statistics.median(b) / statistics.median(a)
+        print(f"| {action.name} | {cell(a)} | {cell(b)} | {ratio:.2f} |")
 
 
 def open_app(page, app, url):
@@ -237,25 +279,21 @@ def open_app(page, app, url):
     wait_for_explorer(page)
 
 
-def run_app(browser, app, url, trace, repeats, actions, raw=None):
-    """Measure every action in ``app``; print its table."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(30_000)
-    context.route("**/*", only_local)
-    install(context)
-    try:
-        page = context.new_page()
-        open_app(page, app, url)
-        trace.new_lines()
-        offset, error = clock_offset(page)
-        results = {
-            action.name: measure(page, trace, action, repeats, offset, raw)
-            for action in ACTIONS
-            if action.name in actions
-        }
-    finally:
-        context.close()
-    print_table(app, results, offset, error)
+def run_app(browser, app, root, folder, sides, actions, repeats, raw=None):
+    """Measure every action in ``app`` on every side, in turn; print the tables."""
+    with contextlib.ExitStack() as stack:
+        for number, side in enumerate(sides):
+            side.open(stack, browser, app, root, folder / f"logs-{app}-{number}")
+        for action in ACTIONS:
+            if action.name not in actions:
+                continue
+            for k in range(WARM_UP + repeats):
+                for side in sides if k % 2 else sides[::-1]:  # who goes first alternates
+                    side.act(action, k, raw)
+    for side in sides:
+        print_table(app, side)
+    if len(sides) == 2:
+        print_comparison(app, *sides)
 
 
 @contextlib.contextmanager
@@ -271,6 +309,40 @@ def server(app, root, env, logs, no_delay=True):
         stop_server(proc)
 
 
+def export_baseline(rev, folder):
+    """Write jacviz as of git revision ``rev`` into ``folder``; return the folder.
+
+    Returns None if ``rev`` is not a revision of this repository.
+    """
+    folder.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "jacviz"], capture_output=True, check=False
+    )
+    if archive.returncode:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    return folder
+
+
+def make_sides(args, folder):
+    """This checkout, and with ``--baseline REV`` jacviz at REV first (as REV serves it)."""
+    sides = []
+    if args.baseline:
+        source = export_baseline(args.baseline, folder / "baseline")
+        if source is None:
+            sys.exit(f"--baseline {args.baseline}: not a git revision of {REPO}")
+        trace = KernelTrace(folder / "trace-baseline.jsonl")
+        env = isolated_env(folder / "home-baseline", JACVIZ_TRACE=str(trace.path))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
+        no_delay = (source / "jacviz" / "server.py").exists()
+        sides.append(Side(f"baseline {args.baseline}", env, trace, no_delay))
+    trace = KernelTrace(folder / "trace.jsonl")
+    env = isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
+    label = "this checkout, stock server" if args.stock_server else "this checkout"
+    sides.append(Side(label, env, trace, not args.stock_server))
+    return sides
+
+
 def on_timeout(signum, frame):
     raise TimeoutError("bench_browser.py ran longer than --timeout; servers are being stopped")
 
@@ -280,19 +352,23 @@ def main():
     parser.add_argument("--quick", action="store_true", help="5 repeats per action")
     parser.add_argument("--repeats", type=int, default=20, help="timed actions per kind")
     parser.add_argument("--apps", default="lab,voila", help="lab, voila or both (default)")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run")
+    parser.add_argument("--timeout", type=int, default=1200, help="seconds for the whole run")
     parser.add_argument("--actions", default=",".join(a.name for a in ACTIONS), help="which")
     parser.add_argument("--raw", type=Path, help="write every action's records here (JSON lines)")
     parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also measure jacviz at git revision REV, action by action in turn with this one",
+    )
+    parser.add_argument(
         "--stock-server",
         action="store_true",
-        help="Jupyter's own kernel WebSocket (Nagle's algorithm on), not make lab's / jacviz-app's",
+        help="serve this checkout with Jupyter's own kernel WebSocket (Nagle's algorithm on)",
     )
     args = parser.parse_args()
     repeats = 5 if args.quick else args.repeats
     apps = [{"lab": "JupyterLab", "voila": "Voila"}[name] for name in args.apps.split(",")]
     actions = args.actions.split(",")
-    raw = open(args.raw, "w", encoding="utf-8") if args.raw else None  # noqa: SIM115
     executable = chromium_path()
     if executable is None:
         sys.exit("needs Debian's Chromium: apt-get install -y chromium")
@@ -300,24 +376,30 @@ def main():
 
     signal.signal(signal.SIGALRM, on_timeout)
     signal.alarm(args.timeout)
-    with tempfile.TemporaryDirectory(prefix="bench-browser-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-browser-") as folder,
+        contextlib.ExitStack() as files,
+    ):
         folder = Path(folder)
+        raw = files.enter_context(open(args.raw, "w", encoding="utf-8")) if args.raw else None
         root = served_copy(folder / "served")
-        trace = KernelTrace(folder / "trace.jsonl")
-        env = isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
-        server_kind = "stock" if args.stock_server else "TCP_NODELAY (jacviz.server)"
+        sides = make_sides(args, folder)
         print(
-            f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones; "
-            f"kernel WebSocket: {server_kind}"
+            f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones, "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start; "
+            + "; ".join(
+                f"{side.label}: {'TCP_NODELAY' if side.no_delay else 'stock'} server"
+                for side in sides
+            )
         )
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 for app in apps:
-                    with server(app, root, env, folder, not args.stock_server) as url:
-                        run_app(browser, app, url, trace, repeats, actions, raw)
+                    run_app(browser, app, root, folder, sides, actions, repeats, raw)
             finally:
                 browser.close()
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
