@@ -7,9 +7,11 @@ never pyplot) and this package only.
 (kind, shapes, labels, examples shown) it has drawn recently is a
 :class:`LiveView` kept on its own figure, so new values -- and going back to
 a shape seen a moment ago, as when a lecturer toggles the batch size or the
-order -- only refill and blit. A new structure builds a new view; the oldest
-of more than :data:`CACHED_VIEWS` is dropped, so a slider can drive it for
-hours without the figures growing.
+order, or sweeps a slider over the batch sizes -- only refill and blit. A new
+structure builds a new view; the least recently shown views beyond the last
+:data:`CACHED_VIEWS` are dropped once all views' pixels outgrow
+:data:`CACHE_BYTES` (or their number :data:`MAX_VIEWS`), so a slider can drive
+it for hours without the figures growing.
 """
 
 from collections import OrderedDict
@@ -22,8 +24,13 @@ from jacviz.plotting._scenes import full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 
 KINDS = ("jacobian", "hessian", "full")
-#: Built views kept per renderer: each holds a figure, its canvas and a background.
+#: Built views always kept per renderer: each holds a figure, its canvas and a background.
 CACHED_VIEWS = 4
+#: Older views are kept too while the pixels of all (canvas and background) fit in this
+#: many bytes -- about eight pictures of a 2-input batch, enough for a batch-size sweep.
+CACHE_BYTES = 32 * 2**20
+#: The most views kept, however small.
+MAX_VIEWS = 16
 
 
 class HeatmapGrid:
@@ -42,7 +49,7 @@ class HeatmapGrid:
         The figure of the picture last rendered (before any, an empty one).
         Each structure drawn recently keeps its own figure, so after a shape
         change this is another figure object; going back to a shape seen
-        among the last :data:`CACHED_VIEWS` gives its figure back.
+        still kept (see the module docstring) gives its figure back.
     redrawn : list of tuple
         Groups redrawn by the last :meth:`render` (``("panel", k)``,
         ``("text", k)``, ``("note",)``, ``("colorbar",)``), or ``["all"]``
@@ -165,7 +172,10 @@ class HeatmapGrid:
         live = LiveView(figure, scene, self._cmap)  # the first: in the blank
         self._blank = None
         self._views[scene.spec] = live
-        while len(self._views) > CACHED_VIEWS:
+        while len(self._views) > MAX_VIEWS or (
+            len(self._views) > CACHED_VIEWS
+            and sum(view.nbytes for view in self._views.values()) > CACHE_BYTES
+        ):
             self._views.popitem(last=False)
         return live
 
