@@ -1292,3 +1292,23 @@ def test_no_garbage_collection_while_a_picture_is_made(explorer, monkeypatch):
     finally:
         gc.enable()
     assert explorer.error == "" and explorer.render_count == 3
+
+
+def test_the_picture_leaves_before_the_controls_echo(explorer, monkeypatch):
+    sent = []
+
+    def record(widget, msg, buffers=None):  # a buffer (the PNG) leaves the state for buffers
+        paths = [path[0] for path in msg.get("buffer_paths", [])]
+        sent.append((widget, sorted([*msg.get("state", {}), *paths])))
+
+    monkeypatch.setattr(widgets.Widget, "_send", record)
+    explorer.batch_size_slider.set_state({"value": 3})  # a browser's message
+    widgets_sent = [widget for widget, _ in sent]
+    picture = widgets_sent.index(explorer.image)
+    assert sent[picture][1] == ["value"]
+    assert widgets_sent[picture + 1] is explorer.status
+    grid = explorer.batch_grid.box
+    assert [keys for widget, keys in sent if widget is grid] == [["children"]]  # one message
+    assert widgets_sent.index(grid) > picture
+    assert widgets_sent.count(explorer.image) == 1
+    assert explorer.x.shape == (3, 2) and explorer.render_count == 2

@@ -11,6 +11,7 @@ explorer. The functions below each make one widget, described and given its
 tooltip and its ``jacviz-*`` CSS class (the hooks the browser tests look for).
 """
 
+import contextlib
 from typing import NamedTuple
 
 import ipywidgets as widgets
@@ -286,6 +287,43 @@ class Controls:
             self.status,
             self.fd_view,
             self.values_accordion,
+        ]
+
+    @contextlib.contextmanager
+    def held(self):
+        """Hold what the controls send to the browser until the block ends.
+
+        The explorer updates inside: the picture, the status line and the error
+        area go out as they are set, the controls' echo of the state after them
+        (one message per control, every change merged), so the browser shows
+        the new picture before it rebuilds, say, the grid of number boxes.
+        """
+        with contextlib.ExitStack() as stack:
+            for widget in self._echoing():
+                stack.enter_context(widget.hold_sync())
+            yield
+
+    def _echoing(self):
+        """Return the widgets an update may change besides picture, status and error area."""
+        return [
+            self.function_text,
+            self.formula_view,
+            self.preset_dropdown,
+            self.note,
+            self.batch_size_slider,
+            self.input_dim_slider,
+            self.batch_grid.box,
+            self.batch_grid.box.layout,
+            *self.batch_grid.box.children,
+            self.order_toggle,
+            self.linear_map_toggle,
+            self.map_example_slider,
+            self.first_example_slider,
+            self.first_example_slider.layout,
+            self.map_row.layout,
+            self.fd_view,
+            self.fd_view.layout,
+            self.values_table,
         ]
 
     def guard(self, widget):

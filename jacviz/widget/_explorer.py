@@ -322,7 +322,7 @@ class JacobianExplorer(widgets.VBox):
     def _update(self):
         """Read all state, show it in the controls, compute, draw, show the outcome."""
         self._trace.mark("update")
-        with _collected_afterwards():
+        with _collected_afterwards(), self._controls.held():
             try:
                 self._echo_state()
                 self._trace.mark("echoed")
