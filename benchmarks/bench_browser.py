@@ -19,8 +19,12 @@ page's ``performance.now()`` (input event, kernel messages sent and received,
 echo, compute, draw, PNG, picture sent), joined with a clock offset measured
 by round trips to the page. The script prints, per app, a table of each
 phase's median and 95th percentile in ms over ``--repeats`` actions (20; 5
-with ``--quick``) after two warm-up actions. "total" runs from the input
-event until the new picture is painted and its ``render #N`` shown.
+with ``--quick``) after two warm-up actions (the first one's total is shown
+apart). "total" runs from the input event until the new picture is painted
+and its ``render #N`` shown; it is also split by whether the kernel built a
+new view or refilled one it kept. ``--baseline REV`` measures jacviz at git
+revision REV as well, action by action in turn with this checkout (the fair
+comparison on a busy machine), and prints the ratio of the medians.
 
 Targets (issue #16, medians on the project's 2-core VM): value edit ≤ 60 ms,
 batch-size step ≤ 100 ms, order toggle ≤ 150 ms, in JupyterLab and in Voila;
@@ -46,10 +50,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
 from explorer_page import (  # found through the path above
     BATCH_SLIDER_HANDLE,
-    FUNCTION_INPUT,
-    ORDER_BUTTONS,
+    click_order,
+    edit_entry,
     open_notebook_and_run_all,
     render_count,
+    type_function,
     wait_for_explorer,
 )
 from roundtrip import KernelTrace, clock_offset, install, timed_action
@@ -66,7 +71,6 @@ from servers import (
 )
 
 APP_NOTEBOOK = "explorer_app.ipynb"
-ENTRY_INPUT = ".jacviz-batch-grid input"  # the first box: x[0, 0]
 TARGETS = {"value edit": 60, "batch-size step": 100, "order toggle": 150}
 WARM_UP = 2
 # phase name -> (start, end): events on one clock (page ms; kernel marks converted)
@@ -86,6 +90,9 @@ PHASES = (
     ("→ painted", "decoded", "painted"),
     ("total", "input", "end"),
 )
+#: The total again, split by whether the kernel built a new view (a structure not kept).
+SPLIT = {True: "total, a new view built", False: "total, a kept view refilled"}
+FIRST = "total of the first (warm-up) action"
 
 
 class Action:
@@ -97,9 +104,7 @@ class Action:
 
 
 def value_edit(page, k):
-    box = page.locator(ENTRY_INPUT).first
-    box.fill(str(4.5 + 0.5 * (k % 2)))  # never the value shown (4 at the start)
-    box.press("Enter")
+    edit_entry(page, 4.5 + 0.5 * (k % 2))  # x[0, 0]: never the value shown (4 at the start)
 
 
 def batch_step(page, k, low=1, high=10):
@@ -113,14 +118,11 @@ def batch_step(page, k, low=1, high=10):
 
 
 def order_toggle(page, k):
-    label = "2nd order" if k % 2 == 0 else "1st order"
-    page.locator(ORDER_BUTTONS, has_text=label).first.click()
+    click_order(page, "2nd order" if k % 2 == 0 else "1st order")
 
 
 def formula_change(page, k):
-    box = page.locator(FUNCTION_INPUT).first
-    box.fill("sin(x)" if k % 2 == 0 else "x**3")
-    box.press("Enter")
+    type_function(page, "sin(x)" if k % 2 == 0 else "x**3")
 
 
 ACTIONS = (
@@ -189,7 +191,7 @@ class Side:
 
     def __init__(self, label, env, trace, no_delay):
         self.label, self.env, self.trace, self.no_delay = label, env, trace, no_delay
-        self.page = self.offset = self.error = None
+        self.page = self.offset = self.error = self.app = None
         self.results = {}  # action name -> (phase -> [ms], fact -> [values])
 
     def open(self, stack, browser, app, root, logs):
@@ -201,7 +203,7 @@ class Side:
         context.set_default_timeout(30_000)
         context.route("**/*", only_local)
         install(context)
-        self.page = context.new_page()
+        self.page, self.app = context.new_page(), app
         open_app(self.page, app, url)
         self.trace.new_lines()
         self.offset, self.error = clock_offset(self.page)
@@ -214,15 +216,21 @@ class Side:
         kernel = self.trace.new_lines()
         line = ([item for item in kernel if item.get("render_count") == render] or [None])[-1]
         if raw is not None:
-            record = {"side": self.label, "action": action.name, "k": k, "offset": self.offset}
+            record = {"app": self.app, "side": self.label, "action": action.name, "k": k}
+            record["offset"] = self.offset
             raw.write(json.dumps({**record, "kernel": kernel, "page": timed.log}) + "\n")
-        if k < WARM_UP:
-            return
         phases, counts = self.results.setdefault(action.name, ({}, {}))
         found = events(timed, line, self.offset)
+        if k < WARM_UP:  # kept apart: the first of a kind may build a view, warm JIT caches
+            if k == 0:
+                phases[FIRST] = [found["end"] - found["input"]]
+            return
         for name, begin, end in PHASES:
             if begin in found and end in found:
                 phases.setdefault(name, []).append(found[end] - found[begin])
+        if line is not None:  # a jacviz with the trace says whether it built a new view
+            split = SPLIT[bool(line.get("built"))]
+            phases.setdefault(split, []).append(found["end"] - found["input"])
         for name, value in facts(timed, line).items():
             counts.setdefault(name, []).append(value)
 
@@ -238,7 +246,7 @@ def print_table(app, side):
     print(f"\n### {app}, {side.label}: median / p95, ms (clock offset ±{side.error:.1f} ms)\n")
     print("| phase | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
-    for phase, _, _ in PHASES:
+    for phase in [phase for phase, _, _ in PHASES] + [*SPLIT.values(), FIRST]:
         cells = [cell(results[name][0].get(phase, [])) for name in names]
         print(f"| {phase} | " + " | ".join(cells) + " |")
     for fact in results[names[0]][1]:

@@ -7,7 +7,8 @@ Everything runs offline on 127.0.0.1 (the servers and pages are made by
   Debian's Chromium driven by Playwright; without it the tests skip off CI and
   fail in CI (``CI=true``).
 * ``page`` is a fresh page whose requests to anything but 127.0.0.1, ``data:``,
-  ``blob:`` and ``file:`` are aborted, so nothing waits on the network.
+  ``blob:`` and ``file:`` are aborted, so nothing waits on the network; it
+  records the round trip's timestamps (``roundtrip.py``).
 * ``lab_server`` / ``voila_server`` start one server each per test session, on a
   free port with an empty token, over a temporary copy of ``notebooks/`` and with
   every Jupyter / IPython / matplotlib directory isolated under the temp dir.
@@ -17,6 +18,7 @@ Screenshots go to ``test-output/e2e/`` (git-ignored).
 """
 
 import pytest
+from roundtrip import install
 from servers import (
     REPO,
     ServerError,
@@ -78,6 +80,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     context.route("**/*", only_local)
+    install(context)
     page = context.new_page()
     yield page
     context.close()

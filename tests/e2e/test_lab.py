@@ -8,18 +8,20 @@ a later one is still on its way. Screenshots of each step go to
 """
 
 import re
-import statistics
 
 import pytest
 from explorer_page import (
     ERROR,
     click_order,
+    entry_value,
     image_src,
+    latency_line,
     open_notebook_and_run_all,
     render_count,
     shoot,
     status_text,
     timed_slider_step,
+    timed_value_edit,
     type_function,
     wait_for_explorer,
     wait_for_new_image,
@@ -51,10 +53,15 @@ def test_explorer_in_jupyterlab(page, lab_server, screenshots):
     assert "x (5, 2)" in status_text(page)
     assert "J (5, 2, 2)" in status_text(page)
     shoot(page, screenshots, "lab-2-batch-size-5")
-    print(
-        f"\nJupyterLab slider -> new picture: median {statistics.median(latencies):.3f} s "
-        f"(steps: {', '.join(f'{t:.3f}' for t in latencies)})"
-    )
+    print("\n" + latency_line("JupyterLab", "slider", latencies))
+
+    # a new value in the box of x[0, 0], three times: the picture follows each
+    edits = [timed_value_edit(page, value) for value in (4.5, 5.0, 4.5)]
+    count += len(edits)
+    assert render_count(page) == count
+    assert entry_value(page) == "4.5"
+    assert page.locator(ERROR).first.inner_text().strip() == ""
+    print(latency_line("JupyterLab", "value edit", edits))
 
     # a new formula with one output per example: J becomes (B, n)
     src = image_src(page)

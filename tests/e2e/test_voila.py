@@ -5,20 +5,21 @@ Screenshots go to ``test-output/e2e/voila-*.png``; the slider → new picture
 latency is printed.
 """
 
-import statistics
-
 import nbformat
 import pytest
 from explorer_page import (
     ERROR,
     LINEAR_MAP_BUTTON,
+    entry_value,
     image_src,
+    latency_line,
     press_enter_on,
     render_count,
     shoot,
     shoot_explorer,
     status_text,
     timed_slider_step,
+    timed_value_edit,
     type_function,
     wait_for_explorer,
     wait_for_new_image,
@@ -60,10 +61,15 @@ def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
     assert render_count(page) == count
     assert image_src(page) != first_src
     assert "x (5, 2)" in status_text(page)
-    print(
-        f"\nVoila slider -> new picture: median {statistics.median(latencies):.3f} s "
-        f"(steps: {', '.join(f'{t:.3f}' for t in latencies)})"
-    )
+    print("\n" + latency_line("Voila", "slider", latencies))
+
+    # a new value in the box of x[0, 0], three times: the picture follows each
+    edits = [timed_value_edit(page, value) for value in (4.5, 5.0, 4.5)]
+    count += len(edits)
+    assert render_count(page) == count
+    assert entry_value(page) == "4.5"
+    assert page.locator(ERROR).first.inner_text().strip() == ""
+    print(latency_line("Voila", "value edit", edits))
 
     src = image_src(page)
     type_function(page, "softmax(x)")
