@@ -78,8 +78,7 @@ PHASES = (
     ("input → message sent", "input", "sent"),
     ("→ kernel received", "sent", "k.received"),
     ("kernel: handlers", "k.received", "k.update"),
-    ("echo into controls", "k.update", "k.echoed"),
-    ("compute", "k.echoed", "k.computed"),
+    ("compute", "k.update", "k.computed"),
     ("draw", "k.computed", "k.drawn"),
     ("PNG encode", "k.drawn", "k.encoded"),
     ("picture message sent", "k.encoded", "k.sent"),
@@ -89,6 +88,7 @@ PHASES = (
     ("→ decoded", "loaded", "decoded"),
     ("→ painted", "decoded", "painted"),
     ("total", "input", "end"),
+    ("kernel after the picture (status, controls)", "k.sent", "k.handled"),
 )
 #: The total again, split by whether the kernel built a new view (a structure not kept).
 SPLIT = {True: "total, a new view built", False: "total, a kept view refilled"}

@@ -1240,7 +1240,7 @@ def test_the_explorer_draws_on_the_plain_matplotlib_path(monkeypatch):
 
 # ---------------------------------------------------------------- the browser benchmark's trace
 
-PHASES = ("received", "update", "echoed", "computed", "drawn", "encoded", "sent", "shown")
+PHASES = ("received", "update", "computed", "drawn", "encoded", "sent", "shown", "echoed")
 
 
 def test_the_trace_times_each_browser_message_phase_by_phase(tmp_path, monkeypatch):
@@ -1312,3 +1312,8 @@ def test_the_picture_leaves_before_the_controls_echo(explorer, monkeypatch):
     assert widgets_sent.index(grid) > picture
     assert widgets_sent.count(explorer.image) == 1
     assert explorer.x.shape == (3, 2) and explorer.render_count == 2
+    sent.clear()
+    explorer.function_text.set_state({"value": "sin(x)"})  # typeset after the picture
+    widgets_sent = [widget for widget, _ in sent]
+    assert widgets_sent.index(explorer.formula_view) > widgets_sent.index(explorer.image)
+    assert explorer.formula_view.value == r"$$f(x) = \sin\left(x\right)$$"

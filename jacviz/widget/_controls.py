@@ -11,7 +11,6 @@ explorer. The functions below each make one widget, described and given its
 tooltip and its ``jacviz-*`` CSS class (the hooks the browser tests look for).
 """
 
-import contextlib
 from typing import NamedTuple
 
 import ipywidgets as widgets
@@ -289,43 +288,6 @@ class Controls:
             self.values_accordion,
         ]
 
-    @contextlib.contextmanager
-    def held(self):
-        """Hold what the controls send to the browser until the block ends.
-
-        The explorer updates inside: the picture, the status line and the error
-        area go out as they are set, the controls' echo of the state after them
-        (one message per control, every change merged), so the browser shows
-        the new picture before it rebuilds, say, the grid of number boxes.
-        """
-        with contextlib.ExitStack() as stack:
-            for widget in self._echoing():
-                stack.enter_context(widget.hold_sync())
-            yield
-
-    def _echoing(self):
-        """Return the widgets an update may change besides picture, status and error area."""
-        return [
-            self.function_text,
-            self.formula_view,
-            self.preset_dropdown,
-            self.note,
-            self.batch_size_slider,
-            self.input_dim_slider,
-            self.batch_grid.box,
-            self.batch_grid.box.layout,
-            *self.batch_grid.box.children,
-            self.order_toggle,
-            self.linear_map_toggle,
-            self.map_example_slider,
-            self.first_example_slider,
-            self.first_example_slider.layout,
-            self.map_row.layout,
-            self.fd_view,
-            self.fd_view.layout,
-            self.values_table,
-        ]
-
     def guard(self, widget):
         """Refuse rejected browser messages for ``widget`` and all it holds (see ``_untrusted``)."""
         for part in owned_widgets(widget):
@@ -335,8 +297,13 @@ class Controls:
         """Return the batch shape ``(B, n)`` the shape sliders ask for."""
         return self.batch_size_slider.value, self.input_dim_slider.value
 
-    def view_options(self):
-        """Return what the view's controls ask for, as :class:`ViewOptions`."""
+    def view_options(self, batch_size):
+        """Return what the view's controls ask for, as :class:`ViewOptions`, for ``B`` examples.
+
+        The example sliders first get the range of a batch of ``batch_size``
+        (a value outside it is clamped); the rest of :meth:`show_state` may follow.
+        """
+        self._fit_example_sliders(batch_size)
         return ViewOptions(
             bool(self.linear_map_toggle.value),
             self.map_example_slider.value,
@@ -359,6 +326,10 @@ class Controls:
         batch_size, n = x.shape
         self.batch_size_slider.value, self.input_dim_slider.value = batch_size, n
         self.batch_grid.show(x)
+        self._fit_example_sliders(batch_size)
+
+    def _fit_example_sliders(self, batch_size):
+        """Give the sliders choosing examples the range of a batch of ``batch_size``."""
         self._bounds[self.map_example_slider] = Bounds(0, batch_size - 1, 1)
         self._bounds[self.first_example_slider] = Bounds(0, max(0, batch_size - MAX_SHOWN), 1)
         keep_bounds(self.map_example_slider, self._bounds[self.map_example_slider])

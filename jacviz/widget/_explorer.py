@@ -320,15 +320,23 @@ class JacobianExplorer(widgets.VBox):
     # ------------------------------------------------------------ the one update
 
     def _update(self):
-        """Read all state, show it in the controls, compute, draw, show the outcome."""
+        """Read all state, compute, draw, show the outcome; then show the state in the controls.
+
+        The picture leaves first: the browser shows it before it rebuilds, say,
+        the grid of number boxes or typesets the formula.
+        """
         self._trace.mark("update")
-        with _collected_afterwards(), self._controls.held():
-            try:
-                self._echo_state()
-                self._trace.mark("echoed")
-                self._compute_and_show(self._controls.view_options())
-            except Exception as exc:  # the last resort: shown in the error area, never raised
-                self._show_error(internal_error("show this", exc), stale=True)
+        with _collected_afterwards():
+            for step in (self._show_picture, self._echo_state):
+                try:
+                    step()
+                except Exception as exc:  # the last resort: shown in the error area, never raised
+                    self._show_error(internal_error("show this", exc), stale=True)
+        self._trace.mark("echoed")
+
+    def _show_picture(self):
+        """Show the picture of the state, in the view the controls ask for (or why not)."""
+        self._compute_and_show(self._controls.view_options(self.x.shape[0]))
         self._trace.mark("shown")
 
     def _compute_and_show(self, view):
@@ -364,15 +372,16 @@ class JacobianExplorer(widgets.VBox):
         """Return the parsed formula; parse again only after the text or constants changed."""
         if self._parsed is None:
             self._parsed = parse(self.function, self.constants)
-            self._presenter.show_formula(getattr(self._parsed, "latex", None))
         if isinstance(self._parsed, ExpressionError):  # a fresh one: no growing traceback
             raise ExpressionError(str(self._parsed), self._parsed.position)
         return self._parsed
 
     def _echo_state(self):
-        """Show the state in the controls, quietly: afterwards they agree with it."""
+        """Show the state in the controls and the typeset formula, quietly: they agree with it."""
         with self._updates.quietly():
             self._controls.show_state(self.function, self.x, self.order, self.constants)
+            if self._parsed is not None:  # None: not parsed since the formula changed
+                self._presenter.show_formula(getattr(self._parsed, "latex", None))
 
     def _show_error(self, message, source=None, position=None, stale=False):
         self.set_trait("error", message)

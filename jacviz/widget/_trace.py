@@ -5,8 +5,8 @@ Layer: widget (private). Imports the standard library only.
 Off unless the kernel's environment names a file in ``JACVIZ_TRACE``: then
 every browser message an explorer handles appends one JSON line to it -- the
 widget and keys the message set, the ``time.perf_counter()`` of each phase of
-the update it caused (``received``, ``update``, ``echoed``, ``computed``,
-``drawn``, ``encoded``, ``sent``, ``shown``, ``handled``), facts about the
+the update it caused (``received``, ``update``, ``computed``, ``drawn``,
+``encoded``, ``sent``, ``shown``, ``echoed``, ``handled``), facts about the
 picture, and the milliseconds Python's garbage collector took meanwhile
 (``gc_ms``, per generation). ``perf_counter`` is the machine's monotonic clock, the one
 ``benchmarks/bench_browser.py`` joins with the page's ``performance.now()``.
