@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 from jacviz import (
     BatchCouplingError,
     BatchCouplingWarning,
+    ExpressionError,
     batch_coupling,
     batch_hessian,
     batch_jacobian,
     finite_difference_jacobian,
     full_jacobian,
+    parse_function,
 )
 
 SEED_X = [[4, 2], [1, 3]]
@@ -652,6 +654,37 @@ def test_coupling_through_per_example_data_is_still_caught():
     with pytest.warns(BatchCouplingWarning):
         jac = batch_jacobian(f, x)
     np.testing.assert_allclose(jac.ravel(), c.ravel() * (x.sum() + x.ravel()))
+
+
+@pytest.mark.parametrize("mode", ["auto", "forward", "reverse"])
+def test_a_formula_with_per_example_data_in_every_entry_point(mode):
+    """(x - t)² written as a formula: TF's semantics, each example with its own target."""
+    loss = parse_function("(x - t)**2", data={"t": TARGETS})
+    x = random_batch((5, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        jac = batch_jacobian(loss, x, mode=mode, check="raise")
+        hess = batch_hessian(loss, x, mode=mode, check="raise")
+    np.testing.assert_allclose(jac, [np.diag(row) for row in 2 * (x - TARGETS)], rtol=1e-15)
+    np.testing.assert_array_equal(hess, by_hand_twos(5, 3))
+    np.testing.assert_allclose(finite_difference_jacobian(loss, x), jac, atol=1e-8)
+    full = full_jacobian(loss, x)
+    np.testing.assert_allclose(full[np.arange(5), :, np.arange(5)], jac)
+    assert batch_coupling(loss, x) == 0.0
+
+
+def by_hand_twos(B, n):
+    """∂²(x_i - t_i)²/∂x_i² = 2 for every example: (B, n, n, n), 2 where i = j = k."""
+    hess = np.zeros((B, n, n, n))
+    hess[:, np.arange(n), np.arange(n), np.arange(n)] = 2.0
+    return hess
+
+
+def test_a_formula_with_data_for_another_batch_size_says_so():
+    loss = parse_function("(x - t)**2", data={"t": TARGETS})
+    for function in (batch_jacobian, finite_difference_jacobian, full_jacobian):
+        with pytest.raises(ExpressionError, match=r"x holds 4 examples .* the data 't' holds 5"):
+            function(loss, random_batch((4, 3)))
 
 
 LONG_C = np.arange(1.0, 41.0).reshape(20, 2)  # more rows than the batch

@@ -9,7 +9,8 @@ The language, written for **one example** ``x`` (a vector for a batch
 ``(B, n)``, a matrix for ``(B, n, k)``):
 
 - ``x``, ``x[i]``, ``x[i, j]``, slices ``x[0:2]``, negative indices;
-- numbers (always floats), ``pi``, ``e``, named constants;
+- numbers (always floats), ``pi``, ``e``, named constants, and named
+  per-example data (``t`` for the example's own row of ``data={"t": t}``);
 - ``+ - * / ** @``, unary minus, parentheses, vectors ``[a, b]`` and
   matrices ``[[a, b], [c, d]]`` whose entries may depend on ``x``;
 - the functions in :data:`ALLOWED_FUNCTIONS`. Elementwise ones act on each
@@ -44,7 +45,7 @@ from jacviz.expressions._functions import ALLOWED_FUNCTIONS
 __all__ = ["ALLOWED_FUNCTIONS", "Function", "jacobian_formulas", "parse_function"]
 
 
-def parse_function(text, *, constants=None):
+def parse_function(text, *, constants=None, data=None):
     """Turn formula text into a batched, differentiable :class:`Function`.
 
     Parameters
@@ -52,10 +53,15 @@ def parse_function(text, *, constants=None):
     text : str or Function
         The formula for one example ``x``, at most 1000 characters, e.g.
         ``"x**3"``, ``"[x[0]*cos(x[1]), x[0]*sin(x[1])]"``, ``"tanh(W @ x + b)"``.
-        A :class:`Function` is returned unchanged (without ``constants``).
+        A :class:`Function` is returned unchanged (without ``constants`` or
+        ``data``).
     constants : Mapping[str, array_like], optional
         Named constants (e.g. a weight matrix ``W`` of shape ``(m, n)`` and a
         bias ``b`` of shape ``(m,)``), shared by all examples.
+    data : Mapping[str, array_like], optional
+        Named per-example data of shape ``(B, *shape)``, batch axis first
+        (targets, weights, masks): ``t`` in the formula is the example's own
+        row ``t[b]``. The function then takes batches of ``B`` examples.
 
     Returns
     -------
@@ -67,6 +73,8 @@ def parse_function(text, *, constants=None):
     ExpressionError
         If the text is not in the language; ``.position`` is the 0-based
         column of the offending token and the message says what is allowed.
+        Calling the function on another number of examples than its data
+        holds raises one too.
 
     Examples
     --------
@@ -77,13 +85,19 @@ def parse_function(text, *, constants=None):
     >>> layer = parse_function("tanh(W @ x + b)", constants={"W": [[1, 0]], "b": [0.5]})
     >>> layer.names, layer([[0.0, 9.0]]).shape
     (('W', 'b'), (1, 1))
+    >>> loss = parse_function("(x - t)**2", data={"t": [[1.0, 2.0], [3.0, 4.0]]})
+    >>> loss([[1.0, 1.0], [1.0, 1.0]])
+    array([[0., 1.],
+           [4., 9.]])
     >>> parse_function("sine(x)")
     Traceback (most recent call last):
     ...
     jacviz.errors.ExpressionError: unknown function 'sine' — did you mean 'sin'? ...
     """
     if isinstance(text, Function):
-        if constants is not None:
-            raise ExpressionError("constants cannot be given with an already parsed Function")
+        if constants is not None or data is not None:
+            raise ExpressionError(
+                "constants and data cannot be given with an already parsed Function"
+            )
         return text
-    return Function(text, constants=constants)
+    return Function(text, constants=constants, data=data)

@@ -19,6 +19,7 @@ constants are cast to the input's dtype at call time, so float32 stays float32.
 
 import math
 from types import MappingProxyType
+from typing import NamedTuple
 
 import autograd.numpy as anp
 
@@ -71,8 +72,9 @@ def compile_tree(node, constants):
     ----------
     node : tuple
         A formula tree from :mod:`jacviz.expressions._tree`.
-    constants : Mapping[str, ndarray]
-        The named constants, as read-only float arrays.
+    constants : Mapping[str, ndarray or PerExample]
+        The named constants, as read-only float arrays; per-example data
+        wrapped in :class:`PerExample`.
 
     Returns
     -------
@@ -127,12 +129,21 @@ def _constant(value):
     return constant
 
 
+class PerExample(NamedTuple):
+    """A named value with one row per example (``data=``): batched, unlike a constant."""
+
+    rows: object  # ndarray (B, *shape)
+
+
 def _name(name, constants):
     if name == "x":
         return _input, True
     if name in NAMED_NUMBERS:
         return _constant(NAMED_NUMBERS[name]), False
-    return _constant(constants[name]), False
+    value = constants[name]
+    if isinstance(value, PerExample):
+        return _constant(value.rows), True
+    return _constant(value), False
 
 
 def _input(x, run):

@@ -19,6 +19,7 @@ from jacviz.expressions._expand import expand
 from jacviz.expressions._function import (
     Function,
     derived_function,
+    example_values,
     example_work,
     formula_tree,
 )
@@ -34,7 +35,7 @@ MAX_WORK = 5000  # numbers computed per example (see jacviz.expressions._compile
 MAX_STEPS = 10000  # subtrees differentiated (with each x[j]) for one Jacobian
 
 
-def jacobian_formulas(function, n, *, constants=None):
+def jacobian_formulas(function, n, *, constants=None, data=None):
     r"""Give the formula of every entry of the per-example Jacobian (symbolic derivatives).
 
     The formula tree is expanded entry by entry and differentiated with the
@@ -47,13 +48,15 @@ def jacobian_formulas(function, n, *, constants=None):
     ----------
     function : Function or str
         A formula of a vector input ``x`` (formula text is parsed with
-        ``constants``). ``softmax``, ``logsumexp``, ``norm``, reductions,
+        ``constants`` and ``data``). ``softmax``, ``logsumexp``, ``norm``, reductions,
         ``@``, ``dot`` and ``outer`` are supported; ``max`` and ``min`` are not.
     n : int or tuple of one int
         Number of inputs per example (``x.shape[1:]`` of a batch ``(B, n)``);
         numpy integers are fine.
-    constants : Mapping[str, array_like], optional
-        Named constants, when ``function`` is text.
+    constants, data : Mapping[str, array_like], optional
+        Named constants and per-example data, when ``function`` is text. A
+        data name stays a name in the formulas (``2*(x[0] - t[0])``), which
+        carry the data: called on the batch, each example uses its own row.
 
     Returns
     -------
@@ -86,7 +89,7 @@ def jacobian_formulas(function, n, *, constants=None):
     >>> gradient[0]([[3.0, 4.0]])
     array([0.6])
     """
-    function = _as_function(function, constants)
+    function = _as_function(function, constants, data)
     n = _vector_size(n)
     out_shape, work = example_work(function, n)  # shape errors surface here
     if n * max(1, _size(out_shape)) > MAX_ENTRIES:
@@ -99,16 +102,16 @@ def jacobian_formulas(function, n, *, constants=None):
             f"formulas of its derivatives (at most {MAX_WORK}); {_STILL_EXACT}"
         )
     measure = _Measure()
-    expanded = expand(formula_tree(function), n, function.constants)
+    expanded = expand(formula_tree(function), n, example_values(function))
     for entry in _flat(expanded):
         measure.check(entry, MAX_DEPTH)
     trees = _map(expanded, partial(_gradient, [Derivative(j) for j in range(n)], measure))
     return _map(trees, partial(_formula, function=function))
 
 
-def _as_function(function, constants):
+def _as_function(function, constants, data):
     if isinstance(function, str):
-        return Function(function, constants=constants)
+        return Function(function, constants=constants, data=data)
     if not isinstance(function, Function):
         raise TypeError(
             "jacobian_formulas needs formula text or a jacviz.Function (from "
@@ -206,8 +209,11 @@ class _Measure:
 
 
 def _formula(tree, function):
-    used = {name: value for name, value in function.constants.items() if _uses(tree, name)}
-    return derived_function(tree, to_source(tree), used)
+    constants, data = (
+        {name: value for name, value in values.items() if _uses(tree, name)}
+        for values in (function.constants, function.data)
+    )
+    return derived_function(tree, to_source(tree), constants, data)
 
 
 def _uses(tree, name):

@@ -77,14 +77,14 @@ def parse_tree(text, constant_names):
     text : str
         The formula, written for one example ``x``.
     constant_names : Collection[str]
-        Names of the constants the formula may use.
+        Names of the constants and per-example data the formula may use.
 
     Returns
     -------
     tree : tuple
         The formula tree.
     names : tuple of str
-        The constants used, in order of first use.
+        The constants and data used, in order of first use.
 
     Raises
     ------
@@ -271,7 +271,10 @@ class _Converter:
             self.fail(f"'{name}' is a function: call it, e.g. {name}(x)", node)
         allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
         hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *ALLOWED_FUNCTIONS))
-        advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+        advice = (
+            f"pass it in constants={{'{name}': ...}} (or data={{'{name}': ...}}, one row per "
+            f"example), or use one of: {allowed}"
+        )
         advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
         self.fail(f"unknown name '{name}'{advice}", node)
 

@@ -13,7 +13,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
-from jacviz.expressions import parse_function
+from jacviz.expressions import Function, parse_function
 
 MODES = ("auto", "forward", "reverse")
 CHECKS = ("warn", "raise", "off")
@@ -26,6 +26,11 @@ def as_function(f):
     if not callable(f):
         raise TypeError(f"f must be a callable or formula text (str), not {type(f).__name__}")
     return f
+
+
+def has_data(f):
+    """Tell whether ``f`` is a formula with per-example data (it takes its own batch only)."""
+    return isinstance(f, Function) and bool(f.data)
 
 
 def as_batch(x):

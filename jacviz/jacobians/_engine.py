@@ -18,6 +18,7 @@ from jacviz.jacobians._checks import (
     as_batch,
     as_function,
     check_options,
+    has_data,
     layout,
     quiet,
     row_map,
@@ -53,7 +54,7 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         only, and the engine falls back to ``min(n, m)`` passes on the batch as
         it is (the same arithmetic, that many times the Python overhead of a
         pass). Formula text (``"x**3"``) is parsed with
-        :func:`jacviz.parse_function`; for named constants, pass the
+        :func:`jacviz.parse_function`; for named constants or data, pass the
         :class:`~jacviz.Function` it returns.
     x : array_like, shape (B, *in)
         The batch, rank >= 2. Real floating dtypes are kept (float16 and
@@ -156,14 +157,16 @@ class _Task(NamedTuple):
 
 def _blocks(task, chunk_size, x2d, y2d):
     """Return ``(blocks, coupled examples)``: stacked passes, else basis passes."""
-    chunk_size = chunk_size or auto_chunk_size(x2d.shape[1], task.m, task.order)
-    try:
-        return chunked(partial(_stacked, task), chunk_size, x2d, y2d), ()
-    except Leak:
-        if len(x2d) == 1:  # no other example: f mixes the copies of this one
-            return None, np.zeros(1, dtype=int)
-    except Unstackable:
-        pass
+    if not has_data(task.f):
+        n = x2d.shape[1]
+        chunk_size = chunk_size or auto_chunk_size(n, task.m, task.order)
+        try:
+            return chunked(partial(_stacked, task), chunk_size, x2d, y2d), ()
+        except Leak:
+            if len(x2d) == 1:  # no other example: f mixes the copies of this one
+                return None, np.zeros(1, dtype=int)
+        except Unstackable:
+            pass
     return _basis(task, x2d)
 
 

@@ -15,6 +15,7 @@ from jacviz.jacobians._checks import (
     as_function,
     check_options,
     check_step,
+    has_data,
     layout,
     quiet,
     row_map,
@@ -83,6 +84,8 @@ def _stacked_differences(f, x_shape, m, eps, order, x2d, y2d):
     or pairs rows across the stack, may not raise on stacked rows, yet give
     them wrong values.
     """
+    if has_data(f):
+        raise Unstackable("a formula with per-example data works on its own batch only")
     other = x2d + 1
     each = np.concatenate([y2d, row_map(f, x_shape, m, other)])
     stacked_row_map(f, x_shape, m, each, np.concatenate([x2d, other]))
