@@ -1075,14 +1075,16 @@ def test_random_per_example_data_matches_each_example_alone(order, B, n, seed, m
 
 @settings(max_examples=40, deadline=None)
 @given(
-    B=st.integers(2, 64),
-    shift=st.integers(1, 63),
+    B=st.integers(2, 300),
+    shift=st.integers(1, 299),
     strength=st.sampled_from([1.0, 1e-6, 1e-12]),
     dtype=st.sampled_from([np.float32, np.float64]),
     mode=st.sampled_from(["forward", "reverse"]),
 )
-def test_probe_finds_every_coupling_up_to_64_examples_however_weak(B, shift, strength, dtype, mode):
-    """Example b - shift feeds example b (a roll over the batch, at any batch size)."""
+def test_probe_finds_a_coupling_made_at_any_batch_size_however_weak(
+    B, shift, strength, dtype, mode
+):
+    """Example b - shift feeds example b: a roll over whatever batch f is given."""
     shift = 1 + (shift - 1) % (B - 1)
     x = random_batch((B, 2)).astype(dtype)
 

@@ -138,14 +138,14 @@ def row_map(f, x_shape, m, x2d):
     return anp.reshape(y, (x2d.shape[0], m))
 
 
-def stacked_row_map(f, x_shape, m, y2d, x2d):
+def stacked_row_map(f, x_shape, m, agrees, x2d):
     """``f`` on rows built from the batch (copies, shifts), or :class:`Unstackable`.
 
     ``f`` may fail on another number of rows, return another number, or give
     rows that disagree with ``f(x)`` (it closes over per-example data or
     reads the batch size): each raises :class:`Unstackable`, chained to the
-    cause. Given ``y2d``, the outputs ``(R, m)`` of the ``R`` examples that
-    the rows are copies of, every copy's outputs must agree with them.
+    cause. ``agrees(values)``, unless ``None``, tells whether the values
+    ``(rows, m)`` agree with ``f`` of the examples the rows are copies of.
     """
     rows = x2d.shape[0]
     shape = (rows, *x_shape[1:])
@@ -155,7 +155,7 @@ def stacked_row_map(f, x_shape, m, y2d, x2d):
         raise
     except Exception as error:
         raise Unstackable(f"f fails on the stacked rows of shape {shape}") from error
-    if y2d is not None and not agree(np.reshape(getval(y), (-1, *y2d.shape)), y2d):
+    if agrees is not None and not agrees(getval(y)):
         raise Unstackable(f"f on the stacked rows of shape {shape} disagrees with f(x)")
     return y
 
@@ -163,24 +163,22 @@ def stacked_row_map(f, x_shape, m, y2d, x2d):
 def agree(values, reference):
     """Tell whether ``values`` equal ``reference`` up to rounding, example by example.
 
-    ``reference`` is ``(B, m)``; ``values`` ``(..., B, m)`` may stack copies
-    in front. Entries agree when equal (``inf`` and ``nan`` alike), or within
-    ``eps**(2/3)`` (about ``4e-11`` in float64, ``2e-5`` in float32) of the
-    example's largest finite ``|reference|`` entry: BLAS rounds a row
+    Both are ``(B, m)``. Entries agree when equal (``inf`` and ``nan`` alike),
+    or within ``eps**(2/3)`` (about ``4e-11`` in float64, ``2e-5`` in float32)
+    of the example's largest finite ``|reference|`` entry: BLAS rounds a row
     differently with the number of rows it is given (by a few ulps, ~10 at
     ``n = 1024``).
     """
-    equal = values == reference
-    if equal.all():
+    if np.array_equal(values, reference):
         return True
-    eps = max(np.finfo(np.result_type(a, np.float16)).eps for a in (values, reference))
-    close = np.abs(values - reference) <= eps ** (2 / 3) * _largest(reference)
-    return bool(np.all(equal | close | (np.isnan(values) & np.isnan(reference))))
-
-
-def _largest(array):
-    """Return the largest finite ``|entry|`` of each row of ``array`` ``(B, k)``: ``(B, 1)``."""
-    return np.max(np.abs(np.where(np.isfinite(array), array, 0)), axis=-1, keepdims=True)
+    eps = np.finfo(reference.dtype if reference.dtype.kind == "f" else float).eps
+    finite = np.where(np.isfinite(reference), reference, 0)
+    scale = np.max(np.abs(finite), axis=-1, keepdims=True)
+    off = ~(np.abs(values - reference) <= eps ** (2 / 3) * scale)  # nan differences too
+    if not off.any():
+        return True
+    values, reference = values[off], reference[off]
+    return bool(np.all((values == reference) | (np.isnan(values) & np.isnan(reference))))
 
 
 def layout(x, y, order):

@@ -25,7 +25,7 @@ from jacviz.jacobians._checks import (
     stacked_row_map,
 )
 from jacviz.jacobians._coupling import coupling_message, true_blocks
-from jacviz.jacobians._probe import Leak, Probes, exhaustive_probe, probe
+from jacviz.jacobians._probe import EXHAUSTIVE, Leak, Probes, exhaustive_probe, probe
 from jacviz.jacobians._stacked import (
     auto_chunk_size,
     chunked,
@@ -33,6 +33,7 @@ from jacviz.jacobians._stacked import (
     lifted,
     probed_blocks,
     stacked_blocks,
+    stacking,
 )
 
 
@@ -158,10 +159,9 @@ class _Task(NamedTuple):
 def _blocks(task, chunk_size, x2d, y2d):
     """Return ``(blocks, coupled examples)``: stacked passes, else basis passes."""
     if not has_data(task.f):
-        n = x2d.shape[1]
-        chunk_size = chunk_size or auto_chunk_size(n, task.m, task.order)
+        chunk_size = chunk_size or auto_chunk_size(x2d.shape[1], task.m, task.order)
         try:
-            return chunked(partial(_stacked, task), chunk_size, x2d, y2d), ()
+            return _stacked_passes(task, chunk_size, x2d, y2d), ()
         except Leak:
             if len(x2d) == 1:  # no other example: f mixes the copies of this one
                 return None, np.zeros(1, dtype=int)
@@ -170,18 +170,32 @@ def _blocks(task, chunk_size, x2d, y2d):
     return _basis(task, x2d)
 
 
-def _stacked(task, x2d, y2d):
-    """Blocks of ``x2d`` by one stacked pass, with the probe's copies when it is on.
+def _stacked_passes(task, chunk_size, x2d, y2d):
+    """Blocks by stacked passes, chunk by chunk; the probe rides in the first pass."""
+    rest = partial(_stacked, task, False)
+    if not task.probing:
+        return chunked(rest, chunk_size, x2d, y2d)
+    first = _stacked(task, True, x2d[:chunk_size], y2d[:chunk_size])
+    if chunk_size >= len(x2d):
+        return first
+    return np.concatenate([first, chunked(rest, chunk_size, x2d[chunk_size:], y2d[chunk_size:])])
 
+
+def _stacked(task, probing, x2d, y2d):
+    """Blocks of ``x2d`` by one stacked pass, with the probe's copies if ``probing``.
+
+    The probe's copies hold the first :data:`EXHAUSTIVE` examples at most.
     Raises :class:`Unstackable` when ``f`` fails on the stacked rows or its
     copies disagree with ``f(x)`` = ``y2d``, :class:`Leak` when the probe's
     copies show examples interacting.
     """
-    g = partial(stacked_row_map, task.f, task.x_shape, task.m, y2d)
-    g, m = lifted(stacked_blocks, g, task.m, task.order, task.mode, x2d.shape[1])
-    probes = Probes(len(x2d), x2d.dtype) if task.probing else None
-    blocks, probed = probed_blocks(g, m, task.mode, x2d, probes)
-    if probes is not None:
+    n = x2d.shape[1]
+    probes = Probes(min(len(x2d), EXHAUSTIVE), x2d.dtype) if probing else None
+    stack = stacking(task.mode, n, task.m * n ** (task.order - 1), len(x2d), probes)
+    g = partial(stacked_row_map, task.f, task.x_shape, task.m, partial(stack.agrees, y2d))
+    g, _ = lifted(stacked_blocks, g, task.m, task.order, task.mode, n)
+    blocks, probed = probed_blocks(g, stack, x2d, probes)
+    if probing:
         probes.check(probed)
     return blocks
 

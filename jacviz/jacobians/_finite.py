@@ -11,6 +11,7 @@ import numpy as np
 
 from jacviz.jacobians._checks import (
     Unstackable,
+    agree,
     as_batch,
     as_function,
     check_options,
@@ -88,7 +89,7 @@ def _stacked_differences(f, x_shape, m, eps, order, x2d, y2d):
         raise Unstackable("a formula with per-example data works on its own batch only")
     other = x2d + 1
     each = np.concatenate([y2d, row_map(f, x_shape, m, other)])
-    stacked_row_map(f, x_shape, m, each, np.concatenate([x2d, other]))
+    stacked_row_map(f, x_shape, m, partial(agree, reference=each), np.concatenate([x2d, other]))
     return _differences(partial(stacked_row_map, f, x_shape, m, None), _at_once, eps, order, x2d)
 
 

@@ -2,19 +2,22 @@
 
 Layer: ``jacobians``. Imports numpy and autograd only.
 
-A *split* of the examples is a side ``S`` and the rest. A derivative pass
-seeded with random numbers on ``S`` and zeros on the rest gives the rest
-off-diagonal blocks only: exactly zero for independent examples, since zero
-seeds propagate as exact zeros through every autograd rule. A finite non-zero
-entry is coupling, never round-off. Two probes use it:
+A *side* ``S`` is a set of examples. A derivative pass seeded with random
+numbers on ``S`` and zeros on the rest gives the rest off-diagonal blocks
+only: exactly zero for independent examples, since zero seeds propagate as
+exact zeros through every autograd rule. A finite non-zero entry is
+coupling, never round-off. Two probes use it:
 
-- :class:`Probes`: copies of the rows that ride along in the engine's
-  stacked pass, seeded by split (no pass of their own);
-- :func:`exhaustive_probe`: VJPs of ``f`` at the batch as it is, two per
-  split, naming the examples whose inputs move other examples' outputs.
+- :class:`Probes`: copies of the first examples that ride along in the
+  engine's stacked pass, one per side (no pass of their own);
+- :func:`exhaustive_probe`: VJPs of ``f`` at the batch as it is, one per
+  side, naming the examples whose inputs move other examples' outputs.
 
-Which splits, and what each probe finds: ``docs/coupling.md``.
+Which sides (:func:`sides`), and what each probe finds: ``docs/coupling.md``.
 """
+
+import itertools
+import math
 
 import numpy as np
 from autograd import make_vjp
@@ -27,19 +30,23 @@ class Leak(Exception):
     """The probe's copies moved where they were seeded with zeros: examples interact."""
 
 
-def halves(B, rng):
-    """Sides ``(K, B)`` whose splits separate every pair of examples up to :data:`EXHAUSTIVE`.
+def sides(B, rng):
+    """Sides ``(K, B)``: for every ordered pair of examples, a side holding one, not the other.
 
-    Side ``k`` holds the examples whose index has bit ``k`` set: any two
-    examples differ in some bit (``ceil(log2 B)`` sides). Beyond, one random
-    half, the first and last examples always apart.
+    Up to :data:`EXHAUSTIVE` examples, the fewest: ``K`` with ``C(K, K//2) >=
+    B``, each example on its own set of ``K//2`` sides (sets of one size never
+    contain one another: Sperner), e.g. 8 sides for 64 examples. Beyond, a
+    random half (the first and last examples apart) and the other half.
     """
-    if B <= EXHAUSTIVE:
-        bits = np.arange(max(1, B - 1).bit_length())[:, None]
-        return ((np.arange(B) >> bits) & 1).astype(bool)
-    side = rng.random(B) < 0.5
-    side[0], side[-1] = True, False
-    return side[None]
+    if B > EXHAUSTIVE:
+        half = rng.random(B) < 0.5
+        half[0], half[-1] = True, False
+        return np.stack([half, ~half])
+    K = next(k for k in itertools.count(1) if math.comb(k, k // 2) >= B)
+    codes = itertools.islice(itertools.combinations(range(K), K // 2), B)
+    on = np.zeros((B, K), dtype=bool)
+    np.put_along_axis(on, np.array(list(codes), dtype=np.intp).reshape(B, K // 2), True, axis=1)
+    return on.T
 
 
 def _random(rng, shape, dtype, where=True):
@@ -51,38 +58,41 @@ def _random(rng, shape, dtype, where=True):
 
 
 class Probes:
-    """Seeds for copies of ``R`` rows in a stacked pass, by split, and the check of their results.
+    """Seeds for copies of the first examples in a stacked pass, and the check of their results.
 
-    Each split gives two copies: random seeds on one side and zeros on the
-    other, then the other way round. A single example gets one copy seeded
-    with zeros: it has no other example, but the pass stacks copies of it,
-    which an ``f`` mixing the rows of its batch mixes.
+    One copy per side of :func:`sides`: random seeds on the side's examples,
+    zeros on the others. A single example gets one copy seeded with zeros: it
+    has no other example, but the pass stacks copies of it, which an ``f``
+    mixing the rows of its batch mixes.
 
     Parameters
     ----------
     rows : int
-        ``R``, the number of examples in the pass.
+        The number of examples probed, at most :data:`EXHAUSTIVE`: every pair
+        of them is split apart.
     dtype : numpy.dtype
         The dtype of the seeds (that of ``x``).
+
+    Attributes
+    ----------
+    rows, copies : int
+        The examples probed, and the probe's copies of them.
     """
 
     def __init__(self, rows, dtype):
         self.rng = np.random.default_rng(PROBE_SEED)
-        if rows == 1:
-            seeded = np.zeros((1, 1), dtype=bool)
-        else:
-            sides = halves(rows, self.rng)
-            seeded = np.concatenate([sides, ~sides])
+        seeded = sides(rows, self.rng)
+        self.rows, self.copies = rows, len(seeded)
         self.seeded = seeded.ravel()  # copy by copy, row by row
         self.dtype = dtype
 
     def __call__(self, k):
-        """Seeds ``(K·R, k)``: random where :attr:`seeded`, zero elsewhere."""
+        """Seeds ``(copies·rows, k)``: random where :attr:`seeded`, zero elsewhere."""
         shape = (len(self.seeded), k)
         return _random(self.rng, shape, self.dtype, np.repeat(self.seeded, k).reshape(shape))
 
     def check(self, probed):
-        """Raise :class:`Leak` when the copies' results ``(K, R, d)`` moved off their side."""
+        """Raise :class:`Leak` when the copies' results ``(copies·rows, d)`` moved off side."""
         off_side = np.compress(~self.seeded, np.reshape(probed, (len(self.seeded), -1)), axis=0)
         if off_side.any() and np.any((off_side != 0) & np.isfinite(off_side)):
             raise Leak("the probe's copies moved where their seeds are zero")
@@ -110,19 +120,19 @@ def _moved(leak):
     return ((leak != 0) & np.isfinite(leak)).reshape(len(leak), -1).any(axis=1)
 
 
-def _split(vjp, u, side):
-    """Examples whose inputs moved outputs across ``side``: VJPs with ``u`` on each side."""
-    inside = u * _entries(side, u)
-    on_side, off_side = vjp(inside), vjp(u - inside)
-    return _moved(np.where(_entries(side, on_side), off_side, on_side))
+def _moved_from(vjp, u, side):
+    """Examples off ``side`` whose inputs move its outputs: one VJP, ``u`` on its outputs."""
+    moved = vjp(u * _entries(side, u))
+    return _moved(np.where(_entries(side, moved), 0, moved))
 
 
 def exhaustive_probe(vjp, y):
     """Find the examples whose inputs move other examples' outputs, on the batch as it is.
 
-    For each side of :func:`halves`, a VJP with a random cotangent ``u`` on
-    the side's outputs and one on the rest's: an example receives, from the
-    pass in which it is off side, off-diagonal blocks only.
+    For each side of :func:`sides`, a VJP with a random cotangent ``u`` on
+    the side's outputs and zero elsewhere: an example off the side receives
+    off-diagonal blocks only (``K`` backward passes after one forward pass: 8
+    for 64 examples, 2 beyond).
 
     Parameters
     ----------
@@ -139,6 +149,6 @@ def exhaustive_probe(vjp, y):
     rng = np.random.default_rng(PROBE_SEED)
     u = _random(rng, y.shape, y.dtype)
     found = np.zeros(len(y), dtype=bool)
-    for side in halves(len(y), rng):
-        found |= _split(vjp, u, side)
+    for side in sides(len(y), rng):
+        found |= _moved_from(vjp, u, side)
     return np.flatnonzero(found)

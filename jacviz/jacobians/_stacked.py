@@ -5,57 +5,100 @@ Layer: ``jacobians``. Imports numpy and autograd only.
 ``g`` maps rows to rows, ``(R, n) -> (R, m)``. Stacking ``k`` copies of the
 rows along axis 0 and seeding copy ``i`` with the basis vector ``e_i`` gives
 column ``i`` (forward mode, ``k = n``) or row ``i`` (reverse mode, ``k = m``)
-of every block at once. More copies with other seeds ride along in the same
-pass (the coupling probe's). Everything here is built from ``autograd.numpy``
-so the order-1 pass can itself be differentiated for order 2
-(:func:`lifted`), whichever way the blocks are computed (here, or ``_basis``).
+of every block at once. The coupling probe's copies, of the first few
+examples, ride along in front (:class:`Stack`). Everything here is built
+from ``autograd.numpy`` so the order-1 pass can itself be differentiated for
+order 2 (:func:`lifted`), whichever way the blocks are computed (here, or
+``_basis``).
 """
 
 from functools import partial
+from typing import NamedTuple
 
 import autograd.numpy as anp
 import numpy as np
 from autograd import make_jvp, make_vjp
 
+from jacviz.jacobians._checks import agree
+
 CHUNK_ENTRIES = 2**18  # automatic chunks: about this many stacked entries per pass
 
 
-def _seeded(g, x2d, seeds, forward):
-    """Copy ``i`` of the rows seeded with rows ``i·R ... (i+1)·R - 1`` of ``seeds``.
+class Stack(NamedTuple):
+    """The rows of one stacked pass: probe copies of the first examples, then whole copies.
 
-    One JVP (``forward``) or VJP of ``g`` on all the copies; the results
-    ``(copies, R, out)``.
+    ``probe_copies`` copies of the first ``probed`` of the ``rows``
+    examples, then ``copies`` copies of all of them; ``forward`` tells which
+    mode the basis seeds are for (``copies`` is ``n`` forward, ``m`` reverse).
     """
-    rows = x2d.shape[0]
-    copies = anp.concatenate([x2d] * (len(seeds) // rows), axis=0)
-    if forward:
+
+    rows: int
+    copies: int
+    forward: bool
+    probed: int = 0
+    probe_copies: int = 0
+
+    @property
+    def head(self):
+        """The number of stacked rows before the whole copies: the probe's."""
+        return self.probed * self.probe_copies
+
+    def build(self, x2d):
+        """Stack the rows of ``x2d`` ``(R, n)`` in this layout."""
+        return anp.concatenate([x2d[: self.probed]] * self.probe_copies + [x2d] * self.copies)
+
+    def agrees(self, y2d, values):
+        """Tell whether the first and last copies in ``values`` agree with ``y2d`` = ``f(x)``.
+
+        ``values`` ``(rows, m)`` are ``f`` of this stack, or of repeats of it
+        (an order-2 pass stacks the order-1 pass's rows again). An ``f`` that
+        reads the batch size changes every copy but the first; one that picks
+        rows by number (``x[0]``, ``x[-1]``) changes the first or the last.
+        """
+        first = self.probed if self.head else self.rows
+        return agree(values[:first], y2d[:first]) and agree(values[-self.rows :], y2d)
+
+
+def stacking(mode, n, m, rows, probes=None):
+    """Lay out a pass over ``rows`` examples of a map ``(R, n) -> (R, m)``: a :class:`Stack`."""
+    forward = mode == "forward" or (mode == "auto" and n <= m)
+    copies = n if forward else m
+    if probes is None:
+        return Stack(rows, copies, forward)
+    return Stack(rows, copies, forward, probes.rows, probes.copies)
+
+
+def _seeded(g, x2d, stack, seeds):
+    """One JVP (forward) or VJP of ``g`` on the stacked rows, row ``r`` seeded with ``seeds[r]``."""
+    copies = stack.build(x2d)
+    if stack.forward:
         _, out = make_jvp(g)(copies)(seeds)
     else:
         vjp, _ = make_vjp(g)(copies)
         out = vjp(seeds)
-    return anp.reshape(out, (-1, rows, np.shape(out)[-1]))
+    return out
 
 
-def probed_blocks(g, m, mode, x2d, probes=None):
+def probed_blocks(g, stack, x2d, probes=None):
     """Per-example Jacobians ``(R, m, n)`` of ``g`` by one stacked pass, and the probe's copies.
 
-    ``probes(k)`` gives seeds ``(K·R, k)`` for ``K`` more copies (``k = n``
-    forward, ``m`` reverse), stacked first; their results ``(K, R, m or n)``
-    are returned next to the blocks (empty without ``probes``).
+    ``probes(k)`` gives the seeds ``(stack.head, k)`` of the probe's copies;
+    their results ``(stack.head, m or n)`` are returned next to the blocks
+    (empty without ``probes``).
     """
-    rows, n = x2d.shape
-    forward = mode == "forward" or (mode == "auto" and n <= m)
-    k = n if forward else m
+    k, rows = stack.copies, stack.rows
     seeds = np.repeat(np.eye(k, dtype=x2d.dtype), rows, axis=0)  # copy i: e_i on every row
     if probes is not None:
         seeds = np.concatenate([probes(k), seeds])
-    out = _seeded(g, x2d, seeds, forward)
-    return anp.transpose(out[-k:], (1, 2, 0) if forward else (1, 0, 2)), out[:-k]
+    out = _seeded(g, x2d, stack, seeds)
+    whole = anp.reshape(out[stack.head :], (k, rows, -1))
+    return anp.transpose(whole, (1, 2, 0) if stack.forward else (1, 0, 2)), out[: stack.head]
 
 
 def stacked_blocks(g, m, mode, x2d):
     """Per-example Jacobians ``(R, m, n)`` of the row map ``g``, by one stacked pass."""
-    return probed_blocks(g, m, mode, x2d)[0]
+    rows, n = x2d.shape
+    return probed_blocks(g, stacking(mode, n, m, rows), x2d)[0]
 
 
 def flat_blocks(blocks, g, m, mode, x2d):
