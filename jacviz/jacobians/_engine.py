@@ -25,7 +25,14 @@ from jacviz.jacobians._checks import (
     stacked_row_map,
 )
 from jacviz.jacobians._coupling import coupling_message, true_blocks
-from jacviz.jacobians._probe import EXHAUSTIVE, Leak, Probes, exhaustive_probe, probe
+from jacviz.jacobians._probe import (
+    EXHAUSTIVE,
+    SAMPLED,
+    Leak,
+    Probes,
+    exhaustive_probe,
+    probe,
+)
 from jacviz.jacobians._stacked import (
     auto_chunk_size,
     chunked,
@@ -184,13 +191,16 @@ def _stacked_passes(task, chunk_size, x2d, y2d):
 def _stacked(task, probing, x2d, y2d):
     """Blocks of ``x2d`` by one stacked pass, with the probe's copies if ``probing``.
 
-    The probe's copies hold the first :data:`EXHAUSTIVE` examples at most.
+    The probe's copies hold the batch's first examples: all of them up to
+    :data:`EXHAUSTIVE`, else :data:`SAMPLED` (a coupling that ``f`` makes at
+    any batch size shows among them; see ``docs/coupling.md``).
     Raises :class:`Unstackable` when ``f`` fails on the stacked rows or its
     copies disagree with ``f(x)`` = ``y2d``, :class:`Leak` when the probe's
     copies show examples interacting.
     """
     n = x2d.shape[1]
-    probes = Probes(min(len(x2d), EXHAUSTIVE), x2d.dtype) if probing else None
+    probed = task.x_shape[0] if task.x_shape[0] <= EXHAUSTIVE else SAMPLED
+    probes = Probes(min(len(x2d), probed), x2d.dtype) if probing else None
     stack = stacking(task.mode, n, task.m * n ** (task.order - 1), len(x2d), probes)
     g = partial(stacked_row_map, task.f, task.x_shape, task.m, partial(stack.agrees, y2d))
     g, _ = lifted(stacked_blocks, g, task.m, task.order, task.mode, n)

@@ -24,6 +24,7 @@ from autograd import make_vjp
 
 PROBE_SEED = 20200415  # the probe is reproducible: same x, same verdict
 EXHAUSTIVE = 64  # up to this many examples every pair is split apart
+SAMPLED = 16  # beyond, the stacked pass probes this many examples
 
 
 class Leak(Exception):
