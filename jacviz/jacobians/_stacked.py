@@ -56,7 +56,8 @@ class Stack(NamedTuple):
         rows by number (``x[0]``, ``x[-1]``) changes the first or the last.
         """
         first = self.probed if self.head else self.rows
-        return agree(values[:first], y2d[:first]) and agree(values[-self.rows :], y2d)
+        ends = np.concatenate([values[:first], values[-self.rows :]])
+        return agree(ends, np.concatenate([y2d[:first], y2d]))
 
 
 def stacking(mode, n, m, rows, probes=None):
