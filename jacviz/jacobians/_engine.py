@@ -199,8 +199,8 @@ def _stacked(task, probing, x2d, y2d):
     copies show examples interacting.
     """
     n = x2d.shape[1]
-    probed = task.x_shape[0] if task.x_shape[0] <= EXHAUSTIVE else SAMPLED
-    probes = Probes(min(len(x2d), probed), x2d.dtype) if probing else None
+    examples = task.x_shape[0] if task.x_shape[0] <= EXHAUSTIVE else SAMPLED
+    probes = Probes(min(len(x2d), examples), x2d.dtype) if probing else None
     stack = stacking(task.mode, n, task.m * n ** (task.order - 1), len(x2d), probes)
     g = partial(stacked_row_map, task.f, task.x_shape, task.m, partial(stack.agrees, y2d))
     g, _ = lifted(stacked_blocks, g, task.m, task.order, task.mode, n)
