@@ -621,7 +621,7 @@ def _check_suggestions(text, constants):
         ("x(lambda: 1)", "'x' is not a function; use * to multiply, e.g. x*(x + 1)"),
         (
             "__import__",
-            "unknown name '__import__' — it cannot name a constant; use one of: x, pi, e",
+            "unknown name '__import__' — it cannot name a constant or data; use one of: x, pi, e",
         ),
         ("a + 2x + " + "x + " * 20 + "x", "write * for a product, e.g. 2*x"),
         ("(x + " + "x + " * 20 + "x) x", "write * for a product, e.g. 2*x"),
