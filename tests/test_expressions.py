@@ -967,6 +967,41 @@ def test_the_estimate_is_what_evaluation_charges(text, in_shape):
     assert f.estimate(in_shape) == estimate  # shapes only: the same every time
 
 
+# Per-example data for a batch of two: a vector t, a scalar w and a matrix M per example.
+DATA = {
+    "t": np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]),
+    "w": np.array([2.0, -1.0]),
+    "M": np.arange(18.0).reshape(2, 3, 3) / 10,
+}
+DATA_ESTIMATE_CASES = [
+    ("w * sum((x - t)**2)", (3,)),
+    ("W @ (x - t) + b", (3,)),
+    ("M @ x + t", (3,)),
+    ("x @ M @ t", (3,)),
+    ("outer(t, x[0:2]) * w", (3,)),
+    ("softmax(M * t) @ x", (3,)),
+    ("[t[0] * x[1], w, sum(M[1:, 0])]", (3,)),
+    ("M * x", (3, 3)),
+    ("t @ x", (3, 2)),
+]
+
+
+@pytest.mark.parametrize(("text", "in_shape"), DATA_ESTIMATE_CASES)
+def test_the_estimate_with_data_is_what_evaluation_charges(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS, data=DATA)
+    estimate = f.estimate(in_shape)
+    y, charged = _charged(f, np.ones((2, *in_shape)))
+    assert estimate.out_shape == y.shape[1:]
+    assert estimate.work == charged
+    each = [  # each example alone, its data rows as constants
+        parse_function(text, constants={**CONSTANTS, **{k: v[b] for k, v in DATA.items()}})
+        for b in range(2)
+    ]
+    assert [g.estimate(in_shape) for g in each] == [estimate] * 2
+    x = np.arange(2.0 * np.prod(in_shape)).reshape(2, *in_shape) / 7
+    np.testing.assert_allclose(f(x), [g(x[b : b + 1])[0] for b, g in enumerate(each)])
+
+
 def test_the_estimate_of_the_blow_ups_names_their_size():
     (text_8, _), (text_12, _), (text_vector, _) = BLOW_UPS[:3]
     assert parse_function(text_8).estimate(8).out_shape == (3,) * 8
@@ -983,6 +1018,9 @@ def test_the_estimate_of_the_blow_ups_names_their_size():
         ("x + [1, 2, 3]", (2,)),
         ("outer(x, x)", (2, 2)),
         ("max(x[1:1])", (4,)),
+        ("M @ x", (2,)),  # M is (3, 3) per example
+        ("t[3] * x", (3,)),
+        ("x + t", (2,)),
         (
             "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46,
             (2,),
@@ -991,7 +1029,7 @@ def test_the_estimate_of_the_blow_ups_names_their_size():
     ids=_short_id,
 )
 def test_the_estimate_refuses_what_evaluation_refuses(text, in_shape):
-    f = parse_function(text, constants=CONSTANTS)
+    f = parse_function(text, constants=CONSTANTS, data=DATA)
     with pytest.raises(ExpressionError) as refused:
         f.estimate(in_shape)
     with pytest.raises(ExpressionError) as evaluated:
