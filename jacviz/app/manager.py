@@ -1,0 +1,98 @@
+"""The app's kernel manager: jupyter-server's, with a cap on live kernels.
+
+Voila starts one kernel per page load. ``jacviz app --max-kernels N`` makes
+Voila use :class:`CappedKernelManager` (``--VoilaConfiguration.multi_kernel_manager_class``),
+which refuses the kernel after the N-th with HTTP 503 and a page that says the
+class is full and to try again in a minute, instead of letting page loads
+exhaust the machine. Kernels still starting count: thirty students opening the
+page in the same second cannot slip past the cap. Culling (idle kernels with no
+page connected, ``MappingKernelManager.cull_idle_timeout``) frees places again.
+
+With preheated kernels (``--preheat``), Voila wraps this class in its pool
+manager; the pool's kernels count toward the cap. A refill refused at the cap
+leaves a failed pool entry, which tells the next visitor that the class is
+full; the pool is filled again after the next kernel started for a visitor.
+
+Loaded only inside the Voila server; imports jupyter_server, tornado and
+traitlets, which the ``app`` extra installs.
+"""
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Integer
+
+__all__ = ["CappedKernelManager", "full_message"]
+
+
+def full_message(max_kernels):
+    """Return what a visitor reads when ``max_kernels`` kernels are already live.
+
+    ASCII on one line: it is sent as the HTTP reason phrase and shown on the page.
+
+    Parameters
+    ----------
+    max_kernels : int
+        The cap.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(full_message(60))
+    The class is full: all 60 explorers this server runs at once are in use.
+    Please try again in a minute.
+    """
+    return (
+        f"The class is full: all {max_kernels} explorers this server runs at once are in use. "
+        "Please try again in a minute."
+    )
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that starts at most ``max_kernels`` kernels at once.
+
+    Examples
+    --------
+    >>> CappedKernelManager(max_kernels=2).live_kernels()
+    0
+    """
+
+    max_kernels = Integer(
+        0, config=True, help="Most kernels alive (or starting) at once; 0 for no cap."
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._starting = 0
+
+    def live_kernels(self):
+        """Return the number of kernels running or being started."""
+        return len(self.list_kernel_ids()) + self._starting
+
+    async def start_kernel(self, *, kernel_id=None, **kwargs):
+        """Start a kernel, or raise HTTP 503 when ``max_kernels`` are already live."""
+        if kernel_id is None and 0 < self.max_kernels <= self.live_kernels():
+            self.log.warning("jacviz app: %d kernels live, refusing another", self.max_kernels)
+            raise web.HTTPError(503, reason=full_message(self.max_kernels))
+        self._starting += 1
+        try:
+            kernel_id = await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        finally:
+            self._starting -= 1
+        if not _for_the_pool(kwargs):
+            self._refill_pool()
+        return kernel_id
+
+    def _refill_pool(self):
+        """Fill Voila's pool of preheated kernels again if it ran dry (no-op without one)."""
+        fill = getattr(self, "fill_if_needed", None)  # only Voila's pool manager has it
+        notebook = getattr(self, "notebook_path", None)
+        if fill is not None and notebook is not None and self.get_pool_size(notebook) == 0:
+            fill(notebook_name=notebook)
+
+
+def _for_the_pool(kwargs):
+    """Whether Voila starts this kernel for its preheated pool (not for a visitor)."""
+    return kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
