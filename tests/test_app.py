@@ -109,10 +109,10 @@ def test_the_kernel_manager_class_voila_is_told_to_load_exists(fake_run):
     app.main([])
     path = _flags(fake_run.command)["--VoilaConfiguration.multi_kernel_manager_class"]
     module, name = path.rsplit(".", 1)
-    from jacviz.app import manager
+    from jacviz.app import server
 
-    assert module == manager.__name__
-    assert getattr(manager, name) is manager.CappedKernelManager
+    assert module == server.__name__
+    assert getattr(server, name) is server.CappedKernelManager
 
 
 def test_class_options_reach_voila(fake_run):
@@ -302,7 +302,7 @@ def test_voila_knows_every_flag_we_pass():
     """
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 
-    from jacviz.app.manager import CappedKernelManager
+    from jacviz.app.server import CappedKernelManager
 
     managers = {
         "MappingKernelManager": MappingKernelManager,

@@ -3,7 +3,7 @@
 Layer: ``app``. Imports no other layer of jacviz: the explorer runs in the
 Voila kernel, which imports :mod:`jacviz` itself. The modules imported here use
 the standard library only, so ``jacviz app --help`` works without Voila;
-:mod:`jacviz.app.manager` (the kernel cap, loaded by Voila) and
+:mod:`jacviz.app.server` (the kernel cap, loaded by Voila) and
 :mod:`jacviz.app.kernel` (the memory-limited kernel) use the ``app`` extra.
 
 The app writes a one-cell notebook that shows :class:`jacviz.JacobianExplorer`

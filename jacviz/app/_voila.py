@@ -9,7 +9,8 @@ import sys
 
 from jacviz.app._options import AppSettings
 
-MANAGER = "jacviz.app.manager.CappedKernelManager"
+MANAGER = "jacviz.app.server.CappedKernelManager"
+LOGIN = "jacviz.app.server.PrefixedIdentityProvider"
 
 
 def voila_command(notebook, settings=None):
@@ -53,7 +54,7 @@ def voila_command(notebook, settings=None):
     if settings.preheat:
         command += ["--preheat_kernel=True", f"--pool_size={settings.preheat}"]
     if settings.token is not None:
-        command.append("--token")
+        command += ["--token", f"--Voila.identity_provider_class={LOGIN}"]
     if not settings.open_browser:
         command.append("--no-browser")
     return command

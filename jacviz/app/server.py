@@ -1,4 +1,4 @@
-"""The app's kernel manager: jupyter-server's, with a cap on live kernels.
+"""What Voila loads for ``jacviz app``: a kernel manager with a cap, login under the prefix.
 
 Voila starts one kernel per page load. ``jacviz app --max-kernels N`` makes
 Voila use :class:`CappedKernelManager` (``--VoilaConfiguration.multi_kernel_manager_class``),
@@ -13,15 +13,22 @@ manager; the pool's kernels count toward the cap. A refill refused at the cap
 leaves a failed pool entry, which tells the next visitor that the class is
 full; the pool is filled again after the next kernel started for a visitor.
 
+Voila 0.5 registers its login page at ``/login`` whatever the ``--base-url``,
+while sending visitors without the token to ``BASE_URL/login``: behind a prefix
+that is a redirect loop. :class:`PrefixedIdentityProvider`
+(``--Voila.identity_provider_class``) registers the login page under the prefix.
+
 Loaded only inside the Voila server; imports jupyter_server, tornado and
 traitlets, which the ``app`` extra installs.
 """
 
+from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Integer
 
-__all__ = ["CappedKernelManager", "full_message"]
+__all__ = ["CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
 
 
 def full_message(max_kernels):
@@ -96,3 +103,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
 def _for_the_pool(kwargs):
     """Whether Voila starts this kernel for its preheated pool (not for a visitor)."""
     return kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
+
+
+class PrefixedIdentityProvider(PasswordIdentityProvider):
+    """Jupyter-server's token login, with its pages under Voila's ``base_url``."""
+
+    def get_handlers(self):
+        """Return the login and logout handlers, their paths under ``base_url``."""
+        base_url = self.parent.base_url
+        return [
+            (url_path_join(base_url, path), handler) for path, handler in super().get_handlers()
+        ]
