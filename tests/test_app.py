@@ -6,6 +6,7 @@ browser is covered by ``tests/e2e/test_app_server.py``.
 """
 
 import ast
+import asyncio
 import importlib.metadata
 import json
 import os
@@ -13,6 +14,7 @@ import pathlib
 import signal
 import subprocess
 import sys
+import types
 
 import nbformat
 import pytest
@@ -91,8 +93,8 @@ def test_defaults_serve_a_class_on_localhost(fake_run, capsys):
     assert flags["--strip_sources"] == "True"
     assert flags["--Voila.base_url"] == "/"
     assert flags["--CappedKernelManager.max_kernels"] == "100"
-    assert flags["--MappingKernelManager.cull_idle_timeout"] == "600"
-    assert flags["--MappingKernelManager.cull_interval"] == "60"
+    assert flags["--MappingKernelManager.cull_idle_timeout"] == "120"
+    assert flags["--MappingKernelManager.cull_interval"] == "30"
     assert "--MappingKernelManager.cull_connected" not in flags
     assert flags["--preheat_kernel"] == "True"
     assert flags["--pool_size"] == "2"
@@ -123,7 +125,7 @@ def test_class_options_reach_voila(fake_run):
             "--no-browser",
             "--max-kernels=40",
             "--memory-limit=1024",
-            "--cull-after=120",
+            "--cull-after=300",
             "--cull-connected",
             "--preheat=0",
         ]
@@ -133,7 +135,7 @@ def test_class_options_reach_voila(fake_run):
     assert flags["--Voila.base_url"] == "/jacviz/"
     assert "--no-browser" in flags
     assert flags["--CappedKernelManager.max_kernels"] == "40"
-    assert flags["--MappingKernelManager.cull_idle_timeout"] == "120"
+    assert flags["--MappingKernelManager.cull_idle_timeout"] == "300"
     assert flags["--MappingKernelManager.cull_interval"] == "60"
     assert flags["--MappingKernelManager.cull_connected"] == "True"
     assert "--preheat_kernel" not in flags
@@ -391,3 +393,31 @@ def test_the_app_kernel_has_its_memory_limit_and_says_so_when_hit(limited_kernel
     assert (status, text) == ("ok", "1000.0")
     status, text = _run(client, "jacviz.JacobianExplorer().result.shape")
     assert (status, text) == ("ok", "(2, 2, 2)")
+
+
+def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
+    """A preheated kernel idle since it drew the explorer is not culled the moment a
+    visitor takes it, before the visitor's page has connected."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from jacviz.app import server
+
+    culled = []
+
+    async def cull_as_jupyter_server_does(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(
+        AsyncMappingKernelManager, "cull_kernel_if_idle", cull_as_jupyter_server_does
+    )
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    manager = server.CappedKernelManager(cull_idle_timeout=120)
+
+    asyncio.run(manager.cull_kernel_if_idle("handed-out"))  # first seen now
+    clock.now += 119
+    asyncio.run(manager.cull_kernel_if_idle("handed-out"))
+    assert culled == []
+    clock.now += 2
+    asyncio.run(manager.cull_kernel_if_idle("handed-out"))
+    assert culled == ["handed-out"]

@@ -38,7 +38,7 @@ def voila_command(notebook, settings=None):
     >>> cmd[1:6]
     ['-m', 'voila', 'app.ipynb', '--strip_sources=True', '--Voila.ip=127.0.0.1']
     >>> [flag for flag in cmd if "cull" in flag]
-    ['--MappingKernelManager.cull_idle_timeout=600', '--MappingKernelManager.cull_interval=60']
+    ['--MappingKernelManager.cull_idle_timeout=120', '--MappingKernelManager.cull_interval=30']
     """
     settings = AppSettings() if settings is None else settings
     command = [sys.executable, "-m", "voila", str(notebook), "--strip_sources=True"]
@@ -121,7 +121,7 @@ def _culling_flags(settings):
     """Jupyter-server's culling settings: which kernels go, how soon, how often checked."""
     if not settings.cull_after:
         return []
-    interval = max(1, min(60, settings.cull_after // 2))
+    interval = max(1, min(60, settings.cull_after // 4))
     flags = [
         f"--MappingKernelManager.cull_idle_timeout={settings.cull_after}",
         f"--MappingKernelManager.cull_interval={interval}",

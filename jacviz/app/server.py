@@ -8,10 +8,16 @@ exhaust the machine. Kernels still starting count: thirty students opening the
 page in the same second cannot slip past the cap. Culling (idle kernels with no
 page connected, ``MappingKernelManager.cull_idle_timeout``) frees places again.
 
+Culling gives every kernel one full ``cull_idle_timeout`` from the first time
+the culler sees it outside Voila's pool: a preheated kernel has been idle since
+it drew the explorer, and would otherwise be culled in the seconds between being
+handed to a visitor and that visitor's page connecting to it.
+
 With preheated kernels (``--preheat``), Voila wraps this class in its pool
 manager; the pool's kernels count toward the cap. A refill refused at the cap
 leaves a failed pool entry, which tells the next visitor that the class is
-full; the pool is filled again after the next kernel started for a visitor.
+full until Voila's culler drops it at its next pass; the pool is filled again
+after the next kernel started for a visitor.
 
 Voila 0.5 registers its login page at ``/login`` whatever the ``--base-url``,
 while sending visitors without the token to ``BASE_URL/login``: behind a prefix
@@ -21,6 +27,8 @@ that is a redirect loop. :class:`PrefixedIdentityProvider`
 Loaded only inside the Voila server; imports jupyter_server, tornado and
 traitlets, which the ``app`` extra installs.
 """
+
+import time
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -73,6 +81,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting = 0
+        self._first_seen = {}  # kernel id -> when the culler first saw it (monotonic s)
 
     def live_kernels(self):
         """Return the number of kernels running or being started."""
@@ -91,6 +100,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
         if not _for_the_pool(kwargs):
             self._refill_pool()
         return kernel_id
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        """Cull an idle kernel as jupyter-server does, once it had a timeout's grace."""
+        first_seen = self._first_seen.setdefault(kernel_id, time.monotonic())
+        if time.monotonic() - first_seen < self.cull_idle_timeout:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        """Shut a kernel down and forget when the culler first saw it."""
+        self._first_seen.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def _refill_pool(self):
         """Fill Voila's pool of preheated kernels again if it ran dry (no-op without one)."""

@@ -2,7 +2,7 @@
 
 Each server is the real command (``python -m jacviz app ...``) on a free
 127.0.0.1 port, with a token, a URL prefix, one kernel at most and culling
-after 3 s, so the tests can watch kernels come and go; the kernels are found
+after 5 s, so the tests can watch kernels come and go; the kernels are found
 as the server's child processes (``python -m jacviz.app.kernel``).
 
 The token is tested on loopback (``--token`` given): the project's machines may
@@ -32,7 +32,7 @@ from servers import descendants, free_port, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
-CULL_AFTER = 3
+CULL_AFTER = 5
 MEMORY_LIMIT_MB = 1536
 FULL = re.compile("The class is full")
 
@@ -89,7 +89,7 @@ def _start_app(server_home, tmp_path_factory, name, *options):
 
 @pytest.fixture(scope="module")
 def class_app(server_home, tmp_path_factory):
-    """``jacviz app`` with a token, at most one kernel, culling after 3 s, no preheating."""
+    """``jacviz app`` with a token, at most one kernel, culling after 5 s, no preheating."""
     app = _start_app(server_home, tmp_path_factory, "class-app", "--max-kernels=1", "--preheat=0")
     yield app
     stop_server(app.proc)
@@ -185,7 +185,7 @@ def test_a_kernel_is_culled_after_its_page_is_gone_not_before(class_app, new_pag
     count = wait_for_explorer(page)
     (kernel,) = class_app.kernels()
 
-    time.sleep(3 * CULL_AFTER)  # connected and idle: kept
+    time.sleep(2 * CULL_AFTER)  # connected and idle: kept
     assert list(class_app.kernels()) == [kernel]
     src = image_src(page)
     type_function(page, "sin(x)")
