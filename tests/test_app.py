@@ -7,6 +7,7 @@ browser is covered by ``tests/e2e/test_app_server.py``.
 
 import ast
 import asyncio
+import concurrent.futures
 import importlib.metadata
 import json
 import os
@@ -414,10 +415,16 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
     manager = server.CappedKernelManager(cull_idle_timeout=120)
 
-    asyncio.run(manager.cull_kernel_if_idle("handed-out"))  # first seen now
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
     clock.now += 119
-    asyncio.run(manager.cull_kernel_if_idle("handed-out"))
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == []
     clock.now += 2
-    asyncio.run(manager.cull_kernel_if_idle("handed-out"))
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == ["handed-out"]
+
+
+def _run_alone(coroutine):
+    """Run ``coroutine`` to the end in a thread of its own (Playwright's loop may run here)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
