@@ -1,15 +1,18 @@
 # Two commands do all set-up on a fresh machine (Python >= 3.10 and make):
 #   make lab    create .venv, install jacviz with its app extras, open JupyterLab on the tour
 #   make test   create/update .venv, then lint and run the whole test suite
+# Options: make lab LAB_ARGS="--no-browser --port=8890"   (handed to JupyterLab)
+#          make app IP=0.0.0.0 PORT=8866 APP_ARGS="--max-kernels 60"   (see jacviz app --help)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.jacviz-installed
+LAB_ARGS ?=
+IP ?= 127.0.0.1
+PORT ?= 8866
+APP_ARGS ?=
 
 .PHONY: lab test lint format bench app clean
-
-# kernel messages reach the browser without Nagle's 40 ms wait (jacviz/server.py)
-NO_DELAY := kernel_websocket_connection_class=jacviz.server.NoDelayConnection
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +20,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[app,test]'
 	touch $(STAMP)
 
+# jacviz lab adds --allow-root when run as root (JupyterLab refuses root without it)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.$(NO_DELAY) notebooks/01_batch_jacobian_tour.ipynb
+	$(BIN)/jacviz lab notebooks $(LAB_ARGS)
 
 app: $(STAMP)
-	$(BIN)/voila --Voila.$(NO_DELAY) notebooks/explorer_app.ipynb
+	$(BIN)/jacviz app --ip=$(IP) --port=$(PORT) $(APP_ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

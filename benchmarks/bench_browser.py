@@ -60,6 +60,7 @@ from explorer_page import (  # found through the path above
 from roundtrip import KernelTrace, clock_offset, install, timed_action
 from servers import (
     CHROMIUM_ARGS,
+    NO_DELAY_CONNECTION,
     REPO,
     chromium_path,
     isolated_env,
@@ -71,6 +72,11 @@ from servers import (
 )
 
 APP_NOTEBOOK = "explorer_app.ipynb"
+# where a jacviz of some revision keeps its TCP_NODELAY connection class, if it has one
+CONNECTIONS = (
+    (Path("jacviz/app/websocket.py"), "jacviz.app.websocket.NoDelayConnection"),
+    (Path("jacviz/server.py"), "jacviz.server.NoDelayConnection"),
+)
 TARGETS = {"value edit": 60, "batch-size step": 100, "order toggle": 150}
 WARM_UP = 2
 # phase name -> (start, end): events on one clock (page ms; kernel marks converted)
@@ -185,19 +191,20 @@ class Side:
     """One explorer under test: a server (JupyterLab or Voila) of one jacviz, and its page.
 
     ``label`` names it in the tables; ``env`` is the servers' environment (its
-    ``JACVIZ_TRACE`` names ``trace``'s file); ``no_delay``: the kernel WebSocket
-    of ``jacviz.server``. :meth:`open` starts the server and opens the page.
+    ``JACVIZ_TRACE`` names ``trace``'s file); ``connection``: the kernel
+    WebSocket's class (None: Jupyter's own). :meth:`open` starts the server and
+    opens the page.
     """
 
-    def __init__(self, label, env, trace, no_delay):
-        self.label, self.env, self.trace, self.no_delay = label, env, trace, no_delay
+    def __init__(self, label, env, trace, connection):
+        self.label, self.env, self.trace, self.connection = label, env, trace, connection
         self.page = self.offset = self.error = self.app = None
         self.results = {}  # action name -> (phase -> [ms], fact -> [values])
 
     def open(self, stack, browser, app, root, logs):
         """Start the server of ``app`` and open the explorer; stopped when ``stack`` closes."""
         logs.mkdir(parents=True, exist_ok=True)
-        url = stack.enter_context(server(app, root, self.env, logs, self.no_delay))
+        url = stack.enter_context(server(app, root, self.env, logs, self.connection))
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         stack.callback(context.close)
         context.set_default_timeout(30_000)
@@ -305,12 +312,12 @@ def run_app(browser, app, root, folder, sides, actions, repeats, raw=None):
 
 
 @contextlib.contextmanager
-def server(app, root, env, logs, no_delay=True):
+def server(app, root, env, logs, connection):
     """Run the server of ``app`` over ``root``; yield its URL; stop its process group."""
     if app == "JupyterLab":
-        proc, url = start_lab(root, env, logs / "jupyterlab.log", no_delay)
+        proc, url = start_lab(root, env, logs / "jupyterlab.log", connection)
     else:
-        proc, url = start_voila(root / APP_NOTEBOOK, env, logs / "voila.log", no_delay)
+        proc, url = start_voila(root / APP_NOTEBOOK, env, logs / "voila.log", connection)
     try:
         yield url
     finally:
@@ -342,13 +349,20 @@ def make_sides(args, folder):
         trace = KernelTrace(folder / "trace-baseline.jsonl")
         env = isolated_env(folder / "home-baseline", JACVIZ_TRACE=str(trace.path))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
-        no_delay = (source / "jacviz" / "server.py").exists()
-        sides.append(Side(f"baseline {args.baseline}", env, trace, no_delay))
+        sides.append(Side(f"baseline {args.baseline}", env, trace, connection_of(source)))
     trace = KernelTrace(folder / "trace.jsonl")
     env = isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
     label = "this checkout, stock server" if args.stock_server else "this checkout"
-    sides.append(Side(label, env, trace, not args.stock_server))
+    sides.append(Side(label, env, trace, None if args.stock_server else NO_DELAY_CONNECTION))
     return sides
+
+
+def connection_of(source):
+    """The kernel WebSocket class the jacviz in ``source`` serves with (None: Jupyter's own)."""
+    for path, name in CONNECTIONS:
+        if (source / path).exists():
+            return name
+    return None
 
 
 def on_timeout(signum, frame):
@@ -396,7 +410,7 @@ def main():
             f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones, "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start; "
             + "; ".join(
-                f"{side.label}: {'TCP_NODELAY' if side.no_delay else 'stock'} server"
+                f"{side.label}: {'TCP_NODELAY' if side.connection else 'stock'} server"
                 for side in sides
             )
         )

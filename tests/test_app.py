@@ -1,10 +1,13 @@
-"""jacviz-app: argument handling, the app notebook and the Voila command.
+"""jacviz app / jacviz-app: options, the token decision, the app files and the Voila command.
 
-No server is started here (``subprocess.Popen`` is replaced); serving the app in
-a real browser is covered by the end-to-end tests.
+No server is started here (``subprocess.Popen`` is replaced), except one real
+kernel from the app's kernel spec for the memory limit; serving the app to a
+browser is covered by ``tests/e2e/test_app_server.py``.
 """
 
 import ast
+import asyncio
+import concurrent.futures
 import importlib.metadata
 import json
 import os
@@ -12,16 +15,20 @@ import pathlib
 import signal
 import subprocess
 import sys
+import types
 
 import nbformat
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from jacviz import app
+from jacviz.app import _serve
 
 
 class FakeVoila:
-    """Stands in for subprocess.Popen: records the call and the notebook it was given.
+    """Stands in for subprocess.Popen: records the call and the files it was given.
 
     ``during_wait`` runs inside the first ``wait()``, like a signal arriving while
     Voila serves.
@@ -29,12 +36,14 @@ class FakeVoila:
 
     def __init__(self, returncode=0, during_wait=None):
         self.returncode, self.during_wait = returncode, during_wait
-        self.command = self.cwd = self.notebook_text = None
+        self.command = self.cwd = self.env = self.notebook_text = self.spec = None
         self.terminated = False
 
-    def __call__(self, command, *, cwd):
-        self.command, self.cwd = command, cwd
+    def __call__(self, command, *, cwd, env):
+        self.command, self.cwd, self.env = command, cwd, env
         self.notebook_text = pathlib.Path(command[3]).read_text(encoding="utf-8")
+        spec_path = pathlib.Path(cwd) / "kernels" / "jacviz-app" / "kernel.json"
+        self.spec = json.loads(spec_path.read_text(encoding="utf-8"))
         return self
 
     def __enter__(self):
@@ -61,55 +70,182 @@ def _sigterm():
     os.kill(os.getpid(), signal.SIGTERM)
 
 
+def _flags(command):
+    """The ``--name=value`` flags of a Voila command as a dict (bare flags map to None)."""
+    pairs = (flag.split("=", 1) for flag in command[4:])
+    return {pair[0]: (pair[1] if len(pair) == 2 else None) for pair in pairs}
+
+
 @pytest.fixture
 def fake_run(monkeypatch):
     voila = FakeVoila()
-    monkeypatch.setattr(app.subprocess, "Popen", voila)
+    monkeypatch.setattr(_serve.subprocess, "Popen", voila)
     return voila
 
 
-def test_defaults_serve_on_localhost_with_sources_stripped(fake_run):
+def test_defaults_serve_a_class_on_localhost(fake_run, capsys):
     assert app.main([]) == 0
     command = fake_run.command
     assert command[:3] == [sys.executable, "-m", "voila"]
-    assert "--Voila.ip=127.0.0.1" in command
-    assert "--strip_sources=True" in command
-    assert not any(part.startswith("--port") for part in command)
-    assert "--no-browser" not in command
+    flags = _flags(command)
+    assert flags["--Voila.ip"] == "127.0.0.1"
+    assert flags["--Voila.port"] == "8866"
+    assert flags["--Voila.port_retries"] == "0"  # the printed address is the real one
+    assert flags["--strip_sources"] == "True"
+    assert flags["--Voila.base_url"] == "/"
+    assert flags["--CappedKernelManager.max_kernels"] == "100"
+    assert flags["--MappingKernelManager.cull_idle_timeout"] == "120"
+    assert flags["--MappingKernelManager.cull_interval"] == "30"
+    assert "--MappingKernelManager.cull_connected" not in flags
+    assert flags["--preheat_kernel"] == "True"
+    assert flags["--pool_size"] == "2"
+    assert "--token" not in flags  # loopback: no token
+    assert "JUPYTER_TOKEN" not in fake_run.env
+    assert fake_run.spec["argv"][3:5] == ["--memory-limit", "2048"]
     notebook = pathlib.Path(command[3])
     assert notebook.parent == pathlib.Path(fake_run.cwd)
     assert not notebook.exists()  # the temporary folder is gone after the run
+    assert "http://127.0.0.1:8866/\n" in capsys.readouterr().err
 
 
-def test_port_ip_and_browser_options_reach_voila(fake_run):
-    app.main(["--port", "9123", "--ip", "0.0.0.0", "--no-browser"])
-    assert fake_run.command[4:] == [
-        "--strip_sources=True",
-        "--Voila.kernel_websocket_connection_class=jacviz.server.NoDelayConnection",
-        "--Voila.ip=0.0.0.0",
-        "--port=9123",
-        "--no-browser",
-    ]
+def test_the_kernel_manager_class_voila_is_told_to_load_exists(fake_run):
+    app.main([])
+    path = _flags(fake_run.command)["--VoilaConfiguration.multi_kernel_manager_class"]
+    module, name = path.rsplit(".", 1)
+    from jacviz.app import server
+
+    assert module == server.__name__
+    assert getattr(server, name) is server.CappedKernelManager
 
 
-@pytest.mark.parametrize("port", ["0", "65536", "-1", "http", "80.5"])
-def test_bad_ports_are_rejected_before_voila_starts(fake_run, port, capsys):
+def test_class_options_reach_voila(fake_run):
+    app.main(
+        [
+            "--port=9123",
+            "--base-url=jacviz",
+            "--no-browser",
+            "--max-kernels=40",
+            "--memory-limit=1024",
+            "--cull-after=300",
+            "--cull-connected",
+            "--preheat=0",
+        ]
+    )
+    flags = _flags(fake_run.command)
+    assert flags["--Voila.port"] == "9123"
+    assert flags["--Voila.base_url"] == "/jacviz/"
+    assert "--no-browser" in flags
+    assert flags["--CappedKernelManager.max_kernels"] == "40"
+    assert flags["--MappingKernelManager.cull_idle_timeout"] == "300"
+    assert flags["--MappingKernelManager.cull_interval"] == "60"
+    assert flags["--MappingKernelManager.cull_connected"] == "True"
+    assert "--preheat_kernel" not in flags
+    assert fake_run.spec["argv"][3:5] == ["--memory-limit", "1024"]
+
+
+def test_zero_turns_culling_off(fake_run):
+    app.main(["--cull-after=0"])
+    assert not [flag for flag in fake_run.command if "cull" in flag]
+
+
+def test_off_loopback_a_token_is_made_and_printed_with_the_url(fake_run, capsys):
+    app.main(["--ip", "0.0.0.0", "--port", "9000"])
+    token = fake_run.env["JUPYTER_TOKEN"]
+    assert len(token) >= 16
+    assert "--token" in fake_run.command  # voila: require the token from JUPYTER_TOKEN
+    assert not [part for part in fake_run.command if token in part]  # never on a command line
+    assert f":9000/?token={token}" in capsys.readouterr().err
+
+
+def test_each_run_makes_a_new_token(fake_run):
+    app.main(["--ip", "0.0.0.0"])
+    first = fake_run.env["JUPYTER_TOKEN"]
+    app.main(["--ip", "0.0.0.0"])
+    assert fake_run.env["JUPYTER_TOKEN"] != first
+
+
+def test_a_given_token_is_used_on_loopback_too(fake_run, capsys):
+    app.main(["--token", "lecture-7-token"])
+    assert fake_run.env["JUPYTER_TOKEN"] == "lecture-7-token"
+    assert "127.0.0.1:8866/?token=lecture-7-token" in capsys.readouterr().err
+
+
+def test_no_token_off_loopback_must_be_asked_for_and_is_warned_about(fake_run, capsys):
+    app.main(["--ip", "0.0.0.0", "--no-token"])
+    assert "--token" not in fake_run.command
+    assert "JUPYTER_TOKEN" not in fake_run.env
+    assert "anyone who can reach this address" in capsys.readouterr().err
+
+
+def test_a_token_in_the_callers_environment_does_not_leak_into_an_open_app(fake_run, monkeypatch):
+    monkeypatch.setenv("JUPYTER_TOKEN", "from-the-shell")
+    app.main([])
+    assert "JUPYTER_TOKEN" not in fake_run.env
+
+
+@pytest.mark.parametrize(
+    ("ip", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.0.2.10", False),
+        ("2001:db8::1", False),
+        ("lecture-hall.example.org", False),
+        ("", False),
+    ],
+)
+def test_which_addresses_need_a_token(ip, loopback):
+    assert app.is_loopback(ip) is loopback
+    token = app.choose_token(ip, new_token=lambda: "new-token")
+    assert token == (None if loopback else "new-token")
+    assert app.choose_token(ip, no_token=True) is None
+    assert app.choose_token(ip, "given-token") == "given-token"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--port", "0"],
+        ["--port", "65536"],
+        ["--port", "http"],
+        ["--max-kernels", "-1"],
+        ["--memory-limit", "2GB"],
+        ["--token", "short"],
+        ["--token", "has space in it"],
+        ["--token", "x" * 8, "--no-token"],
+        ["--base-url", "/a b/"],
+        ["--base-url", "http://host/"],
+    ],
+)
+def test_bad_options_are_refused_before_voila_starts(fake_run, argv, capsys):
     with pytest.raises(SystemExit) as info:
-        app.main(["--port", port])
+        app.main(argv)
     assert info.value.code == 2
-    assert "--port" in capsys.readouterr().err
+    assert argv[0] in capsys.readouterr().err
     assert fake_run.command is None
 
 
-def test_app_notebook_is_valid_and_shows_the_explorer(fake_run):
+@pytest.mark.parametrize(
+    ("given", "url"), [("jacviz", "/jacviz/"), ("/a/b", "/a/b/"), ("/", "/"), ("", "/")]
+)
+def test_base_url_gets_its_slashes(fake_run, given, url):
+    app.main([f"--base-url={given}"])
+    assert _flags(fake_run.command)["--Voila.base_url"] == url
+
+
+def test_app_notebook_is_valid_and_asks_for_the_app_kernel(fake_run):
     app.main([])
     notebook = nbformat.reads(fake_run.notebook_text, as_version=4)
     nbformat.validate(notebook)
     (cell,) = notebook.cells
-    assert cell.cell_type == "code"
-    last = ast.parse(cell.source).body[-1]
-    assert ast.unparse(last) == "jacviz.JacobianExplorer()"
-    assert notebook.metadata.kernelspec.name == "python3"
+    assert ast.unparse(ast.parse(cell.source).body[-1]) == "jacviz.JacobianExplorer()"
+    assert notebook.metadata.kernelspec.name == "jacviz-app"
+    assert fake_run.env["JUPYTER_PATH"].split(os.pathsep)[0] == fake_run.cwd
+    assert fake_run.spec["argv"][:3] == [sys.executable, "-m", "jacviz.app.kernel"]
 
 
 @pytest.mark.parametrize("function", ["sin(x) * 2", "x'); import os; print('", 'a"b\\n'])
@@ -125,20 +261,34 @@ def test_function_text_becomes_a_string_literal_never_code(fake_run, function):
 
 def test_voila_exit_status_is_returned(monkeypatch):
     voila = FakeVoila(returncode=3)
-    monkeypatch.setattr(app.subprocess, "Popen", voila)
+    monkeypatch.setattr(_serve.subprocess, "Popen", voila)
     assert app.main(["--no-browser"]) == 3
     assert not voila.terminated
 
 
 @pytest.mark.parametrize("stop", [_ctrl_c, _sigterm], ids=["ctrl-c", "sigterm"])
-def test_ctrl_c_and_sigterm_stop_voila_and_remove_the_notebook(monkeypatch, stop):
+def test_ctrl_c_and_sigterm_stop_voila_and_remove_the_files(monkeypatch, stop):
     voila = FakeVoila(returncode=-15, during_wait=stop)
-    monkeypatch.setattr(app.subprocess, "Popen", voila)
+    monkeypatch.setattr(_serve.subprocess, "Popen", voila)
     before = signal.getsignal(signal.SIGTERM)
     assert app.main([]) == 0
     assert voila.terminated
-    assert not pathlib.Path(voila.command[3]).parent.exists()
+    assert not pathlib.Path(voila.cwd).exists()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_without_voila_the_message_names_the_app_extra(fake_run, monkeypatch):
+    real_find_spec = app._extras.importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return None if name == "voila" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(app._extras.importlib.util, "find_spec", find_spec)
+    with pytest.raises(SystemExit) as info:
+        app.main([])
+    assert 'pip install "jacviz[app]"' in str(info.value.code)
+    assert "Voila" in str(info.value.code)
+    assert fake_run.command is None
 
 
 def test_console_script_is_installed():
@@ -147,6 +297,20 @@ def test_console_script_is_installed():
 
 
 def test_voila_knows_every_flag_we_pass():
+    """Voila's own flags are in its help; the kernel managers' are config traits.
+
+    Voila hands its config to the kernel manager it makes, so culling and the cap
+    are set through ``--MappingKernelManager.*`` and ``--CappedKernelManager.*``
+    (the end-to-end tests watch them act).
+    """
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+
+    from jacviz.app.server import CappedKernelManager
+
+    managers = {
+        "MappingKernelManager": MappingKernelManager,
+        "CappedKernelManager": CappedKernelManager,
+    }
     help_text = subprocess.run(
         [sys.executable, "-m", "voila", "--help-all"],
         capture_output=True,
@@ -154,9 +318,15 @@ def test_voila_knows_every_flag_we_pass():
         check=True,
         timeout=60,
     ).stdout
-    command = app.voila_command("app.ipynb", port=8000, open_browser=False)
-    for flag in command[4:]:
-        assert flag.split("=")[0] in help_text, flag
+    settings = app.AppSettings(token="a-token-here", open_browser=False, cull_connected=True)
+    for flag in app.voila_command("app.ipynb", settings)[4:]:
+        name = flag.split("=")[0]
+        owner, _, trait = name.removeprefix("--").partition(".")
+        if owner in managers:
+            assert trait in managers[owner].class_traits(config=True), flag
+        else:
+            assert name in help_text, flag
+    assert CappedKernelManager.class_traits(config=True)["max_kernels"].default_value == 0
 
 
 def test_app_notebook_runs_and_shows_the_explorer_with_its_formula(tmp_path):
@@ -178,3 +348,83 @@ def test_app_notebook_runs_and_shows_the_explorer_with_its_formula(tmp_path):
         if "jacviz-function" in model["state"].get("_dom_classes", [])
     ]
     assert [box["value"] for box in function_boxes] == ["sin(x) * x"]
+
+
+@pytest.fixture
+def limited_kernel(tmp_path):
+    """A kernel started from the app's own kernel spec, limited to 1,024 MB."""
+    app.write_app_files(tmp_path, None, 1024)
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+    manager = KernelManager(kernel_name="jacviz-app", kernel_spec_manager=specs)
+    manager.start_kernel(cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    yield manager, client
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+
+def _run(client, code):
+    """Execute ``code``; return (status, text of the error or of the last result)."""
+    outputs = []
+    reply = client.execute_interactive(code, timeout=60, output_hook=outputs.append)
+    texts = [
+        "\n".join(msg["content"].get("traceback", []))
+        or msg["content"].get("data", {}).get("text/plain", "")
+        for msg in outputs
+        if msg["msg_type"] in ("error", "execute_result")
+    ]
+    return reply["content"]["status"], "\n".join(texts)
+
+
+def test_the_app_kernel_has_its_memory_limit_and_says_so_when_hit(limited_kernel):
+    manager, client = limited_kernel
+    limits = pathlib.Path(f"/proc/{manager.provisioner.pid}/limits").read_text()
+    (line,) = [line for line in limits.splitlines() if line.startswith("Max address space")]
+    assert line.split()[3] == str(1024 * 2**20)
+
+    status, text = _run(client, "import numpy as np\nbig = np.ones(2**28)  # 2 GiB")
+    assert status == "error"
+    assert "MemoryError" in text
+    assert "this kernel may use at most 1024 MB (jacviz app --memory-limit)" in text
+
+    # the kernel lives on: a small allocation and the explorer still work
+    status, text = _run(client, "import jacviz\nfloat(np.ones(1000).sum())")
+    assert (status, text) == ("ok", "1000.0")
+    status, text = _run(client, "jacviz.JacobianExplorer().result.shape")
+    assert (status, text) == ("ok", "(2, 2, 2)")
+
+
+def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
+    """A preheated kernel idle since it drew the explorer is not culled the moment a
+    visitor takes it, before the visitor's page has connected."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from jacviz.app import server
+
+    culled = []
+
+    async def cull_as_jupyter_server_does(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(
+        AsyncMappingKernelManager, "cull_kernel_if_idle", cull_as_jupyter_server_does
+    )
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    manager = server.CappedKernelManager(cull_idle_timeout=120)
+
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
+    clock.now += 119
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))
+    assert culled == []
+    clock.now += 2
+    _run_alone(manager.cull_kernel_if_idle("handed-out"))
+    assert culled == ["handed-out"]
+
+
+def _run_alone(coroutine):
+    """Run ``coroutine`` to the end in a thread of its own (Playwright's loop may run here)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)

@@ -22,8 +22,9 @@ ALLOWED = {
     "plotting": {"errors"},
     "views": {"errors", "expressions", "jacobians", "plotting"},
     "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views"},
-    "app": {"widget"},
-    "server": set(),  # a Jupyter server setting (TCP_NODELAY), loaded by the server by name
+    "app": set(),
+    "cli": {"app"},
+    "__main__": {"cli"},
     "__init__": {
         "errors",
         "expressions",
@@ -44,8 +45,11 @@ THIRD_PARTY = {
     "plotting": {"numpy", "matplotlib", "isal"},  # isal: the PNG deflate (_png only)
     "views": {"numpy", "matplotlib"},
     "widget": {"numpy", "matplotlib", "ipywidgets", "IPython", "traitlets"},
-    "app": set(),
-    "server": {"jupyter_server"},
+    # app: jupyter-server's kernel manager (app/manager.py) and ipykernel (app/kernel.py)
+    # run inside Voila and its kernels only; the rest of app and cli is standard library
+    "app": {"jupyter_server", "tornado", "traitlets", "ipykernel"},
+    "cli": set(),
+    "__main__": set(),
     "__init__": set(),
 }
 KNOWN_THIRD_PARTY = {
@@ -57,6 +61,9 @@ KNOWN_THIRD_PARTY = {
     "traitlets",
     "isal",
     "jupyter_server",
+    "tornado",
+    "ipykernel",
+    "voila",
 }
 
 

@@ -5,6 +5,7 @@ the compiled (vectorised) formula must agree with them in value and in its
 first and second derivatives, and must not couple examples.
 """
 
+import re
 import warnings
 
 import autograd
@@ -405,13 +406,14 @@ def test_unknown_names_say_how_to_pass_a_constant():
     with pytest.raises(ExpressionError) as info:
         parse_function("W @ x")
     assert str(info.value) == (
-        "unknown name 'W' — pass it in constants={'W': ...}, or use one of: x, pi, e"
+        "unknown name 'W' — pass it in constants={'W': ...} (or data={'W': ...}, one row "
+        "per example), or use one of: x, pi, e"
     )
     with pytest.raises(ExpressionError) as info:
-        parse_function("X**2", constants={"A": 1.0})
+        parse_function("X**2", constants={"A": 1.0}, data={"t": [[1.0]]})
     assert str(info.value) == (
-        "unknown name 'X' — did you mean 'x'? Otherwise pass it in constants={'X': ...}, "
-        "or use one of: x, pi, e, A"
+        "unknown name 'X' — did you mean 'x'? Otherwise pass it in constants={'X': ...} "
+        "(or data={'X': ...}, one row per example), or use one of: x, pi, e, A, t"
     )
 
 
@@ -572,6 +574,107 @@ def test_bad_constants_are_rejected(constants):
 def test_errors_are_value_errors_for_plain_callers():
     with pytest.raises(ValueError, match="unknown name"):
         parse_function("y")
+
+
+# -- per-example data ---------------------------------------------------------------------
+
+TARGETS = np.array([[1.0, 0.0], [0.5, 2.0], [-1.0, 1.0]])  # one row per example of X2
+ROW_WEIGHTS = np.array([2.0, -1.0, 0.5])
+
+
+def test_data_names_the_examples_own_row():
+    f = parse_function("w * sum((x - t)**2)", data={"t": TARGETS, "w": ROW_WEIGHTS})
+    by_hand = ROW_WEIGHTS * ((X2 - TARGETS) ** 2).sum(axis=1)
+    np.testing.assert_allclose(f(X2), by_hand)
+    assert f.names == ("w", "t") and f.batch_size == 3
+    assert set(f.data) == {"t", "w"} and not f.constants
+
+
+def test_data_and_constants_together():
+    f = parse_function("W @ (x - t[0:3])", constants={"W": W}, data={"t": X3})
+    np.testing.assert_allclose(f(X3), np.zeros((3, 2)))
+    np.testing.assert_allclose(f(2 * X3), X3 @ W.T)
+    assert f.names == ("W", "t")
+    assert (
+        repr(f)
+        == "Function('W @ (x - t[0:3])', constants of shape {W: (2, 3)}, data of shape {t: (3, 3)})"
+    )
+
+
+def test_data_must_hold_as_many_examples_as_x():
+    f = parse_function("(x - t)**2", data={"t": TARGETS})
+    with pytest.raises(ExpressionError) as info:
+        f(np.ones((4, 2)))
+    assert str(info.value) == (
+        "x holds 4 examples (shape (4, 2)) but the data 't' holds 3 (shape (3, 2)): give the "
+        "data one row per example of x"
+    )
+
+
+def test_data_is_copied_read_only_and_keeps_float32():
+    targets = TARGETS.copy()
+    f = parse_function("x - t", data={"t": targets})
+    targets[0, 0] = 100.0
+    y = f(np.float32(X2))
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y, np.float32(X2) - TARGETS)
+    with pytest.raises(ValueError, match="read-only"):
+        f.data["t"][0, 0] = 5.0
+
+
+@pytest.mark.parametrize(
+    ("constants", "data", "fragment"),
+    [
+        (None, {"t": 1.0}, "one row per example, shape (B, ...); got a scalar"),
+        (None, {"t": [[1.0], [2.0]], "w": [1.0, 2.0, 3.0]}, "same number of examples"),
+        ({"t": 1.0}, {"t": [1.0, 2.0]}, "both as a constant and as data"),
+        (None, {"x": [1.0]}, "cannot name data"),
+        (None, {"t": ["a"]}, "data 't' must hold real numbers"),
+        (None, [("t", [1.0])], "data must be a mapping"),
+    ],
+)
+def test_bad_data_is_rejected(constants, data, fragment):
+    with pytest.raises(ExpressionError, match=re.escape(fragment)):
+        parse_function("x", constants=constants, data=data)
+
+
+def test_a_parsed_function_takes_no_more_data():
+    f = parse_function("x - t", data={"t": TARGETS})
+    assert parse_function(f) is f
+    with pytest.raises(ExpressionError, match="constants and data cannot be given"):
+        parse_function(f, data={"t": TARGETS})
+
+
+def test_data_typesets_like_the_examples_x():
+    f = parse_function("w * (x - t)", data={"t": TARGETS, "w": ROW_WEIGHTS})
+    assert f.latex == r"w \left(x - t\right)"  # w is a scalar per example: side by side
+    vector = parse_function("t * (x - t)", data={"t": TARGETS})
+    assert vector.latex == r"t \odot \left(x - t\right)"
+
+
+def test_data_is_a_constant_to_the_derivatives():
+    f = parse_function("w * (x - t)**2", data={"t": TARGETS, "w": ROW_WEIGHTS})
+    jac = batch_jacobian(f, X2)
+    expected = [
+        np.diag(2 * wb * (xb - tb)) for xb, tb, wb in zip(X2, TARGETS, ROW_WEIGHTS, strict=True)
+    ]
+    np.testing.assert_allclose(jac, expected, rtol=1e-14)
+    np.testing.assert_allclose(
+        batch_hessian(f, X2), [[np.diag(e) * 2 * wb for e in np.eye(2)] for wb in ROW_WEIGHTS]
+    )
+
+
+def test_formulas_of_a_function_with_data_carry_it():
+    f = parse_function("w * (x - t)**2", data={"t": TARGETS, "w": ROW_WEIGHTS})
+    formulas = jacobian_formulas(f, 2)
+    assert [[entry.source for entry in row] for row in formulas] == [
+        ["w*(2*(x[0] - t[0]))", "0"],
+        ["0", "w*(2*(x[1] - t[1]))"],
+    ]
+    assert formulas[0][0].names == ("w", "t")
+    np.testing.assert_allclose(formulas[1][1](X2), batch_jacobian(f, X2)[:, 1, 1])
+    text = jacobian_formulas("(x - t)**2", 2, data={"t": TARGETS})
+    assert text[0][0].source == "2*(x[0] - t[0])"
 
 
 # -- formulas of Jacobian entries (symbolic differentiation) ------------------------------
@@ -864,6 +967,41 @@ def test_the_estimate_is_what_evaluation_charges(text, in_shape):
     assert f.estimate(in_shape) == estimate  # shapes only: the same every time
 
 
+# Per-example data for a batch of two: a vector t, a scalar w and a matrix M per example.
+DATA = {
+    "t": np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]),
+    "w": np.array([2.0, -1.0]),
+    "M": np.arange(18.0).reshape(2, 3, 3) / 10,
+}
+DATA_ESTIMATE_CASES = [
+    ("w * sum((x - t)**2)", (3,)),
+    ("W @ (x - t) + b", (3,)),
+    ("M @ x + t", (3,)),
+    ("x @ M @ t", (3,)),
+    ("outer(t, x[0:2]) * w", (3,)),
+    ("softmax(M * t) @ x", (3,)),
+    ("[t[0] * x[1], w, sum(M[1:, 0])]", (3,)),
+    ("M * x", (3, 3)),
+    ("t @ x", (3, 2)),
+]
+
+
+@pytest.mark.parametrize(("text", "in_shape"), DATA_ESTIMATE_CASES)
+def test_the_estimate_with_data_is_what_evaluation_charges(text, in_shape):
+    f = parse_function(text, constants=CONSTANTS, data=DATA)
+    estimate = f.estimate(in_shape)
+    y, charged = _charged(f, np.ones((2, *in_shape)))
+    assert estimate.out_shape == y.shape[1:]
+    assert estimate.work == charged
+    each = [  # each example alone, its data rows as constants
+        parse_function(text, constants={**CONSTANTS, **{k: v[b] for k, v in DATA.items()}})
+        for b in range(2)
+    ]
+    assert [g.estimate(in_shape) for g in each] == [estimate] * 2
+    x = np.arange(2.0 * np.prod(in_shape)).reshape(2, *in_shape) / 7
+    np.testing.assert_allclose(f(x), [g(x[b : b + 1])[0] for b, g in enumerate(each)])
+
+
 def test_the_estimate_of_the_blow_ups_names_their_size():
     (text_8, _), (text_12, _), (text_vector, _) = BLOW_UPS[:3]
     assert parse_function(text_8).estimate(8).out_shape == (3,) * 8
@@ -880,6 +1018,9 @@ def test_the_estimate_of_the_blow_ups_names_their_size():
         ("x + [1, 2, 3]", (2,)),
         ("outer(x, x)", (2, 2)),
         ("max(x[1:1])", (4,)),
+        ("M @ x", (2,)),  # M is (3, 3) per example
+        ("t[3] * x", (3,)),
+        ("x + t", (2,)),
         (
             "sin(" * 46 + "x[0]*" + " * ".join(_literal_along(k, 33) for k in range(3)) + ")" * 46,
             (2,),
@@ -888,7 +1029,7 @@ def test_the_estimate_of_the_blow_ups_names_their_size():
     ids=_short_id,
 )
 def test_the_estimate_refuses_what_evaluation_refuses(text, in_shape):
-    f = parse_function(text, constants=CONSTANTS)
+    f = parse_function(text, constants=CONSTANTS, data=DATA)
     with pytest.raises(ExpressionError) as refused:
         f.estimate(in_shape)
     with pytest.raises(ExpressionError) as evaluated:

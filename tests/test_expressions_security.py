@@ -388,7 +388,7 @@ def _outcome(text):
     """Parse, typeset, estimate, evaluate, write the derivative formulas: each gives its
     result or an ExpressionError, nothing else, and the estimate agrees with the call."""
     try:
-        f = parse_function(text, constants={"A": [[1.0, 2.0], [3.0, 4.0]]})
+        f = parse_function(text, constants={"A": [[1.0, 2.0], [3.0, 4.0]]}, data={"t": -X})
     except ExpressionError as error:
         assert error.position is None or 0 <= error.position <= len(text)
         return
@@ -412,6 +412,7 @@ def _outcome(text):
 TOKENS = [
     *"x0123456789.+-*/@()[],:  eE_'\"{}!~%<>=&|^;#\\",
     *["x[0]", "x[1]", "x[-1]", "x[0:2]", "**", "//", "A", "pi", "sin(", "sum(", "max(", "outer("],
+    *["t", "t[0]", "t @ x"],  # per-example data (a row of -X)
     *["softmax(", "norm(", "dot(", "lambda", " for ", " in ", " if ", " else ", "not ", "__"],
     *["class", ".", "import", "9**9", "1e308", "j", ":=", "*", "f'", "yield", "await "],
     *["\r", "\n", "\r\n", "\t", "x[1:1]", "x[::-1]", "1" * 40, "10**400", "0x1", "08", "x x"],
@@ -430,7 +431,7 @@ def test_fuzz_any_unicode_text(text):
     _outcome(text)
 
 
-_LEAF_NAMES = ["x", "pi", "e", "A", "y", "sin", "__import__", "os", "_"]
+_LEAF_NAMES = ["x", "pi", "e", "A", "t", "y", "sin", "__import__", "os", "_"]
 _OPS = [ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.Mod, ast.BitOr, ast.FloorDiv]
 _FUNCS = ["sin", "exp", "sum", "max", "min", "softmax", "norm", "dot", "outer", "arctan2", "eval"]
 
@@ -543,26 +544,29 @@ def _peak_bytes(action):
 BIG = np.ones(4_000_000)  # 32 MB
 
 
-def test_an_unused_constant_is_never_copied():
-    constants = {"W": BIG, "b": BIG.astype(int), "s": BIG.astype(np.float32)[::2]}
-    peak = _peak_bytes(lambda: parse_function("2*x", constants=constants))
+@pytest.mark.parametrize("kind", ["constants", "data"])
+def test_an_unused_constant_is_never_copied(kind):
+    values = {"W": BIG, "b": BIG.astype(int), "s": np.ones((len(BIG), 2), np.float32)[:, 0]}
+    peak = _peak_bytes(lambda: parse_function("2*x", **{kind: values}))
     assert peak < 1_000_000  # checked in place: an 800 MB constant no longer costs 1.5 GB
 
 
+@pytest.mark.parametrize("kind", ["constants", "data"])
 @pytest.mark.parametrize("value", [BIG, BIG.astype(np.float32), BIG[::2], list(BIG[:100_000])])
-def test_a_used_constant_is_copied_at_most_once(value):
+def test_a_used_constant_is_copied_at_most_once(value, kind):
     size = np.asarray(value, dtype=float).nbytes
     f = None
 
     def parse():
         nonlocal f
-        f = parse_function("sum(W) * x", constants={"W": value})
+        f = parse_function("sum(W) * x", **{kind: {"W": value}})
 
     assert _peak_bytes(parse) < 1.2 * size + 200_000 + (
         8 * 100_000 if isinstance(value, list) else 0
     )
-    assert not np.shares_memory(f.constants["W"], np.asarray(value))
-    assert not f.constants["W"].flags.writeable
+    copy = getattr(f, kind)["W"]
+    assert not np.shares_memory(copy, np.asarray(value))
+    assert not copy.flags.writeable
 
 
 @pytest.mark.parametrize("value", [10**400, [1, -(10**400)]], ids=["int", "list"])
@@ -621,7 +625,7 @@ def _check_suggestions(text, constants):
         ("x(lambda: 1)", "'x' is not a function; use * to multiply, e.g. x*(x + 1)"),
         (
             "__import__",
-            "unknown name '__import__' — it cannot name a constant; use one of: x, pi, e",
+            "unknown name '__import__' — it cannot name a constant or data; use one of: x, pi, e",
         ),
         ("a + 2x + " + "x + " * 20 + "x", "write * for a product, e.g. 2*x"),
         ("(x + " + "x + " * 20 + "x) x", "write * for a product, e.g. 2*x"),
@@ -726,32 +730,55 @@ def test_formulas_of_one_entry_of_a_big_constant_expand_only_that_entry():
     ]
 
 
-def test_a_constant_too_large_to_copy_is_an_expression_error():
-    huge = np.broadcast_to(1.0, (10**6, 10**6))  # 8 TB, held as one number
-    assert parse_function("x", constants={"W": huge}).names == ()  # unused: never copied
-    with pytest.raises(ExpressionError, match=r"constant 'W' is too large to copy"):
-        parse_function("W[0, 0] * x", constants={"W": huge})
+@pytest.mark.parametrize("kind", ["constant", "data"])
+def test_a_constant_too_large_to_copy_is_an_expression_error(kind):
+    huge = {"W": np.broadcast_to(1.0, (10**6, 10**6))}  # 8 TB, held as one number
+    given = {"constants" if kind == "constant" else kind: huge}
+    assert parse_function("x", **given).names == ()  # unused: never copied
+    with pytest.raises(ExpressionError, match=rf"{kind} 'W' is too large to copy"):
+        parse_function("sum(W) * x", **given)
+
+
+def _nested(rank):
+    """``1.0`` inside ``rank`` nested lists: numpy 2 makes an array of it, numpy 1.x (at most
+    32 axes) refuses, so an x or a constant of too many axes can be given on every numpy."""
+    value = 1.0
+    for _ in range(rank):
+        value = [value]
+    return value
+
+
+TOO_MANY_AXES = r"axes per example \(at most 31\)"
+TOO_MANY_FOR_NUMPY = TOO_MANY_AXES + r"|maximum number of dimension of 32"  # numpy 1.x
 
 
 @pytest.mark.parametrize(
-    ("text", "x", "constants"),
+    ("text", "x", "given", "message"),
     [
-        ("x[0] * " + "[" * 49 + "1" + "]" * 49, np.ones((2, 2)), None),  # a literal of 49 axes
-        ("[x, x]", np.ones((1,) * 64), None),  # would need 65 axes with the batch
-        ("x * [[[1]]]", np.ones((1,) * 64), None),
-        ("x", np.ones((1,) * 40), None),
-        ("W * x", np.ones((2, 2)), {"W": np.ones((1,) * 40)}),
+        ("x[0] * " + "[" * 49 + "1" + "]" * 49, np.ones((2, 2)), {}, TOO_MANY_AXES),  # 49 axes
+        ("[x, x]", np.ones((1,) * 32), {}, TOO_MANY_AXES),  # x has 31 axes per example, [x, x] 32
+        ("x", _nested(41), {}, TOO_MANY_FOR_NUMPY),
+        ("W * x", np.ones((2, 2)), {"constants": {"W": _nested(40)}}, TOO_MANY_FOR_NUMPY),
+        ("W * x", np.ones((1, 2)), {"data": {"W": _nested(41)}}, TOO_MANY_FOR_NUMPY),
     ],
-    ids=["literal", "vector of x", "broadcast", "x", "constant"],
+    ids=["literal", "vector of x", "x", "constant", "data"],
 )
-def test_too_many_axes_is_an_expression_error(text, x, constants):
-    with pytest.raises(ExpressionError, match=r"axes per example \(at most 31\)"):
-        parse_function(text, constants=constants)(x)
+def test_too_many_axes_is_an_expression_error(text, x, given, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_function(text, **given)(x)
+
+
+def test_too_many_axes_is_refused_from_shapes_alone():
+    with pytest.raises(ExpressionError, match=r"x has 40 axes per example \(at most 31\)"):
+        parse_function("x").estimate((1,) * 40)
 
 
 def test_thirty_one_axes_still_work():
     y = parse_function("x[0] * " + "[" * 30 + "2" + "]" * 30)(np.ones((2, 2)))
     assert y.shape == (2,) + (1,) * 30 and np.all(y == 2)
+    t = np.full((2,) + (1,) * 31, 3.0)  # per-example data: 31 axes after the batch's
+    y = parse_function("x * sum(t)", data={"t": t})(np.ones((2, 2)))
+    assert y.shape == (2, 2) and np.all(y == 3)
 
 
 def test_a_batch_too_large_for_memory_is_an_expression_error():

@@ -24,7 +24,7 @@ from jacviz.expressions._functions import ALLOWED_FUNCTIONS
 __all__ = ["ALLOWED_FUNCTIONS", "Function", "jacobian_formulas", "parse_function"]
 
 
-def parse_function(text, *, constants=None):
+def parse_function(text, *, constants=None, data=None):
     """Turn formula text into a batched, differentiable :class:`Function`.
 
     Parameters
@@ -32,10 +32,15 @@ def parse_function(text, *, constants=None):
     text : str or Function
         The formula for one example ``x``, at most 1000 characters, e.g.
         ``"x**3"``, ``"[x[0]*cos(x[1]), x[0]*sin(x[1])]"``, ``"tanh(W @ x + b)"``.
-        A :class:`Function` is returned unchanged (without ``constants``).
+        A :class:`Function` is returned unchanged (without ``constants`` or
+        ``data``).
     constants : Mapping[str, array_like], optional
         Named constants (e.g. a weight matrix ``W`` of shape ``(m, n)`` and a
         bias ``b`` of shape ``(m,)``), shared by all examples.
+    data : Mapping[str, array_like], optional
+        Named per-example data of shape ``(B, *shape)``, batch axis first
+        (targets, weights, masks): ``t`` in the formula is the example's own
+        row ``t[b]``. The function then takes batches of ``B`` examples.
 
     Returns
     -------
@@ -57,7 +62,9 @@ def parse_function(text, *, constants=None):
            [ 1., 27.]])
     """
     if isinstance(text, Function):
-        if constants is not None:
-            raise ExpressionError("constants cannot be given with an already parsed Function")
+        if constants is not None or data is not None:
+            raise ExpressionError(
+                "constants and data cannot be given with an already parsed Function"
+            )
         return text
-    return Function(text, constants=constants)
+    return Function(text, constants=constants, data=data)

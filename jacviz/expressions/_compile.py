@@ -5,8 +5,9 @@ Layer: expressions (private). Imports the standard library, autograd and
 
 The formula is written for one example; the closure runs it on the whole
 batch at once. Each compiled node is a pair ``(apply, batched)``: ``apply(x,
-run)`` returns the node's value, and ``batched`` (known before any data is
-seen) says whether that value carries the batch as axis 0. ``run`` is one
+run)`` returns the node's value, and ``batched`` (known at compile time: ``x``
+and per-example data are, constants are not) says whether that value carries
+the batch as axis 0. ``run`` is one
 evaluation's :class:`Run`: the input's dtype, and the work budget that every
 operation pays for the numbers it computes per example, *before* computing
 them. What an operation does to shapes and what it costs come from its
@@ -72,8 +73,9 @@ def compile_tree(node, constants):
     ----------
     node : tuple
         A formula tree from :mod:`jacviz.expressions._tree`.
-    constants : Mapping[str, ndarray]
-        The named constants, as read-only float arrays.
+    constants : Mapping[str, ndarray or PerExample]
+        The named constants, as read-only float arrays; per-example data
+        wrapped in :class:`PerExample`.
 
     Returns
     -------
@@ -124,7 +126,8 @@ def estimate_tree(node, in_shape, shapes):
     in_shape : tuple of int
         The shape of one example ``x``.
     shapes : Mapping[str, tuple of int]
-        The shape of each named constant.
+        The shape per example of every other name: a constant's whole shape,
+        one row's of per-example data.
 
     Raises
     ------
@@ -167,12 +170,21 @@ def _constant(value):
     return constant
 
 
+class PerExample(NamedTuple):
+    """A named value with one row per example (``data=``): batched, unlike a constant."""
+
+    rows: object  # ndarray (B, *shape)
+
+
 def _name(name, constants):
     if name == "x":
         return _input, True
     if name in NAMED_NUMBERS:
         return _constant(NAMED_NUMBERS[name]), False
-    return _constant(constants[name]), False
+    value = constants[name]
+    if isinstance(value, PerExample):
+        return _constant(value.rows), True
+    return _constant(value), False
 
 
 def _input(x, run):

@@ -18,7 +18,7 @@ from jacviz.expressions._functions import rule_of
 from jacviz.expressions._tree import Index, Name, Num, Slice, Vector, children
 
 
-def expand(node, n, constants):
+def expand(node, n, shapes):
     """Expand a formula tree into scalar trees, one per output entry.
 
     Parameters
@@ -27,8 +27,10 @@ def expand(node, n, constants):
         The formula tree of a function of a vector ``x`` with ``n`` entries.
     n : int
         Number of inputs per example.
-    constants : Mapping[str, ndarray]
-        The formula's constants (only their shapes are used).
+    shapes : Mapping[str, tuple of int]
+        The shape per example of every other name (as for
+        :func:`~jacviz.expressions._compile.estimate_tree`): a constant's whole
+        shape, one row's of per-example data, which expands like a constant.
 
     Returns
     -------
@@ -45,10 +47,10 @@ def expand(node, n, constants):
     if isinstance(node, Num):
         return _symbols.symbols([Num(node.value)])
     if isinstance(node, Name):
-        return _expand_name(node.id, n, constants)
-    if isinstance(node, Index) and isinstance(node.base, Name) and node.base.id in constants:
-        return _constant_part(node.base.id, constants[node.base.id].shape, node.index)
-    args = [expand(child, n, constants) for child in children(node)]
+        return _expand_name(node.id, n, shapes)
+    if isinstance(node, Index) and isinstance(node.base, Name) and node.base.id in shapes:
+        return _constant_part(node.base.id, shapes[node.base.id], node.index)
+    args = [expand(child, n, shapes) for child in children(node)]
     if isinstance(node, Index):
         return _symbols.take(args[0], tuple(as_python_index(part) for part in node.index))
     if isinstance(node, Vector):
@@ -57,12 +59,12 @@ def expand(node, n, constants):
     return rule.kind.expand(rule, args, node.pos)
 
 
-def _expand_name(name, n, constants):
+def _expand_name(name, n, shapes):
     if name == "x":
         return _symbols.symbols([Index(Name("x"), (j,)) for j in range(n)], (n,))
-    if name not in constants or not constants[name].shape:
+    if not shapes.get(name):  # pi, e, or a scalar per example
         return _symbols.symbols([Name(name)])
-    return _constant_part(name, constants[name].shape, ())
+    return _constant_part(name, shapes[name], ())
 
 
 def _constant_part(name, shape, index):

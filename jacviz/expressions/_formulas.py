@@ -19,6 +19,7 @@ from jacviz.expressions._expand import expand
 from jacviz.expressions._function import (
     Function,
     derived_function,
+    example_shapes,
     formula_tree,
 )
 from jacviz.expressions._tree import Name, children, to_source, tree_size
@@ -33,7 +34,7 @@ MAX_WORK = 5000  # numbers computed per example (see jacviz.expressions._compile
 MAX_STEPS = 10000  # subtrees differentiated (with each x[j]) for one Jacobian
 
 
-def jacobian_formulas(function, n, *, constants=None):
+def jacobian_formulas(function, n, *, constants=None, data=None):
     """Give the formula of every entry of the per-example Jacobian (symbolic derivatives).
 
     Each formula is itself a :class:`Function` of the same example ``x``, so
@@ -43,11 +44,13 @@ def jacobian_formulas(function, n, *, constants=None):
     Parameters
     ----------
     function : Function or str
-        A formula of a vector input ``x`` (text is parsed with ``constants``).
+        A formula of a vector input ``x`` (text is parsed with ``constants`` and
+        ``data``).
     n : int or tuple of one int
         Number of inputs per example, ``x.shape[1:]`` of a batch ``(B, n)``.
-    constants : Mapping[str, array_like], optional
-        Named constants, when ``function`` is text.
+    constants, data : Mapping[str, array_like], optional
+        Named constants and per-example data, when ``function`` is text. A data
+        name stays a name in the formulas, which carry the data.
 
     Returns
     -------
@@ -70,7 +73,7 @@ def jacobian_formulas(function, n, *, constants=None):
     >>> [[entry.source for entry in row] for row in formulas]
     [['x[1]', 'x[0]'], ['cos(x[0])', '0']]
     """
-    function = _as_function(function, constants)
+    function = _as_function(function, constants, data)
     n = _vector_size(n)
     out_shape, work = function.estimate((n,))  # shape errors surface here
     if n * max(1, _size(out_shape)) > MAX_ENTRIES:
@@ -83,7 +86,7 @@ def jacobian_formulas(function, n, *, constants=None):
             f"formulas of its derivatives (at most {MAX_WORK}); {_STILL_EXACT}"
         )
     measure = _Measure()
-    expanded = expand(formula_tree(function), n, function.constants)
+    expanded = expand(formula_tree(function), n, example_shapes(function))
     for entry in expanded.flat:
         measure.check(entry, MAX_DEPTH)
     derivatives = [Derivative(j) for j in range(n)]
@@ -92,9 +95,9 @@ def jacobian_formulas(function, n, *, constants=None):
     return _symbols.nested(_symbols.symbols(formulas, (*expanded.shape, n)))
 
 
-def _as_function(function, constants):
+def _as_function(function, constants, data):
     if isinstance(function, str):
-        return Function(function, constants=constants)
+        return Function(function, constants=constants, data=data)
     if not isinstance(function, Function):
         raise TypeError(
             "jacobian_formulas needs formula text or a jacviz.Function (from "
@@ -179,8 +182,11 @@ class _Measure:
 
 
 def _formula(tree, function):
-    used = {name: value for name, value in function.constants.items() if _uses(tree, name)}
-    return derived_function(tree, to_source(tree), used)
+    constants, data = (
+        {name: value for name, value in values.items() if _uses(tree, name)}
+        for values in (function.constants, function.data)
+    )
+    return derived_function(tree, to_source(tree), constants, data)
 
 
 def _uses(tree, name):

@@ -13,10 +13,13 @@ from types import MappingProxyType
 import autograd.numpy as anp
 
 from jacviz.errors import ExpressionError
-from jacviz.expressions._compile import compile_tree, estimate_tree, evaluate
+from jacviz.expressions._compile import PerExample, compile_tree, estimate_tree, evaluate
 from jacviz.expressions._kinds import check_rank
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import is_constant_name, parse_tree
+
+_PLURAL = MappingProxyType({"constant": "constants", "data": "data"})
+_BATCH_AXES = MappingProxyType({"constant": 0, "data": 1})  # data: one row per example
 
 
 class Function:
@@ -32,6 +35,10 @@ class Function:
         The formula, e.g. ``"x**3"`` or ``"tanh(W @ x + b)"``.
     constants : Mapping[str, array_like], optional
         Named constants the formula may use (shared by all examples).
+    data : Mapping[str, array_like], optional
+        Named per-example data, each of shape ``(B, *shape)``: in the formula
+        the name stands for the example's own row (a target, a weight, a
+        mask). The function then takes batches of exactly ``B`` examples.
 
     Attributes
     ----------
@@ -40,13 +47,15 @@ class Function:
     latex : str
         A LaTeX rendering of the formula, for display (built on first use).
     names : tuple of str
-        The constants the formula uses, in order of first use.
+        The constants, then the data, that the formula uses, each in order
+        of first use.
 
     Raises
     ------
     ExpressionError
         If the text is not in the language (``.position`` marks the place),
-        or a constant is not a real number array or has a reserved name.
+        or a constant or data is not a real number array or has a reserved
+        name, or the data disagree on the batch size.
 
     Examples
     --------
@@ -56,16 +65,23 @@ class Function:
            [0.        , 0.        ]])
     """
 
-    def __init__(self, text, *, constants=None):
-        arrays = _constant_arrays(constants)  # checked, not yet copied
-        tree, names = parse_tree(text, tuple(arrays))
-        self._setup(tree, text, {name: _private_copy(name, *arrays[name]) for name in names})
+    def __init__(self, text, *, constants=None, data=None):
+        arrays = _named_arrays(constants, "constant")  # checked, not yet copied
+        rows = _data_arrays(data)
+        _check_apart(arrays, rows)
+        tree, names = parse_tree(text, (*arrays, *rows))
+        constants, data = (
+            {name: _private_copy(name, *values[name]) for name in names if name in values}
+            for values in (arrays, rows)
+        )
+        self._setup(tree, text, constants, data)
 
-    def _setup(self, tree, source, constants):
+    def _setup(self, tree, source, constants, data):
         self._tree = tree
         self._constants = MappingProxyType(dict(constants))
+        self._data = MappingProxyType(dict(data))
         self.source = source
-        self.names = tuple(constants)
+        self.names = (*constants, *data)
         self._fits = (None, None)  # the last example shape the estimate accepted, its estimate
 
     @functools.cached_property
@@ -79,11 +95,13 @@ class Function:
         >>> Function("x[0]**2 + 3*x[1]").latex
         'x_{0}^{2} + 3 x_{1}'
         """
-        return to_latex(self._tree, {name: value.ndim for name, value in self._constants.items()})
+        ranks = {name: len(shape) for name, shape in example_shapes(self).items()}
+        return to_latex(self._tree, ranks)
 
     @functools.cached_property
     def _compiled(self):
-        return compile_tree(self._tree, self._constants)
+        rows = {name: PerExample(value) for name, value in self._data.items()}
+        return compile_tree(self._tree, {**self._constants, **rows})
 
     @property
     def constants(self):
@@ -95,6 +113,24 @@ class Function:
         {'W': array([[1., 2.]])}
         """
         return self._constants
+
+    @property
+    def data(self):
+        """The per-example data the formula uses, name → read-only float array ``(B, ...)``.
+
+        Examples
+        --------
+        >>> f = Function("(x - t)**2", data={"t": [[1, 2], [3, 4]]})
+        >>> f([[1, 1], [1, 1]])  # each example minus its own row of t, squared
+        array([[0., 1.],
+               [4., 9.]])
+        """
+        return self._data
+
+    @property
+    def batch_size(self):
+        """The number of examples ``B`` the data holds, or ``None`` without data."""
+        return next((len(rows) for rows in self._data.values()), None)
 
     def __call__(self, x):
         """Evaluate the formula on every example of the batch.
@@ -117,7 +153,8 @@ class Function:
             If the formula does not fit the examples' shape (the message names
             the shapes), computes more than 10**6 numbers per example (refused
             before computing, see :meth:`estimate`), or ``x`` is not a batch of
-            real floats (ragged, text, a number too large for a float).
+            real floats (ragged, text, a number too large for a float) or holds
+            another number of examples than the formula's data.
         TypeError
             If ``x`` is complex.
 
@@ -128,6 +165,7 @@ class Function:
                [-1.,  0.]])
         """
         x = _as_batch(x)
+        self._check_batch_size(x.shape)
         if x.shape[1:] != self._fits[0]:  # refuse from shapes, before computing anything
             self._fits = (x.shape[1:], self.estimate(x.shape[1:]))
         try:
@@ -140,7 +178,7 @@ class Function:
             ) from None
 
     def estimate(self, in_shape):
-        """Tell from shapes alone what one example outputs and costs, before any data.
+        """Tell from shapes alone what one example outputs and costs, before computing anything.
 
         Parameters
         ----------
@@ -168,14 +206,24 @@ class Function:
         >>> Function("[x[0]*x[1], sum(x)]").estimate((3,))
         Estimate(out_shape=(2,), work=8)
         """
-        shapes = {name: value.shape for name, value in self._constants.items()}
-        return estimate_tree(self._tree, _example_shape(in_shape), shapes)
+        return estimate_tree(self._tree, _example_shape(in_shape), example_shapes(self))
+
+    def _check_batch_size(self, shape):
+        B = self.batch_size
+        if B is not None and shape[0] != B:
+            name = next(iter(self._data))
+            raise ExpressionError(
+                f"x holds {shape[0]} examples (shape {shape}) but the data '{name}' holds {B} "
+                f"(shape {self._data[name].shape}): give the data one row per example of x"
+            )
 
     def __repr__(self):
-        if not self.names:
-            return f"Function({self.source!r})"
-        shapes = ", ".join(f"{name}: {self._constants[name].shape}" for name in self.names)
-        return f"Function({self.source!r}, constants of shape {{{shapes}}})"
+        parts = [repr(self.source)]
+        for kind, values in (("constants", self._constants), ("data", self._data)):
+            if values:
+                shapes = ", ".join(f"{name}: {value.shape}" for name, value in values.items())
+                parts.append(f"{kind} of shape {{{shapes}}}")
+        return f"Function({', '.join(parts)})"
 
 
 def formula_tree(function):
@@ -183,7 +231,14 @@ def formula_tree(function):
     return function._tree
 
 
-def derived_function(tree, source, constants):
+def example_shapes(function):
+    """Name → the shape of one example's value: a constant's whole shape, a data row's."""
+    shapes = {name: value.shape for name, value in function.constants.items()}
+    shapes.update({name: rows.shape[1:] for name, rows in function.data.items()})
+    return shapes
+
+
+def derived_function(tree, source, constants, data):
     """Build a :class:`Function` from a tree already checked or built by jacviz.
 
     Parameters
@@ -192,11 +247,11 @@ def derived_function(tree, source, constants):
         A formula tree (e.g. a derivative from :mod:`jacviz.expressions._derivative`).
     source : str
         Its text in the language (parses back to the same formula).
-    constants : Mapping[str, ndarray]
-        The constants it uses, as read-only float arrays.
+    constants, data : Mapping[str, ndarray]
+        The constants and per-example data it uses, as read-only float arrays.
     """
     function = Function.__new__(Function)
-    function._setup(tree, source, constants)
+    function._setup(tree, source, constants, data)
     return function
 
 
@@ -288,53 +343,77 @@ def _about(rational):
     return f"{'-' if rational < 0 else ''}{mantissa:.1f}e{exponent}"
 
 
-def _constant_arrays(constants):
-    """Check every name and value; return name -> (array, shared), nothing copied yet.
+def _named_arrays(values, kind):
+    """Check every name and value; return name -> (array, kind, shared), nothing copied yet.
 
-    ``shared`` tells whether the array is (a view of) the caller's object.
+    ``kind`` is ``"constant"`` or ``"data"``; ``shared`` tells whether the array
+    is (a view of) the caller's object.
     """
-    if constants is None:
+    if values is None:
         return {}
-    if not hasattr(constants, "items"):
+    if not hasattr(values, "items"):
         raise ExpressionError(
-            f"constants must be a mapping name -> array, not {type(constants).__name__}"
+            f"{_PLURAL[kind]} must be a mapping name -> array, not {type(values).__name__}"
         )
     return {
-        _check_constant_name(name): _constant_array(name, value)
-        for name, value in constants.items()
+        _check_name(name, kind): _checked_array(name, value, kind) for name, value in values.items()
     }
 
 
-def _check_constant_name(name):
+def _data_arrays(data):
+    """Check per-example data (as :func:`_named_arrays`): every array holds ``B`` rows."""
+    rows = _named_arrays(data, "data")
+    sizes = {name: len(array) for name, (array, *_) in rows.items()}
+    if len(set(sizes.values())) > 1:
+        listed = ", ".join(f"{name!r}: {size}" for name, size in sizes.items())
+        raise ExpressionError(f"data must hold the same number of examples; got {listed}")
+    return rows
+
+
+def _check_apart(constants, data):
+    both = sorted(set(constants) & set(data))
+    if both:
+        raise ExpressionError(
+            f"{both[0]!r} is given both as a constant and as data: give it once, as a "
+            "constant if every example shares it, as data if each example has its own"
+        )
+
+
+def _check_name(name, kind):
     if not is_constant_name(name):
         raise ExpressionError(
-            f"{name!r} cannot name a constant: use a plain identifier that is not x, pi, e, "
-            "a function name or a Python keyword, and does not start with '_'"
+            f"{name!r} cannot name {'a constant' if kind == 'constant' else 'data'}: use a "
+            "plain identifier that is not x, pi, e, a function name or a Python keyword, "
+            "and does not start with '_'"
         )
     return name
 
 
-def _constant_array(name, value):
+def _checked_array(name, value, kind):
+    what = f"{kind} {name!r}"
     try:
         array = anp.asarray(value)  # an ndarray is looked at, not copied
     except (TypeError, ValueError) as exc:
-        raise ExpressionError(f"constant {name!r} is not an array of numbers: {exc}") from None
+        raise ExpressionError(f"{what} is not an array of numbers: {exc}") from None
     if array.dtype.kind == "O":
         for entry in array.flat:
-            _check_float_range(entry, f"constant {name!r}")
+            _check_float_range(entry, what)
     if array.dtype.kind not in "biuf":
-        raise ExpressionError(f"constant {name!r} must hold real numbers, not {array.dtype}")
-    check_rank(array.shape, f"constant {name!r}")
-    return array, array is value or not array.flags.owndata
+        raise ExpressionError(f"{what} must hold real numbers, not {array.dtype}")
+    batch_axes = _BATCH_AXES[kind]
+    if array.ndim < batch_axes:
+        raise ExpressionError(f"{what} needs one row per example, shape (B, ...); got a scalar")
+    check_rank(array.shape[batch_axes:], what)
+    return array, kind, array is value or not array.flags.owndata
 
 
-def _private_copy(name, array, shared):
+def _private_copy(name, array, kind, shared):
     """Return ``array`` as a read-only float array no one else holds, copied at most once."""
     try:
         array = array.astype(float, copy=shared)
     except MemoryError:
         raise ExpressionError(
-            f"constant {name!r} is too large to copy ({array.size} numbers of shape {array.shape})"
+            f"{kind} {name!r} is too large to copy ({array.size} numbers of shape {array.shape})"
         ) from None
     array.setflags(write=False)
     return array

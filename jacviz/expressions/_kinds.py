@@ -10,7 +10,7 @@ Every operation of a formula -- ``sin``, ``sum``, ``softmax``, ``arctan2``,
 gives the result's shape and the numbers computed (what the work budget
 counts); it applies the entry's implementation to batched arrays and its
 formula to symbolic ones. The evaluator asks it at each call, the estimate
-before any data, so the two always agree.
+from shapes alone, so the two always agree.
 """
 
 import math

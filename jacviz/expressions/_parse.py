@@ -74,14 +74,14 @@ def parse_tree(text, constant_names):
     text : str
         The formula, written for one example ``x``.
     constant_names : Collection[str]
-        Names of the constants the formula may use.
+        Names of the constants and per-example data the formula may use.
 
     Returns
     -------
     tree : tuple
         The formula tree.
     names : tuple of str
-        The constants used, in order of first use.
+        The constants and data used, in order of first use.
 
     Raises
     ------
@@ -117,7 +117,7 @@ def _accepted(text, constant_names):
 
 
 def is_constant_name(name):
-    """Whether ``name`` may name a constant: a plain ASCII identifier, not reserved.
+    """Whether ``name`` may name a constant (or data): a plain ASCII identifier, not reserved.
 
     Examples
     --------
@@ -258,9 +258,12 @@ class _Converter:
         allowed = ", ".join(("x", *NAMED_NUMBERS, *self.constant_names))
         hint = did_you_mean(name, ("x", *NAMED_NUMBERS, *self.constant_names, *function_names()))
         if is_constant_name(name):
-            advice = f"pass it in constants={{'{name}': ...}}, or use one of: {allowed}"
+            advice = (
+                f"pass it in constants={{'{name}': ...}} (or data={{'{name}': ...}}, one row per "
+                f"example), or use one of: {allowed}"
+            )
         else:
-            advice = f"it cannot name a constant; use one of: {allowed}"
+            advice = f"it cannot name a constant or data; use one of: {allowed}"
         advice = f"{hint} Otherwise {advice}" if hint else f" — {advice}"
         self.fail(f"unknown name '{name}'{advice}", node)
 

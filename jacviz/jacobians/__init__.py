@@ -9,8 +9,10 @@ Shapes: ``x (B, *in)``, ``y = f(x) (B, *out)``, ``jac (B, *out, *in)``,
 ``m = prod(out)`` are the flattened sizes of one example.
 
 Files: ``_checks`` (input checking), ``_stacked`` (one JVP/VJP on stacked
-copies gives every block), ``_coupling`` (full Jacobian, random probe),
-``_engine`` (``batch_jacobian``), ``_finite`` (central differences).
+copies gives every block), ``_basis`` (the fallback: ``min(n, m)`` passes on
+the batch as it is), ``_probe`` (the coupling probe), ``_coupling`` (full
+Jacobian, ``batch_coupling``), ``_engine`` (``batch_jacobian``), ``_finite``
+(central differences). How they fit: ``docs/coupling.md``.
 """
 
 from jacviz.jacobians._coupling import batch_coupling, full_jacobian

@@ -13,7 +13,7 @@ import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
-from jacviz.expressions import parse_function
+from jacviz.expressions import Function, parse_function
 
 MODES = ("auto", "forward", "reverse")
 CHECKS = ("warn", "raise", "off")
@@ -26,6 +26,11 @@ def as_function(f):
     if not callable(f):
         raise TypeError(f"f must be a callable or formula text (str), not {type(f).__name__}")
     return f
+
+
+def has_data(f):
+    """Tell whether ``f`` is a formula with per-example data (it takes its own batch only)."""
+    return isinstance(f, Function) and bool(f.data)
 
 
 def as_batch(x):
@@ -48,33 +53,18 @@ def as_batch(x):
     return x
 
 
-ANY_BATCH_SIZE = (
-    "f must accept a batch of any size (the engine evaluates it on stacked copies of the "
-    "batch, k·B rows): write f per example, broadcasting over axis 0, e.g. x * w with w of "
-    "shape (n,) rather than (B, 1), anp.reshape(x, (-1, ...)) rather than a fixed batch "
-    "size, and x[:, i] for input i, not x[i]."
-)
-
-
-def check_output(y, x_shape, stacked_shape=None):
-    """Raise unless ``f`` returned one real row per example: ``y.shape[0] == B``.
-
-    ``y`` is ``f(x)`` for ``x`` of ``x_shape``, or, given ``stacked_shape``,
-    ``f`` of the stacked rows built from that ``x``: the message then names
-    both shapes, the user's first.
-    """
+def check_output(y, x_shape):
+    """Raise unless ``f(x)``, for ``x`` of ``x_shape``, is an array of one real row per example."""
+    if isinstance(y, (list, tuple)):
+        raise TypeError(
+            f"f(x) is a {type(y).__name__}, not an array: autograd does not differentiate "
+            "through Python containers; build the output with anp.stack([...], axis=1)"
+        )
     shape = np.shape(y)
-    rows = x_shape[0] if stacked_shape is None else stacked_shape[0]
-    if len(shape) == 0 or shape[0] != rows:
-        if stacked_shape is None:
-            what = f"f(x) has shape {shape} but x has shape {x_shape}: f must return"
-        else:
-            what = (
-                f"f works on x of shape {x_shape}, but on the stacked batch of shape "
-                f"{stacked_shape} built from it, f returned shape {shape}; it must return"
-            )
+    if len(shape) == 0 or shape[0] != x_shape[0]:
         raise ValueError(
-            f"{what} one output per example, of shape ({rows}, *out). {ANY_BATCH_SIZE}"
+            f"f(x) has shape {shape} but x has shape {x_shape}: f must return one output per "
+            f"example, of shape ({x_shape[0]}, *out) (write x[:, i] for input i, not x[i])"
         )
     if np.iscomplexobj(getval(y)):
         raise TypeError("f(x) is complex; jacviz differentiates real functions only.")
@@ -138,40 +128,57 @@ def quiet():
         yield
 
 
-def row_map(f, x_shape, m, x2d):
-    """``f`` as a map of flat rows ``(R, n) -> (R, m)``, checking it keeps the rows.
+class Unstackable(Exception):
+    """``f`` cannot be evaluated on rows stacked from its batch; the engine falls back."""
 
-    ``x2d`` holds rows built from the user's batch of ``x_shape`` (stacked
-    copies, shifted copies, chunks). When ``f`` works on ``x`` but fails on
-    another number of rows, the error is re-raised as a ``ValueError`` that
-    names both shapes (chained to ``f``'s own error); when ``f`` fails at the
-    batch's own size, or on these rows only while traced by autograd, its
-    error is left alone.
+
+def row_map(f, x_shape, m, x2d):
+    """``f`` as a map of flat rows ``(B, n) -> (B, m)``, on rows of the batch's own size."""
+    y = f(anp.reshape(x2d, (x2d.shape[0], *x_shape[1:])))
+    return anp.reshape(y, (x2d.shape[0], m))
+
+
+def stacked_row_map(f, x_shape, m, agrees, x2d):
+    """``f`` on rows built from the batch (copies, shifts), or :class:`Unstackable`.
+
+    ``f`` may fail on another number of rows, return another number, or give
+    rows that disagree with ``f(x)`` (it closes over per-example data or
+    reads the batch size): each raises :class:`Unstackable`, chained to the
+    cause. ``agrees(values)``, unless ``None``, tells whether the values
+    ``(rows, m)`` agree with ``f`` of the examples the rows are copies of.
     """
     rows = x2d.shape[0]
-    stacked_shape = (rows, *x_shape[1:])
+    shape = (rows, *x_shape[1:])
     try:
-        y = f(anp.reshape(x2d, stacked_shape))
+        y = anp.reshape(f(anp.reshape(x2d, shape)), (rows, m))
+    except MemoryError:
+        raise
     except Exception as error:
-        if rows == x_shape[0] or isinstance(error, MemoryError):
-            raise
-        if not _fails_untraced(f, np.reshape(getval(x2d), stacked_shape)):
-            raise
-        raise ValueError(
-            f"f works on x of shape {x_shape} but fails on the stacked batch of shape "
-            f"{stacked_shape} built from it ({type(error).__name__}: {error}). {ANY_BATCH_SIZE}"
-        ) from error
-    check_output(y, x_shape, stacked_shape)
-    return anp.reshape(y, (rows, m))
+        raise Unstackable(f"f fails on the stacked rows of shape {shape}") from error
+    if agrees is not None and not agrees(getval(y)):
+        raise Unstackable(f"f on the stacked rows of shape {shape} disagrees with f(x)")
+    return y
 
 
-def _fails_untraced(f, rows):
-    """Tell whether ``f`` fails on plain ``rows`` too: then the batch size is the cause."""
-    try:
-        f(rows)
-    except Exception:
+def agree(values, reference):
+    """Tell whether ``values`` equal ``reference`` up to rounding, example by example.
+
+    Both are ``(B, m)``. Entries agree when equal (``inf`` and ``nan`` alike),
+    or within ``eps**(2/3)`` (about ``4e-11`` in float64, ``2e-5`` in float32)
+    of the example's largest finite ``|reference|`` entry: BLAS rounds a row
+    differently with the number of rows it is given (by a few ulps, ~10 at
+    ``n = 1024``).
+    """
+    if np.array_equal(values, reference):
         return True
-    return False
+    eps = np.finfo(reference.dtype if reference.dtype.kind == "f" else float).eps
+    finite = np.where(np.isfinite(reference), reference, 0)
+    scale = np.max(np.abs(finite), axis=-1, keepdims=True)
+    off = ~(np.abs(values - reference) <= eps ** (2 / 3) * scale)  # nan differences too
+    if not off.any():
+        return True
+    values, reference = values[off], reference[off]
+    return bool(np.all((values == reference) | (np.isnan(values) & np.isnan(reference))))
 
 
 def layout(x, y, order):

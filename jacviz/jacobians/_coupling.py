@@ -1,21 +1,17 @@
-"""Cross-example coupling: the exact probe, the full Jacobian and its diagonal blocks.
+"""Cross-example coupling: the full Jacobian, its diagonal blocks, the warning's words.
 
 Layer: ``jacobians``. May import ``jacviz.errors`` and ``jacviz.expressions``
 (through ``_checks``), numpy and autograd.
 """
 
-import math
 from functools import partial
 
 import autograd
 import autograd.numpy as anp
 import numpy as np
-from autograd import make_vjp
 
 from jacviz.jacobians._checks import as_batch, as_function, check_output, quiet
 
-PROBE_SEED = 20200415  # the probe is reproducible: same x, same verdict
-EXHAUSTIVE = 64  # up to this batch size the probe tests every pair of examples
 MAX_LISTED = 10  # examples named in a coupling message
 
 
@@ -40,73 +36,6 @@ def true_blocks(g, order, x2d):
     if order == 2:
         g = partial(_flat_diagonal_blocks, g)
     return _diagonal_blocks(g, x2d)
-
-
-def probe(f, x):
-    """Return ``(f(x), vjp)``: the output and its VJP, from one forward pass of ``f``.
-
-    Reverse mode because autograd defines a VJP for every primitive it
-    differentiates at all (some, such as ``det``, have no JVP).
-    """
-    vjp, y = make_vjp(f)(x)
-    return y, vjp
-
-
-def sides(B):
-    """Return the probe's sides: boolean masks ``(K, B)`` of the examples on each side.
-
-    Up to :data:`EXHAUSTIVE` examples, side ``k`` holds the examples whose
-    index has bit ``k`` set, plus the complements: any two examples differ in
-    some bit, so every ordered pair ``(c, b)`` has a side holding ``b`` but
-    not ``c`` (``2·ceil(log2 B)`` sides). Beyond, a random half (fixed seed)
-    and its complement.
-    """
-    if B < 2:
-        return np.zeros((0, B), dtype=bool)
-    if B <= EXHAUSTIVE:
-        bits = np.arange(math.ceil(math.log2(B)))[:, None]
-        halves = ((np.arange(B) >> bits) & 1).astype(bool)
-    else:
-        halves = (np.random.default_rng(PROBE_SEED).permutation(B) < B // 2)[None]
-    return np.concatenate([halves, ~halves])
-
-
-def leaking_examples(vjp, y):
-    """Find the examples whose inputs move other examples' outputs: exactly, no tolerance.
-
-    For each side ``S`` of :func:`sides`, the cotangent ``u`` is random on the
-    outputs of the examples in ``S`` and zero elsewhere. An example ``c``
-    outside ``S`` then receives ``sum_{b in S} u[b] J[b, c]``, made of
-    off-diagonal blocks only; zero cotangents propagate as *exact* zeros
-    through every autograd rule, so for independent examples that row is
-    exactly 0, and a finite non-zero entry is coupling, never round-off
-    (``nan``/``inf`` from ``0·inf`` are not counted). Every pair of examples
-    is tested up to :data:`EXHAUSTIVE` examples; beyond, coupling of an
-    example with the rest of the batch (means, sums, normalisation) is always
-    found, and between two particular examples with probability 1/2.
-
-    Parameters
-    ----------
-    vjp : callable
-        The VJP of ``f`` at the batch (from :func:`probe`).
-    y : numpy.ndarray, shape (B, *out)
-        ``f(x)``.
-
-    Returns
-    -------
-    numpy.ndarray of int
-        The examples whose inputs move another example's output, sorted.
-    """
-    B = y.shape[0]
-    u = np.random.default_rng(PROBE_SEED).uniform(-1.0, 1.0, y.shape).astype(y.dtype)
-    found = np.zeros(B, dtype=bool)
-    for side in sides(B):
-        cotangent = np.where(side.reshape(B, *[1] * (y.ndim - 1)), u, 0)
-        moved = vjp(cotangent)
-        moved = (moved != 0) & np.isfinite(moved)
-        if moved.any():  # independent examples: nothing moved, skip the per-row look
-            found |= ~side & moved.reshape(B, -1).any(axis=1)
-    return np.flatnonzero(found)
 
 
 def coupling_message(examples, batch_size):

@@ -7,107 +7,99 @@ Layer: ``jacobians``. May import ``jacviz.errors`` and ``jacviz.expressions``
 import math
 import warnings
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning
+from jacviz.jacobians._basis import basis_blocks
 from jacviz.jacobians._checks import (
+    Unstackable,
     as_batch,
     as_function,
     check_options,
+    has_data,
     layout,
     quiet,
     row_map,
+    stacked_row_map,
 )
-from jacviz.jacobians._coupling import coupling_message, leaking_examples, probe, true_blocks
-from jacviz.jacobians._stacked import auto_chunk_size, chunked, flat_blocks, stacked
+from jacviz.jacobians._coupling import coupling_message, true_blocks
+from jacviz.jacobians._probe import (
+    EXHAUSTIVE,
+    SAMPLED,
+    Leak,
+    Probes,
+    exhaustive_probe,
+    probe,
+)
+from jacviz.jacobians._stacked import (
+    auto_chunk_size,
+    chunked,
+    derivative,
+    lifted,
+    probed_blocks,
+    stacked_blocks,
+    stacking,
+)
 
 
 def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None):
     """Per-example Jacobians of a batched function, stacked: ``J[b] = ∂f(x)[b] / ∂x[b]``.
 
     The meaning of TensorFlow's ``GradientTape.batch_jacobian``, computed with
-    autograd in one stacked forward- or reverse-mode pass (no Python loop over
-    examples), and checked for cross-example coupling, which TensorFlow misses.
+    autograd in one pass on stacked copies of the batch (no Python loop over
+    examples), and checked for cross-example coupling, which TensorFlow
+    misses. How, and what each check costs: ``docs/coupling.md``.
 
     Parameters
     ----------
     f : callable or str
         Maps the whole batch ``(B, *in)`` to ``(B, *out)``, written with
         ``autograd.numpy``; example ``b`` of the output should depend on example
-        ``b`` of the input only. ``f`` must accept a batch of any size: it is
-        evaluated on ``k·B`` stacked rows. Formula text (``"x**3"``) is parsed
-        with :func:`jacviz.parse_function`.
+        ``b`` of the input only. It may close over per-example data with the
+        batch axis (targets, weights, masks): then ``f`` works on its own batch
+        only, and the engine falls back to ``min(n, m)`` passes on the batch as
+        it is (the same arithmetic, that many times the Python overhead of a
+        pass). Formula text (``"x**3"``) is parsed with
+        :func:`jacviz.parse_function`; for named constants or data, pass the
+        :class:`~jacviz.Function` it returns.
     x : array_like, shape (B, *in)
-        The batch, rank >= 2. Every real floating dtype is kept: float32 and
-        float64, and also float16 (about 3 significant digits, ``inf`` above
-        65504: fine for showing what low precision does, cast to float32 for
-        real work) and longdouble. Integer and bool become float64.
+        The batch, rank >= 2. Real floating dtypes are kept (float16 and
+        longdouble too); integer and bool become float64.
     order : {1, 2}, optional
         1 for the Jacobian; 2 for the batch Jacobian of the batch Jacobian
         (what nested ``GradientTape.batch_jacobian`` calls give).
     check : {"warn", "raise", "off"}, optional
-        Cross-example coupling check, exact: on the batch as it is (not
-        stacked), VJPs of ``f`` with random cotangents on one side of a split
-        of the examples and zero on the other. Zero cotangents propagate as
-        exact zeros, so an example on the zero side gets an exactly zero
-        gradient unless its input moves another example's output: round-off
-        never alarms, and any coupling is seen. Up to 64 examples every pair
-        is tested (``2·ceil(log2 B)`` backward passes after one forward pass
-        that also gives ``f(x)``); beyond, one random split (two backward
-        passes) finds every coupling with the rest of the batch (means, sums,
-        normalisation) and a coupling between two particular examples with
-        probability 1/2. A single example is probed against a twin of
-        itself (the stacked pass feeds ``f`` copies of it, which an ``f``
-        mixing the rows of its batch would mix). For order 2 the probe
-        follows the order-1 blocks as functions of ``x``: a coupling that
-        leaves the Hessians exact (``f`` linear in the other examples) is
-        not reported. When coupling is
-        found, ``"warn"`` emits :class:`jacviz.BatchCouplingWarning` and
-        returns the *true* diagonal blocks of :func:`full_jacobian` (exact,
-        but ``O(B·m)`` backward passes and a ``B²·m·n`` array: meant for
-        teaching-sized batches); ``"raise"`` raises
-        :class:`jacviz.BatchCouplingError`; ``"off"`` skips the probe and
-        returns the stacked result, which is only meaningful for independent
-        examples.
+        When examples influence each other, ``"warn"`` emits
+        :class:`jacviz.BatchCouplingWarning` and returns the true diagonal
+        blocks of :func:`full_jacobian`; ``"raise"`` raises
+        :class:`jacviz.BatchCouplingError`; ``"off"`` skips the probe.
     mode : {"auto", "forward", "reverse"}, optional
-        ``"forward"`` stacks ``n`` copies and takes one JVP, ``"reverse"``
-        stacks ``m`` copies and takes one VJP; ``"auto"`` picks forward when
-        ``n <= m``. Order 2 applies the mode to both passes (auto: forward
-        over the order-1 pass).
+        Forward (``n`` seeds) or reverse (``m`` seeds) mode; ``"auto"`` goes
+        forward when ``n <= m``. Order 2 uses it for both passes.
     chunk_size : int or None, optional
-        Bounds memory: the batch is processed ``chunk_size`` examples at a
-        time, so at most ``k·chunk_size`` rows (``n·k·chunk_size`` for order
-        2) are alive in one pass. ``None`` picks it so that one pass holds
-        about ``2**18`` stacked entries (``chunk_size·n**order·(n + m)``), a
-        few MB, which is also faster than one giant pass. For independent
-        examples the result does not depend on it; the coupling probe always
-        sees the whole batch.
+        Examples per stacked pass (memory: ``k·chunk_size`` rows at once);
+        ``None`` keeps a pass near ``2**18`` stacked entries.
 
     Returns
     -------
     jac : numpy.ndarray, shape (B, *out, *in) or (B, *out, *in, *in)
         dtype of ``x`` (float64 for integer input). An output of shape
-        ``(B,)`` gives per-example gradients ``(B, *in)``. An output that does
-        not depend on ``x``, or only through integer or bool values (a
-        piecewise-constant output, e.g. ``np.ones((B, 2), int)``), gives
-        zeros of this dtype, with no warning. Numerical trouble (``log`` of 0,
-        ``0/0``) gives ``inf`` or ``nan`` entries: never an exception, and no
-        NumPy warning is spilled; the caller decides how to show them.
+        ``(B,)`` gives per-example gradients ``(B, *in)``; an output that does
+        not depend on ``x`` gives zeros. Numerical trouble (``log`` of 0)
+        gives ``inf`` or ``nan`` entries, never an exception or a NumPy
+        warning.
 
     Raises
     ------
     ValueError
-        ``x`` has rank < 2, ``f(x)`` has a different batch size, ``f`` works
-        on ``x`` but not on the stacked copies (it fixes the batch size: the
-        message names both shapes and chains ``f``'s own error), or an
-        option is outside its values. Errors of ``f(x)`` itself propagate
+        ``x`` has rank < 2, ``f(x)`` has a different batch size, or an option
+        is outside its values. Errors of ``f`` on ``x`` itself propagate
         unchanged.
     TypeError
-        ``x`` or ``f(x)`` is complex or not numeric, or an option has the
-        wrong type: ``order`` and ``chunk_size`` take Python or numpy
-        integers, never bool or float (``order=1.0`` and ``order=True`` are
-        refused).
+        ``x`` or ``f(x)`` is complex, not numeric or not an array, or an
+        option has the wrong type (``order=1.0``, ``order=True``).
     jacviz.BatchCouplingError
         With ``check="raise"``, when examples influence each other.
 
@@ -133,20 +125,6 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
     <BLANKLINE>
            [[ 3.,  0.],
             [ 0., 27.]]], dtype=float32)
-
-    One scalar per example gives per-example gradients:
-
-    >>> import autograd.numpy as anp
-    >>> batch_jacobian(lambda x: anp.sum(x**2, axis=1), [[1, 2], [3, 4]])
-    array([[2., 4.],
-           [6., 8.]])
-
-    Numerical trouble stays in the values (``d log(x) / dx = 1/x``):
-
-    >>> batch_jacobian("log(x)", [[0.0], [2.0]])
-    array([[[inf]],
-    <BLANKLINE>
-           [[0.5]]])
     """
     jac, message = _batch_derivative(f, x, order, check, mode, chunk_size)
     if message:
@@ -158,47 +136,101 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
     order, chunk_size = check_options(order, check, mode, chunk_size)
-    probing = check != "off"
-    with quiet():  # order 1 on a real batch: f(x) and the probe's VJP from one forward pass
-        reuse = probing and order == 1 and x.shape[0] >= 2
-        y, vjp = probe(f, x) if reuse else (f(x), None)
+    with quiet():
+        y = f(x)
     in_shape, out_shape, shape = layout(x, y, order)
     n, m = math.prod(in_shape), math.prod(out_shape)
     if x.size == 0 or m == 0:
         return np.zeros(shape, dtype=x.dtype), None
-    g, x2d = partial(row_map, f, x.shape, m), x.reshape(-1, n)
-    chunk_size = chunk_size or auto_chunk_size(n, m, order)
+    task = _Task(f, x.shape, m, order, mode, check != "off")
+    x2d, y2d = x.reshape(-1, n), np.reshape(y, (-1, m))
     with quiet():
-        jac = chunked(partial(stacked, g, m, order, mode), x2d, chunk_size)
-        coupled = _coupled(g, m, mode, order, x2d, y, vjp) if probing else ()
+        jac, coupled = _blocks(task, chunk_size, x2d, y2d)
     message = None
     if len(coupled):
-        jac, message = _coupled_result(g, x2d, order, check, coupled)
+        jac, message = _coupled_result(task, x2d, check, coupled)
     return np.reshape(jac, shape).astype(x.dtype, copy=False), message
 
 
-def _coupled(g, m, mode, order, x2d, y, vjp):
-    """Return the examples the probe finds coupled (see ``leaking_examples``).
+class _Task(NamedTuple):
+    """What one call differentiates: ``f`` on batches of ``x_shape``, and how."""
 
-    Order 2 probes what the Hessians depend on, the order-1 blocks as
-    functions of ``x``. A single example is probed against a twin of itself:
-    no other example exists, but the stacked pass feeds ``f`` copies of it,
-    which a function mixing the rows of its batch (``x - mean(x)``) sees.
+    f: object
+    x_shape: tuple
+    m: int
+    order: int
+    mode: str
+    probing: bool
+
+
+def _blocks(task, chunk_size, x2d, y2d):
+    """Return ``(blocks, coupled examples)``: stacked passes, else basis passes."""
+    if not has_data(task.f):
+        chunk_size = chunk_size or auto_chunk_size(x2d.shape[1], task.m, task.order)
+        try:
+            return _stacked_passes(task, chunk_size, x2d, y2d), ()
+        except Leak:
+            if len(x2d) == 1:  # no other example: f mixes the copies of this one
+                return None, np.zeros(1, dtype=int)
+        except Unstackable:
+            pass
+    return _basis(task, x2d)
+
+
+def _stacked_passes(task, chunk_size, x2d, y2d):
+    """Blocks by stacked passes, chunk by chunk; the probe rides in the first pass."""
+    rest = partial(_stacked, task, False)
+    if not task.probing:
+        return chunked(rest, chunk_size, x2d, y2d)
+    first = _stacked(task, True, x2d[:chunk_size], y2d[:chunk_size])
+    if chunk_size >= len(x2d):
+        return first
+    return np.concatenate([first, chunked(rest, chunk_size, x2d[chunk_size:], y2d[chunk_size:])])
+
+
+def _stacked(task, probing, x2d, y2d):
+    """Blocks of ``x2d`` by one stacked pass, with the probe's copies if ``probing``.
+
+    The probe's copies hold the batch's first examples: all of them up to
+    :data:`EXHAUSTIVE`, else :data:`SAMPLED` (a coupling that ``f`` makes at
+    any batch size shows among them; see ``docs/coupling.md``).
+    Raises :class:`Unstackable` when ``f`` fails on the stacked rows or its
+    copies disagree with ``f(x)`` = ``y2d``, :class:`Leak` when the probe's
+    copies show examples interacting.
     """
-    if vjp is None:
-        target = g if order == 1 else partial(flat_blocks, g, m, mode)
-        rows = x2d if len(x2d) >= 2 else np.concatenate([x2d, x2d])
-        y, vjp = probe(target, rows)
-    return np.unique(leaking_examples(vjp, np.asarray(y)) % len(x2d))
+    n = x2d.shape[1]
+    examples = task.x_shape[0] if task.x_shape[0] <= EXHAUSTIVE else SAMPLED
+    probes = Probes(min(len(x2d), examples), x2d.dtype) if probing else None
+    stack = stacking(task.mode, n, task.m * n ** (task.order - 1), len(x2d), probes)
+    g = partial(stacked_row_map, task.f, task.x_shape, task.m, partial(stack.agrees, y2d))
+    g, _ = lifted(stacked_blocks, g, task.m, task.order, task.mode, n)
+    blocks, probed = probed_blocks(g, stack, x2d, probes)
+    if probing:
+        probes.check(probed)
+    return blocks
 
 
-def _coupled_result(g, x2d, order, check, coupled):
+def _basis(task, x2d):
+    """Return ``(blocks, coupled)`` by basis passes on the batch as it is, every pair probed."""
+    g = partial(row_map, task.f, task.x_shape, task.m)
+    if task.probing and len(x2d) >= 2:
+        target, _ = lifted(basis_blocks, g, task.m, task.order, task.mode, x2d.shape[1])
+        y, vjp = probe(target, x2d)
+        coupled = exhaustive_probe(vjp, np.asarray(y))
+        if len(coupled):
+            return None, coupled
+    return derivative(basis_blocks, g, task.m, task.order, task.mode, x2d), ()
+
+
+def _coupled_result(task, x2d, check, coupled):
     """Raise for ``check="raise"``; else return the true diagonal blocks and the warning."""
+    B = len(x2d)
     if check == "raise":
-        raise BatchCouplingError(coupling_message(coupled, len(x2d)))
+        raise BatchCouplingError(coupling_message(coupled, B))
+    g = partial(row_map, task.f, task.x_shape, task.m)
     with quiet():
-        blocks = true_blocks(g, order, x2d)
-    return blocks, coupling_message(coupled, len(x2d)) + " Returning the true diagonal blocks."
+        blocks = true_blocks(g, task.order, x2d)
+    return blocks, coupling_message(coupled, B) + " Returning the true diagonal blocks."
 
 
 def batch_hessian(f, x, *, check="warn", mode="auto", chunk_size=None):

@@ -2,9 +2,9 @@
 
 No pytest here: ``tests/e2e/conftest.py`` wraps these in fixtures, and
 ``benchmarks/bench_browser.py`` calls them directly. Every server runs in its
-own process group over a temporary copy of ``notebooks/``, with every Jupyter,
-IPython and matplotlib directory isolated; :func:`stop_server` signals that
-group only. Chromium is Debian's, driven by Playwright for Python.
+own process group (free ports, every Jupyter, IPython and matplotlib directory
+isolated); :func:`stop_server` signals that group only (SIGTERM, then SIGKILL
+if it lingers). Chromium is Debian's, driven by Playwright for Python.
 """
 
 import contextlib
@@ -20,11 +20,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from jacviz.app import NO_DELAY_CONNECTION
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SERVER_START_TIMEOUT = 60.0
-#: What ``make lab``, ``make app`` and ``jacviz-app`` set: kernel messages without Nagle's wait.
-NO_DELAY = "kernel_websocket_connection_class=jacviz.server.NoDelayConnection"
 ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -107,10 +107,11 @@ def isolated_env(home, **extra):
     return env
 
 
-def lab_command(port, root, no_delay=True):
+def lab_command(port, root, connection=NO_DELAY_CONNECTION):
     """Return the command of a JupyterLab on 127.0.0.1:``port`` serving ``root``, no token.
 
-    ``no_delay``: as ``make lab`` runs it (:data:`NO_DELAY`); False, Jupyter's defaults.
+    ``connection``: the kernel WebSocket's class, by default the one ``jacviz lab``
+    passes (kernel messages without Nagle's wait); None, Jupyter's own.
     """
     cmd = [
         sys.executable,
@@ -128,17 +129,18 @@ def lab_command(port, root, no_delay=True):
         "--LabApp.extension_manager=readonly",
         "--LabApp.expose_app_in_browser=True",
     ]
-    if no_delay:
-        cmd.append(f"--ServerApp.{NO_DELAY}")
+    if connection:
+        cmd.append(f"--ServerApp.kernel_websocket_connection_class={connection}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI runs as root: without it the server exits at once
     return cmd
 
 
-def voila_command(port, notebook, no_delay=True):
+def voila_command(port, notebook, connection=NO_DELAY_CONNECTION):
     """Return the command of Voila on 127.0.0.1:``port`` rendering ``notebook``.
 
-    ``no_delay``: as ``make app`` and ``jacviz-app`` run it; False, Voila's defaults.
+    ``connection``: the kernel WebSocket's class, as for :func:`lab_command`
+    (``jacviz app`` passes the same).
     """
     cmd = [
         sys.executable,
@@ -149,7 +151,9 @@ def voila_command(port, notebook, no_delay=True):
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
     ]
-    return [*cmd, f"--Voila.{NO_DELAY}"] if no_delay else cmd
+    if connection:
+        cmd.append(f"--Voila.kernel_websocket_connection_class={connection}")
+    return cmd
 
 
 def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT):
@@ -171,13 +175,13 @@ def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIM
         if proc.poll() is not None:
             stop_server(proc)
             raise ServerError(
-                f"{cmd[2]} exited with code {proc.returncode}:\n{Path(log_path).read_text()}"
+                f"{_name(cmd)} exited with code {proc.returncode}:\n{Path(log_path).read_text()}"
             )
         if answers(probe_url):
             return proc
         time.sleep(0.2)
     stop_server(proc)
-    raise ServerError(f"{cmd[2]} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
+    raise ServerError(f"{_name(cmd)} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
 
 
 def stop_server(proc):
@@ -193,23 +197,48 @@ def stop_server(proc):
     proc.log.close()
 
 
-def start_lab(root, env, log_path, no_delay=True):
+def start_lab(root, env, log_path, connection=NO_DELAY_CONNECTION):
     """Start JupyterLab serving ``root``; return ``(process, base URL)``."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = lab_command(port, root, no_delay)
+    cmd = lab_command(port, root, connection)
     proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/api/status", log_path=log_path)
     return proc, url
 
 
-def start_voila(notebook, env, log_path, no_delay=True):
+def start_voila(notebook, env, log_path, connection=NO_DELAY_CONNECTION):
     """Start Voila rendering ``notebook``; return ``(process, URL)``.
 
     Voila has no ``/api/status``: any HTTP answer means it is up.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = voila_command(port, notebook, no_delay)
+    cmd = voila_command(port, notebook, connection)
     root = notebook.parent
     proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/favicon.ico", log_path=log_path)
     return proc, url
+
+
+def _name(cmd):
+    """A short name for a server command in failure messages."""
+    return " ".join(str(part) for part in cmd[:4])
+
+
+def processes():
+    """Yield (pid, parent pid, command line) of every process this user can see."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            argv = (stat.parent / "cmdline").read_bytes().split(b"\0")
+            yield int(stat.parent.name), int(fields[1]), [part.decode() for part in argv if part]
+
+
+def descendants(pid):
+    """Return {pid: command line} of every process below ``pid``."""
+    table = list(processes())
+    found, frontier = {}, {pid}
+    while frontier:
+        children = {child: argv for child, parent, argv in table if parent in frontier}
+        found.update(children)
+        frontier = set(children) - {pid}
+    return found

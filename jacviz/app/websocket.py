@@ -1,21 +1,22 @@
-"""A Jupyter server setting: kernel messages reach the browser without Nagle's wait.
+"""What JupyterLab and Voila load for ``jacviz lab`` and ``jacviz app``: messages without delay.
 
-Layer: ``server``, a leaf at the top: imports ``jupyter_server`` only, and no
-module of jacviz imports it. A Jupyter server loads it by name::
-
-    jupyter lab --ServerApp.kernel_websocket_connection_class=jacviz.server.NoDelayConnection
-    voila app.ipynb --Voila.kernel_websocket_connection_class=jacviz.server.NoDelayConnection
-
-(``make lab``, ``make app`` and ``jacviz-app`` do; importing it imports jacviz,
-about half a second once, when the server starts).
-
-Why: Jupyter's server leaves Nagle's algorithm on for the WebSocket to each
+Jupyter's server leaves Nagle's algorithm on for the WebSocket to each
 browser. For every message it handles, ipykernel first publishes a small
 "busy" status; with Nagle's algorithm on, every later message of the update --
 the new picture among them -- waits in the server until the browser has
 acknowledged that status, and browsers delay acknowledgements (up to 40 ms on
-Linux, 200 ms on Windows). ``TCP_NODELAY`` sends each message as it comes.
-Numbers: benchmarks/README.md, "Browser round trip".
+Linux, 200 ms on Windows). :class:`NoDelayConnection` sets ``TCP_NODELAY``, so
+each message goes out as it comes. ``jacviz lab`` and ``jacviz app`` pass::
+
+    --ServerApp.kernel_websocket_connection_class=jacviz.app.websocket.NoDelayConnection
+    --Voila.kernel_websocket_connection_class=jacviz.app.websocket.NoDelayConnection
+
+and any JupyterLab or Voila can be given the same option. Numbers:
+benchmarks/README.md, "Browser round trip".
+
+Loaded only inside the Jupyter server (importing it imports jacviz, about half
+a second once, when the server starts); imports jupyter_server, which the
+``app`` extra installs.
 """
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection

@@ -1,18 +1,21 @@
-"""``jacviz.server``: the kernel WebSocket with Nagle's algorithm off.
+"""``jacviz.app.websocket``: the kernel WebSocket with Nagle's algorithm off.
 
 The round trip it shortens is measured by ``benchmarks/bench_browser.py``; the
-browser tests run JupyterLab and Voila with it, as ``make lab``, ``make app`` and
-``jacviz-app`` do. Here: the socket gets ``TCP_NODELAY`` before Jupyter's own
-connection code runs, and everything else is left to Jupyter.
+browser tests run JupyterLab and Voila with it, as ``jacviz lab`` and ``jacviz
+app`` do. Here: the socket gets ``TCP_NODELAY`` before Jupyter's own connection
+code runs, everything else is left to Jupyter, and both commands ask for it.
 """
 
+import importlib
 import socket
 
 import pytest
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-from jacviz.server import NoDelayConnection
+from jacviz.app import NO_DELAY_CONNECTION, voila_command
+from jacviz.app.websocket import NoDelayConnection
+from jacviz.cli._lab import lab_command
 
 
 class SocketProtocol:
@@ -60,3 +63,16 @@ def test_the_browser_socket_gets_tcp_nodelay_then_jupyter_connects(tcp_socket, m
 def test_a_handler_without_a_socket_is_left_to_jupyter(monkeypatch):
     monkeypatch.setattr(ZMQChannelsWebsocketConnection, "connect", lambda self: "connected")
     assert NoDelayConnection(websocket_handler=Handler(None)).connect() == "connected"
+
+
+def test_jacviz_lab_and_jacviz_app_ask_for_it():
+    module, name = NO_DELAY_CONNECTION.rsplit(".", 1)
+    assert importlib.import_module(module).__dict__[name] is NoDelayConnection
+    lab = lab_command(["--port=8890"], as_root=False)
+    assert f"--ServerApp.kernel_websocket_connection_class={NO_DELAY_CONNECTION}" in lab
+    assert lab.index("--port=8890") > lab.index(  # the user's options come last and win
+        f"--ServerApp.kernel_websocket_connection_class={NO_DELAY_CONNECTION}"
+    )
+    assert f"--Voila.kernel_websocket_connection_class={NO_DELAY_CONNECTION}" in voila_command(
+        "app.ipynb"
+    )

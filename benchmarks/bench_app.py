@@ -1,0 +1,146 @@
+"""Benchmark ``jacviz app``: time to the first picture, preheated kernels or not.
+
+Plain script: ``python benchmarks/bench_app.py [--rounds N]``. Needs the ``app``
+and ``test`` extras and Debian's Chromium (``/usr/bin/chromium``).
+
+Two ``jacviz app`` servers run side by side on free 127.0.0.1 ports, one with
+``--preheat 0`` (Voila starts a kernel and runs the notebook when the page is
+asked for) and one with ``--preheat 2`` (two kernels wait with the explorer
+already drawn). Each round opens the app once on each server, in a new browser
+context, alternating which goes first, and times ``page.goto`` until the
+explorer's heatmap ``<img>`` has loaded. Between loads the page is closed and the
+pool gets 6 s to refill; closed pages' kernels are culled after 30 s (Voila keeps
+a kernel after its page is gone), so a few at most linger during a load.
+Prints the medians and the ratio preheated / not, measured in the same run.
+
+``start_app`` and ``stop_app`` are what a load test uses to start and stop the
+app: ``jacviz app`` in its own process group, SIGTERM then SIGKILL.
+"""
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+IMAGE_LOADED_JS = """() => {
+    const img = document.querySelector("img.jacviz-image, .jacviz-image img");
+    return Boolean(img && img.src && img.complete && img.naturalWidth > 0);
+}"""
+POOL_WARM_UP = 20.0
+REFILL_PAUSE = 6.0
+
+
+def start_app(*options, timeout=60.0):
+    """Start ``jacviz app --no-browser`` on a free loopback port; return (process, url).
+
+    Jupyter's directories go to a temporary folder so nothing of the user's
+    configuration changes what is measured.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home = tempfile.mkdtemp(prefix="bench-app-")
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=home, JUPYTER_RUNTIME_DIR=home, IPYTHONDIR=home)
+    command = [sys.executable, "-m", "jacviz", "app", "--no-browser", f"--port={port}"]
+    process = subprocess.Popen(
+        [*command, *options],
+        env=env,
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    process.home = home
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"{url}voila/static/favicon.ico", timeout=2).close()
+            return process, url
+        time.sleep(0.2)
+    stop_app(process)
+    raise RuntimeError(f"jacviz app {' '.join(options)} did not start")
+
+
+def stop_app(process):
+    """SIGTERM the app's process group, SIGKILL it after 10 s; remove its folder."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    shutil.rmtree(process.home, ignore_errors=True)
+
+
+def first_picture_seconds(browser, url):
+    """Open ``url`` in a new context; return the seconds until the heatmap has loaded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", _only_local)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(IMAGE_LOADED_JS, timeout=120_000)
+    seconds = time.perf_counter() - start
+    page.close(run_before_unload=True)
+    context.close()
+    return seconds
+
+
+def _only_local(route):
+    if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6)
+    rounds = parser.parse_args(argv).rounds
+
+    from playwright.sync_api import sync_playwright
+
+    cull = "--cull-after=30"
+    servers = {"cold": start_app("--preheat=0", cull), "preheated": start_app("--preheat=2", cull)}
+    times = {name: [] for name in servers}
+    try:
+        time.sleep(POOL_WARM_UP)  # the pool's two kernels start and draw the explorer
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+            )
+            for index in range(rounds):
+                order = list(servers) if index % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    times[name].append(first_picture_seconds(browser, servers[name][1]))
+                    time.sleep(REFILL_PAUSE)
+            browser.close()
+    finally:
+        for process, _ in servers.values():
+            stop_app(process)
+
+    for name, values in times.items():
+        shown = ", ".join(f"{value:.2f}" for value in values)
+        print(f"first picture, {name:9}: median {statistics.median(values):.2f} s ({shown})")
+    ratio = statistics.median(times["preheated"]) / statistics.median(times["cold"])
+    print(
+        f"app first picture: cold={statistics.median(times['cold']):.2f}s "
+        f"preheated={statistics.median(times['preheated']):.2f}s ratio={ratio:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

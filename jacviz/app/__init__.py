@@ -1,0 +1,45 @@
+"""``jacviz app`` (also ``jacviz-app``): the explorer alone, served by Voila to a class.
+
+Layer: ``app``. Imports no other layer of jacviz: the explorer runs in the
+Voila kernel, which imports :mod:`jacviz` itself. The modules imported here use
+the standard library only, so ``jacviz app --help`` works without Voila;
+:mod:`jacviz.app.server` (the kernel cap, loaded by Voila) and
+:mod:`jacviz.app.kernel` (the memory-limited kernel) use the ``app`` extra.
+
+The app writes a one-cell notebook that shows :class:`jacviz.JacobianExplorer`
+and a kernel spec into a temporary folder and runs ``python -m voila`` on it:
+code hidden, bound to ``127.0.0.1`` unless told otherwise, a token required
+off loopback, idle disconnected kernels culled, live kernels capped, each
+kernel's memory limited, kernels preheated. Stop it with Ctrl-C.
+"""
+
+from jacviz.app._extras import require_extra
+from jacviz.app._notebook import app_notebook, kernel_spec, write_app_files
+from jacviz.app._options import (
+    AppSettings,
+    add_arguments,
+    choose_token,
+    is_loopback,
+    settings_from_args,
+)
+from jacviz.app._serve import DESCRIPTION, main, serve
+from jacviz.app._voila import NO_DELAY_CONNECTION, app_url, voila_command, voila_environment
+
+__all__ = [
+    "DESCRIPTION",
+    "NO_DELAY_CONNECTION",
+    "AppSettings",
+    "add_arguments",
+    "app_notebook",
+    "app_url",
+    "choose_token",
+    "is_loopback",
+    "kernel_spec",
+    "main",
+    "require_extra",
+    "serve",
+    "settings_from_args",
+    "voila_command",
+    "voila_environment",
+    "write_app_files",
+]

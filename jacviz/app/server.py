@@ -1,0 +1,137 @@
+"""What Voila loads for ``jacviz app``: a kernel manager with a cap, login under the prefix.
+
+Voila starts one kernel per page load. ``jacviz app --max-kernels N`` makes
+Voila use :class:`CappedKernelManager` (``--VoilaConfiguration.multi_kernel_manager_class``),
+which refuses the kernel after the N-th with HTTP 503 and a page that says the
+class is full and to try again in a minute, instead of letting page loads
+exhaust the machine. Kernels still starting count: thirty students opening the
+page in the same second cannot slip past the cap. Culling (idle kernels with no
+page connected, ``MappingKernelManager.cull_idle_timeout``) frees places again.
+
+Culling gives every kernel one full ``cull_idle_timeout`` from the first time
+the culler sees it outside Voila's pool: a preheated kernel has been idle since
+it drew the explorer, and would otherwise be culled in the seconds between being
+handed to a visitor and that visitor's page connecting to it.
+
+With preheated kernels (``--preheat``), Voila wraps this class in its pool
+manager; the pool's kernels count toward the cap. A refill refused at the cap
+leaves a failed pool entry, which tells the next visitor that the class is
+full until Voila's culler drops it at its next pass; the pool is filled again
+after the next kernel started for a visitor.
+
+Voila 0.5 registers its login page at ``/login`` whatever the ``--base-url``,
+while sending visitors without the token to ``BASE_URL/login``: behind a prefix
+that is a redirect loop. :class:`PrefixedIdentityProvider`
+(``--Voila.identity_provider_class``) registers the login page under the prefix.
+
+Loaded only inside the Voila server; imports jupyter_server, tornado and
+traitlets, which the ``app`` extra installs.
+"""
+
+import time
+
+from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
+from tornado import web
+from traitlets import Integer
+
+__all__ = ["CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
+
+
+def full_message(max_kernels):
+    """Return what a visitor reads when ``max_kernels`` kernels are already live.
+
+    ASCII on one line: it is sent as the HTTP reason phrase and shown on the page.
+
+    Parameters
+    ----------
+    max_kernels : int
+        The cap.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(full_message(60))
+    The class is full: all 60 explorers this server runs at once are in use.
+    Please try again in a minute.
+    """
+    return (
+        f"The class is full: all {max_kernels} explorers this server runs at once are in use. "
+        "Please try again in a minute."
+    )
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that starts at most ``max_kernels`` kernels at once.
+
+    Examples
+    --------
+    >>> CappedKernelManager(max_kernels=2).live_kernels()
+    0
+    """
+
+    max_kernels = Integer(
+        0, config=True, help="Most kernels alive (or starting) at once; 0 for no cap."
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._starting = 0
+        self._first_seen = {}  # kernel id -> when the culler first saw it (monotonic s)
+
+    def live_kernels(self):
+        """Return the number of kernels running or being started."""
+        return len(self.list_kernel_ids()) + self._starting
+
+    async def start_kernel(self, *, kernel_id=None, **kwargs):
+        """Start a kernel, or raise HTTP 503 when ``max_kernels`` are already live."""
+        if kernel_id is None and 0 < self.max_kernels <= self.live_kernels():
+            self.log.warning("jacviz app: %d kernels live, refusing another", self.max_kernels)
+            raise web.HTTPError(503, reason=full_message(self.max_kernels))
+        self._starting += 1
+        try:
+            kernel_id = await super().start_kernel(kernel_id=kernel_id, **kwargs)
+        finally:
+            self._starting -= 1
+        if not _for_the_pool(kwargs):
+            self._refill_pool()
+        return kernel_id
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        """Cull an idle kernel as jupyter-server does, once it had a timeout's grace."""
+        first_seen = self._first_seen.setdefault(kernel_id, time.monotonic())
+        if time.monotonic() - first_seen < self.cull_idle_timeout:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id, *args, **kwargs):
+        """Shut a kernel down and forget when the culler first saw it."""
+        self._first_seen.pop(kernel_id, None)
+        return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    def _refill_pool(self):
+        """Fill Voila's pool of preheated kernels again if it ran dry (no-op without one)."""
+        fill = getattr(self, "fill_if_needed", None)  # only Voila's pool manager has it
+        notebook = getattr(self, "notebook_path", None)
+        if fill is not None and notebook is not None and self.get_pool_size(notebook) == 0:
+            fill(notebook_name=notebook)
+
+
+def _for_the_pool(kwargs):
+    """Whether Voila starts this kernel for its preheated pool (not for a visitor)."""
+    return kwargs.get("env", {}).get("VOILA_PREHEAT") == "True"
+
+
+class PrefixedIdentityProvider(PasswordIdentityProvider):
+    """Jupyter-server's token login, with its pages under Voila's ``base_url``."""
+
+    def get_handlers(self):
+        """Return the login and logout handlers, their paths under ``base_url``."""
+        base_url = self.parent.base_url
+        return [
+            (url_path_join(base_url, path), handler) for path, handler in super().get_handlers()
+        ]
