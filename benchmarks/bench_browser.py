@@ -48,6 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
+import servers
 from explorer_page import (  # found through the path above
     BATCH_SLIDER_HANDLE,
     click_order,
@@ -58,18 +59,6 @@ from explorer_page import (  # found through the path above
     wait_for_explorer,
 )
 from roundtrip import KernelTrace, clock_offset, install, timed_action
-from servers import (
-    CHROMIUM_ARGS,
-    NO_DELAY_CONNECTION,
-    REPO,
-    chromium_path,
-    isolated_env,
-    only_local,
-    served_copy,
-    start_lab,
-    start_voila,
-    stop_server,
-)
 
 APP_NOTEBOOK = "explorer_app.ipynb"
 # where a jacviz of some revision keeps its TCP_NODELAY connection class, if it has one
@@ -208,7 +197,7 @@ class Side:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         stack.callback(context.close)
         context.set_default_timeout(30_000)
-        context.route("**/*", only_local)
+        context.route("**/*", servers.only_local)
         install(context)
         self.page, self.app = context.new_page(), app
         open_app(self.page, app, url)
@@ -315,13 +304,13 @@ def run_app(browser, app, root, folder, sides, actions, repeats, raw=None):
 def server(app, root, env, logs, connection):
     """Run the server of ``app`` over ``root``; yield its URL; stop its process group."""
     if app == "JupyterLab":
-        proc, url = start_lab(root, env, logs / "jupyterlab.log", connection)
+        proc, url = servers.start_lab(root, env, logs / "jupyterlab.log", connection)
     else:
-        proc, url = start_voila(root / APP_NOTEBOOK, env, logs / "voila.log", connection)
+        proc, url = servers.start_voila(root / APP_NOTEBOOK, env, logs / "voila.log", connection)
     try:
         yield url
     finally:
-        stop_server(proc)
+        servers.stop_server(proc)
 
 
 def export_baseline(rev, folder):
@@ -331,7 +320,7 @@ def export_baseline(rev, folder):
     """
     folder.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", rev, "jacviz"], capture_output=True, check=False
+        ["git", "-C", str(servers.REPO), "archive", rev, "jacviz"], capture_output=True, check=False
     )
     if archive.returncode:
         return None
@@ -345,15 +334,17 @@ def make_sides(args, folder):
     if args.baseline:
         source = export_baseline(args.baseline, folder / "baseline")
         if source is None:
-            sys.exit(f"--baseline {args.baseline}: not a git revision of {REPO}")
+            sys.exit(f"--baseline {args.baseline}: not a git revision of {servers.REPO}")
         trace = KernelTrace(folder / "trace-baseline.jsonl")
-        env = isolated_env(folder / "home-baseline", JACVIZ_TRACE=str(trace.path))
+        env = servers.isolated_env(folder / "home-baseline", JACVIZ_TRACE=str(trace.path))
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
         sides.append(Side(f"baseline {args.baseline}", env, trace, connection_of(source)))
     trace = KernelTrace(folder / "trace.jsonl")
-    env = isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
+    env = servers.isolated_env(folder / "home", JACVIZ_TRACE=str(trace.path))
     label = "this checkout, stock server" if args.stock_server else "this checkout"
-    sides.append(Side(label, env, trace, None if args.stock_server else NO_DELAY_CONNECTION))
+    sides.append(
+        Side(label, env, trace, None if args.stock_server else servers.NO_DELAY_CONNECTION)
+    )
     return sides
 
 
@@ -391,7 +382,7 @@ def main():
     repeats = 5 if args.quick else args.repeats
     apps = [{"lab": "JupyterLab", "voila": "Voila"}[name] for name in args.apps.split(",")]
     actions = args.actions.split(",")
-    executable = chromium_path()
+    executable = servers.chromium_path()
     if executable is None:
         sys.exit("needs Debian's Chromium: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
@@ -404,7 +395,7 @@ def main():
     ):
         folder = Path(folder)
         raw = files.enter_context(open(args.raw, "w", encoding="utf-8")) if args.raw else None
-        root = served_copy(folder / "served")
+        root = servers.served_copy(folder / "served")
         sides = make_sides(args, folder)
         print(
             f"bench_browser: {repeats} actions of each kind after {WARM_UP} warm-up ones, "
@@ -415,7 +406,9 @@ def main():
             )
         )
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=servers.CHROMIUM_ARGS
+            )
             try:
                 for app in apps:
                     run_app(browser, app, root, folder, sides, actions, repeats, raw)

@@ -165,6 +165,20 @@ def timed_value_edit(page, value, index=0):
     return timed(page, lambda: edit_entry(page, value, index))
 
 
+def check_value_edits(page, app, values=(4.5, 5.0, 4.5)):
+    """Type each of ``values`` into the box of ``x[0, 0]``: each draws once; print the latency.
+
+    Returns the number of pictures drawn.
+    """
+    before = render_count(page)
+    seconds = [timed_value_edit(page, value) for value in values]
+    assert render_count(page) == before + len(values)
+    assert entry_value(page) == str(values[-1])
+    assert page.locator(ERROR).first.inner_text().strip() == ""
+    print(latency_line(app, "value edit", seconds))
+    return len(values)
+
+
 def latency_line(app, action, seconds):
     """The line the browser tests print per measured action, e.g. ``Voila slider -> ...``."""
     steps = ", ".join(f"{t:.3f}" for t in seconds)

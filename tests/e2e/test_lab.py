@@ -12,8 +12,8 @@ import re
 import pytest
 from explorer_page import (
     ERROR,
+    check_value_edits,
     click_order,
-    entry_value,
     image_src,
     latency_line,
     open_notebook_and_run_all,
@@ -21,7 +21,6 @@ from explorer_page import (
     shoot,
     status_text,
     timed_slider_step,
-    timed_value_edit,
     type_function,
     wait_for_explorer,
     wait_for_new_image,
@@ -55,13 +54,7 @@ def test_explorer_in_jupyterlab(page, lab_server, screenshots):
     shoot(page, screenshots, "lab-2-batch-size-5")
     print("\n" + latency_line("JupyterLab", "slider", latencies))
 
-    # a new value in the box of x[0, 0], three times: the picture follows each
-    edits = [timed_value_edit(page, value) for value in (4.5, 5.0, 4.5)]
-    count += len(edits)
-    assert render_count(page) == count
-    assert entry_value(page) == "4.5"
-    assert page.locator(ERROR).first.inner_text().strip() == ""
-    print(latency_line("JupyterLab", "value edit", edits))
+    count += check_value_edits(page, "JupyterLab")  # x[0, 0] typed three times
 
     # a new formula with one output per example: J becomes (B, n)
     src = image_src(page)
