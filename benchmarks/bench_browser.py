@@ -19,7 +19,8 @@ page's ``performance.now()`` (input event, kernel messages sent and received,
 echo, compute, draw, PNG, picture sent), joined with a clock offset measured
 by round trips to the page. The script prints, per app, a table of each
 phase's median and 95th percentile in ms over ``--repeats`` actions (20; 5
-with ``--quick``) after two warm-up actions (the first one's total is shown
+with ``--quick``, a smoke run: 4 of its 5 batch-size steps go to shapes never
+drawn) after two warm-up actions (the first one's total is shown
 apart). "total" runs from the input event until the new picture is painted
 and its ``render #N`` shown; it is also split by whether the kernel built a
 new view or refilled one it kept. ``--baseline REV`` measures jacviz at git
@@ -362,7 +363,12 @@ def on_timeout(signum, frame):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 repeats per action")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="5 repeats per action: a smoke run (its batch-size steps are mostly to shapes "
+        "never drawn, so its medians are not the figures)",
+    )
     parser.add_argument("--repeats", type=int, default=20, help="timed actions per kind")
     parser.add_argument("--apps", default="lab,voila", help="lab, voila or both (default)")
     parser.add_argument("--timeout", type=int, default=1200, help="seconds for the whole run")
