@@ -10,10 +10,9 @@ how to install them -- except in CI (``CI=true``), where they fail.
 """
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
+from e2e.servers import CHROMIUM_ARGS, chromium_path
 from hypothesis import settings
 
 # Property tests explore at random on a developer's machine (new counterexamples are
@@ -22,15 +21,6 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("dev", print_blob=True)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 INSTALL_HINT = (
     "the browser tests need Debian's Chromium and Playwright for Python: "
     "`apt-get install -y chromium` and `pip install -e '.[test]'`"
@@ -50,12 +40,6 @@ def skip_or_fail(reason):
     if in_ci():
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def chromium_path():
-    """Return the path of Debian's Chromium, or None when it is not installed."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    return path if Path(path).exists() else None
 
 
 @pytest.fixture(scope="session")

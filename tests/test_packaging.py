@@ -26,7 +26,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
-NOT_IN_THE_SDIST = {".ci/run", ".ci/matrix"}  # the repository's CI scripts; the sdist has `make test`
+# the repository's CI scripts; the sdist has `make test`
+NOT_IN_THE_SDIST = {".ci/run", ".ci/matrix"}
 URL = "https://github.com/jacviz/jacviz"
 
 

@@ -34,7 +34,7 @@ from jacviz import (
     plot_full_jacobian,
     save_figure,
 )
-from jacviz.plotting import _png
+from jacviz.plotting import _png, _renderer
 from jacviz.plotting._colors import cell_colors, clipped
 from jacviz.plotting._fast import CellValues, _text, drawing_switch
 from jacviz.plotting._fast._glyphs import face_of
@@ -855,20 +855,35 @@ def test_toggling_shapes_back_and_forth_stays_in_place_and_bounded():
     assert live_figures() == figures
 
 
-def test_the_renderer_keeps_only_the_last_few_views():
+def test_the_renderer_keeps_views_while_their_pixels_fit_the_budget(monkeypatch):
     grid = HeatmapGrid(dpi=40)
     grid.render("jacobian", np.ones((1, 2, 2)))
     figures = live_figures()
     for batch in range(2, 9):  # 7 structures (beyond 8 examples, 8 panels again)
         grid.render("jacobian", np.ones((batch, 2, 2)))
         assert grid.redrawn == ["all"]
-    assert live_figures() - figures <= CACHED_VIEWS
-    for batch in range(8, 8 - CACHED_VIEWS, -1):  # the last few are kept
+    for batch in range(8, 0, -1):  # a lecturer sweeping back: small pictures, all kept
         grid.render("jacobian", np.ones((batch, 2, 2)))
         assert grid.redrawn == []
-    grid.render("jacobian", np.ones((2, 2, 2)))  # dropped long ago: built again
+    assert live_figures() - figures == 7
+    monkeypatch.setattr(_renderer, "CACHE_BYTES", 0)  # no room: the last few only
+    grid.render("jacobian", np.ones((2, 3, 3)))
+    assert live_figures() - figures == CACHED_VIEWS - 1  # the first figure is among them
+    for batch in (1, 2, 3):  # shown last, kept
+        grid.render("jacobian", np.ones((batch, 2, 2)))
+        assert grid.redrawn == []
+    grid.render("jacobian", np.ones((4, 2, 2)))  # dropped: built again
     assert grid.redrawn == ["all"]
-    assert live_figures() - figures <= CACHED_VIEWS
+
+
+def test_the_renderer_keeps_at_most_max_views(monkeypatch):
+    monkeypatch.setattr(_renderer, "MAX_VIEWS", 5)
+    grid = HeatmapGrid(dpi=40)
+    grid.render("jacobian", np.ones((1, 2, 2)))
+    figures = live_figures()
+    for batch in range(2, 9):
+        grid.render("jacobian", np.ones((batch, 2, 2)))
+    assert live_figures() - figures == 5 - 1
 
 
 def test_renderer_rejects_unknown_kinds():

@@ -6,6 +6,7 @@ engine (``jacviz.batch_jacobian`` / ``full_jacobian``) and against closed forms.
 
 import gc
 import io
+import json
 import re
 import warnings
 
@@ -378,10 +379,10 @@ def test_a_renderer_failing_mid_build_is_replaced_and_save_writes_the_picture_sh
 def test_internal_errors_are_not_blamed_on_the_input(explorer, monkeypatch, capsys):
     image, count, result = bytes(explorer.image.value), explorer.render_count, explorer.result
 
-    def render(*args, **kwargs):  # what matplotlib raised for outer(x, x) at order 2
+    def draw(*args, **kwargs):  # what matplotlib raised for outer(x, x) at order 2
         raise ValueError("Width and height specified must be non-negative")
 
-    monkeypatch.setattr(explorer._pictures.heatmap_grid, "render", render)
+    monkeypatch.setattr(explorer._pictures.heatmap_grid, "draw", draw)
     explorer.function = "sin(x)"
     assert explorer.error == (
         "jacviz could not draw this (internal error: ValueError: "
@@ -1235,3 +1236,84 @@ def test_the_explorer_draws_on_the_plain_matplotlib_path(monkeypatch):
     fresh = HeatmapGrid(dpi=DPI).render("jacobian", cube_jacobian(x), x=x, y=x**3)
     np.testing.assert_array_equal(pixels(bytes(explorer.image.value)), pixels(fresh))
     assert not any(type(t).__name__.startswith("Stamped") for t in explorer.figure.texts)
+
+
+# ---------------------------------------------------------------- the browser benchmark's trace
+
+PHASES = ("received", "update", "computed", "drawn", "encoded", "sent", "shown", "echoed")
+
+
+def test_the_trace_times_each_browser_message_phase_by_phase(tmp_path, monkeypatch):
+    path = tmp_path / "trace.jsonl"
+    monkeypatch.setenv("JACVIZ_TRACE", str(path))
+    explorer = JacobianExplorer()
+    explorer.batch_grid.entry(0, 0).set_state({"value": 5.0})  # what a browser's message does
+    first_png = bytes(explorer.image.value)
+    explorer.batch_size_slider.set_state({"value": 3})
+    explorer.order_toggle.set_state({"index": 7})  # refused: no update, still one line
+    edit, step, refused = (json.loads(line) for line in path.read_text().splitlines())
+    assert (edit["widget"], edit["keys"], edit["render_count"]) == ("x[0, 0]", ["value"], 2)
+    assert (edit["png_bytes"], edit["built"]) == (len(first_png), False)
+    assert (step["widget"], step["render_count"], step["built"]) == ("batch B", 3, True)
+    assert step["png_bytes"] == len(explorer.image.value)
+    for line in (edit, step):
+        times = [line["marks"][phase] for phase in (*PHASES, "handled")]
+        assert times == sorted(times)
+    assert (refused["widget"], sorted(refused["marks"])) == ("order", ["handled", "received"])
+    assert explorer.render_count == 3 and "refused a message" in explorer.error
+
+
+def test_without_the_switch_nothing_is_traced(tmp_path, monkeypatch):
+    monkeypatch.delenv("JACVIZ_TRACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    explorer = JacobianExplorer()
+    explorer.batch_size_slider.set_state({"value": 3})
+    assert explorer._trace.path is None and explorer.render_count == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- the round trip's order
+
+
+def test_no_garbage_collection_while_a_picture_is_made(explorer, monkeypatch):
+    seen, draw = [], explorer._pictures.draw
+
+    def drawing(*args):
+        seen.append(gc.isenabled())
+        return draw(*args)
+
+    monkeypatch.setattr(explorer._pictures, "draw", drawing)
+    explorer.function = "sin(x)"
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # someone else's choice: kept
+    try:
+        explorer.function = "x**2"
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+    assert explorer.error == "" and explorer.render_count == 3
+
+
+def test_the_picture_leaves_before_the_controls_echo(explorer, monkeypatch):
+    sent = []
+
+    def record(widget, msg, buffers=None):  # a buffer (the PNG) leaves the state for buffers
+        paths = [path[0] for path in msg.get("buffer_paths", [])]
+        sent.append((widget, sorted([*msg.get("state", {}), *paths])))
+
+    monkeypatch.setattr(widgets.Widget, "_send", record)
+    explorer.batch_size_slider.set_state({"value": 3})  # a browser's message
+    widgets_sent = [widget for widget, _ in sent]
+    picture = widgets_sent.index(explorer.image)
+    assert sent[picture][1] == ["value"]
+    assert widgets_sent[picture + 1] is explorer.status
+    grid = explorer.batch_grid.box
+    assert [keys for widget, keys in sent if widget is grid] == [["children"]]  # one message
+    assert widgets_sent.index(grid) > picture
+    assert widgets_sent.count(explorer.image) == 1
+    assert explorer.x.shape == (3, 2) and explorer.render_count == 2
+    sent.clear()
+    explorer.function_text.set_state({"value": "sin(x)"})  # typeset after the picture
+    widgets_sent = [widget for widget, _ in sent]
+    assert widgets_sent.index(explorer.formula_view) > widgets_sent.index(explorer.image)
+    assert explorer.formula_view.value == r"$$f(x) = \sin\left(x\right)$$"

@@ -23,10 +23,11 @@ from jacviz.app._options import (
     settings_from_args,
 )
 from jacviz.app._serve import DESCRIPTION, main, serve
-from jacviz.app._voila import app_url, voila_command, voila_environment
+from jacviz.app._voila import NO_DELAY_CONNECTION, app_url, voila_command, voila_environment
 
 __all__ = [
     "DESCRIPTION",
+    "NO_DELAY_CONNECTION",
     "AppSettings",
     "add_arguments",
     "app_notebook",

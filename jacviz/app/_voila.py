@@ -11,6 +11,8 @@ from jacviz.app._options import AppSettings
 
 MANAGER = "jacviz.app.server.CappedKernelManager"
 LOGIN = "jacviz.app.server.PrefixedIdentityProvider"
+#: The kernel WebSocket without Nagle's delay (:mod:`jacviz.app.websocket`), for Voila and Lab.
+NO_DELAY_CONNECTION = "jacviz.app.websocket.NoDelayConnection"
 
 
 def voila_command(notebook, settings=None):
@@ -49,6 +51,7 @@ def voila_command(notebook, settings=None):
         f"--Voila.base_url={settings.base_url}",
         f"--VoilaConfiguration.multi_kernel_manager_class={MANAGER}",
         f"--CappedKernelManager.max_kernels={settings.max_kernels}",
+        f"--Voila.kernel_websocket_connection_class={NO_DELAY_CONNECTION}",
     ]
     command += _culling_flags(settings)
     if settings.preheat:

@@ -2,14 +2,15 @@
 
 ``make lab`` runs ``jacviz lab notebooks``. As root (Docker, many cloud VMs)
 JupyterLab refuses to start without ``--allow-root``; this command adds it then,
-and only then. Options it does not know (``--no-browser``, ``--port=8890``, ...)
-go to JupyterLab.
+and only then. Kernel messages reach the browser without Nagle's delay
+(:mod:`jacviz.app.websocket`). Options it does not know (``--no-browser``,
+``--port=8890``, ...) go to JupyterLab.
 """
 
 import os
 import sys
 
-from jacviz.app import require_extra
+from jacviz.app import NO_DELAY_CONNECTION, require_extra
 from jacviz.cli._notebooks import add_folder_argument, copy_notebooks
 
 NAME = "lab"
@@ -42,15 +43,18 @@ def lab_command(passed=(), *, as_root=None):
 
     Examples
     --------
-    >>> lab_command(["--no-browser"], as_root=False)[1:]
-    ['-m', 'jupyterlab', '--no-browser', '01_batch_jacobian_tour.ipynb']
+    >>> lab_command(["--no-browser"], as_root=False)[1:]  # doctest: +NORMALIZE_WHITESPACE
+    ['-m', 'jupyterlab',
+     '--ServerApp.kernel_websocket_connection_class=jacviz.app.websocket.NoDelayConnection',
+     '--no-browser', '01_batch_jacobian_tour.ipynb']
     >>> "--allow-root" in lab_command(as_root=True)
     True
     """
     if as_root is None:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     root = ["--allow-root"] if as_root and "--allow-root" not in passed else []
-    return [sys.executable, "-m", "jupyterlab", *root, *passed, TOUR]
+    no_delay = f"--ServerApp.kernel_websocket_connection_class={NO_DELAY_CONNECTION}"
+    return [sys.executable, "-m", "jupyterlab", *root, no_delay, *passed, TOUR]  # passed wins
 
 
 def run(args):

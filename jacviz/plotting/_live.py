@@ -75,6 +75,11 @@ class LiveView:
         """Return the PNG bytes of the canvas."""
         return encode_png(self._pixels())
 
+    @property
+    def nbytes(self):
+        """Bytes of pixels this view keeps: its canvas and its background."""
+        return 2 * self._background.nbytes
+
     def _spread(self, dirty, regions):
         """Add the clean groups whose pixels a restored region would erase."""
         dirty = list(dirty)

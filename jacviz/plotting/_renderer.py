@@ -7,9 +7,11 @@ never pyplot) and this package only.
 (kind, shapes, labels, examples shown) it has drawn recently is a
 :class:`LiveView` kept on its own figure, so new values -- and going back to
 a shape seen a moment ago, as when a lecturer toggles the batch size or the
-order -- only refill and blit. A new structure builds a new view; the oldest
-of more than :data:`CACHED_VIEWS` is dropped, so a slider can drive it for
-hours without the figures growing.
+order, or sweeps a slider over the batch sizes -- only refill and blit. A new
+structure builds a new view; the least recently shown views beyond the last
+:data:`CACHED_VIEWS` are dropped once all views' pixels outgrow
+:data:`CACHE_BYTES` (or their number :data:`MAX_VIEWS`), so a slider can drive
+it for hours without the figures growing.
 """
 
 from collections import OrderedDict
@@ -22,8 +24,13 @@ from jacviz.plotting._scenes import full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 
 KINDS = ("jacobian", "hessian", "full")
-#: Built views kept per renderer: each holds a figure, its canvas and a background.
+#: Built views always kept per renderer: each holds a figure, its canvas and a background.
 CACHED_VIEWS = 4
+#: Older views are kept too while the pixels of all (canvas and background) fit in this
+#: many bytes -- about eight pictures of a 2-input batch, enough for a batch-size sweep.
+CACHE_BYTES = 32 * 2**20
+#: The most views kept, however small.
+MAX_VIEWS = 16
 
 
 class HeatmapGrid:
@@ -42,7 +49,7 @@ class HeatmapGrid:
         The figure of the picture last rendered (before any, an empty one).
         Each structure drawn recently keeps its own figure, so after a shape
         change this is another figure object; going back to a shape seen
-        among the last :data:`CACHED_VIEWS` gives its figure back.
+        still kept (see the module docstring) gives its figure back.
     redrawn : list of tuple
         Groups redrawn by the last :meth:`render` (``("panel", k)``,
         ``("text", k)``, ``("note",)``, ``("colorbar",)``), or ``["all"]``
@@ -128,7 +135,23 @@ class HeatmapGrid:
             If ``examples`` or ``outputs`` hold something other than integers.
         """
         options = {"x": x, "in_labels": in_labels, "out_labels": out_labels, "examples": examples}
-        scene = _scene(kind, data, y=y, outputs=outputs, **options)
+        self.draw(kind, data, y=y, outputs=outputs, **options)
+        return self.png()
+
+    def draw(self, kind, data, **options):
+        """Draw as :meth:`render` does, without encoding; return the figure drawn on.
+
+        ``render(...)`` is ``draw(...)`` then :meth:`png`; a caller timing the
+        two halves (the browser benchmark) calls them apart.
+
+        Examples
+        --------
+        >>> grid, jac = HeatmapGrid(dpi=40), np.ones((1, 2, 2))
+        >>> figure = grid.draw("jacobian", jac)
+        >>> figure is grid.figure, grid.png() == grid.render("jacobian", jac)
+        (True, True)
+        """
+        scene = _scene(kind, data, **options)
         live = self._views.get(scene.spec)
         if live is None:
             live = self._build(scene)
@@ -137,7 +160,11 @@ class HeatmapGrid:
             self._views.move_to_end(scene.spec)
             self.redrawn = live.update(scene.frame)
         self._shown = live
-        return live.png()
+        return live.figure
+
+    def png(self):
+        """Return the picture last drawn as PNG bytes."""
+        return self._shown.png()
 
     def _build(self, scene):
         """Build a view of a new structure on its own figure; drop the oldest beyond the cache."""
@@ -145,12 +172,15 @@ class HeatmapGrid:
         live = LiveView(figure, scene, self._cmap)  # the first: in the blank
         self._blank = None
         self._views[scene.spec] = live
-        while len(self._views) > CACHED_VIEWS:
+        while len(self._views) > MAX_VIEWS or (
+            len(self._views) > CACHED_VIEWS
+            and sum(view.nbytes for view in self._views.values()) > CACHE_BYTES
+        ):
             self._views.popitem(last=False)
         return live
 
 
-def _scene(kind, data, *, y, outputs, **options):
+def _scene(kind, data, *, y=None, outputs=None, **options):
     """Describe the scene of ``kind`` for ``data`` on a new figure.
 
     ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.

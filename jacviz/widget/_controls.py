@@ -191,7 +191,8 @@ class Controls:
 
     ``presets`` maps the names the dropdown offers (after :data:`CUSTOM`) to
     presets; ``refused(widget, exc)`` is called for a browser's message that
-    ipywidgets rejects. The widgets are attributes: the input
+    ipywidgets rejects; every browser message is handled inside the context
+    manager ``handling(widget, state)`` if one is given. The widgets are attributes: the input
     (``function_text``, ``preset_dropdown``, ``batch_size_slider``,
     ``input_dim_slider``, ``batch_grid``, ``random_button``, ``reset_button``,
     ``paste_text``, ``order_toggle``, ``linear_map_toggle``,
@@ -208,9 +209,10 @@ class Controls:
     (16, 16)
     """
 
-    def __init__(self, presets, refused):
+    def __init__(self, presets, refused, handling=None):
         self._presets = presets
         self._refused = refused
+        self._handling = handling
         self.function_text = formula_box()
         self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
         self.preset_dropdown = preset_dropdown(presets, CUSTOM)
@@ -289,14 +291,19 @@ class Controls:
     def guard(self, widget):
         """Refuse rejected browser messages for ``widget`` and all it holds (see ``_untrusted``)."""
         for part in owned_widgets(widget):
-            refuse_bad_messages(part, self._refused)
+            refuse_bad_messages(part, self._refused, self._handling)
 
     def batch_shape(self):
         """Return the batch shape ``(B, n)`` the shape sliders ask for."""
         return self.batch_size_slider.value, self.input_dim_slider.value
 
-    def view_options(self):
-        """Return what the view's controls ask for, as :class:`ViewOptions`."""
+    def view_options(self, batch_size):
+        """Return what the view's controls ask for, as :class:`ViewOptions`, for ``B`` examples.
+
+        The example sliders first get the range of a batch of ``batch_size``
+        (a value outside it is clamped); the rest of :meth:`show_state` may follow.
+        """
+        self._fit_example_sliders(batch_size)
         return ViewOptions(
             bool(self.linear_map_toggle.value),
             self.map_example_slider.value,
@@ -319,6 +326,10 @@ class Controls:
         batch_size, n = x.shape
         self.batch_size_slider.value, self.input_dim_slider.value = batch_size, n
         self.batch_grid.show(x)
+        self._fit_example_sliders(batch_size)
+
+    def _fit_example_sliders(self, batch_size):
+        """Give the sliders choosing examples the range of a batch of ``batch_size``."""
         self._bounds[self.map_example_slider] = Bounds(0, batch_size - 1, 1)
         self._bounds[self.first_example_slider] = Bounds(0, max(0, batch_size - MAX_SHOWN), 1)
         keep_bounds(self.map_example_slider, self._bounds[self.map_example_slider])

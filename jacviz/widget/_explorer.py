@@ -12,7 +12,9 @@ outcome to the :class:`Presenter`. No handler, observer or update raises.
 docs/architecture.md tells the whole story.
 """
 
+import contextlib
 import functools
+import gc
 
 import ipywidgets as widgets
 import numpy as np
@@ -33,6 +35,7 @@ from jacviz.widget._compute import (
 from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._trace import Trace
 from jacviz.widget._updates import Updates
 
 RANDOM_SEED = 0
@@ -133,9 +136,13 @@ class JacobianExplorer(widgets.VBox):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
         self._rng = np.random.default_rng(RANDOM_SEED)
-        self._pictures = Pictures(DPI)
-        self._controls = Controls(PRESETS, refused=self._on_refused_message)
+        self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
+        self._pictures = Pictures(DPI, mark=self._trace.mark)
+        handling = self._traced_message if self._trace.path else None
+        self._controls = Controls(PRESETS, refused=self._on_refused_message, handling=handling)
         self._presenter = Presenter(self._controls)
+        if self._trace.path:  # observers run once the new picture is on its way
+            self._controls.image.observe(functools.partial(self._trace.mark, "sent"), "value")
         super().__init__(children=self._controls.layout(), **kwargs)
         for name, control in self._controls.named():  # explorer.batch_size_slider, ...
             setattr(self, name, control)
@@ -269,8 +276,11 @@ class JacobianExplorer(widgets.VBox):
 
     def _on_refused_message(self, widget, exc):
         """Say that ipywidgets rejected (and rolled back) a browser's message for ``widget``."""
-        name = getattr(widget, "description", "") or type(widget).__name__
-        self._refuse(f"refused a message from the browser for {name!r}: {exc}")
+        self._refuse(f"refused a message from the browser for {_name(widget)!r}: {exc}")
+
+    def _traced_message(self, widget, state):
+        """Trace the handling of a browser's message (``$JACVIZ_TRACE``)."""
+        return self._trace.message(_name(widget), list(state))
 
     # ------------------------------------------------------------ validators and observers
 
@@ -310,12 +320,24 @@ class JacobianExplorer(widgets.VBox):
     # ------------------------------------------------------------ the one update
 
     def _update(self):
-        """Read all state, show it in the controls, compute, draw, show the outcome."""
-        try:
-            self._echo_state()
-            self._compute_and_show(self._controls.view_options())
-        except Exception as exc:  # the last resort: shown in the error area, never raised
-            self._show_error(internal_error("show this", exc), stale=True)
+        """Read all state, compute, draw, show the outcome; then show the state in the controls.
+
+        The picture leaves first: the browser shows it before it rebuilds, say,
+        the grid of number boxes or typesets the formula.
+        """
+        self._trace.mark("update")
+        with _collected_afterwards():
+            for step in (self._show_picture, self._echo_state):
+                try:
+                    step()
+                except Exception as exc:  # the last resort: shown in the error area, never raised
+                    self._show_error(internal_error("show this", exc), stale=True)
+        self._trace.mark("echoed")
+
+    def _show_picture(self):
+        """Show the picture of the state, in the view the controls ask for (or why not)."""
+        self._compute_and_show(self._controls.view_options(self.x.shape[0]))
+        self._trace.mark("shown")
 
     def _compute_and_show(self, view):
         """Show the picture of the state in ``view``; if anything fails, show why instead."""
@@ -327,6 +349,7 @@ class JacobianExplorer(widgets.VBox):
             message = compute_error(exc, self.function)
             self._show_error(message, source, getattr(exc, "position", None), stale=True)
             return
+        self._trace.mark("computed")
         self.linear_map_toggle.value = linear_map  # off if f does not fit the map
         view = view._replace(linear_map=linear_map)
         examples = _examples_in(view, outcome)
@@ -335,6 +358,9 @@ class JacobianExplorer(widgets.VBox):
         except Exception as exc:  # the input was fine: this is jacviz's fault, say so
             self._show_error(internal_error("draw this", exc), stale=True)
             return
+        self._trace.mark("encoded")
+        built = not view.linear_map and self._pictures.heatmap_grid.redrawn == ["all"]
+        self._trace.note(render_count=self.render_count + 1, png_bytes=len(png), built=built)
         outcome = outcome._replace(notes=list(dict.fromkeys([*outcome.notes, *notes])))
         self.set_trait("result", outcome.result)
         self.set_trait("render_count", self.render_count + 1)
@@ -346,15 +372,16 @@ class JacobianExplorer(widgets.VBox):
         """Return the parsed formula; parse again only after the text or constants changed."""
         if self._parsed is None:
             self._parsed = parse(self.function, self.constants)
-            self._presenter.show_formula(getattr(self._parsed, "latex", None))
         if isinstance(self._parsed, ExpressionError):  # a fresh one: no growing traceback
             raise ExpressionError(str(self._parsed), self._parsed.position)
         return self._parsed
 
     def _echo_state(self):
-        """Show the state in the controls, quietly: afterwards they agree with it."""
+        """Show the state in the controls and the typeset formula, quietly: they agree with it."""
         with self._updates.quietly():
             self._controls.show_state(self.function, self.x, self.order, self.constants)
+            if self._parsed is not None:  # None: not parsed since the formula changed
+                self._presenter.show_formula(getattr(self._parsed, "latex", None))
 
     def _show_error(self, message, source=None, position=None, stale=False):
         self.set_trait("error", message)
@@ -434,6 +461,31 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     (1, 2, 2, 2)
     """
     return JacobianExplorer(function, x, **kwargs)
+
+
+@contextlib.contextmanager
+def _collected_afterwards():
+    """Hold Python's cyclic garbage collector while a picture is made; it runs once it is sent.
+
+    Building a picture allocates many objects, which now and then sets off a full
+    collection of the kernel's objects: 0.1-0.5 s (measured in bench_browser.py), a
+    pause the picture should not wait for. The same collection runs at the kernel's
+    next allocation, after the picture is on its way. If the collector is already
+    off (someone turned it off), it stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _name(widget):
+    """Return how the error area names ``widget``: its description, else its class."""
+    return getattr(widget, "description", "") or type(widget).__name__
 
 
 def _examples_in(view, outcome):

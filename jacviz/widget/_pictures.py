@@ -33,6 +33,9 @@ class Pictures:
     ----------
     dpi : float
         Pixels per inch of every picture.
+    mark : callable, optional
+        ``mark("drawn")`` is called between drawing heatmaps and encoding them
+        (``Trace.mark``: the browser benchmark's phase times).
 
     Attributes
     ----------
@@ -50,8 +53,9 @@ class Pictures:
     (b'\x89PNG', True)
     """
 
-    def __init__(self, dpi):
+    def __init__(self, dpi, mark=None):
         self._dpi = dpi
+        self._mark = mark or _unmarked
         self.heatmap_grid = HeatmapGrid(dpi=dpi)
         self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
@@ -108,8 +112,9 @@ class Pictures:
             self.figure, self._shown = None, None
 
     def _heatmaps(self, kind, data, **kwargs):
-        png = self.heatmap_grid.render(kind, data, **kwargs)
-        return png, self.heatmap_grid.figure  # read fresh: the grid may keep several figures
+        figure = self.heatmap_grid.draw(kind, data, **kwargs)  # the grid keeps several figures
+        self._mark("drawn")
+        return self.heatmap_grid.png(), figure
 
     def _linear_map(self, f, x, *, example, radius):
         geometry = linear_map_geometry(f, x, example=example, radius=radius)
@@ -119,3 +124,7 @@ class Pictures:
             FigureCanvasAgg(figure)
             view = self._map_view = LinearMapView(figure, geometry, example, radius)
         return png_bytes(view.figure), view.figure
+
+
+def _unmarked(phase):
+    """Note nothing (no trace)."""

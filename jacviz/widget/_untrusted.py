@@ -12,6 +12,7 @@ into a call of ``refused`` instead of an exception in the kernel's log. What a
 message may still set (a value in range) the explorer's handlers check again.
 """
 
+import contextlib
 import math
 from typing import NamedTuple
 
@@ -46,14 +47,15 @@ def keep_bounds(slider, bounds):
         slider.value = bounds.min
 
 
-def refuse_bad_messages(widget, refused):
+def refuse_bad_messages(widget, refused, handling=None):
     """Call ``refused(widget, exc)`` for a message ipywidgets rejects, instead of raising.
 
     ipywidgets applies a browser's message with ``widget.set_state(state)``
     (through ``self``, so an instance attribute takes its place); when its own
     checks fail it rolls the traits back and raises into the kernel's log. The
     wrapper catches that, sends the browser the widget's state again, and
-    calls ``refused``.
+    calls ``refused``. ``handling(widget, state)``, if given, is a context
+    manager the whole handling runs in (the browser benchmark's trace).
 
     Examples
     --------
@@ -67,11 +69,12 @@ def refuse_bad_messages(widget, refused):
     receive = widget.set_state
 
     def set_state(sync_data):
-        try:
-            receive(sync_data)
-        except Exception as exc:
-            widget.send_state()
-            refused(widget, exc)
+        with handling(widget, sync_data) if handling else contextlib.nullcontext():
+            try:
+                receive(sync_data)
+            except Exception as exc:
+                widget.send_state()
+                refused(widget, exc)
 
     widget.set_state = set_state
 

@@ -7,7 +7,9 @@ The explorer's DOM hooks come from the widget contract: ``jacviz-explorer`` (roo
 """
 
 import re
-import time
+import statistics
+
+from roundtrip import timed_action
 
 EXPLORER = ".jacviz-explorer"
 IMAGE = "img.jacviz-image, .jacviz-image img"
@@ -15,6 +17,7 @@ STATUS = ".jacviz-status"
 ERROR = ".jacviz-error"
 FUNCTION_INPUT = ".jacviz-function input"
 BATCH_SLIDER_HANDLE = ".jacviz-batch-size .noUi-handle"
+ENTRY_INPUTS = ".jacviz-batch-grid input"  # one box per x[b, j], row by row
 ORDER_BUTTONS = ".jacviz-order button"
 LINEAR_MAP_BUTTON = "button.jacviz-linear-map, .jacviz-linear-map button"
 RENDER_COUNT = re.compile(r"render #(\d+)")
@@ -127,18 +130,61 @@ def press_enter_on(page, selector):
     element.press("Enter")
 
 
-def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):
-    """Press ArrowRight on a slider; return seconds until the next picture is shown.
+def entry_value(page, index=0):
+    """Return the text in the ``index``-th box of the batch grid."""
+    return page.locator(ENTRY_INPUTS).nth(index).input_value()
 
-    Done means both: the status line shows the next ``render #N`` and the
-    ``<img>`` holds a new picture.
+
+def edit_entry(page, value, index=0):
+    """Type ``value`` into the ``index``-th box of the batch grid (0: ``x[0, 0]``), then Enter."""
+    box = page.locator(ENTRY_INPUTS).nth(index)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def timed(page, act):
+    """Run ``act()`` and return seconds from its input to the next picture, painted.
+
+    Timed in the page (``roundtrip.py``, installed by the ``page`` fixture): from
+    the ``keydown`` or ``click`` to when the frame showing the new ``<img>``
+    has been painted and the status line shows the next ``render #N``.
     """
-    before, old_src = render_count(page), image_src(page)
-    start = time.perf_counter()
-    press_slider_right(page, handle_selector)
-    wait_for_render(page, before + 1)
-    wait_for_new_image(page, old_src)
-    return time.perf_counter() - start
+    old_src = image_src(page)
+    result = timed_action(page, act, render_count(page) + 1)
+    assert image_src(page) != old_src
+    return result.seconds
+
+
+def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):
+    """Press ArrowRight on a slider; return seconds until the next picture is shown."""
+    return timed(page, lambda: press_slider_right(page, handle_selector))
+
+
+def timed_value_edit(page, value, index=0):
+    """Type a new value into a box of the batch grid; return seconds until the next picture."""
+    return timed(page, lambda: edit_entry(page, value, index))
+
+
+def check_value_edits(page, app, values=(4.5, 5.0, 4.5)):
+    """Type each of ``values`` into the box of ``x[0, 0]``: each draws once; print the latency.
+
+    Returns the number of pictures drawn.
+    """
+    before = render_count(page)
+    seconds = [timed_value_edit(page, value) for value in values]
+    assert render_count(page) == before + len(values)
+    assert entry_value(page) == str(values[-1])
+    assert page.locator(ERROR).first.inner_text().strip() == ""
+    print(latency_line(app, "value edit", seconds))
+    return len(values)
+
+
+def latency_line(app, action, seconds):
+    """The line the browser tests print per measured action, e.g. ``Voila slider -> ...``."""
+    steps = ", ".join(f"{t:.3f}" for t in seconds)
+    return (
+        f"{app} {action} -> new picture: median {statistics.median(seconds):.3f} s (steps: {steps})"
+    )
 
 
 def shoot(page, folder, name):

@@ -1,12 +1,16 @@
-"""Starting and stopping local servers for the tests: free ports, isolated Jupyter dirs.
+"""JupyterLab, Voila and Chromium on 127.0.0.1, for the browser tests and the browser benchmark.
 
-Every server runs on 127.0.0.1 in its own process group; :func:`stop_server`
-signals that group only (SIGTERM, then SIGKILL if it lingers).
+No pytest here: ``tests/e2e/conftest.py`` wraps these in fixtures, and
+``benchmarks/bench_browser.py`` calls them directly. Every server runs in its
+own process group (free ports, every Jupyter, IPython and matplotlib directory
+isolated); :func:`stop_server` signals that group only (SIGTERM, then SIGKILL
+if it lingers). Chromium is Debian's, driven by Playwright for Python.
 """
 
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,9 +20,39 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
+from jacviz.app import NO_DELAY_CONNECTION
 
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
 SERVER_START_TIMEOUT = 60.0
+ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class ServerError(RuntimeError):
+    """A server exited or did not answer in time; the message holds its log."""
+
+
+def chromium_path():
+    """Return the path of Debian's Chromium, or None when it is not installed."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
+
+
+def only_local(route):
+    """Let requests to 127.0.0.1 and local schemes through; abort everything else."""
+    if route.request.url.startswith(ALLOWED_URL_PREFIXES):
+        route.continue_()
+    else:
+        route.abort()
 
 
 def free_port():
@@ -39,9 +73,18 @@ def answers(url):
         return False
 
 
-def isolated_env(home):
-    """Return an environment whose Jupyter, IPython and matplotlib dirs live in ``home``."""
-    env = dict(os.environ)
+def served_copy(root):
+    """Copy ``notebooks/`` into the folder ``root`` (the servers serve the copy); return it."""
+    shutil.copytree(NOTEBOOKS, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def isolated_env(home, **extra):
+    """Return an environment whose Jupyter, IPython and matplotlib dirs live in ``home``.
+
+    ``extra`` variables are added (the benchmark's ``JACVIZ_TRACE``).
+    """
+    env = dict(os.environ, **extra)
     dirs = {
         "JUPYTER_CONFIG_DIR": "config",
         "JUPYTER_DATA_DIR": "data",
@@ -64,25 +107,81 @@ def isolated_env(home):
     return env
 
 
-def start_server(cmd, *, env, cwd, probe_url, log_path):
-    """Start ``cmd`` in its own process group and wait until ``probe_url`` answers."""
+def lab_command(port, root, connection=NO_DELAY_CONNECTION):
+    """Return the command of a JupyterLab on 127.0.0.1:``port`` serving ``root``, no token.
+
+    ``connection``: the kernel WebSocket's class, by default the one ``jacviz lab``
+    passes (kernel messages without Nagle's wait); None, Jupyter's own.
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.port_retries=0",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    if connection:
+        cmd.append(f"--ServerApp.kernel_websocket_connection_class={connection}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI runs as root: without it the server exits at once
+    return cmd
+
+
+def voila_command(port, notebook, connection=NO_DELAY_CONNECTION):
+    """Return the command of Voila on 127.0.0.1:``port`` rendering ``notebook``.
+
+    ``connection``: the kernel WebSocket's class, as for :func:`lab_command`
+    (``jacviz app`` passes the same).
+    """
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+    ]
+    if connection:
+        cmd.append(f"--Voila.kernel_websocket_connection_class={connection}")
+    return cmd
+
+
+def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT):
+    """Start ``cmd`` in its own process group and wait until ``probe_url`` answers.
+
+    Raises
+    ------
+    ServerError
+        If the server exits or does not answer within ``timeout`` seconds (it
+        is stopped first).
+    """
     log = open(log_path, "wb")  # noqa: SIM115 -- closed by stop_server
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     proc.log = log
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             stop_server(proc)
-            pytest.fail(
+            raise ServerError(
                 f"{_name(cmd)} exited with code {proc.returncode}:\n{Path(log_path).read_text()}"
             )
         if answers(probe_url):
             return proc
         time.sleep(0.2)
     stop_server(proc)
-    pytest.fail(f"{_name(cmd)} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
+    raise ServerError(f"{_name(cmd)} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
 
 
 def stop_server(proc):
@@ -96,6 +195,28 @@ def stop_server(proc):
         except subprocess.TimeoutExpired:
             continue
     proc.log.close()
+
+
+def start_lab(root, env, log_path, connection=NO_DELAY_CONNECTION):
+    """Start JupyterLab serving ``root``; return ``(process, base URL)``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = lab_command(port, root, connection)
+    proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/api/status", log_path=log_path)
+    return proc, url
+
+
+def start_voila(notebook, env, log_path, connection=NO_DELAY_CONNECTION):
+    """Start Voila rendering ``notebook``; return ``(process, URL)``.
+
+    Voila has no ``/api/status``: any HTTP answer means it is up.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = voila_command(port, notebook, connection)
+    root = notebook.parent
+    proc = start_server(cmd, env=env, cwd=root, probe_url=f"{url}/favicon.ico", log_path=log_path)
+    return proc, url
 
 
 def _name(cmd):

@@ -8,13 +8,14 @@ a later one is still on its way. Screenshots of each step go to
 """
 
 import re
-import statistics
 
 import pytest
 from explorer_page import (
     ERROR,
+    check_value_edits,
     click_order,
     image_src,
+    latency_line,
     open_notebook_and_run_all,
     render_count,
     shoot,
@@ -51,10 +52,9 @@ def test_explorer_in_jupyterlab(page, lab_server, screenshots):
     assert "x (5, 2)" in status_text(page)
     assert "J (5, 2, 2)" in status_text(page)
     shoot(page, screenshots, "lab-2-batch-size-5")
-    print(
-        f"\nJupyterLab slider -> new picture: median {statistics.median(latencies):.3f} s "
-        f"(steps: {', '.join(f'{t:.3f}' for t in latencies)})"
-    )
+    print("\n" + latency_line("JupyterLab", "slider", latencies))
+
+    count += check_value_edits(page, "JupyterLab")  # x[0, 0] typed three times
 
     # a new formula with one output per example: J becomes (B, n)
     src = image_src(page)

@@ -5,14 +5,14 @@ Screenshots go to ``test-output/e2e/voila-*.png``; the slider → new picture
 latency is printed.
 """
 
-import statistics
-
 import nbformat
 import pytest
 from explorer_page import (
     ERROR,
     LINEAR_MAP_BUTTON,
+    check_value_edits,
     image_src,
+    latency_line,
     press_enter_on,
     render_count,
     shoot,
@@ -60,10 +60,9 @@ def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
     assert render_count(page) == count
     assert image_src(page) != first_src
     assert "x (5, 2)" in status_text(page)
-    print(
-        f"\nVoila slider -> new picture: median {statistics.median(latencies):.3f} s "
-        f"(steps: {', '.join(f'{t:.3f}' for t in latencies)})"
-    )
+    print("\n" + latency_line("Voila", "slider", latencies))
+
+    count += check_value_edits(page, "Voila")  # x[0, 0] typed three times
 
     src = image_src(page)
     type_function(page, "softmax(x)")
