@@ -2,8 +2,9 @@
 
 Playwright's sync API runs its own event loop, and a second ``sync_playwright()``
 cannot start while one is open. The browser tests (``tests/e2e/``) and the
-static-HTML test (``tests/test_export.py``) therefore share the one ``browser``
-below instead of each launching their own.
+static pages' tests (``browser`` marker: ``tests/test_notes.py``,
+``tests/test_recipes.py``) therefore share the one ``browser`` below instead of
+each launching their own.
 
 Without Chromium or Playwright the tests that need them skip with a message saying
 how to install them -- except in CI (``CI=true``), where they fail.

@@ -119,7 +119,8 @@ def test_jacviz_notebooks_from_the_wheel(installed, tmp_path):
 
 def test_every_help_works_without_the_app_extra(installed):
     assert "app" in _run([installed / "jacviz", "--help"]).stdout
-    for command in (["jacviz", "app"], ["jacviz-app"], ["jacviz", "lab"], ["jacviz", "notebooks"]):
+    commands = (["jacviz", "app"], ["jacviz-app"], ["jacviz", "lab"], ["jacviz", "notebooks"])
+    for command in (*commands, ["jacviz", "html"]):
         help_text = _run([installed / command[0], *command[1:], "--help"]).stdout
         assert help_text.startswith("usage:")
     assert "--max-kernels" in _run([installed / "jacviz", "app", "--help"]).stdout
@@ -127,7 +128,12 @@ def test_every_help_works_without_the_app_extra(installed):
 
 @pytest.mark.parametrize(
     ("command", "missing"),
-    [(["jacviz", "app"], "Voila"), (["jacviz-app"], "Voila"), (["jacviz", "lab"], "JupyterLab")],
+    [
+        (["jacviz", "app"], "Voila"),
+        (["jacviz-app"], "Voila"),
+        (["jacviz", "lab"], "JupyterLab"),
+        (["jacviz", "html", "lecture.ipynb"], "nbconvert"),
+    ],
 )
 def test_a_missing_extra_is_named_not_a_traceback(installed, tmp_path, command, missing):
     result = _run([installed / command[0], *command[1:]], cwd=tmp_path, check=False)
