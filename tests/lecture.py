@@ -34,13 +34,13 @@ jacviz.plot_batch_hessian(jacviz.batch_hessian("sin(x[0]) * x[1]", x), x=x)
 """
 EXPLORER = """\
 explorer = jacviz.explore("x**3", [[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
-pathlib.Path("first_frame.png").write_bytes(explorer.image.value)
+_ = pathlib.Path("first_frame.png").write_bytes(explorer.image.value)
 explorer
 """
 CHANGE = """\
 explorer.function = "softmax(x)"
 assert explorer.error == "", explorer.error
-pathlib.Path("last_frame.png").write_bytes(explorer.image.value)
+_ = pathlib.Path("last_frame.png").write_bytes(explorer.image.value)
 """
 SNAPSHOT = """\
 explorer.snapshot()

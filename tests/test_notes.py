@@ -28,7 +28,7 @@ def test_display_carries_the_widget_view_and_the_picture_on_screen():
     assert bundle[VIEW]["model_id"] == explorer.model_id
     assert base64.b64decode(bundle["image/png"]) == explorer.image.value
     assert base64.b64encode(explorer.image.value).decode() in bundle["text/html"]
-    assert "$$f(x) = x^{3}$$" in bundle["text/html"]
+    assert '<div class="math jacviz-formula-line">\\[f(x) = x^{3}\\]</div>' in bundle["text/html"]
 
 
 def test_text_alternative_says_what_it_is_and_gives_the_numbers():
@@ -129,7 +129,7 @@ def test_last_frames_read_the_stored_png_and_formula_of_each_explorer():
     (model_id, bundle), *others = last_frames(notebook).items()
     assert (model_id, others) == ("vbox", [])
     assert base64.b64decode(bundle["image/png"]) == b"\x89PNG last"
-    assert "$$f(x) = x^{2}$$" in bundle["text/html"]
+    assert "\\[f(x) = x^{2}\\]" in bundle["text/html"]
     assert "f(x) = x^{2}" in bundle["text/plain"]
 
 
@@ -180,7 +180,7 @@ def test_page_has_no_widget_state_and_loads_no_script(exported):
     assert "widget-view+json" not in text
     assert "cdnjs" not in text.split("mermaid")[0]  # MathJax and require.js: data: scripts
     assert '<script src="data:text/javascript,"></script>' in text
-    assert "$$f(x) = \\operatorname{softmax}\\left(x\\right)$$" in text
+    assert "\\[f(x) = \\operatorname{softmax}\\left(x\\right)\\]" in text
 
 
 def test_no_execute_freezes_a_saved_notebook(tmp_path):

@@ -1,12 +1,15 @@
-"""The static picture of an explorer: one MIME bundle for routes without widget JavaScript.
+r"""The static picture of an explorer: one MIME bundle for routes without widget JavaScript.
 
 Layer: notes (standard library only).
 
 ``image/png`` for LaTeX, PDF and notebook viewers, ``text/html`` (the formula
 line, the picture with its ``alt`` text, the status line) for HTML pages, and
-``text/plain`` saying what it is. The formula stays TeX between ``$$`` -- the one
-display delimiter MathJax 2, MathJax 3 and KaTeX's auto-render all read by
-default -- so whatever maths engine the page loads typesets it.
+``text/plain`` saying what it is. The formula line is TeX between ``\[`` and
+``\]`` in an element of class ``math``: the display delimiters MathJax 2,
+MathJax 3 and KaTeX's auto-render all read by default, and the class Sphinx's
+MathJax 3 set-up processes (it ignores the rest of the page), so whatever maths
+engine the page loads typesets it. (The live widget writes ``$$ … $$``, which
+JupyterLab's typesetter reads.)
 """
 
 import base64
@@ -18,6 +21,19 @@ HTML = "text/html"
 TEXT = "text/plain"
 _TAG = re.compile(r"<[^>]*>")
 _RENDER = re.compile(r"render #\d+")
+_DISPLAY = re.compile(r"^\$\$(.*)\$\$$", re.DOTALL)
+
+
+def formula_line(formula):
+    r"""Return the formula line for static pages: ``$$ … $$`` becomes ``\[ … \]``.
+
+    Examples
+    --------
+    >>> formula_line("$$f(x) = x^{3}$$")
+    '<div class="math jacviz-formula-line">\\[f(x) = x^{3}\\]</div>'
+    """
+    tex = _DISPLAY.sub(r"\\[\1\\]", formula.strip())
+    return f'<div class="math jacviz-formula-line">{tex}</div>'
 
 
 def plain_text(markup):
@@ -53,14 +69,14 @@ def static_html(png, *, alt, formula="", status=""):
     Examples
     --------
     >>> page = static_html(b"PNG...", alt="J[0] = [[3]]", formula="$$f(x) = x^{3}$$")
-    >>> page.splitlines()[1]
-    '<div class="jacviz-formula-line">$$f(x) = x^{3}$$</div>'
+    >>> page.splitlines()[1].startswith('<div class="math jacviz-formula-line">')
+    True
     >>> 'alt="J[0] = [[3]]"' in page, "data:image/png;base64," in page
     (True, True)
     """
     lines = ['<figure class="jacviz-static" style="margin: 0">']
     if formula:
-        lines.append(f'<div class="jacviz-formula-line">{formula}</div>')
+        lines.append(formula_line(formula))
     if png:
         data = base64.b64encode(png).decode("ascii")
         lines.append(
