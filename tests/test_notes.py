@@ -236,3 +236,12 @@ def test_cli_html_help_names_its_options(capsys):
         main(["html", "--help"])
     help_text = capsys.readouterr().out
     assert "--no-execute" in help_text and "--mathjax-url" in help_text
+
+
+def test_freeze_rewrites_an_extracted_explorer_png():
+    notebook = _notebook_with_explorer(b"\x89PNG last")
+    explorer_output = notebook["cells"][0]["outputs"][0]
+    explorer_output["metadata"] = {"filenames": {"image/png": "lecture_files/out_0.png"}}
+    outputs = {"lecture_files/out_0.png": b"\x89PNG first"}
+    freeze_widgets(notebook, outputs)
+    assert outputs == {"lecture_files/out_0.png": b"\x89PNG last"}

@@ -12,7 +12,7 @@ views give way to the outputs' own static MIME types.
 
 import base64
 
-from jacviz.notes._static import plain_text, static_bundle
+from jacviz.notes._static import PNG, plain_text, static_bundle
 
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
@@ -87,7 +87,7 @@ def last_frames(notebook):
     return frames
 
 
-def freeze_widgets(notebook):
+def freeze_widgets(notebook, outputs=None):
     """Replace each widget view in ``notebook`` (in place) by a static picture.
 
     An explorer's view becomes its last frame (:func:`last_frames`); any other
@@ -99,6 +99,10 @@ def freeze_widgets(notebook):
     ----------
     notebook : MutableMapping
         An executed notebook as a dict.
+    outputs : MutableMapping, optional
+        nbconvert's extracted output files (``resources["outputs"]``, file name ->
+        bytes): when the explorer's PNG was already extracted to a file (LaTeX,
+        PDF), that file gets the last frame too.
 
     Returns
     -------
@@ -124,8 +128,16 @@ def freeze_widgets(notebook):
             model_id = data.pop(VIEW).get("model_id")
             if model_id in frames:
                 output["data"] = dict(frames[model_id])
+                _refresh_extracted(output, outputs)
                 frozen += 1
             elif not data:
                 data["text/plain"] = "(an interactive widget, shown live only)"
     notebook.get("metadata", {}).pop("widgets", None)
     return frozen
+
+
+def _refresh_extracted(output, outputs):
+    """Write a frozen output's PNG into the file nbconvert extracted it to, if any."""
+    name = output.get("metadata", {}).get("filenames", {}).get(PNG)
+    if outputs is not None and name and PNG in output["data"]:
+        outputs[name] = base64.b64decode(output["data"][PNG])

@@ -20,7 +20,8 @@ class FreezeWidgets(Preprocessor):
     """Replace widget views by static pictures: an explorer by its stored last frame.
 
     Runs after nbconvert's execution (user preprocessors come after the
-    built-in ones), which stores the widget state it reads.
+    built-in ones), which stores the widget state it reads, and after the
+    extraction of outputs to files (LaTeX, PDF), whose explorer PNG it rewrites.
 
     Examples
     --------
@@ -32,5 +33,5 @@ class FreezeWidgets(Preprocessor):
 
     def preprocess(self, nb, resources):
         """Freeze ``nb`` in place; return it with ``resources`` unchanged."""
-        freeze_widgets(nb)
+        freeze_widgets(nb, resources.get("outputs"))
         return nb, resources
