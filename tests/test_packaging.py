@@ -92,6 +92,12 @@ def test_the_wheel_ships_the_notebooks_and_the_metadata(wheel):
         entry_points = archive.read(metadata_name.replace("METADATA", "entry_points.txt"))
     assert shipped == NOTEBOOKS
     assert not [name for name in names if name.startswith(("tests/", "docs/", "notebooks/"))]
+    # jacviz html and the nbconvert preprocessor of docs/course-notes.md ship with the package
+    assert {
+        "jacviz/cli/_html.py",
+        "jacviz/notes/_export.py",
+        "jacviz/notes/preprocessor.py",
+    } <= set(names)
     urls = dict(value.split(", ", 1) for value in metadata.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Source", "Issues", "Documentation"}
     assert all(url.startswith(URL) for url in urls.values())
