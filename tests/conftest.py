@@ -10,9 +10,8 @@ Without Chromium or Playwright the tests that need them skip with a message sayi
 how to install them -- except in CI (``CI=true``), where they fail.
 """
 
-import os
-
 import pytest
+from ci import in_ci, skip_or_fail
 from e2e.servers import CHROMIUM_ARGS, chromium_path
 from hypothesis import settings
 
@@ -28,19 +27,7 @@ INSTALL_HINT = (
 )
 
 
-def in_ci():
-    """Return True when running in CI, where nothing that CI can install may skip."""
-    return os.environ.get("CI", "").lower() == "true"
-
-
 settings.load_profile("ci" if in_ci() else "dev")
-
-
-def skip_or_fail(reason):
-    """Skip the test on a developer machine, fail it in CI."""
-    if in_ci():
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

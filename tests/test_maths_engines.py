@@ -26,7 +26,7 @@ import tarfile
 import tempfile
 
 import pytest
-from conftest import skip_or_fail
+from ci import skip_or_fail
 
 import jacviz
 from jacviz.expressions._functions import RULES

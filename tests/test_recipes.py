@@ -19,7 +19,7 @@ import zlib
 
 import numpy as np
 import pytest
-from conftest import skip_or_fail
+from ci import skip_or_fail
 from lecture import frames, inline_pngs, png_size, write_lecture
 from matplotlib import image as mpimg
 
@@ -65,7 +65,7 @@ def assert_figures_and_last_frame(pngs, folder):
 
 
 def test_the_notes_document_each_route():
-    assert list(routes()) == ["jacviz-html", "html", "webpdf", "latex", "sphinx"]
+    assert list(routes()) == ["jacviz-html", "html", "slides", "webpdf", "latex", "sphinx"]
 
 
 def test_jacviz_html(tmp_path):
@@ -78,6 +78,13 @@ def test_nbconvert_html(tmp_path):
     folder = run_route("html", tmp_path)
     page = (folder / "lecture.html").read_text(encoding="utf-8")
     assert "widget-view+json" not in page
+    assert_figures_and_last_frame(inline_pngs(page), folder)
+
+
+def test_nbconvert_slides(tmp_path):
+    folder = run_route("slides", tmp_path)
+    page = (folder / "lecture.slides.html").read_text(encoding="utf-8")
+    assert "reveal" in page
     assert_figures_and_last_frame(inline_pngs(page), folder)
 
 
