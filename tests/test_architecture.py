@@ -21,9 +21,10 @@ ALLOWED = {
     "presets": set(),
     "plotting": {"errors"},
     "views": {"errors", "expressions", "jacobians", "plotting"},
-    "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views"},
+    "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views", "notes"},
     "app": set(),
-    "cli": {"app"},
+    "notes": set(),
+    "cli": {"app", "notes"},
     "__main__": {"cli"},
     "__init__": {
         "errors",
@@ -48,6 +49,8 @@ THIRD_PARTY = {
     # app: jupyter-server's kernel manager (app/manager.py) and ipykernel (app/kernel.py)
     # run inside Voila and its kernels only; the rest of app and cli is standard library
     "app": {"jupyter_server", "tornado", "traitlets", "ipykernel"},
+    # notes: nbformat, nbclient, nbconvert inside export_html only (the app extra)
+    "notes": {"nbformat", "nbclient", "nbconvert"},
     "cli": set(),
     "__main__": set(),
     "__init__": set(),
@@ -64,6 +67,9 @@ KNOWN_THIRD_PARTY = {
     "tornado",
     "ipykernel",
     "voila",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
 }
 
 

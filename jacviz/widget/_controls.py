@@ -214,7 +214,9 @@ class Controls:
         self._refused = refused
         self._handling = handling
         self.function_text = formula_box()
-        self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
+        self.formula_view = hooked(
+            widgets.HTMLMath("", tooltip="The formula as typeset."), "jacviz-formula-line"
+        )
         self.preset_dropdown = preset_dropdown(presets, CUSTOM)
         self.note = html("What to look for in this example.")
         self.batch_size_slider = shape_slider(

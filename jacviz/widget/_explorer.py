@@ -35,6 +35,7 @@ from jacviz.widget._compute import (
 from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._snapshot import Snapshot, alt_text
 from jacviz.widget._trace import Trace
 from jacviz.widget._updates import Updates
 
@@ -424,6 +425,39 @@ class JacobianExplorer(widgets.VBox):
         if self.figure is None:
             raise ValueError("nothing drawn yet: fix the error shown first")
         return save_figure(self.figure, path, dpi=dpi)
+
+    def snapshot(self):
+        """Return a still of the picture on screen, which shows itself in any output.
+
+        For printed and static notes: a cell ending in ``explorer.snapshot()``
+        shows the explorer as it is *now* -- a PNG with the formula and status
+        lines and a text alternative with the numbers -- in HTML, LaTeX and PDF
+        exports alike. The explorer's own display carries the same still of the
+        picture it showed when displayed.
+
+        Returns
+        -------
+        Snapshot
+            ``.png`` (bytes), ``.alt`` (text), ``.save(path)``.
+
+        Examples
+        --------
+        >>> still = JacobianExplorer("x**3", [[1.0, 2.0]]).snapshot()
+        >>> still.png[1:4], still.alt.split(". ")[-1]
+        (b'PNG', 'J[0] = [[3, 0], [0, 12]]')
+        """
+        c = self._controls
+        description = f"Batch Jacobian explorer showing f(x) = {function_text(self.function)}"
+        if self.error:
+            description += " (out of date: an error is shown)"
+        alt = alt_text(description, self.result, self.order, c.status.value)
+        return Snapshot(c.image.value, alt, formula=c.formula_view.value, status=c.status.value)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Return the widget view, and the still of :meth:`snapshot` for routes without widgets."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        still = self.snapshot()._repr_mimebundle_()
+        return {**still, **bundle, "text/plain": still["text/plain"]}
 
     def __repr__(self):
         state = f"error={self.error!r}" if self.error else f"render #{self.render_count}"
