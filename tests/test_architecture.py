@@ -24,6 +24,8 @@ ALLOWED = {
     "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views"},
     "app": set(),
     "cli": {"app"},
+    # the class server (one process, many sessions): the explorer, the warm-up, the cap's text
+    "classroom": {"widget", "plotting", "app"},
     "__main__": {"cli"},
     "__init__": {
         "errors",
@@ -49,6 +51,7 @@ THIRD_PARTY = {
     # run inside Voila and its kernels only; the rest of app and cli is standard library
     "app": {"jupyter_server", "tornado", "traitlets", "ipykernel"},
     "cli": set(),
+    "classroom": {"solara", "starlette", "uvicorn"},
     "__main__": set(),
     "__init__": set(),
 }
@@ -64,6 +67,9 @@ KNOWN_THIRD_PARTY = {
     "tornado",
     "ipykernel",
     "voila",
+    "solara",
+    "starlette",
+    "uvicorn",
 }
 
 
