@@ -19,6 +19,7 @@ from jacviz import JacobianExplorer, app
 from jacviz.app import _serve
 from jacviz.classroom import COOKIE, TokenGate
 from jacviz.classroom._cap import ClassCap
+from jacviz.classroom._session import new_explorer
 from jacviz.plotting._fast import _glyphs
 
 TOKEN = "s3cret-token"
@@ -198,9 +199,6 @@ def test_a_full_class_refuses_new_pages_only():
 
 
 def test_each_session_gets_its_own_explorer_with_one_kept_view():
-    pytest.importorskip("solara", reason="the server extra (jacviz[server]) is not installed")
-    from jacviz.classroom._page import new_explorer
-
     first, second = new_explorer("sin(x)"), new_explorer()
     assert first is not second and first.function == "sin(x)" and second.function == "x**3"
     second.batch_size_slider.value = 3

@@ -161,7 +161,8 @@ def add_arguments(parser):
         choices=SERVERS,
         default="voila",
         help="voila: one kernel process per page (default); solara: every page served from "
-        "one Python process, ~5 MB per student (needs jacviz[server])",
+        "one Python process, megabytes per student instead of a process each "
+        "(needs jacviz[server])",
     )
     where = parser.add_argument_group("where the app listens")
     where.add_argument(

@@ -114,6 +114,16 @@ def test_two_students_side_by_side_never_see_each_others_work(student):
     assert "out of date" not in status_text(bob)
     assert _error_text(alice).strip() != ""  # and Alice's error is still hers
 
+    # both at once: the server draws the two pictures on two threads at the same time
+    alice_count, bob_count = render_count(alice), render_count(bob)
+    type_function(alice, "tanh(x)")
+    type_function(bob, "exp(x)")
+    wait_for_render(alice, alice_count + 1)
+    wait_for_render(bob, bob_count + 1)
+    assert "J (2, 2, 2)" in status_text(alice) and "J (2, 2, 2)" in status_text(bob)
+    assert _error_text(alice).strip() == "" and _error_text(bob).strip() == ""
+    assert image_src(alice) != image_src(bob)
+
 
 def test_past_the_cap_the_page_says_the_class_is_full_until_a_place_is_free(student):
     pages = [student() for _ in range(3)]
@@ -129,3 +139,9 @@ def test_past_the_cap_the_page_says_the_class_is_full_until_a_place_is_free(stud
             break
         time.sleep(1)
     wait_for_explorer(full_page)
+
+
+def test_the_server_outlives_its_students(class_server):
+    proc, url, token = class_server
+    assert proc.poll() is None  # pages closed mid-session, errors, the cap: still serving
+    assert _get(f"{url}?token={token}")[0] in (200, 503)
