@@ -34,7 +34,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
-import functools
 import json
 import resource
 import statistics
@@ -141,10 +140,14 @@ STUDENT = [
 def one_run(n, view_cache):
     """Measure N students in this process; return a dict of numbers."""
     sessions = Sessions()
+    from jacviz.classroom._session import new_explorer
     if view_cache == "default":  # the explorer's own view cache (up to 32 MB), as in Voila
         import jacviz.classroom._page as page
 
-        page.new_explorer = functools.partial(page.new_explorer, view_cache=None)
+        def explorer_with_default_cache():
+            return new_explorer(view_cache=None)
+
+        page.new_explorer = explorer_with_default_cache
     warm = sessions.open()
     for action in STUDENT:
         act(warm[0], warm[1], action)

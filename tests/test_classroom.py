@@ -47,8 +47,15 @@ class FakeServer:
 
 @pytest.fixture
 def fake_run(monkeypatch):
+    """Replace the server process; Solara counts as installed (the lowest column lacks it)."""
     server = FakeServer()
     monkeypatch.setattr(_serve.subprocess, "Popen", server)
+    real_find_spec = app._extras.importlib.util.find_spec
+
+    def find_spec(name, *args):
+        return real_find_spec("json") if name == "solara" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(app._extras.importlib.util, "find_spec", find_spec)
     return server
 
 
