@@ -141,6 +141,7 @@ def one_run(n, view_cache):
     """Measure N students in this process; return a dict of numbers."""
     sessions = Sessions()
     from jacviz.classroom._session import new_explorer
+
     if view_cache == "default":  # the explorer's own view cache (up to 32 MB), as in Voila
         import jacviz.classroom._page as page
 
