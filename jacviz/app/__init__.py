@@ -11,6 +11,10 @@ and a kernel spec into a temporary folder and runs ``python -m voila`` on it:
 code hidden, bound to ``127.0.0.1`` unless told otherwise, a token required
 off loopback, idle disconnected kernels culled, live kernels capped, each
 kernel's memory limited, kernels preheated. Stop it with Ctrl-C.
+
+``jacviz app --server solara`` runs ``python -m jacviz.classroom`` instead: every
+student from one Python process (:mod:`jacviz.classroom`, the ``server`` extra),
+with the same address, token, cap and culling options.
 """
 
 from jacviz.app._classroom import (

@@ -220,7 +220,7 @@ def add_arguments(parser):
     kernels.add_argument(
         "--cull-connected",
         action="store_true",
-        help="also shut down idle kernels whose page is still open",
+        help="also shut down idle kernels whose page is still open (Voila only)",
     )
     kernels.add_argument(
         "--preheat",
