@@ -42,7 +42,6 @@ def run(ip, port, token, max_sessions, base_url="/"):
     """Serve until Ctrl-C or SIGTERM (uvicorn's own handling); return 0."""
     import uvicorn
 
-    from jacviz.plotting import png_bytes  # noqa: F401  (imports matplotlib before any session)
     from jacviz.plotting._fast import drawing_switch
 
     drawing_switch()  # probe the fast drawing path once, before sessions draw in threads
