@@ -25,6 +25,8 @@ ALLOWED = {
     "app": set(),
     "notes": set(),
     "cli": {"app", "notes"},
+    # the class server (one process, many sessions): the explorer, the warm-up, the cap's text
+    "classroom": {"widget", "plotting", "app"},
     "__main__": {"cli"},
     "__init__": {
         "errors",
@@ -52,6 +54,7 @@ THIRD_PARTY = {
     # notes: nbformat, nbclient, nbconvert inside export_html only (the app extra)
     "notes": {"nbformat", "nbclient", "nbconvert"},
     "cli": set(),
+    "classroom": {"solara", "starlette", "uvicorn"},
     "__main__": set(),
     "__init__": set(),
 }
@@ -70,6 +73,9 @@ KNOWN_THIRD_PARTY = {
     "nbformat",
     "nbclient",
     "nbconvert",
+    "solara",
+    "starlette",
+    "uvicorn",
 }
 
 

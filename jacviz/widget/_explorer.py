@@ -79,6 +79,10 @@ class JacobianExplorer(widgets.VBox):
         Per-example Jacobians, per-example Hessians, or the full Jacobian.
     constants : Mapping[str, array_like], optional
         Named constants the formula may use, e.g. ``{"W": ..., "b": ...}``.
+    view_cache : Mapping, optional
+        How many drawn views the heatmap renderer keeps (``cached_views``,
+        ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
+        omitted. A class server holding one explorer per student keeps one.
     **kwargs
         Passed to :class:`ipywidgets.VBox` (e.g. ``layout``).
 
@@ -133,12 +137,21 @@ class JacobianExplorer(widgets.VBox):
     error = traitlets.Unicode("", read_only=True, help="The error shown; empty when fine.")
     render_count = traitlets.Int(0, read_only=True, help="Pictures drawn so far.")
 
-    def __init__(self, function="x**3", x=((4, 2), (1, 3)), order=1, constants=None, **kwargs):
+    def __init__(
+        self,
+        function="x**3",
+        x=((4, 2), (1, 3)),
+        order=1,
+        constants=None,
+        *,
+        view_cache=None,
+        **kwargs,
+    ):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
-        self._pictures = Pictures(DPI, mark=self._trace.mark)
+        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache)
         handling = self._traced_message if self._trace.path else None
         self._controls = Controls(PRESETS, refused=self._on_refused_message, handling=handling)
         self._presenter = Presenter(self._controls)
