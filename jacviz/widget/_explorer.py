@@ -32,7 +32,7 @@ from jacviz.widget._compute import (
     internal_error,
     parse,
 )
-from jacviz.widget._controls import Controls
+from jacviz.widget._controls import Controls, is_preset
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
 from jacviz.widget._trace import Trace
@@ -40,6 +40,7 @@ from jacviz.widget._updates import Updates
 
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
+LARGE_DPI = 150  # the large-text mode (projector): cells and numbers 1.5 times as big
 
 
 def _handler(method):
@@ -135,6 +136,7 @@ class JacobianExplorer(widgets.VBox):
     def __init__(self, function="x**3", x=((4, 2), (1, 3)), order=1, constants=None, **kwargs):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
+        self._own = None  # (function, x, constants) of the student's own, kept by a preset
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
         self._pictures = Pictures(DPI, mark=self._trace.mark)
@@ -161,6 +163,7 @@ class JacobianExplorer(widgets.VBox):
         """Connect each control to its handler below."""
         c.function_text.observe(self._on_function_text_change, names="value")
         c.preset_dropdown.observe(self._on_preset_change, names="value")
+        c.preset_button.on_click(self._on_preset_load_click)
         for slider in (c.batch_size_slider, c.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
         c.batch_grid.on_entry_change(self._on_entry_change)
@@ -173,7 +176,8 @@ class JacobianExplorer(widgets.VBox):
             slider.observe(self._on_map_option_change, names="value")
         c.first_example_slider.observe(self._on_first_example_change, names="value")
         c.fd_checkbox.observe(self._on_fd_checkbox_change, names="value")
-        c.values_accordion.observe(self._on_values_accordion_change, names="selected_index")
+        c.values_checkbox.observe(self._on_values_checkbox_change, names="value")
+        c.large_checkbox.observe(self._on_large_checkbox_change, names="value")
 
     # ------------------------------------------------------------ handlers: controls -> state
 
@@ -183,11 +187,21 @@ class JacobianExplorer(widgets.VBox):
 
     @_handler
     def _on_preset_change(self, change):
+        if self.preset_dropdown.value is None:  # no entry at all: a browser's index None
+            self._echo_state()  # choosing a preset applies nothing; "load preset" does
+
+    @_handler
+    def _on_preset_load_click(self, button):
         preset = PRESETS.get(self.preset_dropdown.value)
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
-            self.note.value = ""
-            self._echo_state()
+            self._restore_own()
             return
+        if not any(is_preset(p, self.function, self.constants) for p in PRESETS.values()):
+            self._own = (
+                self.function,
+                self.x,
+                self.constants,
+            )  # what "(your own formula)" restores
         with self._updates.one_action():
             self.constants = {name: np.array(value) for name, value in preset.constants.items()}
             self.function = preset.expression
@@ -212,6 +226,19 @@ class JacobianExplorer(widgets.VBox):
                 self._reveal(b)
         except traitlets.TraitError as exc:
             self._refuse(str(exc))
+
+    def _restore_own(self):
+        """Bring back the student's own formula, batch and constants of before the presets."""
+        self.note.value = ""
+        if self._own is None:
+            self._echo_state()
+            return
+        function, x, constants = self._own
+        with self._updates.one_action():
+            self.constants = constants
+            self.function = function
+            self.x = x
+        self._initial_x = self.x
 
     def _reveal(self, b):
         """Bring example ``b`` into the picture: the map's example, or the window moves."""
@@ -271,8 +298,15 @@ class JacobianExplorer(widgets.VBox):
         self._presenter.show_check()
 
     @_handler
-    def _on_values_accordion_change(self, change):
+    def _on_values_checkbox_change(self, change):
         self._presenter.show_values()
+
+    @_handler
+    def _on_large_checkbox_change(self, change):
+        large = self.large_checkbox.value
+        (self.add_class if large else self.remove_class)("jacviz-large-mode")
+        self._pictures.set_dpi(LARGE_DPI if large else DPI)
+        self._updates.request()
 
     def _on_refused_message(self, widget, exc):
         """Say that ipywidgets rejected (and rolled back) a browser's message for ``widget``."""

@@ -56,10 +56,20 @@ def only_local(route):
 
 
 def free_port():
-    """Return a TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """Return a TCP port on 127.0.0.1 that nobody listens on right now.
+
+    ``$JACVIZ_TEST_PORTS`` (e.g. ``9400-9499``) keeps it within a range, for a
+    machine shared by several people; unset, the system picks any free port.
+    """
+    first, _, last = os.environ.get("JACVIZ_TEST_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise ServerError(f"no free port in $JACVIZ_TEST_PORTS={first}-{last}")
 
 
 def answers(url):
