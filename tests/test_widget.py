@@ -1395,3 +1395,14 @@ def test_number_boxes_accept_any_number_so_none_is_announced_invalid(explorer):
     assert explorer.batch_grid.entry(0, 0).step is None  # step="any" in the browser
     explorer.batch_grid.entry(0, 0).value = np.pi / 4
     assert explorer.x[0, 0] == np.pi / 4 and explorer.error == ""
+
+
+def test_own_work_on_a_presets_formula_comes_back_too(explorer):
+    explorer.batch_size_slider.value = 3  # x**3 is also the "cube (seed)" preset's formula
+    own_x = explorer.x
+    explorer.preset_dropdown.value = "sine"
+    explorer.preset_button.click()
+    explorer.preset_dropdown.value = CUSTOM
+    explorer.preset_button.click()
+    assert explorer.function == "x**3"
+    np.testing.assert_array_equal(explorer.x, own_x)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_SHOWN
 from jacviz.widget._batch_controls import BatchGrid
@@ -200,8 +201,22 @@ def image():
     """
     # flex-start: a VBox stretches its children, which would blur the PNG by scaling it
     layout = widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
-    picture = widgets.Image(format="png", layout=layout, tooltip="The picture (not drawn yet).")
+    picture = DescribedImage(format="png", layout=layout, tooltip="The picture (not drawn yet).")
     return hooked(picture, "jacviz-image")
+
+
+class DescribedImage(widgets.Image):
+    """An ``Image`` whose tooltip becomes the ``<img>``'s ``title``: its text alternative.
+
+    ipywidgets' browser side writes a widget's tooltip as ``title`` only when
+    its ``description`` is empty, and reads ``description.length``; ``Image``
+    has no ``description``, so its view fails to build once a tooltip is set.
+    This one has an empty ``description``.
+    """
+
+    description = traitlets.Unicode("", help="Always empty: the tooltip names the picture.").tag(
+        sync=True
+    )
 
 
 def row(children, display=None):

@@ -32,7 +32,7 @@ from jacviz.widget._compute import (
     internal_error,
     parse,
 )
-from jacviz.widget._controls import Controls, is_preset
+from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
 from jacviz.widget._trace import Trace
@@ -137,6 +137,7 @@ class JacobianExplorer(widgets.VBox):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
         self._own = None  # (function, x, constants) of the student's own, kept by a preset
+        self._loaded = None  # (function, x, constants) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
         self._pictures = Pictures(DPI, mark=self._trace.mark)
@@ -196,17 +197,14 @@ class JacobianExplorer(widgets.VBox):
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
             self._restore_own()
             return
-        if not any(is_preset(p, self.function, self.constants) for p in PRESETS.values()):
-            self._own = (
-                self.function,
-                self.x,
-                self.constants,
-            )  # what "(your own formula)" restores
+        if not self._as_loaded():  # the student's own work: "(your own formula)" restores it
+            self._own = (self.function, self.x, self.constants)
         with self._updates.one_action():
             self.constants = {name: np.array(value) for name, value in preset.constants.items()}
             self.function = preset.expression
             self.x = preset.x
         self._initial_x = self.x
+        self._loaded = (self.function, self.x, self.constants)
         self.note.value = f"<i>{preset.note}</i>"
 
     @_handler
@@ -226,6 +224,18 @@ class JacobianExplorer(widgets.VBox):
                 self._reveal(b)
         except traitlets.TraitError as exc:
             self._refuse(str(exc))
+
+    def _as_loaded(self):
+        """Whether formula, batch and constants are still those the last preset loaded."""
+        if self._loaded is None:
+            return False
+        function, x, constants = self._loaded
+        return (
+            self.function == function
+            and np.array_equal(self.x, x)
+            and self.constants.keys() == constants.keys()
+            and all(np.array_equal(self.constants[k], v) for k, v in constants.items())
+        )
 
     def _restore_own(self):
         """Bring back the student's own formula, batch and constants of before the presets."""
