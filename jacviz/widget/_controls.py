@@ -39,12 +39,13 @@ PAGE_STYLE = """<style>
   accent-color: #0b4f9c;
 }
 .jacviz-explorer.jacviz-large-mode { font-size: 150%; }
-.jacviz-explorer.jacviz-large-mode .widget-label, .jacviz-explorer.jacviz-large-mode input,
-.jacviz-explorer.jacviz-large-mode select, .jacviz-explorer.jacviz-large-mode button,
-.jacviz-explorer.jacviz-large-mode .widget-html-content,
-.jacviz-explorer.jacviz-large-mode .widget-label-basic {
-  font-size: 20px; line-height: 1.4; height: auto;
+.jacviz-large-mode .widget-label, .jacviz-large-mode input, .jacviz-large-mode select,
+.jacviz-large-mode button, .jacviz-large-mode label, .jacviz-large-mode .widget-html-content,
+.jacviz-large-mode .widget-label-basic {
+  font-size: 20px !important; line-height: 1.4 !important; height: auto !important;
 }
+.jacviz-large-mode .widget-inline-hbox > .widget-label { width: auto !important; }
+.jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
 </style>"""
 
 #: The order toggle's options: (label, value of ``JacobianExplorer.order``).
