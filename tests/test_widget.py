@@ -18,6 +18,7 @@ import traitlets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
@@ -33,7 +34,8 @@ from jacviz import (
     linear_map_geometry,
     parse_function,
 )
-from jacviz.widget import JacobianExplorer, explore
+from jacviz.plotting._style import contrast_ratio
+from jacviz.widget import JacobianExplorer, _batch_controls, _controls, _text, explore
 from jacviz.widget._batch import (
     MAX_ABS,
     MAX_BATCH,
@@ -1406,3 +1408,13 @@ def test_own_work_on_a_presets_formula_comes_back_too(explorer):
     explorer.preset_button.click()
     assert explorer.function == "x**3"
     np.testing.assert_array_equal(explorer.x, own_x)
+
+
+def test_explorer_text_colours_and_focus_ring_contrast_with_white():
+    styles = [_text.NOTE_STYLE, _text.STALE_STYLE, _batch_controls.HIDDEN_STYLE]
+    styles += [_text.error_html("x"), _controls.PAGE_STYLE]
+    colours = {c for style in styles for c in re.findall(r"#[0-9a-fA-F]{6}\b", style)}
+    assert len(colours) >= 4
+    for colour in colours:  # text 4.5:1 (WCAG 1.4.3); the focus ring needs 3:1 (1.4.11)
+        assert contrast_ratio(to_rgb(colour), (1.0, 1.0, 1.0)) >= 4.5, colour
+    assert re.search(r"outline: [3-9]px solid #0b4f9c", _controls.PAGE_STYLE)  # >= 2 px

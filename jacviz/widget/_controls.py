@@ -27,8 +27,8 @@ CUSTOM = "(your own formula)"
 #: The radius slider's range in the linear-map view.
 RADIUS = Bounds(0.05, 2.0, 0.05)
 
-#: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 2 px at
-#: 8.6:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, and the selected radio
+#: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 3 px at
+#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, and the selected radio
 #: button's dot in the same dark blue.
 PAGE_STYLE = """<style>
 .jacviz-explorer :focus-visible, .jacviz-explorer input:focus, .jacviz-explorer select:focus,

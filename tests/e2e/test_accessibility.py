@@ -134,7 +134,7 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     # type and apply a formula
     tab_to(page, ".jacviz-function")
     width, color, style = focus_ring(page)
-    assert width >= 2 and style != "none" and color == "rgb(11, 79, 156)"  # 8.6:1 on white
+    assert width >= 2 and style != "none" and color == "rgb(11, 79, 156)"  # 8.0:1 on white
     page.keyboard.press("Control+A")
     page.keyboard.type("x**2")
     page.keyboard.press("Enter")
