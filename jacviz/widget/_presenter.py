@@ -54,9 +54,8 @@ class Presenter:
     def show(self, shown, png, render_count):
         """Show a new picture (``png``, number ``render_count``) and everything about it."""
         outcome, controls = shown.outcome, self._controls
-        with controls.image.hold_sync():  # one message: the picture and its words
-            controls.image.value = png
-            controls.image.tooltip = _words(shown)
+        controls.image.tooltip = _words(shown)  # its words first, then the picture itself
+        controls.image.value = png
         controls.error_area.value = ""
         self._good_status = status_html(
             outcome.x, outcome.y, outcome.result, outcome.order, render_count,
