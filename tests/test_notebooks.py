@@ -329,7 +329,7 @@ def test_tour_shows_pictures_and_a_live_explorer(executed):
     assert "image/png" in views[0]["data"]  # the explorer's still, for routes without widgets
     models = nb.metadata.widgets[WIDGET_STATE]["state"].values()
     names = {model["model_name"] for model in models}
-    assert {"ImageModel", "HTMLModel", "IntSliderModel", "TextModel"} <= names
+    assert {"ImageModel", "HTMLModel", "BoundedIntTextModel", "RadioButtonsModel"} <= names
     texts = " ".join(str(model["state"].get("value", "")) for model in models)
     assert "render #1" in texts
     assert "(2, 2, 2)" in texts  # the status line names the Jacobian's shape

@@ -48,9 +48,11 @@ from jacviz.plotting._style import (
     MAX_LIMIT,
     MIN_LIMIT,
     compact_value,
+    contrast_ratio,
     resolve_cmap,
     symmetric_limit,
     text_color,
+    text_colors,
 )
 
 X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -419,6 +421,33 @@ def test_values_at_the_float_extremes_keep_a_finite_scale_and_warn_nothing(value
 def test_text_color_contrasts():
     assert text_color("white") == "black"
     assert text_color("#053061") == "white"  # the darkest blue of RdBu
+    assert text_color("#de725b") == "black"  # white gave 3.15:1 here (issue #20)
+
+
+def _text_rgb(names):
+    """RGB of ``"black"`` / ``"white"`` names, shape (..., 3)."""
+    return np.where((names == "white")[..., None], 1.0, 0.0) * np.ones(3)
+
+
+@pytest.mark.parametrize("name", sorted(colormaps))
+def test_cell_numbers_meet_wcag_aa_contrast_on_every_colour_of_every_colormap(name):
+    cmap = resolve_cmap(name)  # every colormap plot_* accepts, with jacviz's NaN/inf grey
+    cells = np.concatenate([cmap(np.linspace(0.0, 1.0, cmap.N)), [cmap(np.nan)]])
+    ratios = contrast_ratio(_text_rgb(text_colors(cells)), cells)
+    assert ratios.min() >= 4.5, f"{name}: {ratios.min():.2f}:1 at {cells[ratios.argmin()]}"
+    other = np.where(text_colors(cells) == "white", "black", "white")
+    assert np.all(ratios >= contrast_ratio(_text_rgb(other), cells))  # the better of the two
+
+
+@pytest.mark.usefixtures("drawing")
+def test_numbers_drawn_in_the_cells_contrast_with_their_cells():
+    fig = plot_batch_jacobian(np.linspace(-27.0, 27.0, 36).reshape(1, 6, 6), fig=Figure(dpi=80))
+    ax = panels(fig)[0]
+    cells = next(artist for artist in ax.get_children() if hasattr(artist, "get_strings"))
+    image = ax.images[0]
+    rgba = image.cmap(image.norm(image.get_array()))
+    ratios = contrast_ratio(_text_rgb(np.asarray(cells.get_colors())), rgba)
+    assert ratios.min() >= 4.5
 
 
 def test_drawing_into_a_given_figure_reuses_it():

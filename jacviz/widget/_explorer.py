@@ -41,6 +41,7 @@ from jacviz.widget._updates import Updates
 
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
+LARGE_DPI = 150  # the large-text mode (projector): cells and numbers 1.5 times as big
 
 
 def _handler(method):
@@ -149,6 +150,8 @@ class JacobianExplorer(widgets.VBox):
     ):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
+        self._own = None  # (function, x, constants) of the student's own, kept by a preset
+        self._loaded = None  # (function, x, constants) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
         self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache)
@@ -175,6 +178,7 @@ class JacobianExplorer(widgets.VBox):
         """Connect each control to its handler below."""
         c.function_text.observe(self._on_function_text_change, names="value")
         c.preset_dropdown.observe(self._on_preset_change, names="value")
+        c.preset_button.on_click(self._on_preset_load_click)
         for slider in (c.batch_size_slider, c.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
         c.batch_grid.on_entry_change(self._on_entry_change)
@@ -187,7 +191,8 @@ class JacobianExplorer(widgets.VBox):
             slider.observe(self._on_map_option_change, names="value")
         c.first_example_slider.observe(self._on_first_example_change, names="value")
         c.fd_checkbox.observe(self._on_fd_checkbox_change, names="value")
-        c.values_accordion.observe(self._on_values_accordion_change, names="selected_index")
+        c.values_checkbox.observe(self._on_values_checkbox_change, names="value")
+        c.large_checkbox.observe(self._on_large_checkbox_change, names="value")
 
     # ------------------------------------------------------------ handlers: controls -> state
 
@@ -197,16 +202,23 @@ class JacobianExplorer(widgets.VBox):
 
     @_handler
     def _on_preset_change(self, change):
+        if self.preset_dropdown.value is None:  # no entry at all: a browser's index None
+            self._echo_state()  # choosing a preset applies nothing; "load preset" does
+
+    @_handler
+    def _on_preset_load_click(self, button):
         preset = PRESETS.get(self.preset_dropdown.value)
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
-            self.note.value = ""
-            self._echo_state()
+            self._restore_own()
             return
+        if not self._as_loaded():  # the student's own work: "(your own formula)" restores it
+            self._own = (self.function, self.x, self.constants)
         with self._updates.one_action():
             self.constants = {name: np.array(value) for name, value in preset.constants.items()}
             self.function = preset.expression
             self.x = preset.x
         self._initial_x = self.x
+        self._loaded = (self.function, self.x, self.constants)
         self.note.value = f"<i>{preset.note}</i>"
 
     @_handler
@@ -226,6 +238,31 @@ class JacobianExplorer(widgets.VBox):
                 self._reveal(b)
         except traitlets.TraitError as exc:
             self._refuse(str(exc))
+
+    def _as_loaded(self):
+        """Whether formula, batch and constants are still those the last preset loaded."""
+        if self._loaded is None:
+            return False
+        function, x, constants = self._loaded
+        return (
+            self.function == function
+            and np.array_equal(self.x, x)
+            and self.constants.keys() == constants.keys()
+            and all(np.array_equal(self.constants[k], v) for k, v in constants.items())
+        )
+
+    def _restore_own(self):
+        """Bring back the student's own formula, batch and constants of before the presets."""
+        self.note.value = ""
+        if self._own is None:
+            self._echo_state()
+            return
+        function, x, constants = self._own
+        with self._updates.one_action():
+            self.constants = constants
+            self.function = function
+            self.x = x
+        self._initial_x = self.x
 
     def _reveal(self, b):
         """Bring example ``b`` into the picture: the map's example, or the window moves."""
@@ -285,8 +322,15 @@ class JacobianExplorer(widgets.VBox):
         self._presenter.show_check()
 
     @_handler
-    def _on_values_accordion_change(self, change):
+    def _on_values_checkbox_change(self, change):
         self._presenter.show_values()
+
+    @_handler
+    def _on_large_checkbox_change(self, change):
+        large = self.large_checkbox.value
+        (self.add_class if large else self.remove_class)("jacviz-large-mode")
+        self._pictures.set_dpi(LARGE_DPI if large else DPI)
+        self._updates.request()
 
     def _on_refused_message(self, widget, exc):
         """Say that ipywidgets rejected (and rolled back) a browser's message for ``widget``."""

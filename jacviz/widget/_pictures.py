@@ -64,6 +64,12 @@ class Pictures:
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
 
+    def set_dpi(self, dpi):
+        """Draw the next pictures at ``dpi`` pixels per inch (new figures, same views)."""
+        self._dpi = dpi
+        self.heatmap_grid = HeatmapGrid(dpi=dpi)
+        self._map_view = None
+
     def draw(self, f, outcome, view, examples):
         """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
 

@@ -58,8 +58,8 @@ def only_local(route):
 def free_port():
     """Return a TCP port on 127.0.0.1 that nobody listens on right now.
 
-    ``$JACVIZ_TEST_PORTS`` (e.g. ``9600-9699``) keeps the choice within a range, for
-    machines shared by several people; any free port otherwise.
+    ``$JACVIZ_TEST_PORTS`` (e.g. ``9400-9499``) keeps it within a range, for a
+    machine shared by several people; unset, the system picks any free port.
     """
     first, _, last = os.environ.get("JACVIZ_TEST_PORTS", "0-0").partition("-")
     for port in range(int(first), int(last or first) + 1):
@@ -69,7 +69,7 @@ def free_port():
             except OSError:
                 continue
             return sock.getsockname()[1]
-    raise OSError(f"no free port in $JACVIZ_TEST_PORTS={first}-{last}")
+    raise ServerError(f"no free port in $JACVIZ_TEST_PORTS={first}-{last}")
 
 
 def answers(url):
