@@ -214,13 +214,16 @@ async def run_class(url, app_pid, students, think, timeout):
             executable_path=chromium_path(), args=CHROMIUM_ARGS
         )
         sampler = asyncio.ensure_future(sample())
-        try:
-            await asyncio.wait_for(
-                asyncio.gather(*(_guarded(student, browser) for student in class_)), timeout
-            )
-        finally:
-            sampler.cancel()
-            await browser.close()
+        tasks = [asyncio.ensure_future(_guarded(student, browser)) for student in class_]
+        _, late = await asyncio.wait(tasks, timeout=timeout)
+        for task in late:  # past --timeout: stopped, counted as failed
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        for student in class_:
+            if student.error is None and len(student.edits) < EDITS:
+                student.error = f"not done within --timeout {timeout:.0f} s"
+        sampler.cancel()
+        await browser.close()
     return class_, peak
 
 
@@ -246,6 +249,8 @@ def leaked_after_window(app_pid, kernel_ids):
 
 def quantile(values, q):
     """The ``q`` quantile of ``values`` (inclusive method; the value itself when only one)."""
+    if not values:
+        return float("nan")
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
@@ -283,11 +288,12 @@ def main(argv=None):
     print(f"load average after the students: {load}")
     print(
         f"first picture: p50 {quantile(firsts, 0.5):.2f} s, p95 {quantile(firsts, 0.95):.2f} s, "
-        f"max {max(firsts):.2f} s ({len(firsts)} of {args.students} students)"
+        f"max {max(firsts, default=float('nan')):.2f} s ({len(firsts)} of {args.students} students)"
     )
     print(
         f"edit: p50 {quantile(edits, 0.5):.3f} s, p95 {quantile(edits, 0.95):.3f} s, "
-        f"max {max(edits):.3f} s ({len(edits)} edits, think {args.think:.1f} s ±50 %)"
+        f"max {max(edits, default=float('nan')):.3f} s "
+        f"({len(edits)} edits, think {args.think:.1f} s ±50 %)"
     )
     print(
         f"memory: {idle_rss:.0f} MB before the class (app, Voila, preheated kernels), "
