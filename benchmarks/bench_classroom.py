@@ -46,9 +46,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the kernels inherit it
 import argparse
 import asyncio
 import contextlib
+import math
 import random
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -248,12 +248,10 @@ def leaked_after_window(app_pid, kernel_ids):
 
 
 def quantile(values, q):
-    """The ``q`` quantile of ``values`` (inclusive method; the value itself when only one)."""
+    """The ``q`` quantile of ``values``, nearest rank (a value measured; NaN when none)."""
     if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
+        return math.nan
+    return sorted(values)[max(0, math.ceil(q * len(values)) - 1)]
 
 
 def main(argv=None):
@@ -282,13 +280,15 @@ def main(argv=None):
     failed = [student.error for student in results if student.error]
     for error in sorted(set(failed)):
         print(f"  {failed.count(error)} students failed: {error}")
-    firsts = [s.first_picture for s in results if s.first_picture is not None]
+    # a student who never saw a picture counts as infinitely slow, not as absent
+    firsts = [math.inf if s.first_picture is None else s.first_picture for s in results]
     edits = [seconds for student in results for seconds in student.edits]
     per_student = (peak_rss - idle_rss) / args.students
     print(f"load average after the students: {load}")
     print(
         f"first picture: p50 {quantile(firsts, 0.5):.2f} s, p95 {quantile(firsts, 0.95):.2f} s, "
-        f"max {max(firsts, default=float('nan')):.2f} s ({len(firsts)} of {args.students} students)"
+        f"max {max(firsts):.2f} s ({sum(map(math.isfinite, firsts))} of {args.students} students "
+        "saw one)"
     )
     print(
         f"edit: p50 {quantile(edits, 0.5):.3f} s, p95 {quantile(edits, 0.95):.3f} s, "
