@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from explorer_page import image_src, status_text, type_function, wait_for_explorer, wait_for_render
-from servers import REPO, descendants, free_port, start_server, stop_server
+from servers import REPO, descendants, free_port, only_local, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -80,7 +80,7 @@ def _need_hub():
 
 @pytest.fixture(scope="module")
 def hub(server_home, tmp_path_factory):
-    """Start JupyterHub on the recipe; yield (URL, password, process); stop it by pid."""
+    """Start JupyterHub on the recipe; yield (URL, password, process, pids seen); stop by pid."""
     _need_hub()
     folder = tmp_path_factory.mktemp("jupyterhub")
     homes = folder / "home"
@@ -125,7 +125,7 @@ def _kill_left(pids):
 def _log_in(browser, url, student, password):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(120_000)
-    context.route("**/*", _only_local)
+    context.route("**/*", only_local)
     page = context.new_page()
     page.goto(f"{url}/hub/login")
     page.locator("#username_input").fill(student)
@@ -136,13 +136,6 @@ def _log_in(browser, url, student, password):
 
 def _is_singleuser(argv):
     return any(part.endswith("jupyterhub-singleuser") for part in argv)
-
-
-def _only_local(route):
-    if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def test_two_students_each_get_their_own_explorer(hub, browser, screenshots):
