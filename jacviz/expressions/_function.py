@@ -17,6 +17,7 @@ from jacviz.expressions._compile import PerExample, compile_tree, estimate_tree,
 from jacviz.expressions._kinds import check_rank
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import is_constant_name, parse_tree
+from jacviz.expressions._tree import tree_size
 
 _PLURAL = MappingProxyType({"constant": "constants", "data": "data"})
 _BATCH_AXES = MappingProxyType({"constant": 0, "data": 1})  # data: one row per example
@@ -102,6 +103,19 @@ class Function:
     def _compiled(self):
         rows = {name: PerExample(value) for name, value in self._data.items()}
         return compile_tree(self._tree, {**self._constants, **rows})
+
+    @functools.cached_property
+    def operations(self):
+        """The number of parts (operations, names, numbers) of the formula, written out.
+
+        Each pass of autograd pays Python's overhead once per part.
+
+        Examples
+        --------
+        >>> Function("sin(x) + 1").operations
+        4
+        """
+        return tree_size(self._tree)[0]
 
     @property
     def constants(self):
