@@ -1,17 +1,17 @@
 """``Function``: a checked formula, callable on a batch.
 
-Layer: expressions (private). Imports the standard library, autograd and
-``jacviz.errors``.
+Layer: expressions (private). Imports the standard library, autograd,
+``jacviz._validate`` and ``jacviz.errors``.
 """
 
 import functools
 import math
 import numbers
-import operator
 from types import MappingProxyType
 
 import autograd.numpy as anp
 
+from jacviz._validate import complex_message, is_whole
 from jacviz.errors import ExpressionError
 from jacviz.expressions._compile import PerExample, compile_tree, estimate_tree, evaluate
 from jacviz.expressions._kinds import check_rank
@@ -285,9 +285,9 @@ def _example_shape(in_shape):
 
 
 def _whole(number):
-    if isinstance(number, bool):
-        raise TypeError("a bool is not a length")
-    return operator.index(number)
+    if not is_whole(number):
+        raise TypeError("a length is a whole number")
+    return int(number)
 
 
 def _as_batch(x):
@@ -296,10 +296,7 @@ def _as_batch(x):
         x = _read_batch(x)
     kind = x.dtype.kind
     if kind == "c":
-        raise TypeError(
-            f"x has complex dtype {x.dtype}; jacviz differentiates real functions only. "
-            "Split x into real and imaginary parts as separate real inputs."
-        )
+        raise TypeError(complex_message("x", x.dtype, "separate real inputs"))
     if kind in "biuO":
         x = _as_float(x)
     elif kind != "f":
