@@ -96,7 +96,7 @@ def _formula_cases():
     rows = "[" + ",".join(["x"] * 199) + "]"  # (199, 8) per example
     cases += [
         Case(f"199 rows of x order {order}", "explorer", (rows, order), want)
-        for order, want in zip(ORDERS, ("", "", ENTRIES), strict=True)
+        for order, want in zip(ORDERS, ("", OVER, ENTRIES), strict=True)
     ]
     deep = "sin(" * 49 + "x" + ")" * 49
     others = [

@@ -78,7 +78,7 @@ def test_refusals_name_the_size_the_limit_and_what_to_reduce(outcomes):
     assert entries.startswith("the full Jacobian of 16 examples has 13,436,928 entries")
     assert "(at most 2,000,000): use fewer outputs per example" in entries
     work, *_ = outcomes["199-entry literal order full"]
-    assert work.startswith("the full Jacobian of 16 examples would compute about 1.05e+08")
+    assert work.startswith("the full Jacobian of 16 examples would compute about 1.06e+08")
     assert work.endswith("or order 1")
 
 

@@ -39,7 +39,9 @@ class Cost(NamedTuple):
     Attributes
     ----------
     work : int
-        Numbers computed: ``passes·(rows·work per row·factor + operations·OPERATION_COST)``.
+        Numbers computed: ``passes·(rows·(work + outputs)·factor + operations·OPERATION_COST)``,
+        where a row's outputs are ``m`` (``m·n`` at order 2, whose pass differentiates
+        the order-1 blocks).
     entries : int
         Entries of the result.
     passes : int
@@ -78,19 +80,19 @@ def request_cost(order, shape, work, operations=1, *, stacked=True):
     Examples
     --------
     >>> request_cost(1, (16, 729, 8), work=1170, operations=40)
-    Cost(work=548000, entries=93312, passes=1, rows=128)
+    Cost(work=827936, entries=93312, passes=1, rows=128)
     >>> request_cost("full", (16, 729, 8), work=1170, operations=40).passes
     128
     """
     B, m, n = shape
     k = min(n, m)
     if order == "full":
-        passes, rows, entries = B * k, B, B * m * B * n
+        passes, rows, entries, outputs = B * k, B, B * m * B * n, m
     else:
-        copies = k * n ** (order - 1)
+        copies, outputs = k * n ** (order - 1), m * n ** (order - 1)
         passes, rows = (1, copies * B) if stacked else (copies, B)
         entries = B * m * n**order
-    per_pass = rows * work * PASS_FACTOR[order] + operations * OPERATION_COST
+    per_pass = rows * (work + outputs) * PASS_FACTOR[order] + operations * OPERATION_COST
     return Cost(B * work + passes * per_pass, entries, passes, rows)
 
 
@@ -148,7 +150,7 @@ def check_request(f, x_shape, order, *, stacked=True):
     Traceback (most recent call last):
     ...
     jacviz.errors.ExpressionError: the full Jacobian of 16 examples would compute about \
-1.05e+08 numbers (at most 1e+08): use fewer outputs per example (smaller vector literals), \
+1.06e+08 numbers (at most 1e+08): use fewer outputs per example (smaller vector literals), \
 inputs or examples, or order 1
     """
     estimate = f.estimate(x_shape[1:])
