@@ -15,7 +15,7 @@ tar -x -C DIR``), each capped at ``--timeout`` seconds, and prints both.
 
 Usage::
 
-    python benchmarks/bench_adversarial.py [--against DIR] [--timeout 20] [--cap-mb 3000]
+    python benchmarks/bench_adversarial.py [--against DIR] [--timeout 60] [--cap-mb 3000]
 
 The last line reads
 ``adversarial: N cases, worst X.XX s, worst Y MB, escaped exceptions 0``.
@@ -81,7 +81,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cap-mb", type=int, default=3000, help="RLIMIT_AS per case")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per case")
+    parser.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds per subprocess (imports included)"
+    )
     parser.add_argument("--against", help="another checkout's directory holding jacviz/")
     args = parser.parse_args()
     if args.child is not None:
