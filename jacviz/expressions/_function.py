@@ -180,8 +180,7 @@ class Function:
         """
         x = _as_batch(x)
         self._check_batch_size(x.shape)
-        if x.shape[1:] != self._fits[0]:  # refuse from shapes, before computing anything
-            self._fits = (x.shape[1:], self.estimate(x.shape[1:]))
+        self.estimate(x.shape[1:])  # refuse from shapes, before computing anything
         try:
             with anp.errstate(all="ignore"):
                 return evaluate(self._compiled, x)
@@ -220,7 +219,11 @@ class Function:
         >>> Function("[x[0]*x[1], sum(x)]").estimate((3,))
         Estimate(out_shape=(2,), work=8)
         """
-        return estimate_tree(self._tree, _example_shape(in_shape), example_shapes(self))
+        if not _same_shape(in_shape, self._fits[0]):  # the same again (every call and pass)
+            shape = _example_shape(in_shape)
+            estimate = estimate_tree(self._tree, shape, example_shapes(self))
+            self._fits = (shape, estimate)
+        return self._fits[1]
 
     def _check_batch_size(self, shape):
         B = self.batch_size
@@ -267,6 +270,11 @@ def derived_function(tree, source, constants, data):
     function = Function.__new__(Function)
     function._setup(tree, source, constants, data)
     return function
+
+
+def _same_shape(in_shape, known):
+    """Whether ``in_shape`` is exactly the tuple of ints ``known`` (no bools, no arrays)."""
+    return type(in_shape) is tuple and in_shape == known and all(type(n) is int for n in in_shape)
 
 
 def _example_shape(in_shape):
