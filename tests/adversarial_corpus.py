@@ -38,7 +38,8 @@ class Outcome(NamedTuple):
     """What one case did: the message shown, the result's shape, what escaped, its time.
 
     ``seconds`` is the wall time of the attack alone (not of building the
-    explorer before it, nor of the good formula typed after it).
+    explorer before it, nor of the good formula typed after it); ``raised`` the
+    type of the exception an API call raised (the explorer shows, never raises).
     """
 
     message: str
@@ -46,6 +47,7 @@ class Outcome(NamedTuple):
     escaped: str
     still_renders: bool
     seconds: float
+    raised: str = ""
 
 
 def broadcast(rank, width=3):
@@ -332,7 +334,8 @@ def _run_api(kind, *args):
             else:
                 result = batch_jacobian(text, x, order=order)
     except (JacvizError, ValueError, TypeError) as exc:
-        return Outcome(str(exc), None, "", True, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        return Outcome(str(exc), None, "", True, seconds, type(exc).__name__)
     except BaseException as exc:
         escaped = f"{type(exc).__name__}: {exc}"
         return Outcome(str(exc), None, escaped, True, time.perf_counter() - start)

@@ -49,7 +49,7 @@ def test_the_corpus_is_large_and_names_are_unique():
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_each_case_is_refused_clearly_or_evaluated(outcomes, case):
-    message, _, escaped, renders, _ = outcomes[case.name]
+    message, _, escaped, renders, _, raised = outcomes[case.name]
     assert escaped == ""
     assert "internal error" not in message
     if case.expect:
@@ -57,6 +57,8 @@ def test_each_case_is_refused_clearly_or_evaluated(outcomes, case):
     else:
         assert message == ""
     assert renders  # a good formula typed next still draws
+    if case.kind == "api" and case.expect:  # the engine's refusals are ExpressionErrors
+        assert raised == "ExpressionError"
 
 
 @pytest.mark.parametrize(
