@@ -22,7 +22,7 @@ from typing import NamedTuple
 from jacviz.errors import ExpressionError
 
 #: Most numbers one request (evaluation and every derivative pass) may compute.
-MAX_REQUEST_WORK = 10**8
+MAX_REQUEST_WORK = 2 * 10**8
 #: Most entries of one result: ``B·m·n``, ``B·m·n²`` or ``B·m·B·n``.
 MAX_RESULT_ENTRIES = 2 * 10**6
 #: Numbers a pass is charged per operation of the formula (Python's overhead,
@@ -107,7 +107,7 @@ def check_cost(cost, what):
     Traceback (most recent call last):
     ...
     jacviz.errors.ExpressionError: the Hessian of 16 examples would compute about 1e+09 \
-numbers (at most 1e+08): use fewer outputs per example (smaller vector literals), \
+numbers (at most 2e+08): use fewer outputs per example (smaller vector literals), \
 inputs or examples, or order 1
     """
     reduce = "use fewer outputs per example (smaller vector literals), inputs or examples"
@@ -145,12 +145,12 @@ def check_request(f, x_shape, order, *, stacked=True):
     --------
     >>> from jacviz.expressions import parse_function
     >>> wide = "[" + ",".join(["x[0]"] * 199) + "]"  # 199 outputs, 996 characters
-    >>> check_request(parse_function(wide), (16, 8), 1)  # 0.02 s: fine
-    >>> check_request(parse_function(wide), (16, 8), "full")
+    >>> check_request(parse_function(wide), (16, 8), "full")  # about 1 s: fine
+    >>> check_request(parse_function(wide), (32, 8), "full")  # twice the passes
     Traceback (most recent call last):
     ...
-    jacviz.errors.ExpressionError: the full Jacobian of 16 examples would compute about \
-1.06e+08 numbers (at most 1e+08): use fewer outputs per example (smaller vector literals), \
+    jacviz.errors.ExpressionError: the full Jacobian of 32 examples would compute about \
+2.19e+08 numbers (at most 2e+08): use fewer outputs per example (smaller vector literals), \
 inputs or examples, or order 1
     """
     estimate = f.estimate(x_shape[1:])
