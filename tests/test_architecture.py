@@ -16,12 +16,22 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "jacviz"
 # module -> jacviz modules it may import
 ALLOWED = {
     "errors": set(),
-    "expressions": {"errors"},
-    "jacobians": {"errors", "expressions"},
+    "_validate": set(),
+    "expressions": {"errors", "_validate"},
+    "jacobians": {"errors", "_validate", "expressions"},
     "presets": set(),
-    "plotting": {"errors"},
-    "views": {"errors", "expressions", "jacobians", "plotting"},
-    "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views", "notes"},
+    "plotting": {"errors", "_validate"},
+    "views": {"errors", "_validate", "expressions", "jacobians", "plotting"},
+    "widget": {
+        "errors",
+        "_validate",
+        "expressions",
+        "jacobians",
+        "plotting",
+        "presets",
+        "views",
+        "notes",
+    },
     "app": set(),
     "notes": set(),
     "cli": {"app", "notes"},
@@ -42,6 +52,7 @@ ALLOWED = {
 # third-party packages each module may import (besides the standard library)
 THIRD_PARTY = {
     "errors": set(),
+    "_validate": {"numpy"},
     "expressions": {"autograd"},
     "jacobians": {"numpy", "autograd"},
     "presets": {"numpy"},
