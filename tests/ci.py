@@ -1,5 +1,7 @@
-"""Skip off CI, fail on CI: what nothing CI can install may do (imported by test modules)."""
+"""Helpers test modules share: skip off CI and fail on CI; run a coroutine beside Playwright."""
 
+import asyncio
+import concurrent.futures
 import os
 
 import pytest
@@ -15,3 +17,13 @@ def skip_or_fail(reason):
     if in_ci():
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def run_alone(coroutine):
+    """Run ``coroutine`` to the end in a thread of its own.
+
+    The browser tests' Playwright (sync API) keeps an event loop running in the main
+    thread for the whole session, where ``asyncio.run`` refuses to start another.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)

@@ -6,8 +6,6 @@ browser is covered by ``tests/e2e/test_app_server.py``.
 """
 
 import ast
-import asyncio
-import concurrent.futures
 import importlib.metadata
 import json
 import os
@@ -19,6 +17,7 @@ import types
 
 import nbformat
 import pytest
+from ci import run_alone
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -415,16 +414,10 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
     manager = server.CappedKernelManager(cull_idle_timeout=120)
 
-    _run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
+    run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
     clock.now += 119
-    _run_alone(manager.cull_kernel_if_idle("handed-out"))
+    run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == []
     clock.now += 2
-    _run_alone(manager.cull_kernel_if_idle("handed-out"))
+    run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == ["handed-out"]
-
-
-def _run_alone(coroutine):
-    """Run ``coroutine`` to the end in a thread of its own (Playwright's loop may run here)."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result(timeout=30)

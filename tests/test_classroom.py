@@ -8,12 +8,12 @@ switch, matplotlib's fonts) must give each the picture it draws alone. The real
 server in Chromium: ``tests/e2e/test_class_server.py``.
 """
 
-import asyncio
 import subprocess
 import sys
 import threading
 
 import pytest
+from ci import run_alone
 
 from jacviz import JacobianExplorer, app
 from jacviz.app import _serve
@@ -149,7 +149,7 @@ def _request(app_, *, path="/", query=b"", cookie=None, kind="http", root_path="
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app_(scope, receive, send))
+    run_alone(app_(scope, receive, send))
     return sent
 
 
