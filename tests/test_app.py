@@ -51,7 +51,7 @@ class FakeVoila:
     def __exit__(self, *exc_info):
         return False
 
-    def wait(self):
+    def wait(self, timeout=None):
         if self.during_wait is not None:
             during_wait, self.during_wait = self.during_wait, None
             during_wait()
@@ -421,3 +421,18 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     clock.now += 2
     run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == ["handed-out"]
+
+
+def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time():
+    ignores = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1)"
+    command = [sys.executable, "-c", ignores + "; time.sleep(60)"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as server:
+        assert server.stdout.readline() == b"1\n"  # the handler is in place
+        assert _serve.stop(server, grace=0.5) == -signal.SIGKILL
+
+
+def test_a_server_that_stops_on_sigterm_is_not_killed():
+    command = [sys.executable, "-c", "print(1, flush=True); import time; time.sleep(60)"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as server:
+        assert server.stdout.readline() == b"1\n"
+        assert _serve.stop(server, grace=30) == -signal.SIGTERM

@@ -18,6 +18,10 @@ from jacviz.app._voila import app_url, voila_command, voila_environment
 DESCRIPTION = "serve the explorer alone (code hidden) to a class, with Voila or from one process"
 
 
+# Seconds Voila has to end its kernels after SIGTERM before it is killed
+STOP_GRACE_S = 20
+
+
 def serve(settings):
     """Serve the explorer with Voila until Ctrl-C or SIGTERM.
 
@@ -109,6 +113,39 @@ def _run(command, folder, env):
         try:
             return server.wait()
         except KeyboardInterrupt:
-            server.terminate()
-            server.wait()
+            stop(server)
             return 0
+
+
+def stop(server, grace=STOP_GRACE_S):
+    """Ask ``server`` to stop (SIGTERM); kill it if it has not ended after ``grace`` seconds.
+
+    Voila sometimes logs the SIGTERM and goes on serving; a lecturer's Ctrl-C (or a
+    process manager's stop) must end it all the same. Its kernels end on their own when
+    their parent is gone (ipykernel watches its parent process).
+
+    Parameters
+    ----------
+    server : subprocess.Popen
+        The running server.
+    grace : float, optional
+        Seconds the server has to end its kernels and exit.
+
+    Returns
+    -------
+    int
+        The server's exit status (negative: the signal that ended it).
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    >>> stop(server, grace=10)
+    -15
+    """
+    server.terminate()
+    try:
+        return server.wait(grace)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return server.wait()
