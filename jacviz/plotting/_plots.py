@@ -4,8 +4,7 @@ Layer: plotting. Imports numpy, matplotlib (``Figure`` API, never pyplot) and
 this package only.
 """
 
-from matplotlib.figure import Figure
-
+from jacviz.plotting._figure import JacvizFigure
 from jacviz.plotting._scenes import (
     MAX_HEIGHT,
     WIDTH,
@@ -14,7 +13,7 @@ from jacviz.plotting._scenes import (
     hessian_scene,
     jacobian_scene,
 )
-from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
+from jacviz.plotting._style import DEFAULT_CMAP, compact_value, resolve_cmap
 from jacviz.plotting._view import HeatmapView, axes_position
 
 
@@ -106,7 +105,7 @@ def plot_batch_jacobian(
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "batch Jacobian")
 
 
 def plot_batch_hessian(
@@ -191,7 +190,7 @@ def plot_batch_hessian(
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "batch Hessian")
 
 
 def plot_full_jacobian(
@@ -247,12 +246,12 @@ def plot_full_jacobian(
     scene = full_scene(
         full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim, canvas=canvas
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "full Jacobian")
 
 
 def new_figure(dpi=100):
-    """Make a pyplot-free figure of the default width (8 inches)."""
-    return Figure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
+    """Make a pyplot-free figure of the default width (8 inches) that displays itself."""
+    return JacvizFigure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
 
 
 def _target(fig, ax):
@@ -265,11 +264,44 @@ def _target(fig, ax):
     return ax.figure, _axes_canvas(ax)
 
 
-def _draw(scene, fig, cmap, ax=None):
-    """Build the view of ``scene`` in ``fig`` (or ``ax``) and show its frame."""
+def _draw(scene, fig, cmap, ax, what):
+    """Build the view of ``scene`` in ``fig`` (or ``ax``), show its frame, describe it."""
     view = HeatmapView(fig, scene.spec, resolve_cmap(cmap), ax=ax)
     view.show(scene.frame)
+    if isinstance(fig, JacvizFigure):
+        fig.alt_text = alt_text(what, scene)
     return fig
+
+
+def alt_text(what, scene):
+    """Say in words what a scene shows: its panels, colour scale, titles and note.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jacviz.plotting._scenes import jacobian_scene
+    >>> words = alt_text("batch Jacobian", jacobian_scene(np.eye(2)[None]))
+    >>> words.split(": ")[0]
+    'Heatmap of the batch Jacobian ∂fᵢ / ∂xⱼ'
+    >>> words.split("; ")[1]
+    'one colour scale from -1 to 1, 0 in the middle. Panels: example 0.'
+    """
+    spec, frame = scene.spec, scene.frame
+    words = [f"Heatmap of the {what}"]
+    if spec.panels:
+        rows, cols = spec.panels[0].shape
+        count = len(spec.panels)
+        plural = "" if count == 1 else "s"
+        limit = compact_value(frame.limit)
+        words = [
+            f"Heatmap of the {what} {spec.quantity}: {count} panel{plural} of "
+            f"{rows} × {cols} cells; one colour scale from -{limit} to {limit}, 0 in the middle."
+        ]
+    if frame.texts:
+        words.append("Panels: " + "; ".join(t.replace("\n", ", ") for t in frame.texts) + ".")
+    if frame.note:
+        words.append(frame.note.replace("\n", " "))
+    return " ".join(words)
 
 
 def _axes_canvas(ax):
