@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from jacviz.plotting._live import LiveView
-from jacviz.plotting._scenes import full_scene, hessian_scene, jacobian_scene
+from jacviz.plotting._scenes import Canvas, full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 
 KINDS = ("jacobian", "hessian", "full")
@@ -42,6 +42,9 @@ class HeatmapGrid:
         Pixels per inch; 80 gives a ~640 px wide picture for the notebook.
     cmap : str or matplotlib.colors.Colormap, optional
         Diverging colormap, default ``"RdBu_r"``.
+    api_hints : bool, optional
+        Notes name the keyword choosing what is shown (``examples=``); pass
+        ``False`` when the picture's readers have controls instead.
 
     Attributes
     ----------
@@ -73,7 +76,8 @@ class HeatmapGrid:
     [('panel', 1), ('text', 1)]
     """
 
-    def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP):
+    def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True):
+        self._canvas = Canvas(api_hints=api_hints)
         self._cmap = resolve_cmap(cmap)
         self._dpi = dpi
         self._blank = Figure(dpi=dpi)
@@ -151,7 +155,7 @@ class HeatmapGrid:
         >>> figure is grid.figure, grid.png() == grid.render("jacobian", jac)
         (True, True)
         """
-        scene = _scene(kind, data, **options)
+        scene = _scene(kind, data, canvas=self._canvas, **options)
         live = self._views.get(scene.spec)
         if live is None:
             live = self._build(scene)
@@ -180,7 +184,7 @@ class HeatmapGrid:
         return live
 
 
-def _scene(kind, data, *, y=None, outputs=None, **options):
+def _scene(kind, data, *, canvas, y=None, outputs=None, **options):
     """Describe the scene of ``kind`` for ``data`` on a new figure.
 
     ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.
@@ -190,8 +194,8 @@ def _scene(kind, data, *, y=None, outputs=None, **options):
     if outputs is not None and kind != "hessian":
         raise ValueError(f"outputs= chooses the columns of a Hessian grid, not of kind={kind!r}")
     if kind == "jacobian":
-        return jacobian_scene(data, y=y, **options)
+        return jacobian_scene(data, y=y, canvas=canvas, **options)
     if kind == "hessian":
-        return hessian_scene(data, outputs=outputs, **options)
+        return hessian_scene(data, outputs=outputs, canvas=canvas, **options)
     data = np.asarray(data, dtype=float)
-    return full_scene(data, batch_size=data.shape[0] if data.ndim else 0)
+    return full_scene(data, batch_size=data.shape[0] if data.ndim else 0, canvas=canvas)

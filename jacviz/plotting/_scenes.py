@@ -46,6 +46,10 @@ from jacviz.plotting._style import (
 
 #: Figure width (inches): the notebook's default output width.
 WIDTH = 8.0
+#: Size (points) of titles and tick labels unless a caller asks for another.
+FONTSIZE = 8.5
+#: Right margin (inches) at the default font size: the colour bar, its label and ticks.
+RIGHT = 1.25
 #: Most height a figure takes (inches) before its cells shrink.
 MAX_HEIGHT = 9.0
 #: Height reserved at the top for the figure note.
@@ -87,11 +91,40 @@ class Canvas:
     axes_size : tuple of float or None
         ``(width, height)`` in inches of an existing axes to draw into
         instead; the layout is then the caller's.
+    exact_width : bool
+        Make the figure exactly ``width`` wide (asked for by the caller)
+        rather than as narrow as the panels allow.
+    fontsize : float
+        Size (points) of titles and tick labels; the layout's room for text
+        grows with it.
+    api_hints : bool
+        Notes name the keyword that changes what is shown (``examples=``);
+        off for pictures whose readers have controls instead.
     """
 
     width: float = WIDTH
     max_height: float = MAX_HEIGHT
     axes_size: tuple | None = None
+    exact_width: bool = False
+    fontsize: float = FONTSIZE
+    api_hints: bool = True
+
+    @property
+    def scale(self):
+        """How much larger than the default text is: room for text grows by this."""
+        return self.fontsize / FONTSIZE
+
+    def layout(self, count, shape, margins, **kw):
+        """Lay out ``count`` panels of ``shape`` cells on this canvas (see ``grid_layout``)."""
+        return grid_layout(
+            count,
+            shape,
+            width=self.width,
+            max_height=self.max_height,
+            margins=margins,
+            exact_width=self.exact_width,
+            **kw,
+        )
 
     def cell(self, shape):
         """Side (inches) of a cell of a ``shape`` block filling the axes."""
@@ -121,10 +154,11 @@ def jacobian_scene(
     if not shown or m * n == 0:
         return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
     data = blocks.data[list(shown)]
+    dynamic = [*_subsets(canvas, (shown, batch, "examples")), *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data),
         texts=tuple(_example_title(b, xs, ys) for b in shown),
-        note=note([*_subsets(canvas, (shown, batch, "examples")), *bad_cell_parts(data)], static),
+        note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
     )
     quantity = "∂fᵢ / ∂xⱼ"
@@ -134,34 +168,9 @@ def jacobian_scene(
         panel = PanelSpec((m, n), None, rows, cols)
         annotated = _annotate(annotate, cell, (m, n), m * n)
         return Scene(_axes_spec(panel, (TextSpec(None),), annotated, cell, quantity), frame)
-    lines = [len(line) for line in _example_title(batch - 1, xs, ys, n_items=(n, m)).split("\n")]
-    label_w, label_h = _label_width(rows), _label_height(cols)
-    margins = Margins(
-        left=label_w + 0.15,
-        top=_note_height(static) + len(lines) * LINE + 0.12,
-        bottom=label_h + 0.12,
-        gap_x=label_w + 0.3,
-        gap_y=label_h + len(lines) * LINE + 0.2,
-        min_slot=title_width(lines),
-    )
-    layout = grid_layout(
-        len(shown), (m, n), width=canvas.width, max_height=canvas.max_height, margins=margins
-    )
-    fig_h = layout.figsize[1]
-    spec = ViewSpec(
-        figsize=layout.figsize,
-        panels=tuple(PanelSpec((m, n), rect, rows, cols) for rect in layout.panels),
-        texts=tuple(
-            TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
-            for left, bottom, width, height in layout.panels
-        ),
-        colorbar=layout.colorbar,
-        note_xy=_note_xy(layout.figsize),
-        annotate=_annotate(annotate, layout.cell, (m, n), len(shown) * m * n),
-        value_size=_value_size(layout.cell),
-        quantity=quantity,
-    )
-    return Scene(spec, frame)
+    worst = _example_title(batch - 1, xs, ys, n_items=(n, m))
+    spec = _titled_grid(len(shown), (m, n), rows, cols, worst, static, canvas, annotate, quantity)
+    return _with_values_note(Scene(spec, frame), annotate, (m, n), dynamic, static, canvas)
 
 
 def hessian_scene(
@@ -188,10 +197,11 @@ def hessian_scene(
         return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
     data = blocks.data[np.ix_(shown, outputs)]
     subsets = _subsets(canvas, (shown, batch, "examples"), (outputs, m, "outputs"))
+    dynamic = [*subsets, *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data.reshape(-1, n, n)),
         texts=tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
-        note=note([*subsets, *bad_cell_parts(data)], static),
+        note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
     )
     quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
@@ -202,34 +212,40 @@ def hessian_scene(
             "pass examples=[b] and outputs=[i]",
         )
         (b,), (i,) = shown, outputs
-        title = _example_title(b, xs, None).replace(f"example {b}", f"example {b}: {headers[i]}")
+        title = _hessian_title(b, xs, headers[i])
         cell = canvas.cell((n, n))
         panel = PanelSpec((n, n), None, axis_labels, axis_labels)
         annotated = _annotate(annotate, cell, (n, n), n * n)
         spec = _axes_spec(panel, (TextSpec(None),), annotated, cell, quantity)
         return Scene(spec, replace(frame, texts=(title,)))
-    label_w, label_h = _label_width(axis_labels), _label_height(axis_labels)
+    if len(outputs) == 1:  # a grid of examples, like the Jacobian's, each titled
+        (i,) = outputs
+        titles = tuple(_hessian_title(b, xs, headers[i]) for b in shown)
+        worst = _hessian_title(batch - 1, xs, headers[i], n_items=n)
+        spec = _titled_grid(
+            len(shown), (n, n), axis_labels, axis_labels, worst, static, canvas, annotate, quantity
+        )
+        scene = Scene(spec, replace(frame, texts=titles))
+        return _with_values_note(scene, annotate, (n, n), dynamic, static, canvas)
+    scale = canvas.scale
+    label_w, label_h = _label_width(axis_labels, scale), _label_height(axis_labels, scale)
+    line = LINE * scale
+    row_title = len(_example_title(batch - 1, xs, None, n_items=(n, 0)).replace("\n", "    "))
     margins = Margins(
         left=label_w + 0.15,
-        top=_note_height(static) + 2 * LINE + 0.2,
+        top=_note_height(static, scale) + 2 * line + 0.2,
         bottom=label_h + 0.12,
         gap_x=0.2,
-        gap_y=LINE + 0.16,
+        gap_y=line + 0.16,
+        min_width=title_width([row_title], scale),
+        right=RIGHT * scale,
     )
     ncols = len(outputs)
-    layout = grid_layout(
-        len(shown) * ncols,
-        (n, n),
-        width=canvas.width,
-        max_height=canvas.max_height,
-        margins=margins,
-        max_cols=ncols,
-        ncols=ncols,
-    )
+    layout = canvas.layout(len(shown) * ncols, (n, n), margins, max_cols=ncols, ncols=ncols)
     last_row = layout.nrows - 1
     if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
         axis_labels = tuple(label.replace("∂", "") for label in axis_labels)
-    fits = axis_labels and _label_width(axis_labels) - 0.1 <= layout.cell
+    fits = axis_labels and _label_width(axis_labels, scale) - 0.1 <= layout.cell
     col_labels = axis_labels if fits else None  # side by side they would overlap
     panels = tuple(
         PanelSpec(
@@ -238,7 +254,7 @@ def hessian_scene(
             row_labels=axis_labels if k % ncols == 0 else None,
             col_labels=col_labels if k // ncols == last_row else None,
             header=headers[outputs[k]] if k < ncols else None,
-            header_pad=(LINE + 0.1) * 72,
+            header_pad=(line + 0.1) * 72,
         )
         for k, rect in enumerate(layout.panels)
     )
@@ -253,10 +269,11 @@ def hessian_scene(
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=_annotate(annotate, layout.cell, (n, n), len(panels) * n * n),
-        value_size=_value_size(layout.cell),
+        value_size=_value_size(layout.cell, scale),
         quantity=quantity,
+        fontsize=canvas.fontsize,
     )
-    return Scene(spec, frame)
+    return _with_values_note(Scene(spec, frame), annotate, (n, n), dynamic, static, canvas)
 
 
 def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canvas()):
@@ -271,7 +288,7 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     cols = _full_labels("x", blocks.in_shape, batch, n)
     dynamic = [*coupling_parts(blocks.data), *bad_cell_parts(matrix)]
     frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(matrix))
-    header = f"full Jacobian of a batch of {batch}: outlined diagonal blocks = batch Jacobian"
+    header = f"full Jacobian of a batch of {batch}:\noutlined diagonal blocks = batch Jacobian"
     quantity = "∂f⁽ᵇ⁾ᵢ / ∂x⁽ᶜ⁾ⱼ"
     shape = (batch * m, batch * n)
     if canvas.axes_size is not None:
@@ -279,16 +296,16 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         annotated = _annotate(annotate, cell, (m, n), prod(shape))
         panel = PanelSpec(shape, None, rows, cols, header, (m, n))
         return Scene(_axes_spec(panel, (), annotated, cell, quantity), frame)
-    label_w, label_h = _label_width(rows), _label_height(cols)
+    scale = canvas.scale
+    label_w, label_h = _label_width(rows, scale), _label_height(cols, scale)
     margins = Margins(
         left=label_w + 0.15,
-        top=_note_height(static) + LINE + 0.25,
+        top=_note_height(static, scale) + 2 * LINE * scale + 0.25,
         bottom=label_h + 0.12,
-        min_slot=len(header) * CHAR * 1.05,
+        min_slot=title_width([len(line) for line in header.split("\n")], scale),
+        right=RIGHT * scale,
     )
-    layout = grid_layout(
-        1, shape, width=canvas.width, max_height=canvas.max_height, margins=margins
-    )
+    layout = canvas.layout(1, shape, margins)
     spec = ViewSpec(
         figsize=layout.figsize,
         panels=(PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n)),),
@@ -296,10 +313,47 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=_annotate(annotate, layout.cell, (m, n), prod(shape)),
-        value_size=_value_size(layout.cell),
+        value_size=_value_size(layout.cell, scale),
         quantity=quantity,
+        fontsize=canvas.fontsize,
     )
-    return Scene(spec, frame)
+    return _with_values_note(Scene(spec, frame), annotate, (m, n), dynamic, static, canvas)
+
+
+def _titled_grid(count, shape, rows, cols, worst_title, static, canvas, annotate, quantity):
+    """Spec of ``count`` panels of ``shape`` in a grid, each under its own title.
+
+    ``worst_title`` is the longest title any panel may get (it sizes the
+    room above each panel).
+    """
+    lines = [len(line) for line in worst_title.split("\n")]
+    scale = canvas.scale
+    label_w, label_h = _label_width(rows, scale), _label_height(cols, scale)
+    margins = Margins(
+        left=label_w + 0.15,
+        top=_note_height(static, scale) + len(lines) * LINE * scale + 0.12,
+        bottom=label_h + 0.12,
+        gap_x=label_w + 0.3,
+        gap_y=label_h + len(lines) * LINE * scale + 0.2,
+        min_slot=title_width(lines, scale),
+        right=RIGHT * scale,
+    )
+    layout = canvas.layout(count, shape, margins)
+    fig_h = layout.figsize[1]
+    return ViewSpec(
+        figsize=layout.figsize,
+        panels=tuple(PanelSpec(shape, rect, rows, cols) for rect in layout.panels),
+        texts=tuple(
+            TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
+            for left, bottom, width, height in layout.panels
+        ),
+        colorbar=layout.colorbar,
+        note_xy=_note_xy(layout.figsize),
+        annotate=_annotate(annotate, layout.cell, shape, count * prod(shape)),
+        value_size=_value_size(layout.cell, scale),
+        quantity=quantity,
+        fontsize=canvas.fontsize,
+    )
 
 
 def empty_scene(words, canvas=Canvas()):
@@ -342,6 +396,17 @@ def _axes_spec(panel, texts, annotated, cell, quantity):
     )
 
 
+def _with_values_note(scene, annotate, block_shape, dynamic, static, canvas):
+    """Say in the note when ``annotate="auto"`` left the values out only for small cells."""
+    cells = sum(block.size for block in scene.frame.blocks)
+    small = max(block_shape) <= 8 and cells <= MAX_ANNOTATED
+    if annotate != "auto" or scene.spec.annotate or not small:
+        return scene
+    how = " (annotate=True writes them; a wider figure has larger cells)"
+    part = "values not written: the cells are too small" + (how if canvas.api_hints else "")
+    return replace(scene, frame=replace(scene.frame, note=note([*dynamic, part], static)))
+
+
 def _require_one(count, what, how):
     """``ax=`` holds exactly one block."""
     if count != 1:
@@ -354,12 +419,12 @@ def _subsets(canvas, *choices):
     """Say which examples/outputs are shown (not in ``ax=`` mode: the caller chose one)."""
     if canvas.axes_size is not None:
         return []
-    return [part for choice in choices for part in subset_parts(*choice)]
+    return [part for choice in choices for part in subset_parts(*choice, hint=canvas.api_hints)]
 
 
-def _note_height(static):
+def _note_height(static, scale=1.0):
     """Height reserved at the top for the note: one line more for shapes flattened."""
-    return NOTE_HEIGHT + (NOTE_LINE if static else 0.0)
+    return (NOTE_HEIGHT + (NOTE_LINE if static else 0.0)) * scale
 
 
 def _labels(given, symbol, shape, count, name):
@@ -407,6 +472,13 @@ def _example_title(b, xs, ys, n_items=None):
     return "\n".join(lines)
 
 
+def _hessian_title(b, xs, header, n_items=None):
+    """Title ``example b: ∂²f_i`` plus ``x = [...]`` of one panel of a one-output grid."""
+    items = None if n_items is None else (n_items, 0)
+    title = _example_title(b, xs, None, n_items=items)
+    return title.replace(f"example {b}", f"example {b}: {header}", 1)
+
+
 def _annotate(annotate, cell, block_shape, cells):
     """Whether to write values in the cells (``annotate="auto"`` decides by size)."""
     if annotate == "auto":
@@ -417,9 +489,9 @@ def _annotate(annotate, cell, block_shape, cells):
     raise ValueError(f"annotate must be 'auto', True or False, not {annotate!r}")
 
 
-def _value_size(cell):
-    """Font size (points) of cell values for cells of side ``cell`` inches."""
-    return float(np.clip(cell * 72 * 0.27, 6.0, 10.0))
+def _value_size(cell, scale=1.0):
+    """Font size (points) of cell values for cells of side ``cell`` inches (≥ 6 pt)."""
+    return float(np.clip(cell * 72 * 0.27, 6.0, 10.0 * max(scale, 1.0)))
 
 
 def _note_xy(figsize):
@@ -428,13 +500,13 @@ def _note_xy(figsize):
     return (0.1 / fig_w, 1 - 0.1 / fig_h)
 
 
-def _label_width(labels):
+def _label_width(labels, scale=1.0):
     """Inches taken by a column of tick labels."""
     if not labels:
         return 0.1
-    return 0.1 + CHAR * 1.1 * max(len(label) for label in labels)
+    return 0.1 + CHAR * scale * 1.1 * max(len(label) for label in labels)
 
 
-def _label_height(labels):
+def _label_height(labels, scale=1.0):
     """Inches taken by a row of tick labels."""
-    return 0.3 if labels else 0.1
+    return 0.3 * scale if labels else 0.1

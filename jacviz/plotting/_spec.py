@@ -86,6 +86,9 @@ class ViewSpec:
     note_below : float
         With ``note_xy=None``: inches between the axes' bottom edge and the
         note's top (room for the column labels).
+    fontsize : float
+        Size (points) of titles, tick labels and the colour bar's numbers;
+        the note and headers are a little larger.
     """
 
     figsize: tuple | None
@@ -97,6 +100,7 @@ class ViewSpec:
     value_size: float
     quantity: str
     note_below: float = 0.0
+    fontsize: float = 8.5
 
 
 @dataclass(frozen=True)

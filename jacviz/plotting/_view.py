@@ -30,10 +30,8 @@ from jacviz.plotting._fast import (
 from jacviz.plotting._spec import PanelSpec
 from jacviz.plotting._style import format_value, text_colors
 
-TITLE_SIZE = 8.5
-TICK_SIZE = 8.5
 TICK_PAD = 3.0  # points between a panel and its tick labels
-NOTE_SIZE = 9.0
+NOTE_LARGER = 0.5  # points: the note is this much larger than titles and ticks
 
 
 class Panel:
@@ -52,13 +50,15 @@ class Panel:
     tick_texts : bool, optional
         Write the tick labels as plain texts instead of matplotlib ticks
         (same pixels, faster to build; ``ax.get_xticklabels()`` is then empty).
+    fontsize : float, optional
+        Size of the tick labels, points.
     """
 
-    def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False):
+    def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False, fontsize=8.5):
         self.ax = ax
         self.block = np.full(spec.shape, np.nan)
         self.image = add_block_image(ax, np.ma.masked_invalid(self.block), cmap=cmap, norm=norm)
-        _label_ticks(ax, spec, as_texts=tick_texts)
+        _label_ticks(ax, spec, as_texts=tick_texts, fontsize=fontsize)
         # the unit square of the axes: a PathPatch builds no patch transform per draw
         # (half a Rectangle's cost), for the same pixels
         self.frame = PathPatch(
@@ -138,14 +138,15 @@ class HeatmapView:
                 self.norm,
                 size,
                 tick_texts=tick_texts,
+                fontsize=spec.fontsize,
             )
             for p in spec.panels
         ]
         for panel, p in zip(self.panels, spec.panels, strict=True):
             if p.header is not None:
-                panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
+                panel.ax.set_title(p.header, fontsize=spec.fontsize + 1, pad=p.header_pad)
                 stamp_title(panel.ax)
-        self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
+        self.texts = [_dynamic_text(fig, t, self.panels[0].ax, spec.fontsize) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
         self.colorbar = None
         if self.panels:
@@ -155,6 +156,7 @@ class HeatmapView:
                 spec.quantity,
                 rect=spec.colorbar,
                 parent=self.panels[0].ax,
+                fontsize=spec.fontsize,
             )
         self.limit = None
         if ax is not None:
@@ -258,14 +260,14 @@ def _forget(ax):
 
 def _note_text(fig, spec, ax):
     """Make the note: at ``spec.note_xy`` in the figure, or under ``ax`` as its caption."""
-    style = {"ha": "left", "va": "top", "fontsize": NOTE_SIZE, "color": "0.15"}
+    style = {"ha": "left", "va": "top", "fontsize": spec.fontsize + NOTE_LARGER, "color": "0.15"}
     if spec.note_xy is not None:
         return figure_text(fig, *spec.note_xy, "", **style)
     below = ScaledTranslation(0.0, -spec.note_below, fig.dpi_scale_trans)
     return axes_text(ax, 0.0, 0.0, "", transform=ax.transAxes + below, clip_on=False, **style)
 
 
-def _label_ticks(ax, spec, as_texts=False):
+def _label_ticks(ax, spec, as_texts=False, fontsize=8.5):
     """Tick labels from the spec, no tick marks, nothing else on the axes.
 
     With ``as_texts`` the labels are plain texts placed as matplotlib places
@@ -279,8 +281,8 @@ def _label_ticks(ax, spec, as_texts=False):
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(NullLocator())  # no ticks (set_ticks([]) would make one)
             axis.set_visible(False)
-        _tick_texts(ax, "y", spec.row_labels)
-        _tick_texts(ax, "x", spec.col_labels)
+        _tick_texts(ax, "y", spec.row_labels, fontsize)
+        _tick_texts(ax, "x", spec.col_labels, fontsize)
         return
     rows, cols = spec.shape
     if spec.row_labels:
@@ -291,12 +293,12 @@ def _label_ticks(ax, spec, as_texts=False):
         ax.set_xticks(range(cols), spec.col_labels)
     else:
         ax.set_xticks([])
-    ax.tick_params(length=0, labelsize=TICK_SIZE, pad=TICK_PAD)
+    ax.tick_params(length=0, labelsize=fontsize, pad=TICK_PAD)
     for spine in ax.spines.values():
         spine.set_visible(False)
 
 
-def _tick_texts(ax, axis, labels):
+def _tick_texts(ax, axis, labels, fontsize):
     """Write ``labels`` where ``axis`` ("x" or "y") would put its tick labels, one per cell."""
     if not labels:
         return
@@ -307,7 +309,7 @@ def _tick_texts(ax, axis, labels):
         color = rcParams[f"{axis}tick.color"]
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
-        style = {"fontsize": TICK_SIZE, "color": color, "va": va, "ha": ha, "clip_on": False}
+        style = {"fontsize": fontsize, "color": color, "va": va, "ha": ha, "clip_on": False}
         text = axes_text(ax, *xy, label, label=True, transform=transform, **style)
         text.set_zorder(ax.xaxis.get_zorder())
 
@@ -347,10 +349,10 @@ def _cell_words(block, image):
     return strings, text_colors(rgba)
 
 
-def _dynamic_text(fig, spec, ax):
+def _dynamic_text(fig, spec, ax, fontsize):
     """Make a figure text at ``spec.xy`` (or the axes title when ``xy`` is None)."""
     if spec.xy is None:
-        return ax.set_title("", fontsize=TITLE_SIZE, pad=5)
+        return ax.set_title("", fontsize=fontsize, pad=5)
     return figure_text(
-        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25
+        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=fontsize, linespacing=1.25
     )

@@ -56,7 +56,7 @@ class Pictures:
     def __init__(self, dpi, mark=None):
         self._dpi = dpi
         self._mark = mark or _unmarked
-        self.heatmap_grid = HeatmapGrid(dpi=dpi)
+        self.heatmap_grid = HeatmapGrid(dpi=dpi, api_hints=False)
         self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
@@ -100,7 +100,7 @@ class Pictures:
     def _replace(self, maker):
         """Throw away ``maker``'s figure; redraw the picture on screen if it was ``maker``'s."""
         if maker == "heatmaps":
-            self.heatmap_grid = HeatmapGrid(dpi=self._dpi)
+            self.heatmap_grid = HeatmapGrid(dpi=self._dpi, api_hints=False)
         else:
             self._map_view = None
         if self._shown is None or self._shown[0] != maker:
