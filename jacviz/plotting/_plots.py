@@ -4,6 +4,8 @@ Layer: plotting. Imports numpy, matplotlib (``Figure`` API, never pyplot) and
 this package only.
 """
 
+import warnings
+
 from jacviz.plotting._figure import JacvizFigure
 from jacviz.plotting._scenes import (
     FONTSIZE,
@@ -78,8 +80,10 @@ def plot_batch_jacobian(
         ``m`` row labels instead of ``∂f_i``.
     width : float, optional
         Figure width in inches, kept exactly (e.g. 3.2 for a Beamer column,
-        6.3 for an A4 text width); the height is fitted. Default: the
-        width of ``fig``, or as narrow as the panels allow up to 8 inches.
+        6.3 for an A4 text width); the height is fitted. Panels that cannot
+        fit (cells of 0.04 in, titles) make it wider, with a warning.
+        Default: the width of ``fig``, or as narrow as the panels allow up
+        to 8 inches.
     fontsize : float, optional
         Size in points (at least 6) of titles, tick labels and the colour
         bar's numbers, default 8.5; the layout makes room for it. Cell values
@@ -127,7 +131,7 @@ def plot_batch_jacobian(
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax, "batch Jacobian")
+    return _draw(scene, fig, cmap, ax, "batch Jacobian", canvas)
 
 
 def plot_batch_hessian(
@@ -217,7 +221,7 @@ def plot_batch_hessian(
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax, "batch Hessian")
+    return _draw(scene, fig, cmap, ax, "batch Hessian", canvas)
 
 
 def plot_full_jacobian(
@@ -285,7 +289,7 @@ def plot_full_jacobian(
     scene = full_scene(
         full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim, canvas=canvas
     )
-    return _draw(scene, fig, cmap, ax, "full Jacobian")
+    return _draw(scene, fig, cmap, ax, "full Jacobian", canvas)
 
 
 def new_figure(dpi=100):
@@ -321,8 +325,15 @@ def _checked_size(value, name, default, least, unit):
     return value
 
 
-def _draw(scene, fig, cmap, ax, what):
+def _draw(scene, fig, cmap, ax, what, canvas):
     """Build the view of ``scene`` in ``fig`` (or ``ax``), show its frame, describe it."""
+    needed = scene.spec.figsize[0] if scene.spec.figsize else 0.0
+    if canvas.exact_width and needed > canvas.width + 1e-6:
+        warnings.warn(
+            f"the {what} needs a figure {needed:.2f} in wide, not {canvas.width:g}: "
+            "show fewer examples= (or outputs=), or ask for a smaller fontsize=",
+            stacklevel=3,
+        )
     view = HeatmapView(fig, scene.spec, resolve_cmap(cmap), ax=ax)
     view.show(scene.frame)
     if isinstance(fig, JacvizFigure):

@@ -32,6 +32,9 @@ class PanelSpec:
         diagonal blocks outlined (the full Jacobian); ``None`` for none.
     header_pad : float
         Gap between the panel and its header, points.
+    col_rotation : float
+        Angle of the column labels: 0, or 90 (upright) when they are wider
+        than a cell.
     """
 
     shape: tuple
@@ -41,6 +44,7 @@ class PanelSpec:
     header: str | None = None
     block_shape: tuple | None = None
     header_pad: float = 5.0
+    col_rotation: float = 0.0
 
 
 @dataclass(frozen=True)

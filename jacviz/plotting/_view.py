@@ -282,7 +282,7 @@ def _label_ticks(ax, spec, as_texts=False, fontsize=8.5):
             axis.set_major_locator(NullLocator())  # no ticks (set_ticks([]) would make one)
             axis.set_visible(False)
         _tick_texts(ax, "y", spec.row_labels, fontsize)
-        _tick_texts(ax, "x", spec.col_labels, fontsize)
+        _tick_texts(ax, "x", spec.col_labels, fontsize, spec.col_rotation)
         return
     rows, cols = spec.shape
     if spec.row_labels:
@@ -290,7 +290,7 @@ def _label_ticks(ax, spec, as_texts=False, fontsize=8.5):
     else:
         ax.set_yticks([])
     if spec.col_labels:
-        ax.set_xticks(range(cols), spec.col_labels)
+        ax.set_xticks(range(cols), spec.col_labels, rotation=spec.col_rotation)
     else:
         ax.set_xticks([])
     ax.tick_params(length=0, labelsize=fontsize, pad=TICK_PAD)
@@ -298,7 +298,7 @@ def _label_ticks(ax, spec, as_texts=False, fontsize=8.5):
         spine.set_visible(False)
 
 
-def _tick_texts(ax, axis, labels, fontsize):
+def _tick_texts(ax, axis, labels, fontsize, rotation=0.0):
     """Write ``labels`` where ``axis`` ("x" or "y") would put its tick labels, one per cell."""
     if not labels:
         return
@@ -309,7 +309,14 @@ def _tick_texts(ax, axis, labels, fontsize):
         color = rcParams[f"{axis}tick.color"]
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
-        style = {"fontsize": fontsize, "color": color, "va": va, "ha": ha, "clip_on": False}
+        style = {
+            "fontsize": fontsize,
+            "rotation": rotation,
+            "color": color,
+            "va": va,
+            "ha": ha,
+            "clip_on": False,
+        }
         text = axes_text(ax, *xy, label, label=True, transform=transform, **style)
         text.set_zorder(ax.xaxis.get_zorder())
 

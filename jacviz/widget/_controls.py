@@ -83,7 +83,11 @@ def shape_slider(description, tooltip, maximum, css_class):
 
 
 def index_slider(description, tooltip, css_class):
-    """Return an integer slider from 0 (its maximum set later), hidden until needed."""
+    """Return an integer slider from 0 (its maximum set later), hidden until needed.
+
+    Its description takes the width it needs ("from example" is cut to
+    "from exa…" in ipywidgets' default 80 px).
+    """
     slider = widgets.IntSlider(
         min=0,
         max=0,
@@ -91,6 +95,7 @@ def index_slider(description, tooltip, css_class):
         tooltip=tooltip,
         continuous_update=False,
         layout=widgets.Layout(display="none"),
+        style={"description_width": "initial"},
     )
     return hooked(slider, css_class)
 

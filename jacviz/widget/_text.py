@@ -21,6 +21,8 @@ CARET_CONTEXT = 60
 MAX_MESSAGE_CHARS = 2000
 NOTE_STYLE = "color: #a15c00"
 STALE_STYLE = "color: #b00020; font-weight: bold"
+#: Table cells: apart from each other, numbers right-aligned, never wrapped.
+CELL_STYLE = "padding: 1px 0.8em; text-align: right; white-space: nowrap"
 
 
 def derivative_name(order):
@@ -60,21 +62,22 @@ def status_html(x, y, result, order, render_count, notes=(), info=()):
     return "<br>\n".join(lines)  # a newline too: the lines stay apart in textContent
 
 
-def stale_html(reason, state):
-    """Write the line that says the picture shows the last good ``state``, and why (``reason``).
+def stale_html(state):
+    """Write the line that says the picture shows the last good ``state``.
+
+    Why the current input fails is said once, in the error area above the
+    picture; no symbol that needs an emoji font.
 
     Examples
     --------
-    >>> print(stale_html("unknown name 'y'", "f(x) = x**3, x (2, 2), 1st order"))
-    <span class='jacviz-stale' ...>⏸ out of date: the picture and the numbers show the last good
-    state (f(x) = x**3, x (2, 2), 1st order), because the current input fails: unknown name
-    &#x27;y&#x27;</span>
+    >>> print(stale_html("f(x) = x**3, x (2, 2), 1st order"))
+    <span class='jacviz-stale' ...>out of date: the picture and the numbers show the last good
+    state (f(x) = x**3, x (2, 2), 1st order); the error above says what fails now.</span>
     """
-    first_line = _shortened(reason.splitlines()[0]) if reason else ""
     return (
-        f"<span class='jacviz-stale' style='{STALE_STYLE}'>⏸ out of date: the picture and the "
-        f"numbers show the last good state ({html.escape(state)}), because the current input "
-        f"fails: {html.escape(first_line)}</span>"
+        f"<span class='jacviz-stale' style='{STALE_STYLE}'>out of date: the picture and the "
+        f"numbers show the last good state ({html.escape(state)}); the error above says what "
+        "fails now.</span>"
     )
 
 
@@ -205,14 +208,16 @@ def _full_labels(shape):
 
 
 def _table(caption, rows, cols, values, number=None, titles=None, css_class="jacviz-values"):
-    head = "".join(f"<th>{col}</th>" for col in cols)
+    """Write a caption (a paragraph as wide as the output, not the table) and a padded table."""
+    head = "".join(f"<th style='{CELL_STYLE}'>{col}</th>" for col in cols)
     body = "".join(
-        f"<tr><th>{row}</th>{_cells(line, number or _number, titles and titles[r])}</tr>"
+        f"<tr><th style='{CELL_STYLE}'>{row}</th>"
+        f"{_cells(line, number or _number, titles and titles[r])}</tr>"
         for r, (row, line) in enumerate(zip(rows, values, strict=True))
     )
     return (
+        f"<div class='jacviz-caption'>{caption}</div>"
         f"<table class='{css_class}' style='{MONOSPACE}; margin-bottom: 6px'>"
-        f"<caption style='text-align: left'>{caption}</caption>"
         f"<tr><th></th>{head}</tr>{body}</table>"
     )
 
@@ -220,9 +225,9 @@ def _table(caption, rows, cols, values, number=None, titles=None, css_class="jac
 def _cells(line, number, titles=None):
     """Write the ``<td>`` cells of one row, each with its tooltip if ``titles`` are given."""
     if titles is None:
-        return "".join(f"<td>{number(v)}</td>" for v in line)
+        return "".join(f"<td style='{CELL_STYLE}'>{number(v)}</td>" for v in line)
     return "".join(
-        f"<td title='{html.escape(title)}'>{number(v)}</td>"
+        f"<td style='{CELL_STYLE}' title='{html.escape(title)}'>{number(v)}</td>"
         for v, title in zip(line, titles, strict=True)
     )
 
