@@ -104,7 +104,8 @@ def test_nbconvert_html_holds_each_picture_at_its_css_size(executed):
         output = executed.cells[k].outputs[0]
         meta = output.metadata["image/png"]
         (tag,) = [t for t in re.findall(r"<img [^>]*>", html) if output.data["image/png"] in t]
-        assert f'width="{meta["width"]}"' in tag and f'height="{meta["height"]}"' in tag
+        for name in ("width", "height"):  # quoted by newer nbconvert (its HTML pass), or not
+            assert re.search(rf'\b{name}="?{meta[name]}\b', tag), (name, tag[-80:])
 
 
 def test_figures_stay_real_figures_for_savefig():
