@@ -225,3 +225,27 @@ def test_cells_too_small_for_values_say_so():
     words = fig.texts[-1].get_text().replace("\n", " ")  # wrapped to the width
     assert words == "values not written: cells too small (annotate=True writes them)"
     assert not fig.findobj(CellValues)
+
+
+def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
+    x = np.array([[4.0, 2.0], [1.0, 3.0]])
+    hess = np.zeros((2, 2, 2, 2))
+    hess[:, 0, 0, 0] = [2400.0, 600.0]  # output 0: large
+    hess[:, 1, 0, 1] = hess[:, 1, 1, 0] = 0.01  # output 1: tiny, blank on the shared scale
+    shared = plot_batch_hessian(hess, x=x)
+    own = plot_batch_hessian(hess, x=x, scale="output")
+    assert check_layout(own) == []
+    panels, _ = panels_and_bar(own)
+    tiny = panels[1].images[0].get_array()  # example 0, output 1, coloured as value / limit
+    np.testing.assert_allclose(tiny.filled(np.nan), [[0.0, 1.0], [1.0, 0.0]])
+    np.testing.assert_allclose(panels[0].images[0].get_array()[0, 0], 2400.0 / 2500.0)
+    assert [ax.get_title() for ax in panels[:2]] == ["∂²f₀  (±2.5e3)", "∂²f₁  (±0.01)"]
+    values = panels[1].findobj(CellValues)[0].get_strings().tolist()
+    assert values == [["0", "0.01"], ["0.01", "0"]]  # the numbers stay the values
+    assert "each output on its own scale" in own.texts[-1].get_text()
+    (bar,) = panels_and_bar(own)[1]
+    assert bar.get_ylabel().endswith("÷ its output's limit")
+    shared_tiny = panels_and_bar(shared)[0][1].images[0].get_array()
+    assert np.abs(shared_tiny).max() == pytest.approx(0.01)  # the shared scale: near white
+    with pytest.raises(ValueError, match="scale must be 'shared' or 'output', not 'own'"):
+        plot_batch_hessian(hess, scale="own")

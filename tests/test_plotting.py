@@ -757,8 +757,11 @@ def test_renderer_pixels_equal_the_plot_functions_for_hessians_and_full_jacobian
         fig = at_dpi(plot_batch_hessian(HESS, x=X), 80)
     else:
         full = full_from_blocks(JAC, coupling=0.5)
-        png = HeatmapGrid(dpi=80).render("full", full)
-        fig = at_dpi(plot_full_jacobian(full, batch_size=2), 80)
+        grid = HeatmapGrid(dpi=80)
+        png = grid.render("full", full)
+        # the live picture wraps its note where plot_* widens for it: ask for the same width
+        width = grid.figure.get_figwidth()
+        fig = at_dpi(plot_full_jacobian(full, batch_size=2, width=width), 80)
     assert_same_picture_but_tick_typesetting(pixels_of_png(png), fig)
 
 

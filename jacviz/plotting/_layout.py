@@ -91,7 +91,16 @@ class GridLayout:
 
 
 def grid_layout(
-    count, block_shape, *, width, max_height, margins, max_cols=4, ncols=None, exact_width=False
+    count,
+    block_shape,
+    *,
+    width,
+    max_height,
+    margins,
+    max_cols=4,
+    ncols=None,
+    exact_width=False,
+    min_fig_width=0.0,
 ):
     """Lay out ``count`` panels of ``block_shape`` cells with square cells.
 
@@ -112,6 +121,8 @@ def grid_layout(
     exact_width : bool, optional
         Make the figure exactly ``width`` wide when the panels need less
         (they are centred); otherwise the figure is as narrow as they allow.
+    min_fig_width : float, optional
+        Make the figure at least this wide (a one-line note), panels centred.
 
     Returns
     -------
@@ -147,7 +158,8 @@ def grid_layout(
     hug = nrows == 1 and pad_y == 0.0 and margins.min_width == 0.0  # no text beside the bar
     bar_left = margins.left + grid_w - (inset if hug else 0.0) + BAR_GAP
     fig_w = max(bar_left - BAR_GAP + margins.right, margins.left + grid_w + 0.1)
-    shift = (width - fig_w) / 2 if exact_width and fig_w < width else 0.0
+    target = max(min_fig_width, width if exact_width else 0.0)
+    shift = (target - fig_w) / 2 if fig_w < target else 0.0
     fig_w += 2 * shift
     fig_h = margins.top + grid_h + 2 * pad_y + margins.bottom
     panels = []

@@ -146,6 +146,7 @@ def plot_batch_hessian(
     cmap=DEFAULT_CMAP,
     in_labels=None,
     out_labels=None,
+    scale="shared",
     width=None,
     fontsize=None,
 ):
@@ -180,6 +181,11 @@ def plot_batch_hessian(
         ``n`` labels for the rows and columns of each panel instead of ``∂x_j``.
     out_labels : sequence of str, optional
         ``m`` column headers instead of ``∂²f_i``.
+    scale : {"shared", "output"}, optional
+        ``"output"`` colours each output column on its own symmetric scale
+        (its limit in its header, the colour bar in fractions of it): an
+        output whose second derivatives are small next to another's no
+        longer looks blank. Default one scale for all.
     width, fontsize : float, optional
         Figure width (inches, kept) and text size (points, ≥ 6); see
         :func:`plot_batch_jacobian`.
@@ -219,6 +225,7 @@ def plot_batch_hessian(
         annotate=annotate,
         in_labels=in_labels,
         out_labels=out_labels,
+        scale=scale,
         canvas=canvas,
     )
     return _draw(scene, fig, cmap, ax, "batch Hessian", canvas)

@@ -77,7 +77,7 @@ class HeatmapGrid:
     """
 
     def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True):
-        self._canvas = Canvas(api_hints=api_hints)
+        self._canvas = Canvas(api_hints=api_hints, widen_for_note=False)
         self._cmap = resolve_cmap(cmap)
         self._dpi = dpi
         self._blank = Figure(dpi=dpi)

@@ -44,6 +44,7 @@ from jacviz.plotting._notes import (
 from jacviz.plotting._spec import Frame, PanelSpec, TextSpec, ViewSpec
 from jacviz.plotting._style import (
     FALLBACK_LIMIT,
+    compact_value,
     component_labels,
     format_vector,
     symmetric_limit,
@@ -105,6 +106,10 @@ class Canvas:
     api_hints : bool
         Notes name the keyword that changes what is shown (``examples=``);
         off for pictures whose readers have controls instead.
+    widen_for_note : bool
+        Make the figure wide enough for the note on one line (up to
+        ``width``); off for live pictures, whose layout must not follow the
+        note's words (they wrap instead).
     """
 
     width: float = WIDTH
@@ -113,6 +118,7 @@ class Canvas:
     exact_width: bool = False
     fontsize: float = FONTSIZE
     api_hints: bool = True
+    widen_for_note: bool = True
 
     @property
     def scale(self):
@@ -191,9 +197,13 @@ def hessian_scene(
     annotate="auto",
     in_labels=None,
     out_labels=None,
+    scale="shared",
     canvas=Canvas(),
 ):
     """Describe a row per example, a column per output of ``hess``; see ``plot_batch_hessian``."""
+    if scale not in ("shared", "output"):
+        raise ValueError(f"scale must be 'shared' or 'output', not {scale!r}")
+    per_output = scale == "output"
     blocks = as_hessian(hess, x)
     batch, m, n, _ = blocks.data.shape
     shown = choose_examples(batch, examples)
@@ -256,6 +266,9 @@ def hessian_scene(
         )
 
     ncols = len(outputs)
+    if per_output:
+        quantity, frame, headers = _output_scales(blocks.data, outputs, frame, headers, quantity)
+        dynamic.append("colours: each output on its own scale, ± its limit in its header")
     words = _Words(dynamic, static, canvas, annotate)
     labels = (axis_labels, axis_labels)
     fit = _fit(margins, len(shown) * ncols, (n, n), labels, words, ncols=ncols, max_cols=ncols)
@@ -340,6 +353,20 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         fontsize=canvas.fontsize,
     )
     return Scene(spec, replace(frame, note=fit.note))
+
+
+def _output_scales(data, outputs, frame, headers, quantity):
+    """For ``scale="output"``: each output column coloured on its own ``[-L_i, L_i]``.
+
+    Returns the colour bar's label, the frame (divisors per panel, limit 1)
+    and the headers with each column's limit.
+    """
+    limits = {i: symmetric_limit(data[:, i]) for i in outputs}
+    headers = tuple(
+        f"{h}  (±{compact_value(limits[i])})" if i in limits else h for i, h in enumerate(headers)
+    )
+    scales = tuple(limits[outputs[k % len(outputs)]] for k in range(len(frame.blocks)))
+    return f"{quantity}  ÷ its output's limit", replace(frame, limit=1.0, scales=scales), headers
 
 
 def _titled_grid(frame, shape, labels, titles, words, quantity):
@@ -441,7 +468,9 @@ def _fit(margins, count, shape, labels, words, **kw):
     rotation, note_lines = 0.0, 1 + bool(words.static)
     for _ in range(3):
         col_h = _label_width(cols, scale) + 0.05 if rotation else _label_height(cols, scale)
-        layout = canvas.layout(count, shape, margins(col_h, _note_height(note_lines, scale)), **kw)
+        note_w = _note_width(words, block, count * prod(shape))
+        note_h = _note_height(note_lines, scale)
+        layout = canvas.layout(count, shape, margins(col_h, note_h), min_fig_width=note_w, **kw)
         annotated = _annotate(words.annotate, layout.cell, block, count * prod(shape))
         text = _wrap(_note_words(words, block, count * prod(shape), annotated), layout, scale)
         upright = 90.0 if cols and _label_width(cols, scale) - 0.1 > layout.cell else 0.0
@@ -461,6 +490,20 @@ def _note_words(words, block_shape, cells, annotated):
         how = " (annotate=True writes them)" if words.canvas.api_hints else ""
         parts.append(f"values not written: cells too small{how}")
     return note(parts, words.static)
+
+
+def _note_width(words, block_shape, cells):
+    """Inches the note's longest line takes unwrapped, at most the canvas's width.
+
+    0 on a canvas that does not widen for its note (a live picture: its
+    layout would change with the note's words, i.e. with the values).
+    """
+    canvas = words.canvas
+    if not canvas.widen_for_note:
+        return 0.0
+    text = _note_words(words, block_shape, cells, True)
+    longest = max((len(line) for line in text.split("\n")), default=0) if text else 0
+    return min(canvas.width, longest * CHAR * 1.06 * canvas.scale + 0.2)
 
 
 def _wrap(text, layout, scale):

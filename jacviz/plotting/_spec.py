@@ -121,9 +121,13 @@ class Frame:
         The figure note ("" for none).
     limit : float
         The colour scale is ``[-limit, limit]``.
+    scales : tuple of float
+        One divisor per block: its colours are those of ``block / scale``
+        (each Hessian output on its own scale); empty: every block as it is.
     """
 
     blocks: tuple
     texts: tuple
     note: str
     limit: float
+    scales: tuple = ()

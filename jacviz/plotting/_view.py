@@ -57,6 +57,7 @@ class Panel:
     def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False, fontsize=8.5):
         self.ax = ax
         self.block = np.full(spec.shape, np.nan)
+        self.scale = 1.0
         self.image = add_block_image(ax, np.ma.masked_invalid(self.block), cmap=cmap, norm=norm)
         _label_ticks(ax, spec, as_texts=tick_texts, fontsize=fontsize)
         # the unit square of the axes: a PathPatch builds no patch transform per draw
@@ -85,15 +86,16 @@ class Panel:
             artist.remove()
         self.ax.title.set_text("")
 
-    def show(self, block, limit_changed):
-        """Put ``block`` in; return whether the panel's pixels change."""
+    def show(self, block, limit_changed, scale=1.0):
+        """Put ``block`` in, coloured as ``block / scale``; return whether the pixels change."""
         block = np.asarray(block, dtype=float)
-        if not limit_changed and np.array_equal(block, self.block, equal_nan=True):
+        same = np.array_equal(block, self.block, equal_nan=True) and scale == self.scale
+        if not limit_changed and same:
             return False
-        self.block = block.copy()
-        self.image.set_data(np.ma.masked_invalid(block))
+        self.block, self.scale = block.copy(), scale
+        self.image.set_data(np.ma.masked_invalid(block / scale))
         if self.values is not None:
-            self.values.set_cells(*_cell_words(block, self.image))
+            self.values.set_cells(*_cell_words(block, self.image, scale))
         return True
 
 
@@ -186,8 +188,9 @@ class HeatmapView:
             if self.colorbar is not None:
                 self.colorbar.show(frame.limit)
                 dirty.append(("colorbar",))
+        scales = frame.scales or (1.0,) * len(frame.blocks)
         for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
-            if panel.show(block, limit_changed):
+            if panel.show(block, limit_changed, scales[k]):
                 dirty.append(("panel", k))
         for k, (text, words) in enumerate(zip(self.texts, frame.texts, strict=True)):
             if text.get_text() != words:
@@ -349,9 +352,9 @@ def _box(x0, y0, width, height):
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
 
 
-def _cell_words(block, image):
-    """Return the string and text colour of every cell of ``block``."""
-    rgba = cell_colors(block, image.cmap, image.norm)
+def _cell_words(block, image, scale=1.0):
+    """Return the string and text colour of every cell of ``block`` (coloured as ``/ scale``)."""
+    rgba = cell_colors(block / scale, image.cmap, image.norm)
     strings = [[format_value(v) for v in row] for row in block]
     return strings, text_colors(rgba)
 

@@ -21,8 +21,10 @@ CARET_CONTEXT = 60
 MAX_MESSAGE_CHARS = 2000
 NOTE_STYLE = "color: #a15c00"
 STALE_STYLE = "color: #b00020; font-weight: bold"
-#: Table cells: apart from each other, numbers right-aligned, never wrapped.
-CELL_STYLE = "padding: 1px 0.8em; text-align: right; white-space: nowrap"
+#: Tables: cells apart from each other (headers never run together), never wrapped.
+TABLE_STYLE = (
+    "border-collapse: separate; border-spacing: 0.8em 1px; white-space: nowrap; margin-bottom: 6px"
+)
 
 
 def derivative_name(order):
@@ -208,16 +210,15 @@ def _full_labels(shape):
 
 
 def _table(caption, rows, cols, values, number=None, titles=None, css_class="jacviz-values"):
-    """Write a caption (a paragraph as wide as the output, not the table) and a padded table."""
-    head = "".join(f"<th style='{CELL_STYLE}'>{col}</th>" for col in cols)
+    """Write a caption (a paragraph as wide as the output, not the table) and a spaced table."""
+    head = "".join(f"<th>{col}</th>" for col in cols)
     body = "".join(
-        f"<tr><th style='{CELL_STYLE}'>{row}</th>"
-        f"{_cells(line, number or _number, titles and titles[r])}</tr>"
+        f"<tr><th>{row}</th>{_cells(line, number or _number, titles and titles[r])}</tr>"
         for r, (row, line) in enumerate(zip(rows, values, strict=True))
     )
     return (
         f"<div class='jacviz-caption'>{caption}</div>"
-        f"<table class='{css_class}' style='{MONOSPACE}; margin-bottom: 6px'>"
+        f"<table class='{css_class}' style='{MONOSPACE}; {TABLE_STYLE}'>"
         f"<tr><th></th>{head}</tr>{body}</table>"
     )
 
@@ -225,9 +226,9 @@ def _table(caption, rows, cols, values, number=None, titles=None, css_class="jac
 def _cells(line, number, titles=None):
     """Write the ``<td>`` cells of one row, each with its tooltip if ``titles`` are given."""
     if titles is None:
-        return "".join(f"<td style='{CELL_STYLE}'>{number(v)}</td>" for v in line)
+        return "".join(f"<td>{number(v)}</td>" for v in line)
     return "".join(
-        f"<td style='{CELL_STYLE}' title='{html.escape(title)}'>{number(v)}</td>"
+        f"<td title='{html.escape(title)}'>{number(v)}</td>"
         for v, title in zip(line, titles, strict=True)
     )
 
