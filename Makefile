@@ -17,7 +17,7 @@ APP_ARGS ?=
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[app,test]'
+	$(BIN)/python -m pip install --quiet -e '.[app,server,hub,test]'
 	touch $(STAMP)
 
 # jacviz lab adds --allow-root when run as root (JupyterLab refuses root without it)

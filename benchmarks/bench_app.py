@@ -39,15 +39,17 @@ POOL_WARM_UP = 20.0
 REFILL_PAUSE = 6.0
 
 
-def start_app(*options, timeout=60.0):
-    """Start ``jacviz app --no-browser`` on a free loopback port; return (process, url).
+def start_app(*options, port=None, timeout=60.0):
+    """Start ``jacviz app --no-browser`` on 127.0.0.1; return (process, url).
 
-    Jupyter's directories go to a temporary folder so nothing of the user's
-    configuration changes what is measured.
+    ``port``: the app's port; a free one when None. Jupyter's directories go
+    to a temporary folder so nothing of the user's configuration changes what
+    is measured.
     """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    if port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
     home = tempfile.mkdtemp(prefix="bench-app-")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=home, JUPYTER_RUNTIME_DIR=home, IPYTHONDIR=home)
     command = [sys.executable, "-m", "jacviz", "app", "--no-browser", f"--port={port}"]

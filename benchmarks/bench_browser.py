@@ -104,11 +104,11 @@ def value_edit(page, k):
 
 
 def batch_step(page, k, low=1, high=10):
-    """Bounce the batch slider between ``low`` and ``high``, one step per call."""
+    """Bounce the batch-size field between ``low`` and ``high``, one step per call."""
     handle = page.locator(BATCH_SLIDER_HANDLE).first
-    size = int(handle.get_attribute("aria-valuenow").split(".")[0])
+    size = int(handle.input_value())
     going_up = (k // (high - low)) % 2 == 0
-    key = "ArrowRight" if (going_up and size < high) or size <= low else "ArrowLeft"
+    key = "ArrowUp" if (going_up and size < high) or size <= low else "ArrowDown"
     handle.focus()
     handle.press(key)
 

@@ -213,7 +213,7 @@ def extras_table(repeats):
     explorer.fd_checkbox.value = True
     check_ms = 1000 * time_entry_steps(explorer, repeats)
     explorer.fd_checkbox.value = False
-    explorer.values_accordion.selected_index = 0
+    explorer.values_checkbox.value = True
     table_ms = 1000 * time_entry_steps(explorer, repeats)
     plane = explorer_for(4, 2, 1)
     plane.linear_map_toggle.value = True

@@ -2,16 +2,16 @@
 
 Playwright's sync API runs its own event loop, and a second ``sync_playwright()``
 cannot start while one is open. The browser tests (``tests/e2e/``) and the
-static-HTML test (``tests/test_export.py``) therefore share the one ``browser``
-below instead of each launching their own.
+static pages' tests (``browser`` marker: ``tests/test_notes.py``,
+``tests/test_recipes.py``) therefore share the one ``browser`` below instead of
+each launching their own.
 
 Without Chromium or Playwright the tests that need them skip with a message saying
 how to install them -- except in CI (``CI=true``), where they fail.
 """
 
-import os
-
 import pytest
+from ci import in_ci, skip_or_fail
 from e2e.servers import CHROMIUM_ARGS, chromium_path
 from hypothesis import settings
 
@@ -27,19 +27,7 @@ INSTALL_HINT = (
 )
 
 
-def in_ci():
-    """Return True when running in CI, where nothing that CI can install may skip."""
-    return os.environ.get("CI", "").lower() == "true"
-
-
 settings.load_profile("ci" if in_ci() else "dev")
-
-
-def skip_or_fail(reason):
-    """Skip the test on a developer machine, fail it in CI."""
-    if in_ci():
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

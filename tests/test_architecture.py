@@ -16,14 +16,27 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "jacviz"
 # module -> jacviz modules it may import
 ALLOWED = {
     "errors": set(),
-    "expressions": {"errors"},
-    "jacobians": {"errors", "expressions"},
+    "_validate": set(),
+    "expressions": {"errors", "_validate"},
+    "jacobians": {"errors", "_validate", "expressions"},
     "presets": set(),
-    "plotting": {"errors"},
-    "views": {"errors", "expressions", "jacobians", "plotting"},
-    "widget": {"errors", "expressions", "jacobians", "plotting", "presets", "views"},
+    "plotting": {"errors", "_validate"},
+    "views": {"errors", "_validate", "expressions", "jacobians", "plotting"},
+    "widget": {
+        "errors",
+        "_validate",
+        "expressions",
+        "jacobians",
+        "plotting",
+        "presets",
+        "views",
+        "notes",
+    },
     "app": set(),
-    "cli": {"app"},
+    "notes": set(),
+    "cli": {"app", "notes"},
+    # the class server (one process, many sessions): the explorer, the warm-up, the cap's text
+    "classroom": {"widget", "plotting", "app"},
     "__main__": {"cli"},
     "__init__": {
         "errors",
@@ -39,6 +52,7 @@ ALLOWED = {
 # third-party packages each module may import (besides the standard library)
 THIRD_PARTY = {
     "errors": set(),
+    "_validate": {"numpy"},
     "expressions": {"autograd"},
     "jacobians": {"numpy", "autograd"},
     "presets": {"numpy"},
@@ -48,7 +62,10 @@ THIRD_PARTY = {
     # app: jupyter-server's kernel manager (app/manager.py) and ipykernel (app/kernel.py)
     # run inside Voila and its kernels only; the rest of app and cli is standard library
     "app": {"jupyter_server", "tornado", "traitlets", "ipykernel"},
+    # notes: nbformat, nbclient, nbconvert inside export_html only (the app extra)
+    "notes": {"nbformat", "nbclient", "nbconvert"},
     "cli": set(),
+    "classroom": {"solara", "starlette", "uvicorn"},
     "__main__": set(),
     "__init__": set(),
 }
@@ -64,6 +81,12 @@ KNOWN_THIRD_PARTY = {
     "tornado",
     "ipykernel",
     "voila",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "solara",
+    "starlette",
+    "uvicorn",
 }
 
 

@@ -76,11 +76,11 @@ def test_every_subcommand_has_help(capsys):
 
 
 def test_a_new_subcommand_is_one_module_and_one_entry(monkeypatch, tmp_path):
-    """The slot ``jacviz html NOTEBOOK -o OUT.html`` will take."""
+    """How ``jacviz html`` came in: one module, one more entry."""
 
-    class Html:
-        NAME = "html"
-        HELP = "turn a notebook into a static page"
+    class Pdf:
+        NAME = "pdf"
+        HELP = "turn a notebook into a handout"
 
         @staticmethod
         def add_arguments(parser):
@@ -92,9 +92,9 @@ def test_a_new_subcommand_is_one_module_and_one_entry(monkeypatch, tmp_path):
             Path(args.output).write_text(f"page of {args.notebook}")
             return 0
 
-    monkeypatch.setattr(cli, "COMMANDS", (*cli.COMMANDS, Html))
-    output = tmp_path / "out.html"
-    assert cli.main(["html", "lecture.ipynb", "-o", str(output)]) == 0
+    monkeypatch.setattr(cli, "COMMANDS", (*cli.COMMANDS, Pdf))
+    output = tmp_path / "out.pdf"
+    assert cli.main(["pdf", "lecture.ipynb", "-o", str(output)]) == 0
     assert output.read_text() == "page of lecture.ipynb"
 
 

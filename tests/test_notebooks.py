@@ -322,13 +322,14 @@ def test_tour_prints_the_seed_second_order(executed):
 def test_tour_shows_pictures_and_a_live_explorer(executed):
     nb, _ = executed("01_batch_jacobian_tour.ipynb")
     outputs = [out for cell in nb.cells for out in cell.get("outputs", [])]
-    pictures = [out for out in outputs if "image/png" in out.get("data", {})]
     views = [out for out in outputs if WIDGET_VIEW in out.get("data", {})]
+    pictures = [out for out in outputs if "image/png" in out.get("data", {}) and out not in views]
     assert len(pictures) == 4  # Jacobian, Hessian, two full Jacobians (seed, TensorFlow's guide)
     assert len(views) == 1
+    assert "image/png" in views[0]["data"]  # the explorer's still, for routes without widgets
     models = nb.metadata.widgets[WIDGET_STATE]["state"].values()
     names = {model["model_name"] for model in models}
-    assert {"ImageModel", "HTMLModel", "IntSliderModel", "TextModel"} <= names
+    assert {"ImageModel", "HTMLModel", "BoundedIntTextModel", "RadioButtonsModel"} <= names
     texts = " ".join(str(model["state"].get("value", "")) for model in models)
     assert "render #1" in texts
     assert "(2, 2, 2)" in texts  # the status line names the Jacobian's shape

@@ -92,6 +92,12 @@ def test_the_wheel_ships_the_notebooks_and_the_metadata(wheel):
         entry_points = archive.read(metadata_name.replace("METADATA", "entry_points.txt"))
     assert shipped == NOTEBOOKS
     assert not [name for name in names if name.startswith(("tests/", "docs/", "notebooks/"))]
+    # jacviz html and the nbconvert preprocessor of docs/course-notes.md ship with the package
+    assert {
+        "jacviz/cli/_html.py",
+        "jacviz/notes/_export.py",
+        "jacviz/notes/preprocessor.py",
+    } <= set(names)
     urls = dict(value.split(", ", 1) for value in metadata.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Source", "Issues", "Documentation"}
     assert all(url.startswith(URL) for url in urls.values())
@@ -119,7 +125,8 @@ def test_jacviz_notebooks_from_the_wheel(installed, tmp_path):
 
 def test_every_help_works_without_the_app_extra(installed):
     assert "app" in _run([installed / "jacviz", "--help"]).stdout
-    for command in (["jacviz", "app"], ["jacviz-app"], ["jacviz", "lab"], ["jacviz", "notebooks"]):
+    commands = (["jacviz", "app"], ["jacviz-app"], ["jacviz", "lab"], ["jacviz", "notebooks"])
+    for command in (*commands, ["jacviz", "html"]):
         help_text = _run([installed / command[0], *command[1:], "--help"]).stdout
         assert help_text.startswith("usage:")
     assert "--max-kernels" in _run([installed / "jacviz", "app", "--help"]).stdout
@@ -127,7 +134,12 @@ def test_every_help_works_without_the_app_extra(installed):
 
 @pytest.mark.parametrize(
     ("command", "missing"),
-    [(["jacviz", "app"], "Voila"), (["jacviz-app"], "Voila"), (["jacviz", "lab"], "JupyterLab")],
+    [
+        (["jacviz", "app"], "Voila"),
+        (["jacviz-app"], "Voila"),
+        (["jacviz", "lab"], "JupyterLab"),
+        (["jacviz", "html", "lecture.ipynb"], "nbconvert"),
+    ],
 )
 def test_a_missing_extra_is_named_not_a_traceback(installed, tmp_path, command, missing):
     result = _run([installed / command[0], *command[1:]], cwd=tmp_path, check=False)

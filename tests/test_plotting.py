@@ -34,7 +34,7 @@ from jacviz import (
     plot_full_jacobian,
     save_figure,
 )
-from jacviz.plotting import _png, _renderer
+from jacviz.plotting import _png, _renderer, png_bytes
 from jacviz.plotting._colors import cell_colors, clipped
 from jacviz.plotting._fast import CellValues, _text, drawing_switch
 from jacviz.plotting._fast._glyphs import face_of
@@ -48,9 +48,11 @@ from jacviz.plotting._style import (
     MAX_LIMIT,
     MIN_LIMIT,
     compact_value,
+    contrast_ratio,
     resolve_cmap,
     symmetric_limit,
     text_color,
+    text_colors,
 )
 
 X = np.array([[4.0, 2.0], [1.0, 3.0]])
@@ -425,6 +427,33 @@ def test_values_at_the_float_extremes_keep_a_finite_scale_and_warn_nothing(value
 def test_text_color_contrasts():
     assert text_color("white") == "black"
     assert text_color("#053061") == "white"  # the darkest blue of RdBu
+    assert text_color("#de725b") == "black"  # white gave 3.15:1 here (issue #20)
+
+
+def _text_rgb(names):
+    """RGB of ``"black"`` / ``"white"`` names, shape (..., 3)."""
+    return np.where((names == "white")[..., None], 1.0, 0.0) * np.ones(3)
+
+
+@pytest.mark.parametrize("name", sorted(colormaps))
+def test_cell_numbers_meet_wcag_aa_contrast_on_every_colour_of_every_colormap(name):
+    cmap = resolve_cmap(name)  # every colormap plot_* accepts, with jacviz's NaN/inf grey
+    cells = np.concatenate([cmap(np.linspace(0.0, 1.0, cmap.N)), [cmap(np.nan)]])
+    ratios = contrast_ratio(_text_rgb(text_colors(cells)), cells)
+    assert ratios.min() >= 4.5, f"{name}: {ratios.min():.2f}:1 at {cells[ratios.argmin()]}"
+    other = np.where(text_colors(cells) == "white", "black", "white")
+    assert np.all(ratios >= contrast_ratio(_text_rgb(other), cells))  # the better of the two
+
+
+@pytest.mark.usefixtures("drawing")
+def test_numbers_drawn_in_the_cells_contrast_with_their_cells():
+    fig = plot_batch_jacobian(np.linspace(-27.0, 27.0, 36).reshape(1, 6, 6), fig=Figure(dpi=80))
+    ax = panels(fig)[0]
+    cells = next(artist for artist in ax.get_children() if hasattr(artist, "get_strings"))
+    image = ax.images[0]
+    rgba = image.cmap(image.norm(image.get_array()))
+    ratios = contrast_ratio(_text_rgb(np.asarray(cells.get_colors())), rgba)
+    assert ratios.min() >= 4.5
 
 
 def test_drawing_into_a_given_figure_reuses_it():
@@ -1288,3 +1317,48 @@ def test_save_figure_leaves_a_live_renderer_working(tmp_path):
     png = grid.render("jacobian", JAC * 2, x=X)
     fresh = HeatmapGrid().render("jacobian", JAC * 2, x=X)
     np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh))
+
+
+# ---------------------------------------------------------------- pictures never fail for size
+
+
+def _note_of(fig):
+    return "\n".join(text.get_text() for text in fig.texts if "showing" in text.get_text())
+
+
+def test_a_jacobian_with_thousands_of_outputs_is_windowed(drawing):
+    jac = np.arange(2 * 6561 * 3, dtype=float).reshape(2, 6561, 3)
+    fig = plot_batch_jacobian(jac)
+    assert fig.get_size_inches()[1] <= 12  # 6561 rows would be a 262-inch-tall figure
+    assert "showing outputs 0–63 of 6561 (a window: slice the array for others)" in _note_of(fig)
+    assert [ax.images[0].get_array().shape for ax in panels(fig)] == [(64, 3), (64, 3)]
+    np.testing.assert_array_equal(panels(fig)[1].images[0].get_array(), jac[1, :64])
+    png_bytes(fig)  # draws: no "Image size ... too large"
+
+
+def test_wide_jacobian_and_hessian_blocks_are_windowed(drawing):
+    fig = plot_batch_jacobian(np.ones((1, 2, 500)))
+    assert "showing inputs 0–63 of 500" in _note_of(fig)
+    fig = plot_batch_hessian(np.ones((1, 1, 100, 100)))
+    assert "showing inputs 0–63 of 100" in _note_of(fig)
+    assert fig.get_size_inches()[0] <= 12
+    png_bytes(fig)
+
+
+def test_a_full_jacobian_with_many_outputs_is_windowed_per_block(drawing):
+    full = np.zeros((16, 729, 16, 8))
+    for b in range(16):
+        full[b, :, b, :] = 1.0
+    fig = plot_full_jacobian(full, batch_size=16)
+    note = _note_of(fig)
+    assert "showing outputs 0–7 of 729 in each block" in note
+    assert panels(fig)[0].images[0].get_array().shape == (16 * 8, 16 * 8)
+    assert "off-diagonal blocks are 0: the examples are independent" in note
+    assert max(fig.get_size_inches()) <= 12
+    png_bytes(fig)
+
+
+def test_a_full_jacobian_of_a_huge_batch_shows_a_window_of_examples(drawing):
+    fig = plot_full_jacobian(np.zeros((300, 1, 300, 1)), batch_size=300)
+    assert "showing examples 0–127 of 300" in _note_of(fig)
+    png_bytes(fig)

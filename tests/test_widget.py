@@ -18,6 +18,7 @@ import traitlets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 
@@ -33,7 +34,8 @@ from jacviz import (
     linear_map_geometry,
     parse_function,
 )
-from jacviz.widget import JacobianExplorer, explore
+from jacviz.plotting._style import contrast_ratio
+from jacviz.widget import JacobianExplorer, _batch_controls, _controls, _text, explore
 from jacviz.widget._batch import (
     MAX_ABS,
     MAX_BATCH,
@@ -154,12 +156,20 @@ def test_every_control_has_a_description_and_a_tooltip(explorer):
         explorer.radius_slider,
         explorer.first_example_slider,
         explorer.fd_checkbox,
+        explorer.preset_button,
+        explorer.values_checkbox,
+        explorer.large_checkbox,
     ]
     for control in controls:
         assert control.description, control
         assert control.tooltip, control
         assert control in widget_tree(explorer), control
-    assert len(explorer.order_toggle.tooltips) == 3
+        assert not getattr(control, "icon", ""), control  # no icon glyph in a name (WCAG 1.3.1)
+    # named states a screen reader announces: radio buttons and checkboxes, no bare toggles
+    assert isinstance(explorer.order_toggle, widgets.RadioButtons)
+    assert isinstance(explorer.linear_map_toggle, widgets.Checkbox)
+    sliders = (widgets.IntSlider, widgets.FloatSlider)  # their handles have no accessible name
+    assert not [w for w in widget_tree(explorer) if isinstance(w, sliders)]
     assert explorer.function_text.continuous_update is False
     assert explorer.paste_text.continuous_update is False
 
@@ -718,6 +728,7 @@ def test_each_preset_renders(name, capsys):
     explorer = JacobianExplorer("x**2", [[0.5, 0.25]])  # no preset's formula or batch
     preset = PRESETS[name]
     explorer.preset_dropdown.value = name
+    explorer.preset_button.click()
     assert explorer.error == ""
     assert explorer.function == preset.expression
     assert explorer.function_text.value == preset.expression
@@ -736,12 +747,14 @@ def test_each_preset_renders(name, capsys):
 def test_the_preset_dropdown_follows_the_formula_so_a_preset_can_be_applied_again(explorer):
     rotation = PRESETS["rotation"]
     explorer.preset_dropdown.value = "rotation"
+    explorer.preset_button.click()
     assert explorer.function == "A @ x" and rotation.note in explorer.note.value
     explorer.batch_grid.entry(0, 0).value = 3.0  # a new batch keeps the preset's formula
     assert explorer.preset_dropdown.value == "rotation"
     explorer.function_text.value = "x**3"
     assert explorer.preset_dropdown.value == CUSTOM and explorer.note.value == ""
     explorer.preset_dropdown.value = "rotation"
+    explorer.preset_button.click()
     assert explorer.function == "A @ x" and explorer.error == ""
     np.testing.assert_array_equal(explorer.x, rotation.x)
     np.testing.assert_allclose(explorer.result, [np.array(rotation.constants["A"])] * 3)
@@ -751,6 +764,7 @@ def test_the_preset_dropdown_follows_the_formula_so_a_preset_can_be_applied_agai
 
 def test_reset_after_a_preset_restores_the_preset_batch(explorer):
     explorer.preset_dropdown.value = "polar to Cartesian"
+    explorer.preset_button.click()
     explorer.random_button.click()
     explorer.reset_button.click()
     np.testing.assert_array_equal(explorer.x, PRESETS["polar to Cartesian"].x)
@@ -765,8 +779,8 @@ def test_constants_can_be_given():
 
 
 def test_values_table(explorer):
-    assert explorer.values_accordion.selected_index is None  # collapsed at first
-    explorer.values_accordion.selected_index = 0
+    assert explorer.values_checkbox.value is False  # closed at first
+    explorer.values_checkbox.value = True
     table = explorer.values_table.value
     assert table.count("<table class='jacviz-values'") == 2
     assert "example 0: x = [4, 2]" in table and "example 1: x = [1, 3]" in table
@@ -783,7 +797,7 @@ def test_values_table(explorer):
 def test_values_table_after_an_error_shows_the_last_good_result(explorer, capsys):
     explorer.function = "sine(x)"
     explorer.order = 2
-    explorer.values_accordion.selected_index = 0  # raised "cannot reshape" before
+    explorer.values_checkbox.value = True  # raised "cannot reshape" before
     assert table_cells(explorer.values_table.value) == ["48", "0", "0", "12", "3", "0", "0", "27"]
     explorer.order = "full"
     assert table_cells(explorer.values_table.value) == ["48", "0", "0", "12", "3", "0", "0", "27"]
@@ -797,7 +811,7 @@ def test_values_table_after_an_error_shows_the_last_good_result(explorer, capsys
 
 def test_values_table_shows_the_formula_of_each_entry(explorer):
     explorer.function = "[x[0]*x[1], sin(x[0])]"
-    explorer.values_accordion.selected_index = 0
+    explorer.values_checkbox.value = True
     table = explorer.values_table.value
     expected = [[entry.source for entry in row] for row in jacobian_formulas(explorer.function, 2)]
     assert expected == [["x[1]", "x[0]"], ["cos(x[0])", "0"]]
@@ -824,7 +838,7 @@ def test_formulas_are_derived_once_per_formula_and_n(explorer, monkeypatch):
         return real(function, n, **kwargs)
 
     monkeypatch.setattr(module, "jacobian_formulas", counting)
-    explorer.values_accordion.selected_index = 0
+    explorer.values_checkbox.value = True
     for value in (1.0, 2.0, 3.0):
         explorer.batch_grid.entry(0, 0).value = value
     explorer.random_button.click()
@@ -846,7 +860,7 @@ def test_formulas_are_derived_once_per_formula_and_n(explorer, monkeypatch):
 )
 def test_formulas_that_cannot_be_shown_get_a_short_note(function, order, note, capsys):
     explorer = JacobianExplorer(function, SEED_X, order=order)
-    explorer.values_accordion.selected_index = 0
+    explorer.values_checkbox.value = True
     assert explorer.error == ""
     assert note in explorer.values_table.value
     assert "jacviz-formulas" not in explorer.values_table.value
@@ -863,6 +877,7 @@ POLAR = PRESETS["polar to Cartesian"]
 def polar():
     explorer = JacobianExplorer()
     explorer.preset_dropdown.value = "polar to Cartesian"
+    explorer.preset_button.click()
     return explorer
 
 
@@ -1208,6 +1223,7 @@ def test_the_explorer_draws_once_per_user_action(monkeypatch):
     explorer = JacobianExplorer()
     assert len(updates) == 1 and explorer.render_count == 1  # the constructor: one picture
     explorer.preset_dropdown.value = "polar to Cartesian"  # constants, formula and batch
+    explorer.preset_button.click()
     assert len(updates) == 2 and explorer.render_count == 2
     explorer.batch_size_slider.value = MAX_BATCH  # the batch, sliders, grid, window bounds
     assert len(updates) == 3
@@ -1303,15 +1319,19 @@ def test_the_picture_leaves_before_the_controls_echo(explorer, monkeypatch):
         sent.append((widget, sorted([*msg.get("state", {}), *paths])))
 
     monkeypatch.setattr(widgets.Widget, "_send", record)
+    # ipywidgets 8.0 sends a change only while a kernel holds the comm (8.1+: always)
+    monkeypatch.setattr(type(explorer.image.comm), "kernel", object(), raising=False)
     explorer.batch_size_slider.set_state({"value": 3})  # a browser's message
     widgets_sent = [widget for widget, _ in sent]
     picture = widgets_sent.index(explorer.image)
-    assert sent[picture][1] == ["value"]
+    assert sent[picture] == (explorer.image, ["tooltip"])  # its text alternative, then the PNG
+    picture += 1
+    assert sent[picture] == (explorer.image, ["value"])
     assert widgets_sent[picture + 1] is explorer.status
     grid = explorer.batch_grid.box
     assert [keys for widget, keys in sent if widget is grid] == [["children"]]  # one message
     assert widgets_sent.index(grid) > picture
-    assert widgets_sent.count(explorer.image) == 1
+    assert widgets_sent.count(explorer.image) == 2
     assert explorer.x.shape == (3, 2) and explorer.render_count == 2
     sent.clear()
     explorer.function_text.set_state({"value": "sin(x)"})  # typeset after the picture
@@ -1356,3 +1376,88 @@ def test_a_rejected_formula_is_not_typeset_over_the_old_picture(explorer):
     assert "jacviz-stale" in explorer.status.value and "⏸" not in explorer.status.value
     assert explorer.error_area.value.count("out of range") == 1
     assert "out of range" not in explorer.status.value
+
+
+# ---------------------------------------------------------------- accessibility (#20)
+
+
+def test_choosing_a_preset_applies_nothing_until_load_and_own_formula_comes_back():
+    explorer = JacobianExplorer("x**2 + 1", [[0.5, 0.25]])
+    for name in PRESETS:  # arrow keys through the dropdown: nothing applied
+        explorer.preset_dropdown.value = name
+    assert explorer.function == "x**2 + 1" and explorer.render_count == 1
+    explorer.preset_dropdown.value = "rotation"
+    explorer.preset_button.click()
+    assert explorer.function == "A @ x" and "A" in explorer.constants
+    explorer.preset_dropdown.value = "softmax"  # a second preset keeps the own formula kept
+    explorer.preset_button.click()
+    explorer.preset_dropdown.value = CUSTOM
+    explorer.preset_button.click()
+    assert explorer.function == "x**2 + 1" and explorer.constants == {}
+    np.testing.assert_array_equal(explorer.x, [[0.5, 0.25]])
+    assert explorer.function_text.value == "x**2 + 1" and explorer.error == ""
+
+
+def test_the_picture_has_a_text_alternative_with_its_numbers_at_each_render(explorer):
+    words = explorer.image.tooltip  # the <img>'s title: its accessible name
+    assert "x = [4, 2]; J[0] rows: [48, 0], [0, 12]" in words
+    assert "x = [1, 3]; J[1] rows: [3, 0], [0, 27]" in words
+    explorer.batch_grid.entry(1, 1).value = 2.0
+    assert "J[1] rows: [3, 0], [0, 12]" in explorer.image.tooltip
+    explorer.order = 2
+    assert "H[0] rows by output, output 0: [24, 0], [0, 0]" in explorer.image.tooltip
+    explorer.order = "full"
+    assert "Off-diagonal blocks are all zero" in explorer.image.tooltip
+    explorer.order = 1
+    explorer.linear_map_toggle.value = True
+    assert "det J[0] = 576" in explorer.image.tooltip  # 48 * 12
+    explorer.linear_map_toggle.value = False
+    explorer.batch_size_slider.value = 16  # 8 examples shown, 32 numbers: still said
+    assert "examples 0 to 7 of 16" in explorer.image.tooltip
+    explorer.input_dim_slider.value = 8  # 8 x 64 numbers: the table has them
+    assert "see the values table" in explorer.image.tooltip
+
+
+def test_errors_are_alerts_and_the_status_line_a_polite_live_region(explorer):
+    assert "role='status' aria-live='polite'" in explorer.status.value
+    explorer.function_text.value = "x +"
+    assert explorer.error_area.value.startswith("<div role='alert'")
+    assert "role='status' aria-live='polite'" in explorer.status.value  # out of date, said
+    assert "out of date" in explorer.status.value
+
+
+def test_large_text_mode_draws_bigger_and_marks_the_explorer(explorer):
+    small = imread(io.BytesIO(explorer.image.value)).shape
+    explorer.large_checkbox.value = True
+    large = imread(io.BytesIO(explorer.image.value)).shape
+    assert "jacviz-large-mode" in explorer._dom_classes
+    assert large[1] == pytest.approx(small[1] * 1.5, rel=0.05)
+    explorer.large_checkbox.value = False
+    assert imread(io.BytesIO(explorer.image.value)).shape == small
+
+
+def test_number_boxes_accept_any_number_so_none_is_announced_invalid(explorer):
+    assert explorer.batch_grid.entry(0, 0).step is None  # step="any" in the browser
+    explorer.batch_grid.entry(0, 0).value = np.pi / 4
+    assert explorer.x[0, 0] == np.pi / 4 and explorer.error == ""
+
+
+def test_own_work_on_a_presets_formula_comes_back_too(explorer):
+    explorer.batch_size_slider.value = 3  # x**3 is also the "cube (seed)" preset's formula
+    own_x = explorer.x
+    explorer.preset_dropdown.value = "sine"
+    explorer.preset_button.click()
+    explorer.preset_dropdown.value = CUSTOM
+    explorer.preset_button.click()
+    assert explorer.function == "x**3"
+    np.testing.assert_array_equal(explorer.x, own_x)
+
+
+def test_explorer_text_colours_and_focus_ring_contrast_with_white():
+    styles = [_text.NOTE_STYLE, _text.STALE_STYLE, _batch_controls.HIDDEN_STYLE]
+    styles += [_text.error_html("x"), _controls.PAGE_STYLE]
+    colours = {c for style in styles for c in re.findall(r"#[0-9a-fA-F]{6}\b", style)}
+    assert len(colours) >= 4
+    for colour in colours:  # text 4.5:1 (WCAG 1.4.3); the focus ring needs 3:1 (1.4.11)
+        assert contrast_ratio(to_rgb(colour), (1.0, 1.0, 1.0)) >= 4.5, colour
+    assert re.search(r"outline: [3-9]px solid #0b4f9c", _controls.PAGE_STYLE)  # >= 2 px

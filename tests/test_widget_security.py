@@ -131,6 +131,7 @@ def test_shape_sliders_lowered_below_their_minimum_stay_in_range(explorer, send)
 def test_widened_map_example_and_radius_sliders_are_clamped(send):
     explorer = JacobianExplorer()
     explorer.preset_dropdown.value = "polar to Cartesian"  # B = 3, a map of the plane
+    explorer.preset_button.click()
     explorer.linear_map_toggle.value = True
     send(explorer.map_example_slider, {"max": 100, "value": 50})  # IndexError before
     assert explorer.map_example_slider.value == 2 and explorer.error == ""
@@ -213,6 +214,8 @@ def test_preset_dropdown_indices(explorer, send):
     assert explorer.preset_dropdown.value == CUSTOM and explorer.note.value == ""
     name = "polar to Cartesian"
     send(explorer.preset_dropdown, {"index": [CUSTOM, *PRESETS].index(name)})
+    assert explorer.function == "x**3"  # choosing is not applying (WCAG 3.2.2)
+    explorer.preset_button.click()
     assert explorer.function == PRESETS[name].expression and explorer.error == ""
     assert_agrees(explorer)
     assert_still_renders(explorer)
@@ -229,12 +232,12 @@ def test_an_enabled_linear_map_toggle_for_a_function_that_does_not_fit(explorer,
     assert_still_renders(explorer)
 
 
-def test_checkbox_and_accordion_state_out_of_range(explorer, send):
+def test_checkbox_state_out_of_range(explorer, send):
     send(explorer.fd_checkbox, {"value": "yes"})
     assert_refused(explorer, "check against finite differences", 1)
-    send(explorer.values_accordion, {"selected_index": 9})
-    assert_refused(explorer, "Accordion", 1)
-    send(explorer.values_accordion, {"selected_index": 0})
+    send(explorer.values_checkbox, {"value": 9})
+    assert_refused(explorer, "show the values and formulas (table)", 1)
+    send(explorer.values_checkbox, {"value": True})
     assert ">48</td>" in explorer.values_table.value and ">27</td>" in explorer.values_table.value
     assert_still_renders(explorer)
 
@@ -398,7 +401,8 @@ CONTROLS = [
     "fd_checkbox",
     "paste_text",
     "function_text",
-    "values_accordion",
+    "values_checkbox",
+    "large_checkbox",
 ]
 KEYS = ["value", "min", "max", "step", "index", "selected_index"]
 anything = st.one_of(

@@ -6,11 +6,11 @@ Standard library only.
 import importlib.util
 import sys
 
-INSTALL_APP = 'pip install "jacviz[app]"'
+INSTALL = 'pip install "jacviz[{extra}]"'
 
 
-def require_extra(module, name, command):
-    """Stop ``command`` with a clear message when ``module`` (of the ``app`` extra) is missing.
+def require_extra(module, name, command, extra="app"):
+    """Stop ``command`` with a clear message when ``module`` (of an extra) is missing.
 
     Parameters
     ----------
@@ -20,11 +20,14 @@ def require_extra(module, name, command):
         What the user knows it as, e.g. ``"Voila"``.
     command : str
         The command that needs it, e.g. ``"jacviz app"``.
+    extra : str, optional
+        The extra that installs it: ``"app"`` (Voila, JupyterLab) or
+        ``"server"`` (Solara, for ``jacviz app --server solara``).
 
     Raises
     ------
     SystemExit
-        With a message naming the ``app`` extra, when ``module`` is not installed
+        With a message naming the extra, when ``module`` is not installed
         for this Python.
 
     Examples
@@ -34,10 +37,14 @@ def require_extra(module, name, command):
     Traceback (most recent call last):
     ...
     SystemExit: jacviz app needs Voila, which is not installed for ...
+    >>> require_extra("no_such_module", "Solara", "jacviz app --server solara", extra="server")
+    Traceback (most recent call last):
+    ...
+    SystemExit: jacviz app --server solara needs Solara, ... pip install "jacviz[server]"...
     """
     if importlib.util.find_spec(module) is None:
         raise SystemExit(
             f"{command} needs {name}, which is not installed for {sys.executable}.\n"
-            f"Install jacviz with its app extra:  {INSTALL_APP}\n"
-            '(from a clone of the repository:  pip install -e ".[app]")'
+            f"Install jacviz with its {extra} extra:  {INSTALL.format(extra=extra)}\n"
+            f'(from a clone of the repository:  pip install -e ".[{extra}]")'
         )

@@ -10,6 +10,10 @@ import sys
 KERNEL_NAME = "jacviz-app"
 
 
+#: The title of the app's page (Voila takes it from the notebook's metadata).
+PAGE_TITLE = "jacviz explorer: batch Jacobians"
+
+
 def app_notebook(function=None, kernel_name="python3"):
     """Build the app notebook (JSON): one code cell that shows the explorer.
 
@@ -47,7 +51,11 @@ def app_notebook(function=None, kernel_name="python3"):
     kernelspec = {"name": kernel_name, "display_name": "Python 3", "language": "python"}
     return {
         "cells": [cell],
-        "metadata": {"kernelspec": kernelspec, "language_info": {"name": "python"}},
+        "metadata": {
+            "kernelspec": kernelspec,
+            "language_info": {"name": "python"},
+            "title": PAGE_TITLE,  # the page's <title> in Voila (WCAG 2.4.2)
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }

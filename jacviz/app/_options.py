@@ -18,6 +18,9 @@ DEFAULT_MAX_KERNELS = 100
 DEFAULT_MEMORY_LIMIT_MB = 2048
 DEFAULT_CULL_AFTER = 120
 DEFAULT_PREHEAT = 2
+#: The engines ``--server`` chooses from: a Voila kernel (a process) per page, or one
+#: Solara process with a virtual kernel per page (the ``server`` extra).
+SERVERS = ("voila", "solara")
 _TOKEN = re.compile(r"[A-Za-z0-9_.~-]{8,256}")
 _BASE_URL = re.compile(r"[A-Za-z0-9_.~/-]*")
 
@@ -39,6 +42,7 @@ class AppSettings(NamedTuple):
     cull_after: int = DEFAULT_CULL_AFTER
     cull_connected: bool = False
     preheat: int = DEFAULT_PREHEAT
+    server: str = "voila"
 
 
 def is_loopback(ip):
@@ -106,6 +110,32 @@ def choose_token(ip, token=None, no_token=False, *, new_token=secrets.token_urls
     return new_token()
 
 
+def full_message(max_kernels):
+    """Return what a visitor reads when ``max_kernels`` kernels are already live.
+
+    ASCII on one line: it is sent as the HTTP reason phrase and shown on the page.
+
+    Parameters
+    ----------
+    max_kernels : int
+        The cap.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(full_message(60))
+    The class is full: all 60 explorers this server runs at once are in use.
+    Please try again in a minute.
+    """
+    return (
+        f"The class is full: all {max_kernels} explorers this server runs at once are in use. "
+        "Please try again in a minute."
+    )
+
+
 def add_arguments(parser):
     """Add the app's options (``--ip``, ``--port``, ``--token``, ...) to ``parser``.
 
@@ -126,6 +156,14 @@ def add_arguments(parser):
     (9000, '127.0.0.1')
     """
     parser.add_argument("--function", help="initial formula, e.g. 'x**3'")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="voila",
+        help="voila: one kernel process per page (default); solara: every page served from "
+        "one Python process, megabytes per student instead of a process each "
+        "(needs jacviz[server])",
+    )
     where = parser.add_argument_group("where the app listens")
     where.add_argument(
         "--ip",
@@ -153,7 +191,9 @@ def add_arguments(parser):
         action="store_true",
         help="serve without a token even off loopback: anyone who reaches the address may use it",
     )
-    kernels = parser.add_argument_group("kernels (one per open page)")
+    kernels = parser.add_argument_group(
+        "kernels (one per open page; with --server solara a virtual kernel, a session)"
+    )
     kernels.add_argument(
         "--max-kernels",
         type=_count,
@@ -167,7 +207,7 @@ def add_arguments(parser):
         type=_count,
         default=DEFAULT_MEMORY_LIMIT_MB,
         metavar="MB",
-        help="address space of each kernel, in MB (default: %(default)s; 0: no limit)",
+        help="address space of each kernel, in MB (default: %(default)s; 0: no limit; Voila only)",
     )
     kernels.add_argument(
         "--cull-after",
@@ -180,7 +220,7 @@ def add_arguments(parser):
     kernels.add_argument(
         "--cull-connected",
         action="store_true",
-        help="also shut down idle kernels whose page is still open",
+        help="also shut down idle kernels whose page is still open (Voila only)",
     )
     kernels.add_argument(
         "--preheat",
@@ -188,7 +228,7 @@ def add_arguments(parser):
         default=DEFAULT_PREHEAT,
         metavar="N",
         help="keep N kernels started with the explorer drawn, for the next visitors "
-        "(default: %(default)s; 0: off)",
+        "(default: %(default)s; 0: off; Voila only)",
     )
     return parser
 
@@ -226,6 +266,7 @@ def settings_from_args(args, *, new_token=secrets.token_urlsafe):
         cull_after=args.cull_after,
         cull_connected=args.cull_connected,
         preheat=args.preheat,
+        server=args.server,
     )
 
 

@@ -1,6 +1,6 @@
-"""Serve the explorer: write the app files, start Voila, stop it cleanly.
+"""Serve the explorer: start Voila (with the app files) or the class server, stop it cleanly.
 
-Standard library only (Voila runs in a child process).
+Standard library only (Voila and the class server run in a child process).
 """
 
 import argparse
@@ -9,12 +9,13 @@ import subprocess
 import sys
 import tempfile
 
+from jacviz.app._classroom import classroom_command, classroom_environment
 from jacviz.app._extras import require_extra
 from jacviz.app._notebook import write_app_files
 from jacviz.app._options import add_arguments, is_loopback, settings_from_args
 from jacviz.app._voila import app_url, voila_command, voila_environment
 
-DESCRIPTION = "serve the explorer alone (code hidden) with Voila, e.g. to a class"
+DESCRIPTION = "serve the explorer alone (code hidden) to a class, with Voila or from one process"
 
 
 def serve(settings):
@@ -39,6 +40,8 @@ def serve(settings):
     SystemExit
         When Voila is not installed (the message names the ``app`` extra).
     """
+    if settings.server == "solara":
+        return serve_classroom(settings)
     require_extra("voila", "Voila", "jacviz app")
     previous_handler = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -48,6 +51,33 @@ def serve(settings):
             env = voila_environment(settings, folder)
             _announce(settings)
             return _run(command, folder, env)
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+def serve_classroom(settings):
+    """Serve the explorer to every page from one Python process (Solara) until stopped.
+
+    Parameters
+    ----------
+    settings : AppSettings
+        Where to listen, the token, the session cap (``max_kernels``), culling.
+
+    Returns
+    -------
+    int
+        The server's exit status (0 after Ctrl-C or SIGTERM).
+
+    Raises
+    ------
+    SystemExit
+        When Solara is not installed (the message names it).
+    """
+    require_extra("solara", "Solara", "jacviz app --server solara", extra="server")
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        _announce(settings)
+        return _run(classroom_command(settings), None, classroom_environment(settings))
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
 
@@ -74,11 +104,11 @@ def _interrupt(signum, frame):
 
 
 def _run(command, folder, env):
-    """Run Voila until it exits; on Ctrl-C or SIGTERM stop it so it can end its kernels."""
-    with subprocess.Popen(command, cwd=folder, env=env) as voila:
+    """Run the server until it exits; on Ctrl-C or SIGTERM stop it so it can end its kernels."""
+    with subprocess.Popen(command, cwd=folder, env=env) as server:
         try:
-            return voila.wait()
+            return server.wait()
         except KeyboardInterrupt:
-            voila.terminate()
-            voila.wait()
+            server.terminate()
+            server.wait()
             return 0

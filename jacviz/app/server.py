@@ -36,33 +36,9 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 from traitlets import Integer
 
+from jacviz.app._options import full_message
+
 __all__ = ["CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
-
-
-def full_message(max_kernels):
-    """Return what a visitor reads when ``max_kernels`` kernels are already live.
-
-    ASCII on one line: it is sent as the HTTP reason phrase and shown on the page.
-
-    Parameters
-    ----------
-    max_kernels : int
-        The cap.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> print(full_message(60))
-    The class is full: all 60 explorers this server runs at once are in use.
-    Please try again in a minute.
-    """
-    return (
-        f"The class is full: all {max_kernels} explorers this server runs at once are in use. "
-        "Please try again in a minute."
-    )
 
 
 class CappedKernelManager(AsyncMappingKernelManager):

@@ -1,25 +1,24 @@
-"""The ``jacviz`` command: ``jacviz notebooks``, ``jacviz lab``, ``jacviz app``.
+"""The ``jacviz`` command: ``jacviz notebooks``, ``jacviz lab``, ``jacviz app``, ``jacviz html``.
 
-Layer: ``cli``, above everything else; imports :mod:`jacviz.app` and the
-standard library only, so every subcommand's ``--help`` works without the
-``app`` extra.
+Layer: ``cli``, above everything else; imports :mod:`jacviz.app`,
+:mod:`jacviz.notes` and the standard library only, so every subcommand's
+``--help`` works without the ``app`` extra.
 
 Each subcommand is one module with ``NAME``, ``HELP``, ``add_arguments(parser)``
 and ``run(args)`` (returning the exit status), listed once in :data:`COMMANDS`.
 A subcommand that hands unknown options on to another program (``jacviz lab``
 to JupyterLab) sets ``PASS_THROUGH = True`` and finds them in ``args.passed``.
-Adding one, e.g. ``jacviz html NOTEBOOK -o OUT.html``, is a new module here and
-one more entry in :data:`COMMANDS`.
+Adding one is a new module here and one more entry in :data:`COMMANDS`.
 """
 
 import argparse
 
 from jacviz import __version__
-from jacviz.cli import _app, _lab, _notebooks
+from jacviz.cli import _app, _html, _lab, _notebooks
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
-COMMANDS = (_notebooks, _lab, _app)
+COMMANDS = (_notebooks, _lab, _app, _html)
 
 
 def build_parser():
@@ -37,7 +36,8 @@ def build_parser():
     """
     parser = argparse.ArgumentParser(
         prog="jacviz",
-        description="Batch Jacobians for teaching: the notebooks, JupyterLab, the explorer app.",
+        description="Batch Jacobians for teaching: the notebooks, JupyterLab, the explorer app, "
+        "offline course notes.",
     )
     parser.add_argument("--version", action="version", version=f"jacviz {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

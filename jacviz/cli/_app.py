@@ -1,4 +1,4 @@
-"""``jacviz app``: the explorer alone, served by Voila (what ``jacviz-app`` does)."""
+"""``jacviz app``: the explorer alone, served by Voila or from one process (``--server solara``)."""
 
 from jacviz import app
 
@@ -12,5 +12,5 @@ def add_arguments(parser):
 
 
 def run(args):
-    """Serve the explorer until Ctrl-C; return Voila's exit status."""
+    """Serve the explorer until Ctrl-C; return the server's exit status."""
     return app.serve(app.settings_from_args(args))

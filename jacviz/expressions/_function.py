@@ -1,22 +1,23 @@
 """``Function``: a checked formula, callable on a batch.
 
-Layer: expressions (private). Imports the standard library, autograd and
-``jacviz.errors``.
+Layer: expressions (private). Imports the standard library, autograd,
+``jacviz._validate`` and ``jacviz.errors``.
 """
 
 import functools
 import math
 import numbers
-import operator
 from types import MappingProxyType
 
 import autograd.numpy as anp
 
+from jacviz._validate import complex_message, is_whole
 from jacviz.errors import ExpressionError
 from jacviz.expressions._compile import PerExample, compile_tree, estimate_tree, evaluate
 from jacviz.expressions._kinds import check_rank
 from jacviz.expressions._latex import to_latex
 from jacviz.expressions._parse import is_constant_name, parse_tree
+from jacviz.expressions._tree import tree_size
 
 _PLURAL = MappingProxyType({"constant": "constants", "data": "data"})
 _BATCH_AXES = MappingProxyType({"constant": 0, "data": 1})  # data: one row per example
@@ -103,6 +104,19 @@ class Function:
         rows = {name: PerExample(value) for name, value in self._data.items()}
         return compile_tree(self._tree, {**self._constants, **rows})
 
+    @functools.cached_property
+    def operations(self):
+        """The number of parts (operations, names, numbers) of the formula, written out.
+
+        Each pass of autograd pays Python's overhead once per part.
+
+        Examples
+        --------
+        >>> Function("sin(x) + 1").operations
+        4
+        """
+        return tree_size(self._tree)[0]
+
     @property
     def constants(self):
         """The constants the formula uses, name → read-only float array (a private copy).
@@ -166,8 +180,7 @@ class Function:
         """
         x = _as_batch(x)
         self._check_batch_size(x.shape)
-        if x.shape[1:] != self._fits[0]:  # refuse from shapes, before computing anything
-            self._fits = (x.shape[1:], self.estimate(x.shape[1:]))
+        self.estimate(x.shape[1:])  # refuse from shapes, before computing anything
         try:
             with anp.errstate(all="ignore"):
                 return evaluate(self._compiled, x)
@@ -206,7 +219,11 @@ class Function:
         >>> Function("[x[0]*x[1], sum(x)]").estimate((3,))
         Estimate(out_shape=(2,), work=8)
         """
-        return estimate_tree(self._tree, _example_shape(in_shape), example_shapes(self))
+        if not _same_shape(in_shape, self._fits[0]):  # the same again (every call and pass)
+            shape = _example_shape(in_shape)
+            estimate = estimate_tree(self._tree, shape, example_shapes(self))
+            self._fits = (shape, estimate)
+        return self._fits[1]
 
     def _check_batch_size(self, shape):
         B = self.batch_size
@@ -255,6 +272,11 @@ def derived_function(tree, source, constants, data):
     return function
 
 
+def _same_shape(in_shape, known):
+    """Whether ``in_shape`` is exactly the tuple of ints ``known`` (no bools, no arrays)."""
+    return type(in_shape) is tuple and in_shape == known and all(type(n) is int for n in in_shape)
+
+
 def _example_shape(in_shape):
     """``in_shape`` as a tuple of whole numbers >= 0 (an int ``n`` is ``(n,)``)."""
     parts = (in_shape,) if isinstance(in_shape, numbers.Integral) else in_shape
@@ -271,9 +293,9 @@ def _example_shape(in_shape):
 
 
 def _whole(number):
-    if isinstance(number, bool):
-        raise TypeError("a bool is not a length")
-    return operator.index(number)
+    if not is_whole(number):
+        raise TypeError("a length is a whole number")
+    return int(number)
 
 
 def _as_batch(x):
@@ -282,10 +304,7 @@ def _as_batch(x):
         x = _read_batch(x)
     kind = x.dtype.kind
     if kind == "c":
-        raise TypeError(
-            f"x has complex dtype {x.dtype}; jacviz differentiates real functions only. "
-            "Split x into real and imaginary parts as separate real inputs."
-        )
+        raise TypeError(complex_message("x", x.dtype, "separate real inputs"))
     if kind in "biuO":
         x = _as_float(x)
     elif kind != "f":

@@ -1,18 +1,18 @@
 """Input checking shared by the engine and finite differences.
 
-Layer: ``jacobians``. May import ``jacviz.expressions`` (formula text), numpy and
-autograd.
+Layer: ``jacobians``. May import ``jacviz._validate`` (the checks every layer
+shares), ``jacviz.expressions`` (formula text), numpy and autograd.
 """
 
 import contextlib
 import math
-import numbers
 import warnings
 
 import autograd.numpy as anp
 import numpy as np
 from autograd.tracer import getval
 
+from jacviz._validate import batch_array, check_callable, describe, is_real, is_whole
 from jacviz.expressions import Function, parse_function
 
 MODES = ("auto", "forward", "reverse")
@@ -21,11 +21,8 @@ CHECKS = ("warn", "raise", "off")
 
 def as_function(f):
     """Return ``f`` itself, or the :class:`~jacviz.expressions.Function` of formula text."""
-    if isinstance(f, str):
-        return parse_function(f)
-    if not callable(f):
-        raise TypeError(f"f must be a callable or formula text (str), not {type(f).__name__}")
-    return f
+    check_callable(f)
+    return parse_function(f) if isinstance(f, str) else f
 
 
 def has_data(f):
@@ -35,22 +32,7 @@ def has_data(f):
 
 def as_batch(x):
     """``x`` as a real floating array of rank >= 2 (int/bool become float64)."""
-    x = np.asarray(x)
-    if x.dtype.kind == "c":
-        raise TypeError(
-            f"x has complex dtype {x.dtype}; jacviz differentiates real functions only. "
-            "Split x into real and imaginary parts as separate real inputs."
-        )
-    if x.dtype.kind in "biu":
-        x = x.astype(np.float64)
-    elif x.dtype.kind != "f":
-        raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
-    if x.ndim < 2:
-        raise ValueError(
-            f"x must have a batch axis: shape (B, *in) with rank >= 2, got shape {x.shape}. "
-            "Add one: x[None] for a single example, or x[:, None] for a batch of scalars."
-        )
-    return x
+    return batch_array(x, "x")
 
 
 def check_output(y, x_shape):
@@ -70,16 +52,6 @@ def check_output(y, x_shape):
         raise TypeError("f(x) is complex; jacviz differentiates real functions only.")
 
 
-def _is_integer(value):
-    """Check for a Python or numpy integer; bool is refused (``True`` is not an order)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _kind(value):
-    """``value`` and its type, for a message: ``1.0 (float)``."""
-    return f"{value!r} ({type(value).__name__})"
-
-
 def check_options(order, check="warn", mode="auto", chunk_size=None):
     """Raise ``TypeError`` for an option of the wrong type, ``ValueError`` outside its values.
 
@@ -87,16 +59,16 @@ def check_options(order, check="warn", mode="auto", chunk_size=None):
     Returns ``(order, chunk_size)`` as Python ints (``chunk_size`` may be
     ``None``), so that no numpy integer overflows in size arithmetic.
     """
-    if not _is_integer(order):
-        raise TypeError(f"order must be the int 1 or 2, got {_kind(order)}")
+    if not is_whole(order):
+        raise TypeError(f"order must be the int 1 or 2, got {describe(order)}")
     if order not in (1, 2):
         raise ValueError(f"order must be 1 or 2, got {order!r}")
     if not isinstance(check, str) or check not in CHECKS:
         raise ValueError(f"check must be one of {CHECKS}, got {check!r}")
     if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    if chunk_size is not None and not _is_integer(chunk_size):
-        raise TypeError(f"chunk_size must be a positive int or None, got {_kind(chunk_size)}")
+    if chunk_size is not None and not is_whole(chunk_size):
+        raise TypeError(f"chunk_size must be a positive int or None, got {describe(chunk_size)}")
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive int or None, got {chunk_size!r}")
     return int(order), None if chunk_size is None else int(chunk_size)
@@ -106,8 +78,8 @@ def check_step(eps):
     """Raise unless ``eps`` is ``None`` or a positive finite real number (a step ``h``)."""
     if eps is None:
         return
-    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, numbers.Real):
-        raise TypeError(f"eps must be a positive real step h, or None, got {_kind(eps)}")
+    if not is_real(eps):
+        raise TypeError(f"eps must be a positive real step h, or None, got {describe(eps)}")
     if not (eps > 0 and math.isfinite(eps)):
         raise ValueError(f"eps must be a positive finite step h, or None, got {eps!r}")
 

@@ -10,6 +10,8 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
+from jacviz.expressions import Function
+from jacviz.jacobians._budget import check_request
 from jacviz.jacobians._checks import as_batch, as_function, check_output, quiet
 
 MAX_LISTED = 10  # examples named in a coupling message
@@ -66,9 +68,10 @@ def full_jacobian(f, x):
 
     Every block ``full[b, ..., c, ...] = ∂f(x)[b] / ∂x[c]``, including the
     off-diagonal ones (``b != c``) that :func:`batch_jacobian` assumes are
-    zero. Computed exactly with ``autograd.jacobian`` (one backward pass per
-    output entry, ``B·m`` in all): meant for teaching and checking on small
-    batches.
+    zero. Computed exactly with autograd: one forward pass per input entry
+    when there are fewer inputs than outputs, else one backward pass per
+    output entry (``B·min(n, m)`` passes): meant for teaching and checking on
+    small batches.
 
     Parameters
     ----------
@@ -99,13 +102,27 @@ def full_jacobian(f, x):
            [1., 2.]])
     """
     f, x = as_function(f), as_batch(x)
+    if isinstance(f, Function):  # a formula's cost is known from shapes: refuse before work
+        check_request(f, x.shape, "full")
     with quiet():
         y = f(x)
         check_output(y, x.shape)
         shape = (*np.shape(y), *x.shape)
         if x.size == 0 or np.size(y) == 0:
             return np.zeros(shape, dtype=x.dtype)
-        return np.reshape(autograd.jacobian(f)(x), shape).astype(x.dtype, copy=False)
+        full = _forward_full(f, x) if x.size < np.size(y) else autograd.jacobian(f)(x)
+        return np.reshape(full, shape).astype(x.dtype, copy=False)
+
+
+def _forward_full(f, x):
+    """``(*y.shape, x.size)`` by one JVP per input entry: fewer passes than outputs."""
+    jvp, seed = autograd.make_jvp(f)(x), np.zeros(x.size, dtype=x.dtype)
+    columns = []
+    for i in range(x.size):
+        seed[i] = 1
+        columns.append(np.asarray(jvp(seed.reshape(x.shape))[1]))
+        seed[i] = 0
+    return np.stack(columns, axis=-1)
 
 
 def batch_coupling(f, x):

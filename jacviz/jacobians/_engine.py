@@ -12,7 +12,9 @@ from typing import NamedTuple
 import numpy as np
 
 from jacviz.errors import BatchCouplingError, BatchCouplingWarning
+from jacviz.expressions import Function
 from jacviz.jacobians._basis import basis_blocks
+from jacviz.jacobians._budget import check_request
 from jacviz.jacobians._checks import (
     Unstackable,
     as_batch,
@@ -97,6 +99,11 @@ def batch_jacobian(f, x, *, order=1, check="warn", mode="auto", chunk_size=None)
         ``x`` has rank < 2, ``f(x)`` has a different batch size, or an option
         is outside its values. Errors of ``f`` on ``x`` itself propagate
         unchanged.
+    jacviz.ExpressionError
+        For a formula, when the request is over budget (known from shapes,
+        before any work): more than ``MAX_REQUEST_WORK`` numbers or
+        ``MAX_RESULT_ENTRIES`` entries (``jacviz.jacobians``). A Python
+        function is not budgeted.
     TypeError
         ``x`` or ``f(x)`` is complex, not numeric or not an array, or an
         option has the wrong type (``order=1.0``, ``order=True``).
@@ -136,6 +143,8 @@ def _batch_derivative(f, x, order, check, mode, chunk_size):
     """Return ``(jac, message)``: the message of a coupling warning to emit, or ``None``."""
     f, x = as_function(f), as_batch(x)
     order, chunk_size = check_options(order, check, mode, chunk_size)
+    if isinstance(f, Function):  # a formula's cost is known from shapes: refuse before work
+        check_request(f, x.shape, order, stacked=not has_data(f))
     with quiet():
         y = f(x)
     in_shape, out_shape, shape = layout(x, y, order)

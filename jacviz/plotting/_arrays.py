@@ -1,6 +1,6 @@
 """From the engine's arrays to 2-D blocks: shapes, flattening, which examples.
 
-Layer: plotting. Imports numpy only.
+Layer: plotting. Imports numpy and ``jacviz._validate`` only.
 
 The engine returns ``jac (B, *out, *in)``, ``hess (B, *out, *in, *in)`` and
 ``full (B, *out, B, *in)``. A heatmap needs matrices, so higher-rank ``out``
@@ -9,12 +9,13 @@ Where the split between ``out`` and ``in`` is ambiguous, ``x (B, *in)`` or
 ``y (B, *out)`` settles it.
 """
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from math import prod
 
 import numpy as np
+
+from jacviz._validate import float_array, is_whole
 
 #: Most examples shown unless ``examples=`` asks for more.
 MAX_PANELS = 8
@@ -238,11 +239,8 @@ def _items(given):
 
 def _index(item, name):
     """``item`` as an ``int`` index, refusing floats, bools and strings."""
-    if not isinstance(item, (bool, np.bool_)):
-        try:
-            return operator.index(item)
-        except TypeError:
-            pass
+    if is_whole(item):
+        return int(item)
     raise TypeError(
         f"{name}= takes integer indices, e.g. {name}=[0, 2]; got {item!r} ({type(item).__name__})"
     )
@@ -266,7 +264,7 @@ def example_rows(values, batch, name):
 
 def _float_array(values, name, *, min_ndim):
     """``values`` as a float array with at least ``min_ndim`` axes."""
-    array = np.asarray(values, dtype=float)
+    array = float_array(values, name)
     if array.ndim < min_ndim:
         raise ValueError(f"{name} has shape {array.shape}; it needs a batch axis and a block")
     return array

@@ -45,6 +45,13 @@ class HeatmapGrid:
     api_hints : bool, optional
         Notes name the keyword choosing what is shown (``examples=``); pass
         ``False`` when the picture's readers have controls instead.
+    cached_views : int, optional
+        Built views always kept (the one shown included; at least 1);
+        :data:`CACHED_VIEWS` when omitted.
+    cache_bytes : int, optional
+        Older views are kept too while all views' pixels fit in this many
+        bytes; :data:`CACHE_BYTES` when omitted. A server holding one
+        renderer per student passes ``cached_views=1, cache_bytes=0``.
 
     Attributes
     ----------
@@ -76,9 +83,12 @@ class HeatmapGrid:
     [('panel', 1), ('text', 1)]
     """
 
-    def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True):
+    def __init__(
+        self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True, cached_views=None, cache_bytes=None
+    ):
         self._canvas = Canvas(api_hints=api_hints, widen_for_note=False)
         self._cmap = resolve_cmap(cmap)
+        self._keep, self._cache_bytes = cached_views, cache_bytes
         self._dpi = dpi
         self._blank = Figure(dpi=dpi)
         self._views = OrderedDict()  # spec -> LiveView, least recently shown first
@@ -176,9 +186,10 @@ class HeatmapGrid:
         live = LiveView(figure, scene, self._cmap)  # the first: in the blank
         self._blank = None
         self._views[scene.spec] = live
+        keep = CACHED_VIEWS if self._keep is None else max(1, self._keep)
+        budget = CACHE_BYTES if self._cache_bytes is None else self._cache_bytes
         while len(self._views) > MAX_VIEWS or (
-            len(self._views) > CACHED_VIEWS
-            and sum(view.nbytes for view in self._views.values()) > CACHE_BYTES
+            len(self._views) > keep and sum(view.nbytes for view in self._views.values()) > budget
         ):
             self._views.popitem(last=False)
         return live

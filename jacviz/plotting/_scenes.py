@@ -64,6 +64,10 @@ NOTE_HEIGHT = 0.32
 NOTE_LINE = 0.15
 #: Most output columns of a Hessian grid unless ``outputs=`` asks for more.
 MAX_OUTPUTS = 8
+#: Most rows or columns of one block drawn; beyond, a window of the first ones.
+MAX_BLOCK_SIDE = 64
+#: Most rows or columns of the full Jacobian's matrix drawn (16 examples of 8).
+MAX_FULL_SIDE = 128
 #: Most cells annotated in one figure (text is what makes redraws slow).
 MAX_ANNOTATED = 256
 #: Most tick labels drawn along one axis by default.
@@ -156,16 +160,21 @@ def jacobian_scene(
 ):
     """One panel per example of ``jac (B, *out, *in)``; see ``plot_batch_jacobian``."""
     blocks = as_jacobian(jac, x, y)
-    batch, m, n = blocks.data.shape
+    batch, m_all, n_all = blocks.data.shape
     shown = choose_examples(batch, examples)
     xs, ys = example_rows(x, batch, "x"), example_rows(y, batch, "y")
-    rows = _labels(out_labels, "f", blocks.out_shape, m, "out_labels")
-    cols = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
+    rows = _labels(out_labels, "f", blocks.out_shape, m_all, "out_labels")
+    cols = _labels(in_labels, "x", blocks.in_shape, n_all, "in_labels")
     static = flattened_parts(blocks.out_shape, blocks.in_shape)
-    if not shown or m * n == 0:
-        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
-    data = blocks.data[list(shown)]
-    dynamic = [*_subsets(canvas, (shown, batch, "examples")), *bad_cell_parts(data)]
+    if not shown or m_all * n_all == 0:
+        return empty_scene(note(empty_parts(batch, (m_all, n_all)), static), canvas)
+    (m, n), windowed = _window(
+        (m_all, MAX_BLOCK_SIDE, "outputs"), (n_all, MAX_BLOCK_SIDE, "inputs")
+    )
+    rows, cols = _cut(rows, m), _cut(cols, n)
+    data = blocks.data[list(shown), :m, :n]
+    subsets = [*_subsets(canvas, (shown, batch, "examples")), *windowed]
+    dynamic = [*subsets, *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data),
         texts=tuple(_example_title(b, xs, ys) for b in shown),
@@ -205,17 +214,19 @@ def hessian_scene(
         raise ValueError(f"scale must be 'shared' or 'output', not {scale!r}")
     per_output = scale == "output"
     blocks = as_hessian(hess, x)
-    batch, m, n, _ = blocks.data.shape
+    batch, m, n_all, _ = blocks.data.shape
     shown = choose_examples(batch, examples)
     outputs = choose_indices(m, outputs, name="outputs", of=f"{m} outputs", default=MAX_OUTPUTS)
     xs = example_rows(x, batch, "x")
-    axis_labels = _labels(in_labels, "x", blocks.in_shape, n, "in_labels")
+    axis_labels = _labels(in_labels, "x", blocks.in_shape, n_all, "in_labels")
     headers = _hessian_headers(out_labels, blocks.out_shape, m)
     static = flattened_parts(blocks.out_shape, blocks.in_shape)
-    if not shown or not outputs or n == 0:
-        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
-    data = blocks.data[np.ix_(shown, outputs)]
-    subsets = _subsets(canvas, (shown, batch, "examples"), (outputs, m, "outputs"))
+    if not shown or not outputs or n_all == 0:
+        return empty_scene(note(empty_parts(batch, (m, n_all)), static), canvas)
+    (n,), windowed = _window((n_all, MAX_BLOCK_SIDE, "inputs"))
+    axis_labels = _cut(axis_labels, n)
+    data = blocks.data[np.ix_(shown, outputs)][..., :n, :n]
+    subsets = [*_subsets(canvas, (shown, batch, "examples"), (outputs, m, "outputs")), *windowed]
     dynamic = [*subsets, *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data.reshape(-1, n, n)),
@@ -306,16 +317,18 @@ def hessian_scene(
 def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canvas()):
     """Describe the ``(B·m) × (B·n)`` matrix with its blocks; see ``plot_full_jacobian``."""
     blocks = as_full(full, batch_size, out_ndim)
-    batch, m, _, n = blocks.data.shape
+    batch_all, m_all, _, n_all = blocks.data.shape
     static = flattened_parts(blocks.out_shape, blocks.in_shape)
-    if batch * m * n == 0:
-        return empty_scene(note(empty_parts(batch, (m, n)), static), canvas)
-    matrix = blocks.data.reshape(batch * m, batch * n)
-    rows = _full_labels("f", blocks.out_shape, batch, m)
-    cols = _full_labels("x", blocks.in_shape, batch, n)
-    dynamic = [*coupling_parts(blocks.data), *bad_cell_parts(matrix)]
-    frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(matrix))
-    header = f"full Jacobian of a batch of {batch}:\noutlined diagonal blocks\n= batch Jacobian"
+    if batch_all * m_all * n_all == 0:
+        return empty_scene(note(empty_parts(batch_all, (m_all, n_all)), static), canvas)
+    (batch, m, n), windowed = _full_window(batch_all, m_all, n_all)
+    matrix = blocks.data[:batch, :m, :batch, :n].reshape(batch * m, batch * n)
+    out_shape, in_shape = (blocks.out_shape, blocks.in_shape) if not windowed else ((m,), (n,))
+    rows = _full_labels("f", out_shape, batch, m)
+    cols = _full_labels("x", in_shape, batch, n)
+    dynamic = [*windowed, *coupling_parts(blocks.data), *bad_cell_parts(matrix)]
+    frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(blocks.data))
+    header = f"full Jacobian of a batch of {batch_all}:\noutlined diagonal blocks\n= batch Jacobian"
     quantity = "∂f⁽ᵇ⁾ᵢ / ∂x⁽ᶜ⁾ⱼ"
     shape = (batch * m, batch * n)
     if canvas.axes_size is not None:
@@ -591,6 +604,45 @@ def _subsets(canvas, *choices):
     if canvas.axes_size is not None:
         return []
     return [part for choice in choices for part in subset_parts(*choice, hint=canvas.api_hints)]
+
+
+def _window(*axes, each=""):
+    """Cut each ``(count, limit, name)`` to its first ``limit``; say in words which were cut.
+
+    Examples
+    --------
+    >>> _window((6561, 64, "outputs"), (8, 64, "inputs"))
+    ((64, 8), ['showing outputs 0–63 of 6561 (a window: slice the array for others)'])
+    """
+    sizes = tuple(min(count, limit) for count, limit, _ in axes)
+    words = [
+        f"showing {name} 0–{size - 1} of {count}{each} (a window: slice the array for others)"
+        for size, (count, _, name) in zip(sizes, axes, strict=True)
+        if size < count
+    ]
+    return sizes, words
+
+
+def _full_window(batch, m, n):
+    """Examples, outputs and inputs of a full Jacobian drawn: each side at most MAX_FULL_SIDE.
+
+    Examples
+    --------
+    >>> _full_window(16, 6561, 8)
+    ((16, 8, 8), ['showing outputs 0–7 of 6561 in each block (a window: slice the array for \
+others)'])
+    """
+    inputs = min(n, MAX_FULL_SIDE)
+    examples = min(batch, max(1, MAX_FULL_SIDE // inputs))
+    outputs = min(m, max(1, MAX_FULL_SIDE // examples))
+    (examples,), cut = _window((batch, examples, "examples"))
+    sizes, words = _window((m, outputs, "outputs"), (n, inputs, "inputs"), each=" in each block")
+    return (examples, *sizes), [*cut, *words]
+
+
+def _cut(labels, count):
+    """Keep the first ``count`` tick labels (``None`` stays ``None``)."""
+    return None if labels is None else labels[:count]
 
 
 def _note_height(lines, scale=1.0):

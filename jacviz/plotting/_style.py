@@ -18,6 +18,10 @@ DEFAULT_CMAP = "RdBu_r"
 #: Colour of cells whose value is NaN or ±inf (distinct from every RdBu colour).
 BAD_COLOR = "#8c8c8c"
 
+#: Relative luminance where cell text switches from white to black: there both
+#: have the same contrast ratio with the cell, sqrt(1.05 * 0.05) - 0.05 (4.58:1).
+TEXT_SWITCH = (1.05 * 0.05) ** 0.5 - 0.05
+
 #: Colour limit used when a figure has no finite non-zero value at all.
 FALLBACK_LIMIT = 1.0
 
@@ -114,8 +118,11 @@ def text_color(rgba):
     Returns
     -------
     str
-        ``"black"`` on light cells, ``"white"`` on dark ones (WCAG relative
-        luminance, threshold 0.35).
+        The one of the two with the higher WCAG 2.1 contrast ratio against the
+        cell: ``"black"`` above relative luminance :data:`TEXT_SWITCH`,
+        ``"white"`` below. Either way the ratio is at least 4.58:1 (the two
+        ratios are equal at the switch), so cell numbers meet WCAG 1.4.3 AA
+        on every colour.
 
     Examples
     --------
@@ -144,10 +151,55 @@ def text_colors(rgba):
     >>> text_colors(np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.3, 1.0]])).tolist()
     ['black', 'white']
     """
+    return np.where(relative_luminance(rgba) > TEXT_SWITCH, "black", "white")
+
+
+def relative_luminance(rgba):
+    """WCAG 2.1 relative luminance of colours with components in ``[0, 1]``.
+
+    Parameters
+    ----------
+    rgba : array_like, shape (..., 3) or (..., 4)
+        sRGB colours (alpha ignored).
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+        0 for black, 1 for white.
+
+    Examples
+    --------
+    >>> relative_luminance([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]).tolist()
+    [0.0, 1.0]
+    """
     rgb = np.asarray(rgba, dtype=float)[..., :3]
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    luminance = linear @ np.array([0.2126, 0.7152, 0.0722])
-    return np.where(luminance > 0.35, "black", "white")
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(first, second):
+    """WCAG 2.1 contrast ratio of two colours, from 1 (same) to 21 (black on white).
+
+    Parameters
+    ----------
+    first, second : array_like, shape (..., 3) or (..., 4)
+        sRGB colours with components in ``[0, 1]`` (broadcast together).
+
+    Returns
+    -------
+    numpy.ndarray, shape (...)
+
+    Examples
+    --------
+    >>> round(float(contrast_ratio([1.0, 1.0, 1.0], [0.0, 0.0, 0.0])), 2)
+    21.0
+    >>> from matplotlib.colors import to_rgb
+    >>> round(float(contrast_ratio(to_rgb("white"), to_rgb("#de725b"))), 2)
+    3.15
+    """
+    lighter = np.maximum(relative_luminance(first), relative_luminance(second))
+    darker = np.minimum(relative_luminance(first), relative_luminance(second))
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def format_value(value):

@@ -1,16 +1,15 @@
 """The linear-map view's maths: curves around ``x[b]``, their images, ``det J[b]``.
 
-Layer: ``views``. Imports numpy and the engine (``jacviz.jacobians``) only.
+Layer: ``views``. Imports numpy, ``jacviz._validate`` and the engine (``jacviz.jacobians``) only.
 """
 
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
+from jacviz._validate import batch_array, check_callable, is_real, is_whole, whole
 from jacviz.jacobians import batch_jacobian
-from jacviz.jacobians._checks import as_batch, as_function
 
 
 class LinearMapGeometry(NamedTuple):
@@ -64,7 +63,8 @@ def _as_callable(f, constants):
         return parse_function(f, constants=constants)
     if constants is not None:
         raise TypeError("constants apply to formula text only; bind them in your callable")
-    return as_function(f)
+    check_callable(f)
+    return f
 
 
 def _plane_error(x_shape, y_shape):
@@ -115,32 +115,27 @@ def _batch_size_error(x_shape, rows_shape, what):
     )
 
 
-def _check_integer(name, value, minimum, meaning):
-    """Raise unless ``value`` is an integer (numpy's too, not bool) ``>= minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an int ({meaning}), got {value!r} ({type(value).__name__})"
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum} ({meaning}), got {value}")
-
-
 def _check_options(radius, num, samples):
     """Raise for a radius that is not a positive finite number, or too few lines/points."""
-    if isinstance(radius, bool) or not isinstance(radius, numbers.Real):
+    if not is_real(radius):
         raise TypeError(
             f"radius must be a real number (the size of the neighbourhood), "
             f"got {radius!r} ({type(radius).__name__})"
         )
     if not (radius > 0 and math.isfinite(radius)):
         raise ValueError(f"radius must be > 0 and finite, got {radius}")
-    _check_integer("num", num, 2, "grid lines per direction")
-    _check_integer("samples", samples, 4, "points per curve; the circle's first and last coincide")
+    whole(num, "num", minimum=2, meaning="grid lines per direction")
+    whole(
+        samples,
+        "samples",
+        minimum=4,
+        meaning="points per curve; the circle's first and last coincide",
+    )
 
 
 def _check_example(example, B):
     """Raise unless ``example`` is an index into a batch of ``B``."""
-    if isinstance(example, bool) or not isinstance(example, numbers.Integral):
+    if not is_whole(example):
         raise TypeError(
             f"example must be an int, the index b of one example of the batch, "
             f"got {example!r} ({type(example).__name__})"
@@ -257,7 +252,7 @@ def linear_map_geometry(f, x, *, example=0, radius=0.5, num=9, samples=41, const
     """
     _check_options(radius, num, samples)
     f = _as_callable(f, constants)
-    x = as_batch(x).astype(float, copy=False)
+    x = batch_array(x).astype(float, copy=False)
     _check_example(example, x.shape[0])
     _check_plane_map(f, x)
     x0 = x[example]

@@ -1,6 +1,7 @@
 """The input batch as data: checking, pasting, resizing -- no widgets.
 
-Layer: widget (private). Imports the standard library, numpy and ``jacviz.errors``.
+Layer: widget (private). Imports the standard library, numpy, ``jacviz._validate`` and
+``jacviz.errors``.
 
 The explorer's batch is a float array ``x`` of shape ``(B, n)`` with
 ``1 <= B <= MAX_BATCH``, ``1 <= n <= MAX_INPUTS`` and finite entries within
@@ -14,6 +15,7 @@ import re
 
 import numpy as np
 
+from jacviz._validate import real_array
 from jacviz.errors import JacvizError
 
 MAX_BATCH = 16
@@ -156,18 +158,12 @@ def _array(value):
 
 def _real(x):
     """Return a float64 copy of ``x (B, n)``; refuse complex numbers, dates, text, objects."""
-    kind = x.dtype.kind
-    if kind == "c":
-        raise ValueError(
-            f"the batch has complex dtype {x.dtype}; jacviz differentiates real functions only: "
-            "give the real and imaginary parts as separate inputs (columns)"
-        )
-    if kind == "O":  # Python objects: fractions, ints beyond float64, or not numbers at all
+    if x.dtype.kind == "O":  # Python objects: fractions, ints beyond float64, or not numbers at all
         return _real_objects(x)
-    if kind not in "biuf":
-        what = {"M": "dates", "m": "time spans", "U": "text", "S": "bytes"}.get(kind, "records")
-        raise ValueError(f"the batch must hold real numbers, not {what} (dtype {x.dtype})")
-    return x.astype(np.float64)
+    try:
+        return real_array(x, "the batch", instead="separate inputs (columns)").astype(np.float64)
+    except TypeError as exc:  # the explorer's validators speak ValueError
+        raise ValueError(str(exc)) from None
 
 
 def _real_objects(x):

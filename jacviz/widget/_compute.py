@@ -16,8 +16,14 @@ from typing import NamedTuple
 import numpy as np
 
 from jacviz.errors import BatchCouplingWarning, ExpressionError, JacvizError
-from jacviz.expressions import jacobian_formulas, parse_function
-from jacviz.jacobians import batch_jacobian, finite_difference_jacobian, full_jacobian
+from jacviz.expressions import Function, jacobian_formulas, parse_function
+from jacviz.jacobians import (
+    batch_jacobian,
+    check_entries,
+    check_request,
+    finite_difference_jacobian,
+    full_jacobian,
+)
 from jacviz.widget._notes import full_coupling, status_notes
 
 #: The orders the explorer draws: Jacobian, Hessian, full Jacobian.
@@ -118,8 +124,11 @@ def function_text(function):
 def compute(f, x, order):
     """Evaluate ``f`` at ``x (B, n)`` and take its derivative of ``order``, with the status notes.
 
-    Raises what ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input);
-    the outcome's ``result`` is read-only.
+    Raises what ``f`` or the engine raise (:data:`INPUT_ERRORS` for bad input),
+    and :class:`~jacviz.ExpressionError` for a request over budget: a formula's
+    before any work (``jacviz.jacobians.check_request``), a Python function's
+    when its output is known to make too big a result (``check_entries``).
+    The outcome's ``result`` is read-only.
 
     Examples
     --------
@@ -128,9 +137,12 @@ def compute(f, x, order):
     array([[[48.,  0.],
             [ 0., 12.]]])
     """
+    if isinstance(f, Function):  # its cost is known from shapes: refuse before any work
+        check_request(f, x.shape, order)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
         y = np.asarray(f(x))
+        check_entries(order, (len(x), y[0].size if len(y) else 0, x.shape[1]))
         if order == "full":
             result = full_jacobian(f, x)
         else:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_SHOWN
 from jacviz.widget._batch_controls import BatchGrid
@@ -25,6 +26,27 @@ from jacviz.widget._untrusted import Bounds, keep_bounds, owned_widgets, refuse_
 CUSTOM = "(your own formula)"
 #: The radius slider's range in the linear-map view.
 RADIUS = Bounds(0.05, 2.0, 0.05)
+
+#: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 3 px at
+#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, and the selected radio
+#: button's dot in the same dark blue.
+PAGE_STYLE = """<style>
+.jacviz-explorer :focus-visible, .jacviz-explorer input:focus, .jacviz-explorer select:focus,
+.jacviz-explorer button:focus {
+  outline: 3px solid #0b4f9c !important; outline-offset: 1px;
+}
+.jacviz-explorer input[type="radio"], .jacviz-explorer input[type="checkbox"] {
+  accent-color: #0b4f9c;
+}
+.jacviz-explorer.jacviz-large-mode { font-size: 150%; }
+.jacviz-large-mode .widget-label, .jacviz-large-mode input, .jacviz-large-mode select,
+.jacviz-large-mode button, .jacviz-large-mode label, .jacviz-large-mode .widget-html-content,
+.jacviz-large-mode .widget-label-basic {
+  font-size: 20px !important; line-height: 1.4 !important; height: auto !important;
+}
+.jacviz-large-mode .widget-inline-hbox > .widget-label { width: auto !important; }
+.jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
+</style>"""
 
 #: The order toggle's options: (label, value of ``JacobianExplorer.order``).
 ORDER_OPTIONS = (("1st order", 1), ("2nd order", 2), ("full Jacobian", "full"))
@@ -49,71 +71,87 @@ def formula_box():
 
 
 def preset_dropdown(names, custom):
-    """Return the presets dropdown: ``custom`` first, then ``names``."""
+    """Return the presets dropdown: ``custom`` first, then ``names``.
+
+    Choosing only selects (arrow keys step through it): the "load" button applies.
+    """
     dropdown = widgets.Dropdown(
         options=[custom, *names],
         value=custom,
         description="preset",
-        tooltip="A teaching example: fills the formula, the batch and the constants.",
+        tooltip="A teaching example; press the load button to apply it.",
     )
     return hooked(dropdown, "jacviz-preset")
 
 
 def order_toggle():
-    """Return the toggle between Jacobian, Hessian and full Jacobian."""
-    toggle = widgets.ToggleButtons(
+    """Return the radio group choosing Jacobian, Hessian or full Jacobian.
+
+    Radio buttons, not toggle buttons: a screen reader says which one is
+    selected, and the arrow keys move between them (WCAG 4.1.2).
+    """
+    toggle = widgets.RadioButtons(
         options=ORDER_OPTIONS,
         description="order",
-        tooltip="What to draw: per-example Jacobians, Hessians, or the full Jacobian.",
-        tooltips=[
-            "J[b] = ∂f(x)[b]/∂x[b], one heatmap per example",
-            "∂²f_i/∂x_j∂x_k per example and output",
-            "all of ∂f(x)/∂x: the batch Jacobian is its block diagonal",
-        ],
+        tooltip=(
+            "What to draw: per-example Jacobians J[b], per-example Hessians, or the full "
+            "Jacobian (the batch Jacobian is its block diagonal)."
+        ),
     )
     return hooked(toggle, "jacviz-order")
 
 
 def shape_slider(description, tooltip, maximum, css_class):
-    """Return an integer slider from 1 to ``maximum`` for one axis of the batch."""
-    slider = widgets.IntSlider(
-        min=1, max=maximum, description=description, tooltip=tooltip, continuous_update=False
+    """Return a number field from 1 to ``maximum`` for one axis of the batch.
+
+    A labelled ``<input type=number>``: a slider's handle has no accessible
+    name in ipywidgets, a number field has its label (arrow keys step it).
+    """
+    field = widgets.BoundedIntText(
+        min=1,
+        max=maximum,
+        description=description,
+        tooltip=tooltip,
+        continuous_update=False,
+        layout=widgets.Layout(width="200px"),
     )
-    return hooked(slider, css_class)
+    return hooked(field, css_class)
 
 
 def index_slider(description, tooltip, css_class):
-    """Return an integer slider from 0 (its maximum set later), hidden until needed.
+    """Return a number field from 0 (its maximum set later), hidden until needed.
 
     Its description takes the width it needs ("from example" is cut to
     "from exa…" in ipywidgets' default 80 px).
     """
-    slider = widgets.IntSlider(
+    field = widgets.BoundedIntText(
         min=0,
         max=0,
         description=description,
         tooltip=tooltip,
         continuous_update=False,
-        layout=widgets.Layout(display="none"),
+        layout=widgets.Layout(display="none", width="200px"),
         style={"description_width": "initial"},
     )
-    return hooked(slider, css_class)
+    return hooked(field, css_class)
 
 
 def linear_map_toggle():
-    """Return the on/off button of the linear-map view (disabled until ``f`` fits it)."""
-    toggle = widgets.ToggleButton(
+    """Return the checkbox of the linear-map view (disabled until ``f`` fits it)."""
+    toggle = widgets.Checkbox(
+        value=False,
         description="linear map",
-        icon="crosshairs",
         tooltip="Show J[b] as the best linear map near x[b] (needs 2 inputs and 2 outputs).",
         disabled=True,
+        indent=False,
+        layout=widgets.Layout(width="auto"),
     )
     return hooked(toggle, "jacviz-linear-map")
 
 
 def radius_slider():
-    """Return the slider for the size of the neighbourhood in the linear-map view."""
-    slider = widgets.FloatSlider(
+    """Return the number field for the size of the neighbourhood in the linear-map view."""
+    field = widgets.BoundedFloatText(
         value=0.5,
         min=RADIUS.min,
         max=RADIUS.max,
@@ -121,9 +159,9 @@ def radius_slider():
         description="radius",
         tooltip="Size of the grid and circle around x[b]: the larger, the more f bends away.",
         continuous_update=False,
-        readout_format=".2f",
+        layout=widgets.Layout(width="200px"),
     )
-    return hooked(slider, "jacviz-radius")
+    return hooked(field, "jacviz-radius")
 
 
 def checkbox(description, tooltip, css_class):
@@ -138,9 +176,10 @@ def checkbox(description, tooltip, css_class):
     return hooked(box, css_class)
 
 
-def button(description, icon, tooltip):
-    """Return a button with an icon (a Font Awesome name)."""
-    return widgets.Button(description=description, icon=icon, tooltip=tooltip)
+def button(description, tooltip, css_class=None):
+    """Return a button named by its words (no icon glyph in its accessible name)."""
+    widget = widgets.Button(description=description, tooltip=tooltip)
+    return hooked(widget, css_class) if css_class else widget
 
 
 def paste_text():
@@ -161,25 +200,51 @@ def html(tooltip, css_class=None):
 
 
 def image():
-    """Return the PNG image that shows the heatmaps."""
+    """Return the PNG image that shows the heatmaps.
+
+    Its tooltip is the ``<img>``'s ``title``, its text alternative: the
+    presenter writes what the picture shows, with its numbers, at each render.
+    """
     # flex-start: a VBox stretches its children, which would blur the PNG by scaling it
     layout = widgets.Layout(max_width="100%", height="auto", align_self="flex-start")
-    picture = widgets.Image(format="png", layout=layout)
+    picture = DescribedImage(format="png", layout=layout, tooltip="The picture (not drawn yet).")
     return hooked(picture, "jacviz-image")
 
 
-def values_accordion(table):
-    """Return a collapsed accordion holding the values ``table``."""
-    accordion = widgets.Accordion(
-        children=[table], titles=("values and formulas (table)",), selected_index=None
+class DescribedImage(widgets.Image):
+    """An ``Image`` whose tooltip becomes the ``<img>``'s ``title``: its text alternative.
+
+    ipywidgets' browser side writes a widget's tooltip as ``title`` only when
+    its ``description`` is empty, and reads ``description.length``; ``Image``
+    has no ``description``, so its view fails to build once a tooltip is set.
+    This one has an empty ``description``.
+    """
+
+    description = traitlets.Unicode("", help="Always empty: the tooltip names the picture.").tag(
+        sync=True
     )
-    return hooked(accordion, "jacviz-values")
 
 
 def row(children, display=None):
     """Return an ``HBox`` of ``children`` (``display="none"`` hides it until needed)."""
     layout = widgets.Layout(flex_flow="row wrap", display=display)
     return widgets.HBox(children, layout=layout)
+
+
+def is_preset(preset, function, constants):
+    """Whether ``function`` and ``constants`` are those of ``preset`` (a ``Preset``).
+
+    Examples
+    --------
+    >>> from jacviz.presets import PRESETS
+    >>> is_preset(PRESETS["sine"], "sin(x)", {}), is_preset(PRESETS["rotation"], "A @ x", {})
+    (True, False)
+    """
+    if function != preset.expression:
+        return False
+    return constants.keys() == preset.constants.keys() and all(
+        np.array_equal(constants[key], value) for key, value in preset.constants.items()
+    )
 
 
 class ViewOptions(NamedTuple):
@@ -202,9 +267,9 @@ class Controls:
     ``input_dim_slider``, ``batch_grid``, ``random_button``, ``reset_button``,
     ``paste_text``, ``order_toggle``, ``linear_map_toggle``,
     ``map_example_slider``, ``radius_slider``, ``first_example_slider``,
-    ``fd_checkbox``) and the output (``formula_view``, ``note``, ``image``,
-    ``status``, ``error_area``, ``fd_view``, ``values_table``,
-    ``values_accordion``, ``map_row``).
+    ``fd_checkbox``, ``preset_button``, ``values_checkbox``, ``large_checkbox``)
+    and the output (``formula_view``, ``note``, ``image``, ``status``,
+    ``error_area``, ``fd_view``, ``values_table``, ``map_row``, ``page_style``).
 
     Examples
     --------
@@ -219,8 +284,15 @@ class Controls:
         self._refused = refused
         self._handling = handling
         self.function_text = formula_box()
-        self.formula_view = widgets.HTMLMath("", tooltip="The formula as typeset.")
+        self.formula_view = hooked(
+            widgets.HTMLMath("", tooltip="The formula as typeset."), "jacviz-formula-line"
+        )
         self.preset_dropdown = preset_dropdown(presets, CUSTOM)
+        self.preset_button = button(
+            "load preset",
+            'Apply the chosen preset; "(your own formula)" brings back your formula and batch.',
+            "jacviz-preset-load",
+        )
         self.note = html("What to look for in this example.")
         self.batch_size_slider = shape_slider(
             "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
@@ -229,16 +301,27 @@ class Controls:
             "inputs n", "Inputs per example (columns of x).", MAX_INPUTS, "jacviz-input-dim"
         )
         self.batch_grid = BatchGrid(on_new_widget=self.guard)
-        self.random_button = button("random batch", "dice", "New values in [-2, 2].")
-        self.reset_button = button("reset", "undo", "Back to the preset's batch.")
+        self.random_button = button("random batch", "New values in [-2, 2].")
+        self.reset_button = button("reset", "Back to the preset's batch.")
         self.paste_text = paste_text()
         self._make_view_controls()
         self.image = image()
         self.status = html("Shapes of x, y and the derivative; notes.", "jacviz-status")
         self.error_area = html("What is wrong with the input, if anything.", "jacviz-error")
         self.fd_view = html("Autodiff against finite differences.", "jacviz-fd")
+        self.values_checkbox = checkbox(
+            "show the values and formulas (table)",
+            "The numbers in the picture as text, and the formula of each entry.",
+            "jacviz-values",
+        )
         self.values_table = html("The numbers in the picture, and their formulas.")
-        self.values_accordion = values_accordion(self.values_table)
+        self.values_table.layout.display = "none"
+        self.large_checkbox = checkbox(
+            "large text (projector)",
+            "Bigger picture, numbers and controls, for the back row of a lecture hall.",
+            "jacviz-large",
+        )
+        self.page_style = widgets.HTML(PAGE_STYLE, layout=widgets.Layout(display="none"))
         self._bounds = {
             self.batch_size_slider: Bounds(1, MAX_BATCH, 1),
             self.input_dim_slider: Bounds(1, MAX_INPUTS, 1),
@@ -277,20 +360,22 @@ class Controls:
     def layout(self):
         """Return the explorer's rows, top to bottom."""
         return [
-            row([self.function_text, self.preset_dropdown]),
+            self.page_style,
+            row([self.function_text, self.preset_dropdown, self.preset_button]),
             self.formula_view,
             self.note,
             row([self.batch_size_slider, self.input_dim_slider]),
             self.batch_grid.box,
             row([self.random_button, self.reset_button, self.paste_text]),
-            row([self.order_toggle, self.linear_map_toggle, self.fd_checkbox]),
+            row([self.order_toggle, self.linear_map_toggle, self.fd_checkbox, self.large_checkbox]),
             self.map_row,
             self.first_example_slider,
             self.error_area,
             self.image,
             self.status,
             self.fd_view,
-            self.values_accordion,
+            self.values_checkbox,
+            self.values_table,
         ]
 
     def guard(self, widget):
@@ -344,11 +429,7 @@ class Controls:
         """Whether the dropdown's preset has this formula and these constants."""
         name = self.preset_dropdown.value
         preset = self._presets.get(name) if isinstance(name, str) else None
-        if preset is None or function != preset.expression:
-            return name == CUSTOM
-        return constants.keys() == preset.constants.keys() and all(
-            np.array_equal(constants[key], value) for key, value in preset.constants.items()
-        )
+        return name == CUSTOM if preset is None else is_preset(preset, function, constants)
 
     def _on_slider_change(self, change):
         slider = change["owner"]

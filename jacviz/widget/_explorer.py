@@ -35,11 +35,13 @@ from jacviz.widget._compute import (
 from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._snapshot import Snapshot, alt_text
 from jacviz.widget._trace import Trace
 from jacviz.widget._updates import Updates
 
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
+LARGE_DPI = 150  # the large-text mode (projector): cells and numbers 1.5 times as big
 
 
 def _handler(method):
@@ -78,6 +80,10 @@ class JacobianExplorer(widgets.VBox):
         Per-example Jacobians, per-example Hessians, or the full Jacobian.
     constants : Mapping[str, array_like], optional
         Named constants the formula may use, e.g. ``{"W": ..., "b": ...}``.
+    view_cache : Mapping, optional
+        How many drawn views the heatmap renderer keeps (``cached_views``,
+        ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
+        omitted. A class server holding one explorer per student keeps one.
     **kwargs
         Passed to :class:`ipywidgets.VBox` (e.g. ``layout``).
 
@@ -132,12 +138,23 @@ class JacobianExplorer(widgets.VBox):
     error = traitlets.Unicode("", read_only=True, help="The error shown; empty when fine.")
     render_count = traitlets.Int(0, read_only=True, help="Pictures drawn so far.")
 
-    def __init__(self, function="x**3", x=((4, 2), (1, 3)), order=1, constants=None, **kwargs):
+    def __init__(
+        self,
+        function="x**3",
+        x=((4, 2), (1, 3)),
+        order=1,
+        constants=None,
+        *,
+        view_cache=None,
+        **kwargs,
+    ):
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
+        self._own = None  # (function, x, constants) of the student's own, kept by a preset
+        self._loaded = None  # (function, x, constants) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
-        self._pictures = Pictures(DPI, mark=self._trace.mark)
+        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache)
         handling = self._traced_message if self._trace.path else None
         self._controls = Controls(PRESETS, refused=self._on_refused_message, handling=handling)
         self._presenter = Presenter(self._controls)
@@ -161,6 +178,7 @@ class JacobianExplorer(widgets.VBox):
         """Connect each control to its handler below."""
         c.function_text.observe(self._on_function_text_change, names="value")
         c.preset_dropdown.observe(self._on_preset_change, names="value")
+        c.preset_button.on_click(self._on_preset_load_click)
         for slider in (c.batch_size_slider, c.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
         c.batch_grid.on_entry_change(self._on_entry_change)
@@ -173,7 +191,8 @@ class JacobianExplorer(widgets.VBox):
             slider.observe(self._on_map_option_change, names="value")
         c.first_example_slider.observe(self._on_first_example_change, names="value")
         c.fd_checkbox.observe(self._on_fd_checkbox_change, names="value")
-        c.values_accordion.observe(self._on_values_accordion_change, names="selected_index")
+        c.values_checkbox.observe(self._on_values_checkbox_change, names="value")
+        c.large_checkbox.observe(self._on_large_checkbox_change, names="value")
 
     # ------------------------------------------------------------ handlers: controls -> state
 
@@ -183,16 +202,23 @@ class JacobianExplorer(widgets.VBox):
 
     @_handler
     def _on_preset_change(self, change):
+        if self.preset_dropdown.value is None:  # no entry at all: a browser's index None
+            self._echo_state()  # choosing a preset applies nothing; "load preset" does
+
+    @_handler
+    def _on_preset_load_click(self, button):
         preset = PRESETS.get(self.preset_dropdown.value)
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
-            self.note.value = ""
-            self._echo_state()
+            self._restore_own()
             return
+        if not self._as_loaded():  # the student's own work: "(your own formula)" restores it
+            self._own = (self.function, self.x, self.constants)
         with self._updates.one_action():
             self.constants = {name: np.array(value) for name, value in preset.constants.items()}
             self.function = preset.expression
             self.x = preset.x
         self._initial_x = self.x
+        self._loaded = (self.function, self.x, self.constants)
         self.note.value = f"<i>{preset.note}</i>"
 
     @_handler
@@ -212,6 +238,31 @@ class JacobianExplorer(widgets.VBox):
                 self._reveal(b)
         except traitlets.TraitError as exc:
             self._refuse(str(exc))
+
+    def _as_loaded(self):
+        """Whether formula, batch and constants are still those the last preset loaded."""
+        if self._loaded is None:
+            return False
+        function, x, constants = self._loaded
+        return (
+            self.function == function
+            and np.array_equal(self.x, x)
+            and self.constants.keys() == constants.keys()
+            and all(np.array_equal(self.constants[k], v) for k, v in constants.items())
+        )
+
+    def _restore_own(self):
+        """Bring back the student's own formula, batch and constants of before the presets."""
+        self.note.value = ""
+        if self._own is None:
+            self._echo_state()
+            return
+        function, x, constants = self._own
+        with self._updates.one_action():
+            self.constants = constants
+            self.function = function
+            self.x = x
+        self._initial_x = self.x
 
     def _reveal(self, b):
         """Bring example ``b`` into the picture: the map's example, or the window moves."""
@@ -271,8 +322,15 @@ class JacobianExplorer(widgets.VBox):
         self._presenter.show_check()
 
     @_handler
-    def _on_values_accordion_change(self, change):
+    def _on_values_checkbox_change(self, change):
         self._presenter.show_values()
+
+    @_handler
+    def _on_large_checkbox_change(self, change):
+        large = self.large_checkbox.value
+        (self.add_class if large else self.remove_class)("jacviz-large-mode")
+        self._pictures.set_dpi(LARGE_DPI if large else DPI)
+        self._updates.request()
 
     def _on_refused_message(self, widget, exc):
         """Say that ipywidgets rejected (and rolled back) a browser's message for ``widget``."""
@@ -426,6 +484,39 @@ class JacobianExplorer(widgets.VBox):
         if self.figure is None:
             raise ValueError("nothing drawn yet: fix the error shown first")
         return save_figure(self.figure, path, dpi=dpi)
+
+    def snapshot(self):
+        """Return a still of the picture on screen, which shows itself in any output.
+
+        For printed and static notes: a cell ending in ``explorer.snapshot()``
+        shows the explorer as it is *now* -- a PNG with the formula and status
+        lines and a text alternative with the numbers -- in HTML, LaTeX and PDF
+        exports alike. The explorer's own display carries the same still of the
+        picture it showed when displayed.
+
+        Returns
+        -------
+        Snapshot
+            ``.png`` (bytes), ``.alt`` (text), ``.save(path)``.
+
+        Examples
+        --------
+        >>> still = JacobianExplorer("x**3", [[1.0, 2.0]]).snapshot()
+        >>> still.png[1:4], still.alt.split(". ")[-1]
+        (b'PNG', 'J[0] = [[3, 0], [0, 12]]')
+        """
+        c = self._controls
+        description = f"Batch Jacobian explorer showing f(x) = {function_text(self.function)}"
+        if self.error:
+            description += " (out of date: an error is shown)"
+        alt = alt_text(description, self.result, self.order, c.status.value)
+        return Snapshot(c.image.value, alt, formula=c.formula_view.value, status=c.status.value)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Return the widget view, and the still of :meth:`snapshot` for routes without widgets."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        still = self.snapshot()._repr_mimebundle_()
+        return {**still, **bundle, "text/plain": still["text/plain"]}
 
     def __repr__(self):
         state = f"error={self.error!r}" if self.error else f"render #{self.render_count}"

@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from jacviz.widget._alt import picture_words
 from jacviz.widget._compute import Outcome, entry_formulas, finite_difference_check, map_misfit
 from jacviz.widget._controls import ORDER_OPTIONS
-from jacviz.widget._text import error_html, fd_html, stale_html, status_html, values_html
+from jacviz.widget._text import error_html, fd_html, live_html, stale_html, status_html, values_html
 
 
 class Shown(NamedTuple):
@@ -53,13 +54,14 @@ class Presenter:
     def show(self, shown, png, render_count):
         """Show a new picture (``png``, number ``render_count``) and everything about it."""
         outcome, controls = shown.outcome, self._controls
+        controls.image.tooltip = _words(shown)  # its words first, then the picture itself
         controls.image.value = png
         controls.error_area.value = ""
         self._good_status = status_html(
             outcome.x, outcome.y, outcome.result, outcome.order, render_count,
             outcome.notes, _info(shown),
         )  # fmt: skip
-        controls.status.value = self._good_status
+        controls.status.value = live_html(self._good_status)
         self.shown = shown
         self._show_view_controls(shown)
         self.show_values()
@@ -74,7 +76,7 @@ class Presenter:
         self._controls.error_area.value = error_html(message, source, position)
         if stale and self.shown is not None:
             reason = stale_html(_description(self.shown))
-            self._controls.status.value = f"{reason}<br>\n{self._good_status}"
+            self._controls.status.value = live_html(f"{reason}<br>\n{self._good_status}")
 
     def show_formula(self, latex):
         """Typeset the formula (``latex`` None: a Python function or a formula that fails)."""
@@ -82,7 +84,9 @@ class Presenter:
 
     def show_values(self):
         """Fill the values table -- only while it is open (it is text for the picture)."""
-        if self._controls.values_accordion.selected_index is None or self.shown is None:
+        ticked = self._controls.values_checkbox.value
+        self._controls.values_table.layout.display = None if ticked else "none"
+        if not ticked or self.shown is None:
             return
         outcome = self.shown.outcome
         formulas = "formulas are shown for the 1st-order Jacobian"
@@ -124,6 +128,12 @@ class Presenter:
         controls.first_example_slider.layout.display = None if windowed else "none"
         how = 'choose it with "example b"' if shown.linear_map else 'choose it with "from example"'
         controls.batch_grid.mark_shown(shown.examples or range(batch_size), how)
+
+
+def _words(shown):
+    """Write the picture's text alternative: what it shows, with its numbers (``_alt``)."""
+    sentence = _info(shown)[0] if shown.linear_map else None
+    return picture_words(shown.outcome, shown.examples, sentence)
 
 
 def _info(shown):

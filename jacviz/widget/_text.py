@@ -64,11 +64,22 @@ def status_html(x, y, result, order, render_count, notes=(), info=()):
     return "<br>\n".join(lines)  # a newline too: the lines stay apart in textContent
 
 
+def live_html(text):
+    """Wrap the status line ``text`` in a polite live region: a screen reader says news.
+
+    Examples
+    --------
+    >>> live_html("render #3")
+    "<div role='status' aria-live='polite'>render #3</div>"
+    """
+    return f"<div role='status' aria-live='polite'>{text}</div>"
+
+
 def stale_html(state):
     """Write the line that says the picture shows the last good ``state``.
 
     Why the current input fails is said once, in the error area above the
-    picture; no symbol that needs an emoji font.
+    picture (its alert region); no symbol that needs an emoji font.
 
     Examples
     --------
@@ -100,7 +111,7 @@ def error_html(message, source=None, position=None):
         line, column = _excerpt(source, position)
         caret = " " * column + "^"
         parts.append(f"<pre style='{MONOSPACE}; margin: 2px 0'>{html.escape(line)}\n{caret}</pre>")
-    return f"<div style='color: #b00020'>{''.join(parts)}</div>"
+    return f"<div role='alert' style='color: #b00020'>{''.join(parts)}</div>"
 
 
 def _excerpt(source, position):
@@ -175,7 +186,7 @@ def fd_html(check):
 
 def _example_tables(block, x_b, b, order, titles=None):
     """Write one example's table(s): its Jacobian, or one Hessian per output."""
-    caption = f"example {b}: x = [{', '.join(_number(v) for v in x_b)}]"
+    caption = f"example {b}: x = [{', '.join(number_text(v) for v in x_b)}]"
     n = block.shape[-1]
     cols = [f"∂x_{j}" for j in range(n)]
     if order == 1:
@@ -213,7 +224,7 @@ def _table(caption, rows, cols, values, number=None, titles=None, css_class="jac
     """Write a caption (a paragraph as wide as the output, not the table) and a spaced table."""
     head = "".join(f"<th>{col}</th>" for col in cols)
     body = "".join(
-        f"<tr><th>{row}</th>{_cells(line, number or _number, titles and titles[r])}</tr>"
+        f"<tr><th>{row}</th>{_cells(line, number or number_text, titles and titles[r])}</tr>"
         for r, (row, line) in enumerate(zip(rows, values, strict=True))
     )
     return (
@@ -250,8 +261,14 @@ def _short(value):
     return "n/a" if np.isnan(value) else f"{value + 0.0:.2g}"
 
 
-def _number(value):
-    """Four significant digits; NaN and inf by name; no ``-0``."""
+def number_text(value):
+    """Write a number with four significant digits; NaN and inf by name; no ``-0``.
+
+    Examples
+    --------
+    >>> [number_text(v) for v in (48.0, -0.0, 1 / 3, float("-inf"))]
+    ['48', '0', '0.3333', '-inf']
+    """
     value = float(value)
     if np.isnan(value):
         return "NaN"

@@ -3,7 +3,9 @@
 The explorer's DOM hooks come from the widget contract: ``jacviz-explorer`` (root),
 ``jacviz-image`` (the heatmap ``<img>``), ``jacviz-status`` (shapes and the text
 ``render #<n>``), ``jacviz-error``, ``jacviz-function``, ``jacviz-batch-size``,
-``jacviz-order`` and ``jacviz-linear-map`` (the linear-map view's toggle button).
+``jacviz-order`` (a radio group), ``jacviz-linear-map`` (the linear-map view's
+checkbox), ``jacviz-preset`` and ``jacviz-preset-load``, ``jacviz-values`` (the
+checkbox that opens the values table), ``jacviz-large``.
 """
 
 import re
@@ -16,10 +18,10 @@ IMAGE = "img.jacviz-image, .jacviz-image img"
 STATUS = ".jacviz-status"
 ERROR = ".jacviz-error"
 FUNCTION_INPUT = ".jacviz-function input"
-BATCH_SLIDER_HANDLE = ".jacviz-batch-size .noUi-handle"
+BATCH_SLIDER_HANDLE = ".jacviz-batch-size input"  # a labelled number field, not a slider
 ENTRY_INPUTS = ".jacviz-batch-grid input"  # one box per x[b, j], row by row
-ORDER_BUTTONS = ".jacviz-order button"
-LINEAR_MAP_BUTTON = "button.jacviz-linear-map, .jacviz-linear-map button"
+ORDER_BUTTONS = ".jacviz-order label"  # one radio button in each
+LINEAR_MAP_BUTTON = ".jacviz-linear-map input"
 RENDER_COUNT = re.compile(r"render #(\d+)")
 
 _KERNEL_READY_JS = """
@@ -104,11 +106,11 @@ def wait_for_new_image(page, old_src, timeout=30_000):
     return image_src(page)
 
 
-def press_slider_right(page, handle_selector=BATCH_SLIDER_HANDLE):
-    """Focus a slider handle and press ArrowRight once."""
+def press_slider_right(page, handle_selector=BATCH_SLIDER_HANDLE, key="ArrowUp"):
+    """Focus a number field (batch size by default) and step it up once with the keyboard."""
     handle = page.locator(handle_selector).first
     handle.focus()
-    handle.press("ArrowRight")
+    handle.press(key)
 
 
 def type_function(page, text):
@@ -119,15 +121,15 @@ def type_function(page, text):
 
 
 def click_order(page, label):
-    """Click the order toggle button whose text is ``label`` (e.g. "2nd order")."""
+    """Click the order radio button whose label is ``label`` (e.g. "2nd order")."""
     page.locator(ORDER_BUTTONS, has_text=label).first.click()
 
 
-def press_enter_on(page, selector):
-    """Focus the element matched by ``selector`` (keyboard, no mouse) and press Enter."""
+def press_enter_on(page, selector, key="Enter"):
+    """Focus the element matched by ``selector`` (keyboard, no mouse) and press ``key``."""
     element = page.locator(selector).first
     element.focus()
-    element.press("Enter")
+    element.press(key)
 
 
 def entry_value(page, index=0):
@@ -156,7 +158,7 @@ def timed(page, act):
 
 
 def timed_slider_step(page, handle_selector=BATCH_SLIDER_HANDLE):
-    """Press ArrowRight on a slider; return seconds until the next picture is shown."""
+    """Step a number field up (ArrowUp); return seconds until the next picture is shown."""
     return timed(page, lambda: press_slider_right(page, handle_selector))
 
 

@@ -8,6 +8,7 @@ if it lingers). Chromium is Debian's, driven by Playwright for Python.
 """
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from jacviz.app import NO_DELAY_CONNECTION
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 SERVER_START_TIMEOUT = 60.0
+_PORT_CURSOR = itertools.count()  # where free_port looks next in $JACVIZ_TEST_PORTS
 ALLOWED_URL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "file:")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,9 +58,25 @@ def only_local(route):
 
 
 def free_port():
-    """Return a TCP port on 127.0.0.1 that nobody listens on right now."""
+    """Return a TCP port on 127.0.0.1 that nobody listens on right now.
+
+    The system picks one, unless ``$JACVIZ_TEST_PORTS`` (e.g. ``9500-9599``)
+    names a range to take them from, in turn (a machine shared by several people).
+    """
+    span = os.environ.get("JACVIZ_TEST_PORTS")
+    if not span:
+        return _bound_port(0)
+    first, last = (int(part) for part in span.split("-"))
+    for _ in range(last - first + 1):
+        with contextlib.suppress(OSError):
+            return _bound_port(first + next(_PORT_CURSOR) % (last - first + 1))
+    raise ServerError(f"no free port in $JACVIZ_TEST_PORTS={span}")
+
+
+def _bound_port(port):
+    """Bind ``port`` (0: any) on 127.0.0.1, release it, return its number."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         return sock.getsockname()[1]
 
 

@@ -74,7 +74,7 @@ def test_explorer_app_in_voila(page, voila_server, served_root, screenshots):
 
     # softmax maps 2 inputs to 2 outputs: the linear-map view, switched on by keyboard
     src = image_src(page)
-    press_enter_on(page, LINEAR_MAP_BUTTON)
+    press_enter_on(page, LINEAR_MAP_BUTTON, key="Space")  # a checkbox: Space ticks it
     wait_for_render(page, count + 2)
     wait_for_new_image(page, src)
     assert "linear map around x[0]" in status_text(page)

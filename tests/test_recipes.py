@@ -1,0 +1,151 @@
+"""Each route of ``docs/course-notes.md`` section 2, run as documented on a lecture notebook.
+
+A ```` ```bash ```` block whose first line is ``# route: NAME`` is a recipe: it
+runs here with ``bash -eu`` in a fresh folder holding ``lecture.ipynb``
+(``tests/lecture.py``: maths, a Jacobian and a Hessian figure, an explorer shown
+and then changed), with this Python's ``bin`` first on ``PATH`` and ``HOME`` in
+the folder. Each output must hold both figures and the explorer's *last* frame
+-- the PNG bytes the notebook wrote, pixel for pixel in the PDF -- and not its
+first.
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+
+import numpy as np
+import pytest
+from ci import skip_or_fail
+from lecture import frames, inline_pngs, png_size, write_lecture
+from matplotlib import image as mpimg
+
+NOTES = pathlib.Path(__file__).resolve().parent.parent / "docs" / "course-notes.md"
+ROUTE = re.compile(r"```bash\n# route: (?P<name>\S+)\n(?P<script>.*?)```", re.DOTALL)
+pytestmark = pytest.mark.recipes  # the newest column only: tool routes, not library API
+FIGURE_WIDTH = 200  # px: the figures are wider; nbconvert's theme inlines tiny icons too
+
+
+def routes():
+    """Return route name -> its bash script, in the order of the notes."""
+    return {match["name"]: match["script"] for match in ROUTE.finditer(NOTES.read_text())}
+
+
+def run_route(name, folder):
+    """Run one documented route in ``folder`` (made, holding the lecture); return ``folder``."""
+    write_lecture(folder)
+    env = {
+        **os.environ,
+        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(folder),
+    }
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", routes()[name]],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+def assert_figures_and_last_frame(pngs, folder):
+    """Both figures and the last frame are among ``pngs``, the first frame is not."""
+    shot = frames(folder)
+    assert shot.first != shot.last
+    assert shot.last in pngs
+    assert shot.first not in pngs
+    figures = {png for png in pngs if png != shot.last and png_size(png)[0] > FIGURE_WIDTH}
+    assert len(figures) == 2, [png_size(png) for png in figures]
+
+
+def test_the_notes_document_each_route():
+    assert list(routes()) == ["jacviz-html", "html", "slides", "webpdf", "latex", "sphinx"]
+
+
+def test_jacviz_html(tmp_path):
+    folder = run_route("jacviz-html", tmp_path)
+    page = (folder / "public" / "lecture.html").read_text(encoding="utf-8")
+    assert_figures_and_last_frame(inline_pngs(page), folder)
+
+
+def test_nbconvert_html(tmp_path):
+    folder = run_route("html", tmp_path)
+    page = (folder / "lecture.html").read_text(encoding="utf-8")
+    assert "widget-view+json" not in page
+    assert_figures_and_last_frame(inline_pngs(page), folder)
+
+
+def test_nbconvert_slides(tmp_path):
+    folder = run_route("slides", tmp_path)
+    page = (folder / "lecture.slides.html").read_text(encoding="utf-8")
+    assert "reveal" in page
+    assert_figures_and_last_frame(inline_pngs(page), folder)
+
+
+def test_latex(tmp_path):
+    if shutil.which("pandoc") is None:
+        skip_or_fail("pandoc is not installed (apt-get install pandoc; .ci/run does)")
+    folder = run_route("latex", tmp_path)
+    tex = (folder / "lecture.tex").read_text(encoding="utf-8")
+    included = re.findall(r"\\adjustimage\{.*\}\{([^{}]+\.png)\}", tex)
+    pngs = [(folder / name).read_bytes() for name in included]
+    assert_figures_and_last_frame(pngs, folder)
+
+
+def test_sphinx_with_myst_nb(tmp_path):
+    folder = run_route("sphinx", tmp_path)
+    built = folder / "site" / "_build" / "html"
+    page = (built / "lecture.html").read_text(encoding="utf-8")
+    files = re.findall(r'<img[^>]+src="(_images/[^"]+\.png)"', page)
+    pngs = inline_pngs(page) + [(built / name).read_bytes() for name in files]
+    assert_figures_and_last_frame(pngs, folder)
+    assert '<div class="math jacviz-formula-line">' in page
+
+
+# ------------------------------------------------------------------ PDF
+
+
+PDF_IMAGE = re.compile(
+    rb"<<(?P<dict>(?:(?!>>).)*?/Subtype\s*/Image(?:(?!>>).)*?)>>\s*stream\r?\n", re.DOTALL
+)
+
+
+def _number(entry, text):
+    return int(re.search(rb"/" + entry + rb"\s+(\d+)", text).group(1))
+
+
+def pdf_images(data):
+    """Yield (width, height, raw pixel rows) of each Flate-encoded 8-bit image in a PDF."""
+    for match in PDF_IMAGE.finditer(data):
+        entries = match["dict"]
+        if b"/FlateDecode" not in entries or b"/DecodeParms" in entries:
+            continue
+        start = match.end()
+        raw = zlib.decompress(data[start : start + _number(b"Length", entries)])
+        yield _number(b"Width", entries), _number(b"Height", entries), raw
+
+
+def rgb_pixels(png, path):
+    """The RGB bytes of a PNG, row by row, via matplotlib's reader."""
+    path.write_bytes(png)
+    rgba = mpimg.imread(path)
+    return (np.round(rgba[..., :3] * 255)).astype(np.uint8).tobytes()
+
+
+def test_webpdf_with_debian_chromium(tmp_path):
+    if not pathlib.Path("/usr/bin/chromium").exists():
+        skip_or_fail("Debian's Chromium is not installed (apt-get install chromium)")
+    folder = run_route("webpdf", tmp_path)
+    data = (folder / "lecture.pdf").read_bytes()
+    images = [(w, h, raw) for w, h, raw in pdf_images(data) if len(raw) == w * h * 3]
+    shot = frames(folder)
+    pixels = {raw for _, _, raw in images}
+    assert rgb_pixels(shot.last, tmp_path / "last.png") in pixels
+    assert rgb_pixels(shot.first, tmp_path / "first.png") not in pixels
+    assert len([1 for w, _, _ in images if w > FIGURE_WIDTH]) == 3  # two figures, the still
