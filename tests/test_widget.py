@@ -1351,6 +1351,7 @@ def test_the_finite_difference_report_is_a_caption_over_a_padded_table(explorer)
     assert re.findall(r"<th>(max [^<]*)</th>", table) == ["max |autodiff − FD|", "max |autodiff|"]
     style = re.match(r" class='jacviz-fd-table' style='([^']*)'", table).group(1)
     assert "border-spacing: 0.8em" in style and "white-space: nowrap" in style
+    assert "aria-label='autodiff vs central finite differences (order 1," in table
 
 
 def test_the_first_example_slider_shows_its_whole_label(explorer):

@@ -221,7 +221,11 @@ def _full_labels(shape):
 
 
 def _table(caption, rows, cols, values, number=None, titles=None, css_class="jacviz-values"):
-    """Write a caption (a paragraph as wide as the output, not the table) and a spaced table."""
+    """Write a caption (a paragraph as wide as the output, not the table) and a spaced table.
+
+    The caption is a ``<div>`` so that it may be wider than the table; the
+    table is named by it (``aria-label``) for screen readers.
+    """
     head = "".join(f"<th>{col}</th>" for col in cols)
     body = "".join(
         f"<tr><th>{row}</th>{_cells(line, number or number_text, titles and titles[r])}</tr>"
@@ -229,7 +233,8 @@ def _table(caption, rows, cols, values, number=None, titles=None, css_class="jac
     )
     return (
         f"<div class='jacviz-caption'>{caption}</div>"
-        f"<table class='{css_class}' style='{MONOSPACE}; {TABLE_STYLE}'>"
+        f"<table class='{css_class}' style='{MONOSPACE}; {TABLE_STYLE}' "
+        f"aria-label='{html.escape(caption, quote=True)}'>"
         f"<tr><th></th>{head}</tr>{body}</table>"
     )
 
