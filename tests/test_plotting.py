@@ -75,6 +75,12 @@ def panels(fig):
     return [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
 
 
+def at_dpi(fig, dpi):
+    """``fig`` with its dpi set (its natural size kept: ``fig=`` would keep a width)."""
+    fig.set_dpi(dpi)
+    return fig
+
+
 def pixels_of_figure(fig):
     """RGBA uint8 pixels of a full draw of ``fig`` on an Agg canvas."""
     canvas = FigureCanvasAgg(fig)
@@ -767,7 +773,7 @@ def assert_same_picture_but_tick_typesetting(live, fig):
 @pytest.mark.usefixtures("drawing")
 def test_renderer_pixels_equal_a_full_draw_of_the_plot_function():
     png = HeatmapGrid(dpi=80).render("jacobian", JAC, x=X)
-    fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    fig = at_dpi(plot_batch_jacobian(JAC, x=X), 80)
     assert_same_picture_but_tick_typesetting(pixels_of_png(png), fig)
 
 
@@ -777,11 +783,14 @@ def test_renderer_pixels_equal_the_plot_functions_for_hessians_and_full_jacobian
     """The renderer's tick labels are typeset texts, matplotlib's ticks in plot_*."""
     if kind == "hessian":
         png = HeatmapGrid(dpi=80).render("hessian", HESS, x=X)
-        fig = plot_batch_hessian(HESS, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+        fig = at_dpi(plot_batch_hessian(HESS, x=X), 80)
     else:
         full = full_from_blocks(JAC, coupling=0.5)
-        png = HeatmapGrid(dpi=80).render("full", full)
-        fig = plot_full_jacobian(full, batch_size=2, fig=Figure(figsize=(8, 6), dpi=80))
+        grid = HeatmapGrid(dpi=80)
+        png = grid.render("full", full)
+        # the live picture wraps its note where plot_* widens for it: ask for the same width
+        width = grid.figure.get_figwidth()
+        fig = at_dpi(plot_full_jacobian(full, batch_size=2, width=width), 80)
     assert_same_picture_but_tick_typesetting(pixels_of_png(png), fig)
 
 
@@ -1069,7 +1078,7 @@ def test_live_and_exported_pictures_write_the_same_labels():
     """One text for each label: the live picture's tick texts are the plot's tick labels."""
     grid = HeatmapGrid(dpi=80)
     grid.render("hessian", HESS, x=X)
-    fig = plot_batch_hessian(HESS, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    fig = at_dpi(plot_batch_hessian(HESS, x=X), 80)
     exported = {label.get_text() for ax in fig.axes for label in ax.get_yticklabels()}
     live = {text.get_text() for ax in grid.figure.axes for text in ax.texts}
     assert exported == {"∂x₀", "∂x₁"} <= live
@@ -1178,7 +1187,7 @@ def test_text_falls_back_to_matplotlib_when_the_fast_path_breaks(monkeypatch):
     assert fallback.shape == expected.shape
     # the same picture, the text drawn by matplotlib instead: only glyph pixels differ
     assert 0 < (fallback != expected).any(axis=2).mean() < 0.05  # text is ~4% of this picture
-    fig = plot_batch_jacobian(JAC, x=X, fig=Figure(figsize=(8, 6), dpi=80))
+    fig = at_dpi(plot_batch_jacobian(JAC, x=X), 80)
     assert "example 1" in "".join(t.get_text() for t in fig.texts)
 
 

@@ -427,7 +427,8 @@ def test_the_status_says_when_the_picture_is_out_of_date(explorer):
     status = explorer.status.value
     assert "jacviz-stale" in status and "out of date" in status
     assert "last good state (f(x) = [x[0]*x[1], x[0] + x[1]], x (3, 2), 1st order)" in status
-    assert "index 1 is out of range" in status  # why
+    assert "index 1 is out of range" in explorer.error_area.value  # why, said once:
+    assert "index 1 is out of range" not in status and "the error above" in status
     assert f"render #{good}" in status and "x (3, 2) → y (3, 2) · J (3, 2, 2)" in status
     explorer.input_dim_slider.value = 2
     assert explorer.error == "" and "out of date" not in explorer.status.value
@@ -1337,6 +1338,45 @@ def test_the_picture_leaves_before_the_controls_echo(explorer, monkeypatch):
     widgets_sent = [widget for widget, _ in sent]
     assert widgets_sent.index(explorer.formula_view) > widgets_sent.index(explorer.image)
     assert explorer.formula_view.value == r"$$f(x) = \sin\left(x\right)$$"
+
+
+# ---------------------------------------------------------------- the explorer's words (#13.5)
+
+
+def test_the_finite_difference_report_is_a_caption_over_a_padded_table(explorer):
+    explorer.fd_checkbox.value = True
+    text = explorer.fd_view.value
+    caption, table = text.split("<table", 1)
+    assert caption.startswith("<div class='jacviz-caption'>autodiff vs central finite differences")
+    assert re.findall(r"<th>(max [^<]*)</th>", table) == ["max |autodiff − FD|", "max |autodiff|"]
+    style = re.match(r" class='jacviz-fd-table' style='([^']*)'", table).group(1)
+    assert "border-spacing: 0.8em" in style and "white-space: nowrap" in style
+    assert "aria-label='autodiff vs central finite differences (order 1," in table
+
+
+def test_the_first_example_slider_shows_its_whole_label(explorer):
+    for slider in (explorer.first_example_slider, explorer.map_example_slider):
+        assert slider.style.description_width == "initial", slider.description
+
+
+def test_the_explorer_picture_names_no_api_keyword():
+    explorer = JacobianExplorer(x=np.arange(32.0).reshape(16, 2) / 10)
+    notes = [t.get_text() for t in explorer.figure.texts if "showing" in t.get_text()]
+    assert notes == ["showing examples 0–7 of 16"]
+    explorer.first_example_slider.value = 5
+    notes = [t.get_text() for t in explorer.figure.texts if "showing" in t.get_text()]
+    assert notes == ["showing examples 5–12 of 16"]
+
+
+def test_a_rejected_formula_is_not_typeset_over_the_old_picture(explorer):
+    good = explorer.formula_view.value
+    assert good == r"$$f(x) = {x}^{3}$$" or "x" in good
+    explorer.function_text.value = "x[5]"  # parses; fails on x of 2 inputs
+    assert "out of range" in explorer.error
+    assert explorer.formula_view.value == good
+    assert "jacviz-stale" in explorer.status.value and "⏸" not in explorer.status.value
+    assert explorer.error_area.value.count("out of range") == 1
+    assert "out of range" not in explorer.status.value
 
 
 # ---------------------------------------------------------------- accessibility (#20)

@@ -42,6 +42,8 @@ class ColorBar:
         takes room from ``parent`` as ``fig.colorbar(ax=parent)`` does.
     parent : matplotlib.axes.Axes, optional
         The axes to take room from when ``rect`` is ``None``.
+    fontsize : float, optional
+        Size of the tick labels, points; the bar's label is a point larger.
 
     Attributes
     ----------
@@ -62,18 +64,18 @@ class ColorBar:
     ['-2.5', '-1.25', '0', '1.25', '2.5']
     """
 
-    def __init__(self, fig, mappable, quantity, *, rect=None, parent=None):
+    def __init__(self, fig, mappable, quantity, *, rect=None, parent=None, fontsize=LABEL_SIZE):
         self.colorbar = None
         self.labels = []
         if rect is None:
             self.colorbar = fig.colorbar(mappable, ax=parent, fraction=0.05, pad=0.04)
-            self.colorbar.ax.tick_params(labelsize=LABEL_SIZE)
-            self.colorbar.set_label(quantity, fontsize=LABEL_SIZE + 1)
+            self.colorbar.ax.tick_params(labelsize=fontsize)
+            self.colorbar.set_label(quantity, fontsize=fontsize + 1)
             self.colorbar.outline.set_linewidth(0.6)
             self.ax = self.colorbar.ax
         else:
-            self.ax = _gradient_bar(fig, rect, mappable.get_cmap(), quantity)
-            self.labels = _fixed_ticks(self.ax)
+            self.ax = _gradient_bar(fig, rect, mappable.get_cmap(), quantity, fontsize)
+            self.labels = _fixed_ticks(self.ax, fontsize)
 
     def show(self, limit):
         """Write the tick labels of the scale ``[-limit, limit]``."""
@@ -92,7 +94,7 @@ class ColorBar:
             self.ax.remove()
 
 
-def _gradient_bar(fig, rect, cmap, quantity):
+def _gradient_bar(fig, rect, cmap, quantity, fontsize):
     """Add the bar's axes at ``rect``: the colour map bottom to top, framed, label at left.
 
     Its data limits are fixed (``[-1, 1]``), so its pixels are the same for
@@ -117,11 +119,11 @@ def _gradient_bar(fig, rect, cmap, quantity):
     for spine in cax.spines.values():
         spine.set_linewidth(0.6)
     cax.yaxis.set_label_position("left")
-    cax.set_ylabel(quantity, fontsize=LABEL_SIZE + 1)
+    cax.set_ylabel(quantity, fontsize=fontsize + 1)
     return cax
 
 
-def _fixed_ticks(cax):
+def _fixed_ticks(cax, fontsize):
     """Draw tick marks right of the bar at :data:`TICK_FRACTIONS`; return their (empty) labels.
 
     Marks and labels sit where matplotlib puts a vertical colour bar's ticks
@@ -144,7 +146,7 @@ def _fixed_ticks(cax):
     transform = cax.transAxes + ScaledTranslation(shift, 0.0, cax.figure.dpi_scale_trans)
     color = rcParams["ytick.labelcolor"]
     color = rcParams["ytick.color"] if color == "inherit" else color
-    style = {"ha": "left", "va": "center", "fontsize": LABEL_SIZE, "color": color}
+    style = {"ha": "left", "va": "center", "fontsize": fontsize, "color": color}
     return [
         axes_text(cax, 1.0, height, "", transform=transform, clip_on=False, **style)
         for height in heights

@@ -25,6 +25,9 @@ CHAR = 0.068
 
 
 BAR_GAP = 0.45  # inches from the panels to the colour bar: a gap and the bar's label
+BAR_WIDTH = 0.15  # inches
+#: Least height of the colour bar (inches): room for five tick labels and its label.
+MIN_BAR = 1.3
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Margins:
     min_slot : float
         Least width a panel column takes, so titles wider than a small panel
         do not collide.
+    min_width : float
+        Least width of the whole grid (titles running across a row of panels).
     """
 
     left: float = 0.6
@@ -50,6 +55,7 @@ class Margins:
     gap_x: float = 0.5
     gap_y: float = 0.8
     min_slot: float = 0.0
+    min_width: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,18 @@ class GridLayout:
         return bottom + height
 
 
-def grid_layout(count, block_shape, *, width, max_height, margins, max_cols=4, ncols=None):
+def grid_layout(
+    count,
+    block_shape,
+    *,
+    width,
+    max_height,
+    margins,
+    max_cols=4,
+    ncols=None,
+    exact_width=False,
+    min_fig_width=0.0,
+):
     """Lay out ``count`` panels of ``block_shape`` cells with square cells.
 
     Parameters
@@ -101,38 +118,63 @@ def grid_layout(count, block_shape, *, width, max_height, margins, max_cols=4, n
         At most this many panels side by side.
     ncols : int, optional
         Exactly this many panels side by side (e.g. one per output).
+    exact_width : bool, optional
+        Make the figure exactly ``width`` wide when the panels need less
+        (they are centred); otherwise the figure is as narrow as they allow.
+    min_fig_width : float, optional
+        Make the figure at least this wide (a one-line note), panels centred.
 
     Returns
     -------
     GridLayout
         Cells are at most :data:`MAX_CELL` and at least :data:`MIN_CELL`
         inches; at that least, the figure grows past ``width``/``max_height``.
+        The colour bar is at least :data:`MIN_BAR` tall (a short grid is
+        centred on it) and sits :data:`BAR_GAP` right of the panels -- of
+        their slots (titles) when text may stand beside it.
 
     Examples
     --------
     >>> layout = grid_layout(4, (2, 2), width=8.0, max_height=9.0, margins=Margins())
     >>> layout.ncols, layout.nrows, len(layout.panels)
     (4, 1, 4)
+    >>> grid_layout(1, (2, 2), width=6.0, max_height=9.0, margins=Margins(),
+    ...             exact_width=True).figsize[0]
+    6.0
     """
     rows, cols = block_shape
     ncols = ncols or _columns(count, cols, width, margins, max_cols)
     nrows = math.ceil(count / ncols)
     free_w = width - margins.left - margins.right - (ncols - 1) * margins.gap_x
     free_h = max_height - margins.top - margins.bottom - (nrows - 1) * margins.gap_y
+    free_h -= max(0.0, MIN_BAR - max_height + margins.top + margins.bottom)
     cell = max(MIN_CELL, min(MAX_CELL, free_w / (ncols * cols), free_h / (nrows * rows)))
     panel_w, panel_h = cols * cell, rows * cell
     slot = max(panel_w, margins.min_slot)
-    fig_w = margins.left + ncols * slot + (ncols - 1) * margins.gap_x + margins.right
-    fig_h = margins.top + nrows * panel_h + (nrows - 1) * margins.gap_y + margins.bottom
+    grid_w = max(ncols * slot + (ncols - 1) * margins.gap_x, margins.min_width)
+    grid_h = nrows * panel_h + (nrows - 1) * margins.gap_y
+    pad_y = max(0.0, MIN_BAR - grid_h) / 2  # a short grid is centred on the bar
+    inset = (slot - panel_w) / 2  # between a slot's edge and its panel
+    hug = nrows == 1 and pad_y == 0.0 and margins.min_width == 0.0  # no text beside the bar
+    bar_left = margins.left + grid_w - (inset if hug else 0.0) + BAR_GAP
+    fig_w = max(bar_left - BAR_GAP + margins.right, margins.left + grid_w + 0.1)
+    target = max(min_fig_width, width if exact_width else 0.0)
+    shift = (target - fig_w) / 2 if fig_w < target else 0.0
+    fig_w += 2 * shift
+    fig_h = margins.top + grid_h + 2 * pad_y + margins.bottom
     panels = []
     for k in range(count):
         row, col = divmod(k, ncols)
-        x0 = margins.left + col * (slot + margins.gap_x) + (slot - panel_w) / 2
-        y0 = fig_h - margins.top - row * (panel_h + margins.gap_y) - panel_h
+        x0 = shift + margins.left + col * (slot + margins.gap_x) + inset
+        y0 = fig_h - margins.top - pad_y - row * (panel_h + margins.gap_y) - panel_h
         panels.append((x0 / fig_w, y0 / fig_h, panel_w / fig_w, panel_h / fig_h))
-    grid_h = nrows * panel_h + (nrows - 1) * margins.gap_y
-    bar_x = fig_w - margins.right + BAR_GAP
-    colorbar = (bar_x / fig_w, margins.bottom / fig_h, 0.15 / fig_w, grid_h / fig_h)
+    bar_h = grid_h + 2 * pad_y
+    colorbar = (
+        (shift + bar_left) / fig_w,
+        margins.bottom / fig_h,
+        BAR_WIDTH / fig_w,
+        bar_h / fig_h,
+    )
     return GridLayout((fig_w, fig_h), tuple(panels), colorbar, cell, ncols, nrows)
 
 
@@ -145,12 +187,14 @@ def _columns(count, cols, width, margins, max_cols):
     return 1
 
 
-def title_width(lines):
+def title_width(lines, scale=1.0):
     """Estimated width (inches) of title text with the given line lengths (chars).
+
+    ``scale``: the text's size relative to the default 8.5 pt.
 
     Examples
     --------
     >>> round(title_width([10, 20]), 2)
     1.46
     """
-    return CHAR * max(lines) + 0.1
+    return CHAR * scale * max(lines) + 0.1

@@ -25,7 +25,7 @@ def note(*lines):
     return "\n".join(SEPARATOR.join(parts) for parts in lines if parts)
 
 
-def subset_parts(shown, count, name):
+def subset_parts(shown, count, name, hint=True):
     """Say which of ``count`` examples/outputs are shown, if not all.
 
     Parameters
@@ -36,6 +36,8 @@ def subset_parts(shown, count, name):
         How many there are.
     name : {"examples", "outputs"}
         The argument choosing them.
+    hint : bool, optional
+        Name the argument (off where readers have controls, not code).
 
     Returns
     -------
@@ -47,13 +49,17 @@ def subset_parts(shown, count, name):
     ['showing outputs 0–7 of 64 (choose with outputs=)']
     >>> subset_parts((3, 9), 16, "examples")
     ['showing 2 of 16 examples (choose with examples=)']
+    >>> subset_parts((3, 4, 5, 6, 7, 8, 9, 10), 16, "examples", hint=False)
+    ['showing examples 3–10 of 16']
     """
     if len(shown) == count:
         return []
     first, last = shown[0], shown[-1]
-    if name == "outputs" and len(shown) > 1 and shown == tuple(range(first, last + 1)):
-        return [f"showing outputs {first}–{last} of {count} (choose with outputs=)"]
-    return [f"showing {len(shown)} of {count} {name} (choose with {name}=)"]
+    how = f" (choose with {name}=)" if hint else ""
+    a_range = len(shown) > 1 and shown == tuple(range(first, last + 1))
+    if a_range and (name == "outputs" or not hint):
+        return [f"showing {name} {first}–{last} of {count}{how}"]
+    return [f"showing {len(shown)} of {count} {name}{how}"]
 
 
 def bad_cell_parts(data):

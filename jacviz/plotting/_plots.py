@@ -4,9 +4,11 @@ Layer: plotting. Imports numpy, matplotlib (``Figure`` API, never pyplot) and
 this package only.
 """
 
-from matplotlib.figure import Figure
+import warnings
 
+from jacviz.plotting._figure import JacvizFigure
 from jacviz.plotting._scenes import (
+    FONTSIZE,
     MAX_HEIGHT,
     WIDTH,
     Canvas,
@@ -14,8 +16,11 @@ from jacviz.plotting._scenes import (
     hessian_scene,
     jacobian_scene,
 )
-from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
+from jacviz.plotting._style import DEFAULT_CMAP, compact_value, resolve_cmap
 from jacviz.plotting._view import HeatmapView, axes_position
+
+#: Least figure width (inches) and text size (points) a caller may ask for.
+MIN_WIDTH, MIN_FONTSIZE = 1.0, 6.0
 
 
 def plot_batch_jacobian(
@@ -30,6 +35,8 @@ def plot_batch_jacobian(
     cmap=DEFAULT_CMAP,
     in_labels=None,
     out_labels=None,
+    width=None,
+    fontsize=None,
 ):
     r"""Draw heatmaps of the per-example Jacobian blocks ``J[b] = ∂f(x)[b] / ∂x[b]``.
 
@@ -50,8 +57,8 @@ def plot_batch_jacobian(
     y : array_like, shape (B, *out), optional
         The outputs ``f(x)``, written in the titles.
     fig : matplotlib.figure.Figure, optional
-        Figure to draw into: it is cleared, keeps its width and gets the
-        height the panels need.
+        Figure to draw into: it is cleared, keeps its width (or takes
+        ``width``) and gets the height the panels need.
     ax : matplotlib.axes.Axes, optional
         Axes to draw a single example's block into (with ``examples=[b]``
         unless ``B == 1``); the colour bar takes room from it and the note is
@@ -71,6 +78,17 @@ def plot_batch_jacobian(
         ``n`` column labels instead of ``∂x_j``.
     out_labels : sequence of str, optional
         ``m`` row labels instead of ``∂f_i``.
+    width : float, optional
+        Figure width in inches, kept exactly (e.g. 3.2 for a Beamer column,
+        6.3 for an A4 text width); the height is fitted. Panels that cannot
+        fit (cells of 0.04 in, titles) make it wider, with a warning.
+        Default: the width of ``fig``, or as narrow as the panels allow up
+        to 8 inches.
+    fontsize : float, optional
+        Size in points (at least 6) of titles, tick labels and the colour
+        bar's numbers, default 8.5; the layout makes room for it. Cell values
+        are never smaller than 6 pt: where cells are too small for that,
+        ``annotate="auto"`` leaves them out and the note says so.
 
     Returns
     -------
@@ -80,7 +98,8 @@ def plot_batch_jacobian(
     ------
     ValueError
         If shapes or labels do not fit, ``examples`` are out of range or
-        repeated, or ``ax`` is given with more than one example shown.
+        repeated, ``ax`` is given with more than one example shown (or with
+        ``width``), or ``width``/``fontsize`` are too small.
     TypeError
         If ``examples`` holds something other than integers.
 
@@ -94,8 +113,14 @@ def plot_batch_jacobian(
     [[[48.0, 0.0], [0.0, 12.0]], [[3.0, 0.0], [0.0, 27.0]]]
     >>> fig.texts[1].get_text()
     'example 1\nx = [1, 3]'
+
+    For a slide column 3.2 inches wide, with 7 pt text:
+
+    >>> fig = plot_batch_jacobian(jac, x=x, width=3.2, fontsize=7)
+    >>> float(fig.get_figwidth())
+    3.2
     """
-    fig, canvas = _target(fig, ax)
+    fig, canvas = _target(fig, ax, width, fontsize)
     scene = jacobian_scene(
         jac,
         x=x,
@@ -106,7 +131,7 @@ def plot_batch_jacobian(
         out_labels=out_labels,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "batch Jacobian", canvas)
 
 
 def plot_batch_hessian(
@@ -121,6 +146,9 @@ def plot_batch_hessian(
     cmap=DEFAULT_CMAP,
     in_labels=None,
     out_labels=None,
+    scale="shared",
+    width=None,
+    fontsize=None,
 ):
     """Draw a grid of Hessians: a row per example, a column per output component.
 
@@ -153,6 +181,14 @@ def plot_batch_hessian(
         ``n`` labels for the rows and columns of each panel instead of ``∂x_j``.
     out_labels : sequence of str, optional
         ``m`` column headers instead of ``∂²f_i``.
+    scale : {"shared", "output"}, optional
+        ``"output"`` colours each output column on its own symmetric scale
+        (its limit in its header, the colour bar in fractions of it): an
+        output whose second derivatives are small next to another's no
+        longer looks blank. Default one scale for all.
+    width, fontsize : float, optional
+        Figure width (inches, kept) and text size (points, ≥ 6); see
+        :func:`plot_batch_jacobian`.
 
     Returns
     -------
@@ -180,7 +216,7 @@ def plot_batch_hessian(
     >>> fig.axes[3].images[0].get_array().tolist()           # example 1, ∂²f_1
     [[0.0, 0.0], [0.0, 18.0]]
     """
-    fig, canvas = _target(fig, ax)
+    fig, canvas = _target(fig, ax, width, fontsize)
     scene = hessian_scene(
         hess,
         x=x,
@@ -189,13 +225,23 @@ def plot_batch_hessian(
         annotate=annotate,
         in_labels=in_labels,
         out_labels=out_labels,
+        scale=scale,
         canvas=canvas,
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "batch Hessian", canvas)
 
 
 def plot_full_jacobian(
-    full, *, batch_size, fig=None, ax=None, annotate="auto", cmap=DEFAULT_CMAP, out_ndim=None
+    full,
+    *,
+    batch_size,
+    fig=None,
+    ax=None,
+    annotate="auto",
+    cmap=DEFAULT_CMAP,
+    out_ndim=None,
+    width=None,
+    fontsize=None,
 ):
     """Draw the whole ``(B·m) × (B·n)`` Jacobian of a batch, blocks outlined.
 
@@ -221,6 +267,9 @@ def plot_full_jacobian(
         Diverging colormap, default ``"RdBu_r"``.
     out_ndim : int, optional
         Rank of ``out`` when the shape ``(B, *out, B, *in)`` is ambiguous.
+    width, fontsize : float, optional
+        Figure width (inches, kept) and text size (points, ≥ 6); see
+        :func:`plot_batch_jacobian`.
 
     Returns
     -------
@@ -243,37 +292,95 @@ def plot_full_jacobian(
     >>> fig.texts[0].get_text()
     'off-diagonal blocks are 0: the examples are independent'
     """
-    fig, canvas = _target(fig, ax)
+    fig, canvas = _target(fig, ax, width, fontsize)
     scene = full_scene(
         full, batch_size=batch_size, annotate=annotate, out_ndim=out_ndim, canvas=canvas
     )
-    return _draw(scene, fig, cmap, ax)
+    return _draw(scene, fig, cmap, ax, "full Jacobian", canvas)
 
 
 def new_figure(dpi=100):
-    """Make a pyplot-free figure of the default width (8 inches)."""
-    return Figure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
+    """Make a pyplot-free figure of the default width (8 inches) that displays itself."""
+    return JacvizFigure(figsize=(WIDTH, MAX_HEIGHT), dpi=dpi)
 
 
-def _target(fig, ax):
+def _target(fig, ax, width=None, fontsize=None):
     """Return the figure to draw into and the canvas to lay its scene out for."""
+    fontsize = _checked_size(fontsize, "fontsize", FONTSIZE, MIN_FONTSIZE, "points")
     if ax is None:
+        exact = fig is not None or width is not None
         fig = new_figure() if fig is None else fig
-        return fig, Canvas(width=fig.get_figwidth())
+        width = _checked_size(width, "width", fig.get_figwidth(), MIN_WIDTH, "inches")
+        return fig, Canvas(width=width, exact_width=exact, fontsize=fontsize)
     if fig is not None and fig is not ax.figure:
         raise ValueError("fig= and ax= disagree: pass one of them (ax= draws into ax's figure)")
-    return ax.figure, _axes_canvas(ax)
+    if width is not None:
+        raise ValueError("ax= draws into an existing axes; give width= with fig= or alone")
+    return ax.figure, _axes_canvas(ax, fontsize)
 
 
-def _draw(scene, fig, cmap, ax=None):
-    """Build the view of ``scene`` in ``fig`` (or ``ax``) and show its frame."""
+def _checked_size(value, name, default, least, unit):
+    """``value`` as a float of at least ``least`` (``default`` when None)."""
+    if value is None:
+        return float(default)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number of {unit}, not {value!r}") from None
+    if not least <= value <= 1000:
+        raise ValueError(f"{name} must be {least:g} to 1000 {unit}, not {value:g}")
+    return value
+
+
+def _draw(scene, fig, cmap, ax, what, canvas):
+    """Build the view of ``scene`` in ``fig`` (or ``ax``), show its frame, describe it."""
+    needed = scene.spec.figsize[0] if scene.spec.figsize else 0.0
+    if canvas.exact_width and needed > canvas.width + 1e-6:
+        warnings.warn(
+            f"the {what} needs a figure {needed:.2f} in wide, not {canvas.width:g}: "
+            "show fewer examples= (or outputs=), or ask for a smaller fontsize=",
+            stacklevel=3,
+        )
     view = HeatmapView(fig, scene.spec, resolve_cmap(cmap), ax=ax)
     view.show(scene.frame)
+    if isinstance(fig, JacvizFigure):
+        fig.alt_text = alt_text(what, scene)
     return fig
 
 
-def _axes_canvas(ax):
+def alt_text(what, scene):
+    """Say in words what a scene shows: its panels, colour scale, titles and note.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from jacviz.plotting._scenes import jacobian_scene
+    >>> words = alt_text("batch Jacobian", jacobian_scene(np.eye(2)[None]))
+    >>> words.split(": ")[0]
+    'Heatmap of the batch Jacobian ∂fᵢ / ∂xⱼ'
+    >>> words.split("; ")[1]
+    'one colour scale from -1 to 1, 0 in the middle. Panels: example 0.'
+    """
+    spec, frame = scene.spec, scene.frame
+    words = [f"Heatmap of the {what}"]
+    if spec.panels:
+        rows, cols = spec.panels[0].shape
+        count = len(spec.panels)
+        plural = "" if count == 1 else "s"
+        limit = compact_value(frame.limit)
+        words = [
+            f"Heatmap of the {what} {spec.quantity}: {count} panel{plural} of "
+            f"{rows} × {cols} cells; one colour scale from -{limit} to {limit}, 0 in the middle."
+        ]
+    if frame.texts:
+        words.append("Panels: " + "; ".join(t.replace("\n", ", ") for t in frame.texts) + ".")
+    if frame.note:
+        words.append(frame.note.replace("\n", " "))
+    return " ".join(words)
+
+
+def _axes_canvas(ax, fontsize):
     """Make a canvas of the existing axes ``ax`` (its size in inches)."""
     bbox = axes_position(ax)
     fig_w, fig_h = ax.figure.get_size_inches()
-    return Canvas(axes_size=(bbox.width * fig_w, bbox.height * fig_h))
+    return Canvas(axes_size=(bbox.width * fig_w, bbox.height * fig_h), fontsize=fontsize)

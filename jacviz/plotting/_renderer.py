@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from jacviz.plotting._live import LiveView
-from jacviz.plotting._scenes import full_scene, hessian_scene, jacobian_scene
+from jacviz.plotting._scenes import Canvas, full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 
 KINDS = ("jacobian", "hessian", "full")
@@ -42,6 +42,9 @@ class HeatmapGrid:
         Pixels per inch; 80 gives a ~640 px wide picture for the notebook.
     cmap : str or matplotlib.colors.Colormap, optional
         Diverging colormap, default ``"RdBu_r"``.
+    api_hints : bool, optional
+        Notes name the keyword choosing what is shown (``examples=``); pass
+        ``False`` when the picture's readers have controls instead.
     cached_views : int, optional
         Built views always kept (the one shown included; at least 1);
         :data:`CACHED_VIEWS` when omitted.
@@ -80,7 +83,10 @@ class HeatmapGrid:
     [('panel', 1), ('text', 1)]
     """
 
-    def __init__(self, *, dpi=80, cmap=DEFAULT_CMAP, cached_views=None, cache_bytes=None):
+    def __init__(
+        self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True, cached_views=None, cache_bytes=None
+    ):
+        self._canvas = Canvas(api_hints=api_hints, widen_for_note=False)
         self._cmap = resolve_cmap(cmap)
         self._keep, self._cache_bytes = cached_views, cache_bytes
         self._dpi = dpi
@@ -159,7 +165,7 @@ class HeatmapGrid:
         >>> figure is grid.figure, grid.png() == grid.render("jacobian", jac)
         (True, True)
         """
-        scene = _scene(kind, data, **options)
+        scene = _scene(kind, data, canvas=self._canvas, **options)
         live = self._views.get(scene.spec)
         if live is None:
             live = self._build(scene)
@@ -189,7 +195,7 @@ class HeatmapGrid:
         return live
 
 
-def _scene(kind, data, *, y=None, outputs=None, **options):
+def _scene(kind, data, *, canvas, y=None, outputs=None, **options):
     """Describe the scene of ``kind`` for ``data`` on a new figure.
 
     ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.
@@ -199,8 +205,8 @@ def _scene(kind, data, *, y=None, outputs=None, **options):
     if outputs is not None and kind != "hessian":
         raise ValueError(f"outputs= chooses the columns of a Hessian grid, not of kind={kind!r}")
     if kind == "jacobian":
-        return jacobian_scene(data, y=y, **options)
+        return jacobian_scene(data, y=y, canvas=canvas, **options)
     if kind == "hessian":
-        return hessian_scene(data, outputs=outputs, **options)
+        return hessian_scene(data, outputs=outputs, canvas=canvas, **options)
     data = np.asarray(data, dtype=float)
-    return full_scene(data, batch_size=data.shape[0] if data.ndim else 0)
+    return full_scene(data, batch_size=data.shape[0] if data.ndim else 0, canvas=canvas)

@@ -7,6 +7,8 @@ into the structure of the picture and its content. The ``plot_*`` functions
 and the live renderer call the same functions, so both draw the same thing.
 """
 
+import math
+import textwrap
 from dataclasses import dataclass, replace
 from math import prod
 
@@ -21,6 +23,8 @@ from jacviz.plotting._arrays import (
     example_rows,
 )
 from jacviz.plotting._layout import (
+    BAR_GAP,
+    BAR_WIDTH,
     CHAR,
     LINE,
     MIN_ANNOTATED_CELL,
@@ -29,6 +33,7 @@ from jacviz.plotting._layout import (
     title_width,
 )
 from jacviz.plotting._notes import (
+    SEPARATOR,
     bad_cell_parts,
     coupling_parts,
     empty_parts,
@@ -39,6 +44,7 @@ from jacviz.plotting._notes import (
 from jacviz.plotting._spec import Frame, PanelSpec, TextSpec, ViewSpec
 from jacviz.plotting._style import (
     FALLBACK_LIMIT,
+    compact_value,
     component_labels,
     format_vector,
     symmetric_limit,
@@ -46,6 +52,10 @@ from jacviz.plotting._style import (
 
 #: Figure width (inches): the notebook's default output width.
 WIDTH = 8.0
+#: Size (points) of titles and tick labels unless a caller asks for another.
+FONTSIZE = 8.5
+#: Right margin (inches) at the default font size: the colour bar, its label and ticks.
+RIGHT = 1.25
 #: Most height a figure takes (inches) before its cells shrink.
 MAX_HEIGHT = 9.0
 #: Height reserved at the top for the figure note.
@@ -91,11 +101,45 @@ class Canvas:
     axes_size : tuple of float or None
         ``(width, height)`` in inches of an existing axes to draw into
         instead; the layout is then the caller's.
+    exact_width : bool
+        Make the figure exactly ``width`` wide (asked for by the caller)
+        rather than as narrow as the panels allow.
+    fontsize : float
+        Size (points) of titles and tick labels; the layout's room for text
+        grows with it.
+    api_hints : bool
+        Notes name the keyword that changes what is shown (``examples=``);
+        off for pictures whose readers have controls instead.
+    widen_for_note : bool
+        Make the figure wide enough for the note on one line (up to
+        ``width``); off for live pictures, whose layout must not follow the
+        note's words (they wrap instead).
     """
 
     width: float = WIDTH
     max_height: float = MAX_HEIGHT
     axes_size: tuple | None = None
+    exact_width: bool = False
+    fontsize: float = FONTSIZE
+    api_hints: bool = True
+    widen_for_note: bool = True
+
+    @property
+    def scale(self):
+        """How much larger than the default text is: room for text grows by this."""
+        return self.fontsize / FONTSIZE
+
+    def layout(self, count, shape, margins, **kw):
+        """Lay out ``count`` panels of ``shape`` cells on this canvas (see ``grid_layout``)."""
+        return grid_layout(
+            count,
+            shape,
+            width=self.width,
+            max_height=self.max_height,
+            margins=margins,
+            exact_width=self.exact_width,
+            **kw,
+        )
 
     def cell(self, shape):
         """Side (inches) of a cell of a ``shape`` block filling the axes."""
@@ -130,10 +174,11 @@ def jacobian_scene(
     rows, cols = _cut(rows, m), _cut(cols, n)
     data = blocks.data[list(shown), :m, :n]
     subsets = [*_subsets(canvas, (shown, batch, "examples")), *windowed]
+    dynamic = [*subsets, *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data),
         texts=tuple(_example_title(b, xs, ys) for b in shown),
-        note=note([*subsets, *bad_cell_parts(data)], static),
+        note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
     )
     quantity = "∂fᵢ / ∂xⱼ"
@@ -143,34 +188,13 @@ def jacobian_scene(
         panel = PanelSpec((m, n), None, rows, cols)
         annotated = _annotate(annotate, cell, (m, n), m * n)
         return Scene(_axes_spec(panel, (TextSpec(None),), annotated, cell, quantity), frame)
-    lines = [len(line) for line in _example_title(batch - 1, xs, ys, n_items=(n, m)).split("\n")]
-    label_w, label_h = _label_width(rows), _label_height(cols)
-    margins = Margins(
-        left=label_w + 0.15,
-        top=_note_height(static) + len(lines) * LINE + 0.12,
-        bottom=label_h + 0.12,
-        gap_x=label_w + 0.3,
-        gap_y=label_h + len(lines) * LINE + 0.2,
-        min_slot=title_width(lines),
-    )
-    layout = grid_layout(
-        len(shown), (m, n), width=canvas.width, max_height=canvas.max_height, margins=margins
-    )
-    fig_h = layout.figsize[1]
-    spec = ViewSpec(
-        figsize=layout.figsize,
-        panels=tuple(PanelSpec((m, n), rect, rows, cols) for rect in layout.panels),
-        texts=tuple(
-            TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
-            for left, bottom, width, height in layout.panels
-        ),
-        colorbar=layout.colorbar,
-        note_xy=_note_xy(layout.figsize),
-        annotate=_annotate(annotate, layout.cell, (m, n), len(shown) * m * n),
-        value_size=_value_size(layout.cell),
-        quantity=quantity,
-    )
-    return Scene(spec, frame)
+
+    def titles(items):
+        texts = tuple(_example_title(b, xs, ys, max_items=items) for b in shown)
+        return texts, _example_title(batch - 1, xs, ys, n_items=(n, m), max_items=items)
+
+    words = _Words(dynamic, static, canvas, annotate)
+    return _titled_grid(frame, (m, n), (rows, cols), titles, words, quantity)
 
 
 def hessian_scene(
@@ -182,9 +206,13 @@ def hessian_scene(
     annotate="auto",
     in_labels=None,
     out_labels=None,
+    scale="shared",
     canvas=Canvas(),
 ):
     """Describe a row per example, a column per output of ``hess``; see ``plot_batch_hessian``."""
+    if scale not in ("shared", "output"):
+        raise ValueError(f"scale must be 'shared' or 'output', not {scale!r}")
+    per_output = scale == "output"
     blocks = as_hessian(hess, x)
     batch, m, n_all, _ = blocks.data.shape
     shown = choose_examples(batch, examples)
@@ -199,10 +227,11 @@ def hessian_scene(
     axis_labels = _cut(axis_labels, n)
     data = blocks.data[np.ix_(shown, outputs)][..., :n, :n]
     subsets = [*_subsets(canvas, (shown, batch, "examples"), (outputs, m, "outputs")), *windowed]
+    dynamic = [*subsets, *bad_cell_parts(data)]
     frame = Frame(
         blocks=tuple(data.reshape(-1, n, n)),
         texts=tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
-        note=note([*subsets, *bad_cell_parts(data)], static),
+        note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
     )
     quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
@@ -213,43 +242,57 @@ def hessian_scene(
             "pass examples=[b] and outputs=[i]",
         )
         (b,), (i,) = shown, outputs
-        title = _example_title(b, xs, None).replace(f"example {b}", f"example {b}: {headers[i]}")
+        title = _hessian_title(b, xs, headers[i])
         cell = canvas.cell((n, n))
         panel = PanelSpec((n, n), None, axis_labels, axis_labels)
         annotated = _annotate(annotate, cell, (n, n), n * n)
         spec = _axes_spec(panel, (TextSpec(None),), annotated, cell, quantity)
         return Scene(spec, replace(frame, texts=(title,)))
-    label_w, label_h = _label_width(axis_labels), _label_height(axis_labels)
-    margins = Margins(
-        left=label_w + 0.15,
-        top=_note_height(static) + 2 * LINE + 0.2,
-        bottom=label_h + 0.12,
-        gap_x=0.2,
-        gap_y=LINE + 0.16,
-    )
-    ncols = len(outputs)
-    layout = grid_layout(
-        len(shown) * ncols,
-        (n, n),
-        width=canvas.width,
-        max_height=canvas.max_height,
-        margins=margins,
-        max_cols=ncols,
-        ncols=ncols,
-    )
-    last_row = layout.nrows - 1
-    if in_labels is None and axis_labels and layout.cell < SHORT_LABEL_CELL:
+    if len(outputs) == 1:  # a grid of examples, like the Jacobian's, each titled
+        (i,) = outputs
+
+        def titles(items):
+            texts = tuple(_hessian_title(b, xs, headers[i], max_items=items) for b in shown)
+            return texts, _hessian_title(batch - 1, xs, headers[i], n_items=n, max_items=items)
+
+        words = _Words(dynamic, static, canvas, annotate)
+        labels = (axis_labels, axis_labels)
+        return _titled_grid(frame, (n, n), labels, titles, words, quantity)
+    scale = canvas.scale
+    line = LINE * scale
+    row_title = len(_example_title(batch - 1, xs, None, n_items=(n, 0)).replace("\n", "    "))
+    if in_labels is None and axis_labels and n > 4:  # short ``x_j`` where cells get small
         axis_labels = tuple(label.replace("∂", "") for label in axis_labels)
-    fits = axis_labels and _label_width(axis_labels) - 0.1 <= layout.cell
-    col_labels = axis_labels if fits else None  # side by side they would overlap
+
+    def margins(col_h, note_h):
+        return Margins(
+            left=_label_width(axis_labels, scale) + 0.15,
+            top=note_h + 2 * line + 0.2,
+            bottom=col_h + 0.12,
+            gap_x=0.2,
+            gap_y=line + 0.16,
+            min_slot=title_width([max(len(headers[i]) for i in outputs)], 1.12 * scale),
+            min_width=title_width([row_title], scale),
+            right=_right(scale),
+        )
+
+    ncols = len(outputs)
+    if per_output:
+        quantity, frame, headers = _output_scales(blocks.data, outputs, frame, headers, quantity)
+        dynamic.append("colours: each output on its own scale, ± its limit in its header")
+    words = _Words(dynamic, static, canvas, annotate)
+    labels = (axis_labels, axis_labels)
+    fit = _fit(margins, len(shown) * ncols, (n, n), labels, words, ncols=ncols, max_cols=ncols)
+    layout, last_row = fit.layout, fit.layout.nrows - 1
     panels = tuple(
         PanelSpec(
             (n, n),
             rect,
-            row_labels=axis_labels if k % ncols == 0 else None,
-            col_labels=col_labels if k // ncols == last_row else None,
+            row_labels=fit.rows if k % ncols == 0 else None,
+            col_labels=fit.cols if k // ncols == last_row else None,
             header=headers[outputs[k]] if k < ncols else None,
-            header_pad=(LINE + 0.1) * 72,
+            header_pad=(line + 0.1) * 72,
+            col_rotation=fit.rotation,
         )
         for k, rect in enumerate(layout.panels)
     )
@@ -263,11 +306,12 @@ def hessian_scene(
         ),
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
-        annotate=_annotate(annotate, layout.cell, (n, n), len(panels) * n * n),
-        value_size=_value_size(layout.cell),
+        annotate=fit.annotated,
+        value_size=_value_size(layout.cell, scale),
         quantity=quantity,
+        fontsize=canvas.fontsize,
     )
-    return Scene(spec, frame)
+    return Scene(spec, replace(frame, note=fit.note))
 
 
 def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canvas()):
@@ -284,7 +328,7 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     cols = _full_labels("x", in_shape, batch, n)
     dynamic = [*windowed, *coupling_parts(blocks.data), *bad_cell_parts(matrix)]
     frame = Frame((matrix,), (), note(dynamic, static), symmetric_limit(blocks.data))
-    header = f"full Jacobian of a batch of {batch_all}: outlined diagonal blocks = batch Jacobian"
+    header = f"full Jacobian of a batch of {batch_all}:\noutlined diagonal blocks\n= batch Jacobian"
     quantity = "∂f⁽ᵇ⁾ᵢ / ∂x⁽ᶜ⁾ⱼ"
     shape = (batch * m, batch * n)
     if canvas.axes_size is not None:
@@ -292,27 +336,219 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         annotated = _annotate(annotate, cell, (m, n), prod(shape))
         panel = PanelSpec(shape, None, rows, cols, header, (m, n))
         return Scene(_axes_spec(panel, (), annotated, cell, quantity), frame)
-    label_w, label_h = _label_width(rows), _label_height(cols)
-    margins = Margins(
-        left=label_w + 0.15,
-        top=_note_height(static) + LINE + 0.25,
-        bottom=label_h + 0.12,
-        min_slot=len(header) * CHAR * 1.05,
-    )
-    layout = grid_layout(
-        1, shape, width=canvas.width, max_height=canvas.max_height, margins=margins
+    scale = canvas.scale
+    header_pad = canvas.fontsize / 2 + 5  # points: clear of the colour bar's top number
+
+    def margins(col_h, note_h):
+        return Margins(
+            left=_label_width(rows, scale) + 0.15,
+            top=note_h + 3 * LINE * scale + header_pad / 72 + 0.18,
+            bottom=col_h + 0.12,
+            min_slot=title_width([len(line) for line in header.split("\n")], scale),
+            right=_right(scale),
+        )
+
+    words = _Words(dynamic, static, canvas, annotate, block_shape=(m, n))
+    fit = _fit(margins, 1, shape, (rows, cols), words)
+    layout = fit.layout
+    panel = PanelSpec(
+        shape, layout.panels[0], fit.rows, fit.cols, header, (m, n), header_pad, fit.rotation
     )
     spec = ViewSpec(
         figsize=layout.figsize,
-        panels=(PanelSpec(shape, layout.panels[0], rows, cols, header, (m, n)),),
+        panels=(panel,),
         texts=(),
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
-        annotate=_annotate(annotate, layout.cell, (m, n), prod(shape)),
-        value_size=_value_size(layout.cell),
+        annotate=fit.annotated,
+        value_size=_value_size(layout.cell, scale),
         quantity=quantity,
+        fontsize=canvas.fontsize,
     )
-    return Scene(spec, frame)
+    return Scene(spec, replace(frame, note=fit.note))
+
+
+def _output_scales(data, outputs, frame, headers, quantity):
+    """For ``scale="output"``: each output column coloured on its own ``[-L_i, L_i]``.
+
+    Returns the colour bar's label, the frame (divisors per panel, limit 1)
+    and the headers with each column's limit.
+    """
+    limits = {i: symmetric_limit(data[:, i]) for i in outputs}
+    headers = tuple(
+        f"{h}  (±{compact_value(limits[i])})" if i in limits else h for i, h in enumerate(headers)
+    )
+    scales = tuple(limits[outputs[k % len(outputs)]] for k in range(len(frame.blocks)))
+    return f"{quantity}  ÷ its output's limit", replace(frame, limit=1.0, scales=scales), headers
+
+
+def _titled_grid(frame, shape, labels, titles, words, quantity):
+    """Scene of ``frame``'s panels of ``shape`` in a grid, each under its own title.
+
+    ``titles(k)`` gives the panels' titles writing at most ``k`` values of a
+    vector, and the longest title any panel may get (it sizes the room above
+    each panel). A figure of an exact width too narrow for 4 values per
+    vector gets titles with fewer.
+    """
+    for items in (4, 3, 2, 1):
+        texts, worst = titles(items)
+        scene = _titled_scene(replace(frame, texts=texts), shape, labels, worst, words, quantity)
+        if not words.canvas.exact_width or scene.spec.figsize[0] <= words.canvas.width + 1e-9:
+            break
+    return scene
+
+
+def _titled_scene(frame, shape, labels, worst_title, words, quantity):
+    """:func:`_titled_grid` for titles no longer than ``worst_title``."""
+    lines = [len(line) for line in worst_title.split("\n")]
+    scale = words.canvas.scale
+    title_h = len(lines) * LINE * scale
+
+    def margins(col_h, note_h):
+        label_w = _label_width(labels[0], scale)
+        return Margins(
+            left=label_w + 0.15,
+            top=note_h + title_h + 0.12,
+            bottom=col_h + 0.12,
+            gap_x=label_w + 0.3,
+            gap_y=col_h + title_h + 0.2,
+            min_slot=title_width(lines, scale),
+            right=_right(scale),
+        )
+
+    fit = _fit(margins, len(frame.blocks), shape, labels, words)
+    layout = fit.layout
+    fig_h = layout.figsize[1]
+    spec = ViewSpec(
+        figsize=layout.figsize,
+        panels=tuple(
+            PanelSpec(shape, rect, fit.rows, fit.cols, col_rotation=fit.rotation)
+            for rect in layout.panels
+        ),
+        texts=tuple(
+            TextSpec((left + width / 2, bottom + height + 0.07 / fig_h))
+            for left, bottom, width, height in layout.panels
+        ),
+        colorbar=layout.colorbar,
+        note_xy=_note_xy(layout.figsize),
+        annotate=fit.annotated,
+        value_size=_value_size(layout.cell, scale),
+        quantity=quantity,
+        fontsize=words.canvas.fontsize,
+    )
+    return Scene(spec, replace(frame, note=fit.note))
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What a scene's note says before the layout, and how values are asked for.
+
+    ``block_shape`` is the block whose size decides annotation (the full
+    Jacobian's example block; by default a panel).
+    """
+
+    dynamic: list
+    static: list
+    canvas: Canvas
+    annotate: object
+    block_shape: tuple | None = None
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """A layout with its tick labels fitted, the annotation decided and the note wrapped."""
+
+    layout: object
+    rows: tuple | None
+    cols: tuple | None
+    rotation: float
+    annotated: bool
+    note: str
+
+
+def _fit(margins, count, shape, labels, words, **kw):
+    """Lay out ``count`` panels, fitting their labels and the note to the figure.
+
+    ``margins(col_h, note_h)`` makes the margins for column labels ``col_h``
+    and a note ``note_h`` inches tall. Column labels wider than a cell stand
+    upright (more room below); labels taller than a cell are thinned to
+    every k-th; a note wider than the figure is wrapped (more room above).
+    Each case lays out once more, at most twice in all.
+    """
+    canvas, scale = words.canvas, words.canvas.scale
+    rows, cols = labels
+    block = words.block_shape or shape
+    rotation, note_lines = 0.0, 1 + bool(words.static)
+    for _ in range(3):
+        col_h = _label_width(cols, scale) + 0.05 if rotation else _label_height(cols, scale)
+        note_w = _note_width(words, block, count * prod(shape))
+        note_h = _note_height(note_lines, scale)
+        layout = canvas.layout(count, shape, margins(col_h, note_h), min_fig_width=note_w, **kw)
+        annotated = _annotate(words.annotate, layout.cell, block, count * prod(shape))
+        text = _wrap(_note_words(words, block, count * prod(shape), annotated), layout, scale)
+        upright = 90.0 if cols and _label_width(cols, scale) - 0.1 > layout.cell else 0.0
+        lines = text.count("\n") + 1
+        if upright == rotation and lines <= note_lines:
+            break
+        rotation, note_lines = max(rotation, upright), max(note_lines, lines)
+    thin_rows, thin_cols = _thin(rows, layout.cell, scale), _thin(cols, layout.cell, scale)
+    return _Fit(layout, thin_rows, thin_cols, rotation, annotated, text)
+
+
+def _note_words(words, block_shape, cells, annotated):
+    """Write the note, saying so when ``annotate="auto"`` left values out for small cells."""
+    small = max(block_shape) <= 8 and cells <= MAX_ANNOTATED
+    parts = list(words.dynamic)
+    if words.annotate == "auto" and small and not annotated:
+        how = " (annotate=True writes them)" if words.canvas.api_hints else ""
+        parts.append(f"values not written: cells too small{how}")
+    return note(parts, words.static)
+
+
+def _note_width(words, block_shape, cells):
+    """Inches the note's longest line takes unwrapped, at most the canvas's width.
+
+    0 on a canvas that does not widen for its note (a live picture: its
+    layout would change with the note's words, i.e. with the values).
+    """
+    canvas = words.canvas
+    if not canvas.widen_for_note:
+        return 0.0
+    text = _note_words(words, block_shape, cells, True)
+    longest = max((len(line) for line in text.split("\n")), default=0) if text else 0
+    return min(canvas.width, longest * CHAR * 1.06 * canvas.scale + 0.2)
+
+
+def _wrap(text, layout, scale):
+    """Wrap the note's lines to the figure's width (at its parts' separators first)."""
+    chars = max(20, int((layout.figsize[0] - 0.2) / (CHAR * 1.06 * scale)))
+    lines = []
+    for line in text.split("\n") if text else []:
+        current = ""
+        for part in line.split(SEPARATOR):
+            joined = f"{current}{SEPARATOR}{part}" if current else part
+            if len(joined) <= chars:
+                current = joined
+                continue
+            if current:
+                lines.append(current)
+            *full, current = textwrap.wrap(part, chars, break_on_hyphens=False) or [""]
+            lines.extend(full)
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def _thin(labels, cell, scale):
+    """Every k-th label (the others blank) so that labels one cell apart do not touch."""
+    if not labels:
+        return labels
+    step = math.ceil(LINE * scale / cell)
+    return tuple(label if k % step == 0 else "" for k, label in enumerate(labels))
+
+
+def _right(scale):
+    """Right margin: the gap, the colour bar and its longest number (``-1.25e-4``)."""
+    return BAR_GAP + BAR_WIDTH + 0.1 + 8 * CHAR * scale
 
 
 def empty_scene(words, canvas=Canvas()):
@@ -367,7 +603,7 @@ def _subsets(canvas, *choices):
     """Say which examples/outputs are shown (not in ``ax=`` mode: the caller chose one)."""
     if canvas.axes_size is not None:
         return []
-    return [part for choice in choices for part in subset_parts(*choice)]
+    return [part for choice in choices for part in subset_parts(*choice, hint=canvas.api_hints)]
 
 
 def _window(*axes, each=""):
@@ -409,9 +645,9 @@ def _cut(labels, count):
     return None if labels is None else labels[:count]
 
 
-def _note_height(static):
-    """Height reserved at the top for the note: one line more for shapes flattened."""
-    return NOTE_HEIGHT + (NOTE_LINE if static else 0.0)
+def _note_height(lines, scale=1.0):
+    """Height reserved at the top for a note of ``lines`` lines."""
+    return (NOTE_HEIGHT + (lines - 1) * NOTE_LINE) * scale
 
 
 def _labels(given, symbol, shape, count, name):
@@ -445,18 +681,26 @@ def _hessian_headers(out_labels, out_shape, m):
     return tuple(label.replace("∂", "∂²", 1) for label in component_labels("f", out_shape))
 
 
-def _example_title(b, xs, ys, n_items=None):
+def _example_title(b, xs, ys, n_items=None, max_items=4):
     """Title ``example b`` plus ``x = [...]`` and ``f(x) = [...]`` lines when known.
 
     With ``n_items`` a worst-case title of that many values is made instead
-    (for sizing the layout before the values are known).
+    (for sizing the layout before the values are known); vectors show at
+    most ``max_items`` values.
     """
     lines = [f"example {b}"]
     for name, values, k in (("x", xs, 0), ("f(x)", ys, 1)):
         if values is not None:
             row = values[b] if n_items is None else np.full(n_items[k], -8.88)
-            lines.append(format_vector(name, row))
+            lines.append(format_vector(name, row, max_items=max_items))
     return "\n".join(lines)
+
+
+def _hessian_title(b, xs, header, n_items=None, max_items=4):
+    """Title ``example b: ∂²f_i`` plus ``x = [...]`` of one panel of a one-output grid."""
+    items = None if n_items is None else (n_items, 0)
+    title = _example_title(b, xs, None, n_items=items, max_items=max_items)
+    return title.replace(f"example {b}", f"example {b}: {header}", 1)
 
 
 def _annotate(annotate, cell, block_shape, cells):
@@ -469,9 +713,9 @@ def _annotate(annotate, cell, block_shape, cells):
     raise ValueError(f"annotate must be 'auto', True or False, not {annotate!r}")
 
 
-def _value_size(cell):
-    """Font size (points) of cell values for cells of side ``cell`` inches."""
-    return float(np.clip(cell * 72 * 0.27, 6.0, 10.0))
+def _value_size(cell, scale=1.0):
+    """Font size (points) of cell values for cells of side ``cell`` inches (≥ 6 pt)."""
+    return float(np.clip(cell * 72 * 0.27, 6.0, 10.0 * max(scale, 1.0)))
 
 
 def _note_xy(figsize):
@@ -480,13 +724,13 @@ def _note_xy(figsize):
     return (0.1 / fig_w, 1 - 0.1 / fig_h)
 
 
-def _label_width(labels):
+def _label_width(labels, scale=1.0):
     """Inches taken by a column of tick labels."""
     if not labels:
         return 0.1
-    return 0.1 + CHAR * 1.1 * max(len(label) for label in labels)
+    return 0.1 + CHAR * scale * 1.1 * max(len(label) for label in labels)
 
 
-def _label_height(labels):
+def _label_height(labels, scale=1.0):
     """Inches taken by a row of tick labels."""
-    return 0.3 if labels else 0.1
+    return 0.3 * scale if labels else 0.1

@@ -32,6 +32,9 @@ class PanelSpec:
         diagonal blocks outlined (the full Jacobian); ``None`` for none.
     header_pad : float
         Gap between the panel and its header, points.
+    col_rotation : float
+        Angle of the column labels: 0, or 90 (upright) when they are wider
+        than a cell.
     """
 
     shape: tuple
@@ -41,6 +44,7 @@ class PanelSpec:
     header: str | None = None
     block_shape: tuple | None = None
     header_pad: float = 5.0
+    col_rotation: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,9 @@ class ViewSpec:
     note_below : float
         With ``note_xy=None``: inches between the axes' bottom edge and the
         note's top (room for the column labels).
+    fontsize : float
+        Size (points) of titles, tick labels and the colour bar's numbers;
+        the note and headers are a little larger.
     """
 
     figsize: tuple | None
@@ -97,6 +104,7 @@ class ViewSpec:
     value_size: float
     quantity: str
     note_below: float = 0.0
+    fontsize: float = 8.5
 
 
 @dataclass(frozen=True)
@@ -113,9 +121,13 @@ class Frame:
         The figure note ("" for none).
     limit : float
         The colour scale is ``[-limit, limit]``.
+    scales : tuple of float
+        One divisor per block: its colours are those of ``block / scale``
+        (each Hessian output on its own scale); empty: every block as it is.
     """
 
     blocks: tuple
     texts: tuple
     note: str
     limit: float
+    scales: tuple = ()

@@ -30,10 +30,8 @@ from jacviz.plotting._fast import (
 from jacviz.plotting._spec import PanelSpec
 from jacviz.plotting._style import format_value, text_colors
 
-TITLE_SIZE = 8.5
-TICK_SIZE = 8.5
 TICK_PAD = 3.0  # points between a panel and its tick labels
-NOTE_SIZE = 9.0
+NOTE_LARGER = 0.5  # points: the note is this much larger than titles and ticks
 
 
 class Panel:
@@ -52,13 +50,16 @@ class Panel:
     tick_texts : bool, optional
         Write the tick labels as plain texts instead of matplotlib ticks
         (same pixels, faster to build; ``ax.get_xticklabels()`` is then empty).
+    fontsize : float, optional
+        Size of the tick labels, points.
     """
 
-    def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False):
+    def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False, fontsize=8.5):
         self.ax = ax
         self.block = np.full(spec.shape, np.nan)
+        self.scale = 1.0
         self.image = add_block_image(ax, np.ma.masked_invalid(self.block), cmap=cmap, norm=norm)
-        _label_ticks(ax, spec, as_texts=tick_texts)
+        _label_ticks(ax, spec, as_texts=tick_texts, fontsize=fontsize)
         # the unit square of the axes: a PathPatch builds no patch transform per draw
         # (half a Rectangle's cost), for the same pixels
         self.frame = PathPatch(
@@ -85,15 +86,16 @@ class Panel:
             artist.remove()
         self.ax.title.set_text("")
 
-    def show(self, block, limit_changed):
-        """Put ``block`` in; return whether the panel's pixels change."""
+    def show(self, block, limit_changed, scale=1.0):
+        """Put ``block`` in, coloured as ``block / scale``; return whether the pixels change."""
         block = np.asarray(block, dtype=float)
-        if not limit_changed and np.array_equal(block, self.block, equal_nan=True):
+        same = np.array_equal(block, self.block, equal_nan=True) and scale == self.scale
+        if not limit_changed and same:
             return False
-        self.block = block.copy()
-        self.image.set_data(np.ma.masked_invalid(block))
+        self.block, self.scale = block.copy(), scale
+        self.image.set_data(np.ma.masked_invalid(block / scale))
         if self.values is not None:
-            self.values.set_cells(*_cell_words(block, self.image))
+            self.values.set_cells(*_cell_words(block, self.image, scale))
         return True
 
 
@@ -138,14 +140,15 @@ class HeatmapView:
                 self.norm,
                 size,
                 tick_texts=tick_texts,
+                fontsize=spec.fontsize,
             )
             for p in spec.panels
         ]
         for panel, p in zip(self.panels, spec.panels, strict=True):
             if p.header is not None:
-                panel.ax.set_title(p.header, fontsize=TITLE_SIZE + 1, pad=p.header_pad)
+                panel.ax.set_title(p.header, fontsize=spec.fontsize + 1, pad=p.header_pad)
                 stamp_title(panel.ax)
-        self.texts = [_dynamic_text(fig, t, self.panels[0].ax) for t in spec.texts]
+        self.texts = [_dynamic_text(fig, t, self.panels[0].ax, spec.fontsize) for t in spec.texts]
         self.note = _note_text(fig, spec, ax)
         self.colorbar = None
         if self.panels:
@@ -155,6 +158,7 @@ class HeatmapView:
                 spec.quantity,
                 rect=spec.colorbar,
                 parent=self.panels[0].ax,
+                fontsize=spec.fontsize,
             )
         self.limit = None
         if ax is not None:
@@ -184,8 +188,9 @@ class HeatmapView:
             if self.colorbar is not None:
                 self.colorbar.show(frame.limit)
                 dirty.append(("colorbar",))
+        scales = frame.scales or (1.0,) * len(frame.blocks)
         for k, (panel, block) in enumerate(zip(self.panels, frame.blocks, strict=True)):
-            if panel.show(block, limit_changed):
+            if panel.show(block, limit_changed, scales[k]):
                 dirty.append(("panel", k))
         for k, (text, words) in enumerate(zip(self.texts, frame.texts, strict=True)):
             if text.get_text() != words:
@@ -258,14 +263,14 @@ def _forget(ax):
 
 def _note_text(fig, spec, ax):
     """Make the note: at ``spec.note_xy`` in the figure, or under ``ax`` as its caption."""
-    style = {"ha": "left", "va": "top", "fontsize": NOTE_SIZE, "color": "0.15"}
+    style = {"ha": "left", "va": "top", "fontsize": spec.fontsize + NOTE_LARGER, "color": "0.15"}
     if spec.note_xy is not None:
         return figure_text(fig, *spec.note_xy, "", **style)
     below = ScaledTranslation(0.0, -spec.note_below, fig.dpi_scale_trans)
     return axes_text(ax, 0.0, 0.0, "", transform=ax.transAxes + below, clip_on=False, **style)
 
 
-def _label_ticks(ax, spec, as_texts=False):
+def _label_ticks(ax, spec, as_texts=False, fontsize=8.5):
     """Tick labels from the spec, no tick marks, nothing else on the axes.
 
     With ``as_texts`` the labels are plain texts placed as matplotlib places
@@ -279,8 +284,8 @@ def _label_ticks(ax, spec, as_texts=False):
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(NullLocator())  # no ticks (set_ticks([]) would make one)
             axis.set_visible(False)
-        _tick_texts(ax, "y", spec.row_labels)
-        _tick_texts(ax, "x", spec.col_labels)
+        _tick_texts(ax, "y", spec.row_labels, fontsize)
+        _tick_texts(ax, "x", spec.col_labels, fontsize, spec.col_rotation)
         return
     rows, cols = spec.shape
     if spec.row_labels:
@@ -288,15 +293,15 @@ def _label_ticks(ax, spec, as_texts=False):
     else:
         ax.set_yticks([])
     if spec.col_labels:
-        ax.set_xticks(range(cols), spec.col_labels)
+        ax.set_xticks(range(cols), spec.col_labels, rotation=spec.col_rotation)
     else:
         ax.set_xticks([])
-    ax.tick_params(length=0, labelsize=TICK_SIZE, pad=TICK_PAD)
+    ax.tick_params(length=0, labelsize=fontsize, pad=TICK_PAD)
     for spine in ax.spines.values():
         spine.set_visible(False)
 
 
-def _tick_texts(ax, axis, labels):
+def _tick_texts(ax, axis, labels, fontsize, rotation=0.0):
     """Write ``labels`` where ``axis`` ("x" or "y") would put its tick labels, one per cell."""
     if not labels:
         return
@@ -307,7 +312,14 @@ def _tick_texts(ax, axis, labels):
         color = rcParams[f"{axis}tick.color"]
     for k, label in enumerate(labels):
         xy = (k, 0) if axis == "x" else (0, k)
-        style = {"fontsize": TICK_SIZE, "color": color, "va": va, "ha": ha, "clip_on": False}
+        style = {
+            "fontsize": fontsize,
+            "rotation": rotation,
+            "color": color,
+            "va": va,
+            "ha": ha,
+            "clip_on": False,
+        }
         text = axes_text(ax, *xy, label, label=True, transform=transform, **style)
         text.set_zorder(ax.xaxis.get_zorder())
 
@@ -340,17 +352,17 @@ def _box(x0, y0, width, height):
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
 
 
-def _cell_words(block, image):
-    """Return the string and text colour of every cell of ``block``."""
-    rgba = cell_colors(block, image.cmap, image.norm)
+def _cell_words(block, image, scale=1.0):
+    """Return the string and text colour of every cell of ``block`` (coloured as ``/ scale``)."""
+    rgba = cell_colors(block / scale, image.cmap, image.norm)
     strings = [[format_value(v) for v in row] for row in block]
     return strings, text_colors(rgba)
 
 
-def _dynamic_text(fig, spec, ax):
+def _dynamic_text(fig, spec, ax, fontsize):
     """Make a figure text at ``spec.xy`` (or the axes title when ``xy`` is None)."""
     if spec.xy is None:
-        return ax.set_title("", fontsize=TITLE_SIZE, pad=5)
+        return ax.set_title("", fontsize=fontsize, pad=5)
     return figure_text(
-        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=TITLE_SIZE, linespacing=1.25
+        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=fontsize, linespacing=1.25
     )

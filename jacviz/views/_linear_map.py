@@ -6,8 +6,8 @@ Layer: ``views``. Imports numpy, matplotlib's Figure API (never pyplot) and
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
+from jacviz.plotting import JacvizFigure
 from jacviz.views._geometry import linear_map_geometry
 
 
@@ -124,7 +124,10 @@ def plot_linear_map(
         f, x, example=example, radius=radius, num=num, samples=samples, constants=constants
     )
     if ax is None:
-        return LinearMapView(fig, geometry, example, radius).figure
+        figure = LinearMapView(fig, geometry, example, radius).figure
+        if isinstance(figure, JacvizFigure):
+            figure.alt_text = _alt_text(figure, example, radius)
+        return figure
     if fig is not None:
         raise ValueError("give fig= (replaced by both panels) or ax= (drawn into), not both")
     ax_in, ax_out = _given_axes(ax)
@@ -179,7 +182,7 @@ class LinearMapView:
 
     def __init__(self, fig, geometry, example, radius):
         if fig is None:
-            fig = Figure(figsize=(9.0, 4.4))
+            fig = JacvizFigure(figsize=(9.0, 4.4))
         fig.clear()
         if fig.get_layout_engine() is None:  # fixed margins: half the time of "constrained"
             fig.subplots_adjust(left=0.08, right=0.98, bottom=0.22, top=0.87, wspace=0.25)
@@ -225,6 +228,16 @@ def _move(lines, curves):
     points.append(np.reshape(curves[-1], (1, 2)))
     for line, xy in zip(lines, points, strict=True):
         line.set_data(xy[:, 0], xy[:, 1])
+
+
+def _alt_text(fig, example, radius):
+    """Say in words what the two panels of ``fig`` show (the display's text alternative)."""
+    verdict = fig.axes[1].get_title().replace("\n", "; ")
+    return (
+        f"Linear map view of example {example}: left, a grid and a circle of radius "
+        f"{radius:g} around x[{example}]; right, their images under f and under the "
+        f"linearisation f(x) + J·(u − x). {verdict}"
+    )
 
 
 def _given_axes(ax):

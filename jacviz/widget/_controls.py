@@ -119,7 +119,11 @@ def shape_slider(description, tooltip, maximum, css_class):
 
 
 def index_slider(description, tooltip, css_class):
-    """Return a number field from 0 (its maximum set later), hidden until needed."""
+    """Return a number field from 0 (its maximum set later), hidden until needed.
+
+    Its description takes the width it needs ("from example" is cut to
+    "from exa…" in ipywidgets' default 80 px).
+    """
     field = widgets.BoundedIntText(
         min=0,
         max=0,
@@ -127,6 +131,7 @@ def index_slider(description, tooltip, css_class):
         tooltip=tooltip,
         continuous_update=False,
         layout=widgets.Layout(display="none", width="200px"),
+        style={"description_width": "initial"},
     )
     return hooked(field, css_class)
 

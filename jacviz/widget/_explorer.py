@@ -439,7 +439,9 @@ class JacobianExplorer(widgets.VBox):
         with self._updates.quietly():
             self._controls.show_state(self.function, self.x, self.order, self.constants)
             if self._parsed is not None:  # None: not parsed since the formula changed
-                self._presenter.show_formula(getattr(self._parsed, "latex", None))
+                # the formula of the picture on screen: a rejected one is not typeset
+                pictured = self._presenter.shown
+                self._presenter.show_formula(getattr(pictured and pictured.f, "latex", None))
 
     def _show_error(self, message, source=None, position=None, stale=False):
         self.set_trait("error", message)

@@ -59,15 +59,19 @@ class Pictures:
         self._dpi = dpi
         self._view_cache = dict(view_cache or {})
         self._mark = mark or _unmarked
-        self.heatmap_grid = HeatmapGrid(dpi=dpi, **self._view_cache)
+        self.heatmap_grid = self._new_grid()
         self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
         self.figure = None
 
+    def _new_grid(self):
+        """Return a renderer at the current dpi naming no keyword (the readers have controls)."""
+        return HeatmapGrid(dpi=self._dpi, api_hints=False, **self._view_cache)
+
     def set_dpi(self, dpi):
         """Draw the next pictures at ``dpi`` pixels per inch (new figures, same views)."""
         self._dpi = dpi
-        self.heatmap_grid = HeatmapGrid(dpi=dpi)
+        self.heatmap_grid = self._new_grid()
         self._map_view = None
 
     def draw(self, f, outcome, view, examples):
@@ -109,7 +113,7 @@ class Pictures:
     def _replace(self, maker):
         """Throw away ``maker``'s figure; redraw the picture on screen if it was ``maker``'s."""
         if maker == "heatmaps":
-            self.heatmap_grid = HeatmapGrid(dpi=self._dpi, **self._view_cache)
+            self.heatmap_grid = self._new_grid()
         else:
             self._map_view = None
         if self._shown is None or self._shown[0] != maker:

@@ -75,7 +75,7 @@ class Presenter:
         """
         self._controls.error_area.value = error_html(message, source, position)
         if stale and self.shown is not None:
-            reason = stale_html(message, _description(self.shown))
+            reason = stale_html(_description(self.shown))
             self._controls.status.value = live_html(f"{reason}<br>\n{self._good_status}")
 
     def show_formula(self, latex):

@@ -21,6 +21,10 @@ CARET_CONTEXT = 60
 MAX_MESSAGE_CHARS = 2000
 NOTE_STYLE = "color: #a15c00"
 STALE_STYLE = "color: #b00020; font-weight: bold"
+#: Tables: cells apart from each other (headers never run together), never wrapped.
+TABLE_STYLE = (
+    "border-collapse: separate; border-spacing: 0.8em 1px; white-space: nowrap; margin-bottom: 6px"
+)
 
 
 def derivative_name(order):
@@ -71,21 +75,22 @@ def live_html(text):
     return f"<div role='status' aria-live='polite'>{text}</div>"
 
 
-def stale_html(reason, state):
-    """Write the line that says the picture shows the last good ``state``, and why (``reason``).
+def stale_html(state):
+    """Write the line that says the picture shows the last good ``state``.
+
+    Why the current input fails is said once, in the error area above the
+    picture (its alert region); no symbol that needs an emoji font.
 
     Examples
     --------
-    >>> print(stale_html("unknown name 'y'", "f(x) = x**3, x (2, 2), 1st order"))
-    <span class='jacviz-stale' ...>⏸ out of date: the picture and the numbers show the last good
-    state (f(x) = x**3, x (2, 2), 1st order), because the current input fails: unknown name
-    &#x27;y&#x27;</span>
+    >>> print(stale_html("f(x) = x**3, x (2, 2), 1st order"))
+    <span class='jacviz-stale' ...>out of date: the picture and the numbers show the last good
+    state (f(x) = x**3, x (2, 2), 1st order); the error above says what fails now.</span>
     """
-    first_line = _shortened(reason.splitlines()[0]) if reason else ""
     return (
-        f"<span class='jacviz-stale' style='{STALE_STYLE}'>⏸ out of date: the picture and the "
-        f"numbers show the last good state ({html.escape(state)}), because the current input "
-        f"fails: {html.escape(first_line)}</span>"
+        f"<span class='jacviz-stale' style='{STALE_STYLE}'>out of date: the picture and the "
+        f"numbers show the last good state ({html.escape(state)}); the error above says what "
+        "fails now.</span>"
     )
 
 
@@ -216,14 +221,20 @@ def _full_labels(shape):
 
 
 def _table(caption, rows, cols, values, number=None, titles=None, css_class="jacviz-values"):
+    """Write a caption (a paragraph as wide as the output, not the table) and a spaced table.
+
+    The caption is a ``<div>`` so that it may be wider than the table; the
+    table is named by it (``aria-label``) for screen readers.
+    """
     head = "".join(f"<th>{col}</th>" for col in cols)
     body = "".join(
         f"<tr><th>{row}</th>{_cells(line, number or number_text, titles and titles[r])}</tr>"
         for r, (row, line) in enumerate(zip(rows, values, strict=True))
     )
     return (
-        f"<table class='{css_class}' style='{MONOSPACE}; margin-bottom: 6px'>"
-        f"<caption style='text-align: left'>{caption}</caption>"
+        f"<div class='jacviz-caption'>{caption}</div>"
+        f"<table class='{css_class}' style='{MONOSPACE}; {TABLE_STYLE}' "
+        f"aria-label='{html.escape(caption, quote=True)}'>"
         f"<tr><th></th>{head}</tr>{body}</table>"
     )
 

@@ -207,7 +207,11 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     tab_to(page, ".jacviz-values")
     page.keyboard.press("Space")
     page.locator("table.jacviz-values").first.wait_for()
-    assert page.locator("table.jacviz-values caption").first.inner_text().startswith("example 0")
+    table = page.locator("table.jacviz-values").first  # its caption a div, its name the same
+    assert table.get_attribute("aria-label").startswith("example 0")
+    caption = table.locator("xpath=preceding-sibling::div[1]")
+    assert caption.get_attribute("class") == "jacviz-caption"
+    assert caption.inner_text() == table.get_attribute("aria-label")
 
     # back to "(your own formula)": the formula and batch come back
     tab_to(page, ".jacviz-preset")

@@ -4,9 +4,10 @@ Layer: plotting (fast path). Imports numpy, matplotlib and this package only.
 
 :class:`CellValues` stamps cached line bitmaps centred on the cells on Agg
 while the switch is on; on vector backends, or on the plain path, it writes
-real text through one reusable Text. A string wider than its cell is written
-smaller (half-point steps, down to :data:`MIN_SIZE`); strings are clipped to
-the axes, so the panel's box is all a redraw needs to restore.
+real text through one reusable Text. All values of a panel share one size:
+when the widest does not fit its cell, every value is written smaller (half-point
+steps, down to :data:`MIN_SIZE`, the least that prints legibly); strings are
+clipped to the axes, so the panel's box is all a redraw needs to restore.
 """
 
 import math
@@ -20,7 +21,7 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from jacviz.plotting._fast._switch import API_ERRORS, drawing_switch
 from jacviz.plotting._fast._text import Stamper, agg_of
 
-MIN_SIZE = 5.0  # points: the smallest a cell value is shrunk to, to fit its cell
+MIN_SIZE = 6.0  # points: the smallest a panel's values are shrunk to, to fit their cells
 FILL = 0.92  # share of a cell's width a value may take
 _WIDTHS = 4096  # widths kept per panel before the memo is emptied
 
@@ -36,7 +37,8 @@ class CellValues(Artist):
     shape : tuple of int
         ``(rows, cols)`` of the heatmap.
     fontsize : float, optional
-        Size in points of values that fit their cells; longer ones shrink.
+        Size in points of values that fit their cells; when one does not, all
+        of the panel's values shrink (see :meth:`drawn_size`).
     switch : Switch, optional
         The fast/plain switch (default the process's).
 
@@ -62,6 +64,7 @@ class CellValues(Artist):
         self._strings = np.full(shape, "", dtype=object)
         self._colors = np.full(shape, "black", dtype=object)
         self._size = float(fontsize)
+        self._drawn_size = self._size
         self._stampers = {}  # font size -> Stamper
         self._widths = {}  # (text, dpi) -> width as the renderer measures it (plain path)
         self._text = Text(fontproperties=FontProperties(size=fontsize), ha="center", va="center")
@@ -120,16 +123,25 @@ class CellValues(Artist):
             self._write(renderer, self._cells(renderer, self._text_width))
         self.stale = False
 
+    def drawn_size(self):
+        """Return the size (points) the values were written at in the last draw."""
+        return self._drawn_size
+
     def _cells(self, renderer, measure):
-        """``(x, y, text, colour, size)`` of every non-empty cell; widths from ``measure``."""
-        width = FILL * self._cell_width()
-        return [
-            (x, y, text, color, self._fitted(measure(text, renderer), width))
+        """``(x, y, text, colour, size)`` of every non-empty cell; widths from ``measure``.
+
+        One size for all: the set size, or what fits the widest string.
+        """
+        cells = [
+            (x, y, text, color)
             for (x, y), text, color in zip(
                 self._centres(), self._strings.ravel(), self._colors.ravel(), strict=True
             )
             if text
         ]
+        widest = max((measure(text, renderer) for _, _, text, _ in cells), default=0.0)
+        self._drawn_size = self._fitted(widest, FILL * self._cell_width())
+        return [(*cell, self._drawn_size) for cell in cells]
 
     def _stamp(self, renderer, cells):
         """Agg, fast path: stamp each cell's cached bitmap in its colour."""
