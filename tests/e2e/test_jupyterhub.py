@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from explorer_page import image_src, status_text, type_function, wait_for_explorer, wait_for_render
+from playwright.sync_api import Error as PlaywrightError
 from servers import REPO, descendants, free_port, only_local, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -122,16 +123,34 @@ def _kill_left(pids):
             os.kill(pid, signal.SIGKILL)
 
 
-def _log_in(browser, url, student, password):
+def _log_in(browser, hub, student):
+    url, password, proc, _ = hub
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(120_000)
     context.route("**/*", only_local)
     page = context.new_page()
     page.goto(f"{url}/hub/login")
+    try:
+        page.locator("#username_input").wait_for(timeout=60_000)
+    except PlaywrightError as error:
+        pytest.fail(_no_login_form(page, proc.log_path, error), pytrace=False)
     page.locator("#username_input").fill(student)
     page.locator("#password_input").fill(password)
     page.locator("#login_submit").click()
     return page
+
+
+def _no_login_form(page, log_path, error):
+    """Say what the browser got instead of the hub's login form, with the hub's last log lines."""
+    log = Path(log_path).read_text(errors="replace").splitlines()[-40:]
+    lines = [
+        f"no login form at {page.url} ({error.message.splitlines()[0]})",
+        f"page title: {page.title()!r}",
+        "page text: " + page.inner_text("body")[:500],
+        "hub log (last 40 lines):",
+        *log,
+    ]
+    return "\n".join(lines)
 
 
 def _is_singleuser(argv):
@@ -139,8 +158,8 @@ def _is_singleuser(argv):
 
 
 def test_two_students_each_get_their_own_explorer(hub, browser, screenshots):
-    url, password, proc, seen = hub
-    pages = {student: _log_in(browser, url, student, password) for student in STUDENTS}
+    url, _, proc, seen = hub
+    pages = {student: _log_in(browser, hub, student) for student in STUDENTS}
     counts = {}
     for student, page in pages.items():
         counts[student] = wait_for_explorer(page, timeout=180_000)
