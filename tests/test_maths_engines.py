@@ -27,6 +27,7 @@ import tempfile
 
 import pytest
 from ci import skip_or_fail
+from offline import offline_page
 
 import jacviz
 from jacviz.expressions._functions import RULES
@@ -165,27 +166,12 @@ def test_formula_lines_typeset(engine, stills, browser, tmp_path):
         f"<body><div class='document'>{body}</div></body></html>",
         encoding="utf-8",
     )
-    blocked = []
-
-    def only_local(route):
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context = browser.new_context()
-    try:
-        tab = context.new_page()
-        tab.route("**/*", only_local)
-        tab.goto(page.as_uri(), wait_until="load")
+    with offline_page(browser, page) as (tab, blocked):
         if engine == "mathjax3":
             tab.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
             tab.evaluate(MJ3_DONE)
         tab.wait_for_function(done, timeout=60_000)
         lines = tab.evaluate(LINES.replace("MARK", repr(mark)).replace("ERROR", repr(error)))
-    finally:
-        context.close()
     assert blocked == []
     *lines, planted = lines
     assert planted["planted"] and (planted["error"] or not planted["typeset"]), planted

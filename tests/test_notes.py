@@ -13,6 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 from lecture import frames, inline_pngs, png_size, write_lecture
+from offline import offline_page
 
 import jacviz
 from jacviz.cli import main
@@ -205,24 +206,9 @@ SHOWN_IMAGES = """() => [...document.images].map(img => ({
 @pytest.mark.browser
 def test_page_shows_figures_and_last_frame_from_file_without_network(exported, browser):
     page_path, shot = exported
-    blocked = []
-
-    def only_local(route):
-        if route.request.url.startswith(("file:", "data:", "blob:")):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.route("**/*", only_local)
-        page.goto(page_path.as_uri(), wait_until="load")
+    with offline_page(browser, page_path) as (page, blocked):
         shown = page.evaluate(SHOWN_IMAGES)
         status = page.inner_text(".jacviz-static .jacviz-status")
-    finally:
-        context.close()
     assert blocked == []
     assert len(shown) == 3 and all(image["complete"] and image["width"] > 0 for image in shown)
     (explorer,) = [image for image in shown if "softmax" in image["alt"]]
