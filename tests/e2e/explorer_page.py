@@ -67,6 +67,12 @@ def status_text(page):
     return page.locator(STATUS).first.inner_text()
 
 
+def wait_for_status(page, text):
+    """Wait until the status line says ``text`` (it may follow the error area's message)."""
+    page.locator(STATUS).first.filter(has_text=text).wait_for()
+    return status_text(page)
+
+
 def render_count(page):
     """Return the render counter shown in the status line."""
     match = RENDER_COUNT.search(status_text(page))

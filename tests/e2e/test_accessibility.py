@@ -148,7 +148,7 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     page.keyboard.type("x +")
     page.keyboard.press("Enter")
     page.locator(".jacviz-error [role=alert]").wait_for()
-    assert "out of date" in page.locator(f"{STATUS} [role=status]").inner_text()
+    page.locator(f"{STATUS} [role=status]").filter(has_text="out of date").wait_for()
     page.keyboard.press("Control+A")
     page.keyboard.type("x**3")
     page.keyboard.press("Enter")

@@ -23,6 +23,7 @@ from explorer_page import (
     wait_for_explorer,
     wait_for_new_image,
     wait_for_render,
+    wait_for_status,
 )
 from servers import descendants, free_port, only_local, start_server, stop_server
 
@@ -105,7 +106,7 @@ def test_two_students_side_by_side_never_see_each_others_work(student):
 
     type_function(alice, "x ** (")  # a formula error in Alice's explorer
     alice.locator(ERROR).first.filter(has_text=re.compile(r"\S")).wait_for()
-    assert "out of date" in status_text(alice)
+    assert "last good state" in wait_for_status(alice, "out of date")
 
     type_function(bob, "x**2")  # Bob carries on as if nothing happened
     wait_for_render(bob, bob_count + 1)
