@@ -80,13 +80,13 @@ def _bound_port(port):
         return sock.getsockname()[1]
 
 
-def answers(url):
-    """Return True if an HTTP server answers at ``url`` (any status code)."""
+def answers(url, *, ok_only=False):
+    """Return True if an HTTP server answers at ``url`` (any status code, or only 2xx)."""
     try:
         with urllib.request.urlopen(url, timeout=2):
             return True
     except urllib.error.HTTPError:
-        return True
+        return not ok_only
     except (urllib.error.URLError, OSError):
         return False
 
@@ -174,8 +174,13 @@ def voila_command(port, notebook, connection=NO_DELAY_CONNECTION):
     return cmd
 
 
-def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT):
+def start_server(
+    cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIMEOUT, ok_only=False
+):
     """Start ``cmd`` in its own process group and wait until ``probe_url`` answers.
+
+    With ``ok_only`` only a 2xx answer counts: a proxy in front of the server
+    answers 404 before its route to the server is added.
 
     Raises
     ------
@@ -195,7 +200,7 @@ def start_server(cmd, *, env, cwd, probe_url, log_path, timeout=SERVER_START_TIM
             raise ServerError(
                 f"{_name(cmd)} exited with code {proc.returncode}:\n{Path(log_path).read_text()}"
             )
-        if answers(probe_url):
+        if answers(probe_url, ok_only=ok_only):
             return proc
         time.sleep(0.2)
     stop_server(proc)

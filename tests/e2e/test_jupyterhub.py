@@ -105,8 +105,14 @@ def hub(server_home, tmp_path_factory):
     cmd = [sys.executable, "-m", "jupyterhub", "-f", str(folder / "test_config.py")]
     url = f"http://127.0.0.1:{port}"
     log_path = folder / "jupyterhub.log"
+    # through the proxy, /hub/login is 404 until the hub has added its route: wait for a 200
     proc = start_server(
-        cmd, env=server_home, cwd=folder, probe_url=f"{url}/hub/login", log_path=log_path
+        cmd,
+        env=server_home,
+        cwd=folder,
+        probe_url=f"{url}/hub/login",
+        log_path=log_path,
+        ok_only=True,
     )
     proc.log_path = log_path
     seen = {}
