@@ -6,9 +6,23 @@ import numpy as np
 import pytest
 from adversarial_corpus import broadcast
 
-from jacviz import ExpressionError, batch_hessian, batch_jacobian, full_jacobian, parse_function
-from jacviz.jacobians import MAX_RESULT_ENTRIES, check_entries, check_request, request_cost
-from jacviz.jacobians._budget import OPERATION_COST, PASS_FACTOR
+from jacviz import (
+    ExpressionError,
+    batch_hessian,
+    batch_jacobian,
+    finite_difference_jacobian,
+    full_jacobian,
+    parse_function,
+)
+from jacviz.jacobians import (
+    MAX_REQUEST_WORK,
+    MAX_RESULT_ENTRIES,
+    check_entries,
+    check_request,
+    finite_cost,
+    request_cost,
+)
+from jacviz.jacobians._budget import FINITE_OPERATION_COST, OPERATION_COST, PASS_FACTOR
 
 X = 0.5 + np.arange(16 * 8).reshape(16, 8) % 7 / 7
 
@@ -25,6 +39,39 @@ def test_the_cost_counts_rows_passes_outputs_and_operations():
     assert (full.passes, full.rows, full.entries) == (B * n, B, B * m * B * n)
     fallback = request_cost(1, (B, m, n), work, ops, stacked=False)  # per-example data
     assert (fallback.passes, fallback.rows) == (8, B)
+
+
+def test_finite_differences_cost_2n_or_4n2_shifted_copies_of_plain_evaluations():
+    B, m, n, work, ops = 16, 3, 8, 100, 7
+    one = finite_cost(1, (B, m, n), work, ops)
+    assert (one.passes, one.rows, one.entries) == (1, 2 * n * B, B * m * n)
+    assert one.work == B * work + 2 * n * B * (work + m) + ops * FINITE_OPERATION_COST
+    two = finite_cost(2, (B, m, n), work, ops, stacked=False)  # one call per shifted copy
+    assert (two.passes, two.rows, two.entries) == (4 * n * n, B, B * m * n * n)
+    assert two.work == B * work + 4 * n * n * (B * (work + m) + ops * FINITE_OPERATION_COST)
+
+
+def test_finite_differences_of_a_formula_are_refused_before_evaluation(monkeypatch):
+    # one output, 2,000 inputs: autodiff needs one reverse pass, differences 4,000 copies
+    x = np.ones((16, 2000))
+    f = parse_function("sum(sin(x) * cos(x))")
+    assert batch_jacobian(f, x).shape == (16, 2000)  # a scalar per example
+    cost = finite_cost(1, (16, 1, 2000), f.estimate((2000,)).work, f.operations)
+    assert cost.work > MAX_REQUEST_WORK
+
+    def never(*args):
+        raise AssertionError("evaluated")
+
+    monkeypatch.setattr("jacviz.expressions._function.evaluate", never)
+    with pytest.raises(ExpressionError, match="the finite-difference Jacobian of 16 examples"):
+        finite_difference_jacobian(f, x)
+    with pytest.raises(ExpressionError, match="finite-difference Hessian of 16 examples has"):
+        finite_difference_jacobian(broadcast(7), X, order=2)
+
+
+def test_finite_differences_within_budget_still_agree_with_autodiff():
+    f = parse_function("softmax(x)")
+    np.testing.assert_allclose(finite_difference_jacobian(f, X), batch_jacobian(f, X), atol=1e-8)
 
 
 @pytest.mark.parametrize(

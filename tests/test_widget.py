@@ -46,6 +46,7 @@ from jacviz.widget._batch import (
     resize_batch,
     shown_examples,
 )
+from jacviz.widget._compute import compute, finite_difference_check
 from jacviz.widget._controls import CUSTOM
 from jacviz.widget._explorer import DPI
 from jacviz.widget._notes import status_notes
@@ -1012,6 +1013,18 @@ def test_finite_difference_check_declines_for_coupled_examples():
     explorer.fd_checkbox.value = True
     assert "assume the examples are independent" in explorer.fd_view.value
     assert "jacviz-fd-table" not in explorer.fd_view.value and explorer.error == ""
+
+
+def test_finite_difference_check_over_its_budget_is_a_note_not_an_error():
+    # one output of 2,000 inputs: one reverse pass, but 4,000 shifted copies of the batch
+    f = parse_function("sum(sin(x) * cos(x))")
+    outcome = compute(f, np.ones((16, 2000)), 1)
+    note = finite_difference_check(f, outcome)
+    assert note.startswith(
+        "finite differences not computed: the finite-difference Jacobian of 16 examples would "
+        "compute about"
+    )
+    assert outcome.flat.shape == (16, 1, 2000)
 
 
 # ---------------------------------------------------------------- saving

@@ -21,6 +21,7 @@ from jacviz.jacobians._budget import (
     MAX_RESULT_ENTRIES,
     check_entries,
     check_request,
+    finite_cost,
     request_cost,
 )
 from jacviz.jacobians._coupling import batch_coupling, full_jacobian
@@ -35,6 +36,7 @@ __all__ = [
     "batch_jacobian",
     "check_entries",
     "check_request",
+    "finite_cost",
     "finite_difference_jacobian",
     "full_jacobian",
     "request_cost",

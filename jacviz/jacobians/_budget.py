@@ -31,6 +31,9 @@ OPERATION_COST = 2000
 #: Numbers computed per number of one evaluation, by order: a JVP or VJP costs
 #: about three evaluations, order 2 (a JVP of a JVP) about nine.
 PASS_FACTOR = {1: 3, 2: 9, "full": 3}
+#: Numbers a finite-difference pass is charged per operation (plain numpy, no
+#: tape: about 1 µs of Python per operation).
+FINITE_OPERATION_COST = 200
 
 
 class Cost(NamedTuple):
@@ -96,6 +99,41 @@ def request_cost(order, shape, work, operations=1, *, stacked=True):
     return Cost(B * work + passes * per_pass, entries, passes, rows)
 
 
+def finite_cost(order, shape, work, operations=1, *, stacked=True):
+    """Estimate what central differences of ``order`` cost for ``B`` examples, from shapes.
+
+    Order 1 evaluates ``2n`` shifted copies of the batch, order 2 ``4n²``, as
+    ``finite_difference_jacobian`` does: stacked in one call, or (per-example
+    data) one call per copy. Plain evaluations: no pass factor.
+
+    Parameters
+    ----------
+    order : {1, 2}
+    shape : tuple of int
+        ``(B, m, n)``.
+    work : int
+        Numbers one evaluation computes per example.
+    operations : int, optional
+        Each call pays :data:`FINITE_OPERATION_COST` per operation.
+    stacked : bool, optional
+        ``False``: one call per shifted copy.
+
+    Returns
+    -------
+    Cost
+
+    Examples
+    --------
+    >>> finite_cost(2, (16, 2, 8), work=40, operations=5)
+    Cost(work=173672, entries=2048, passes=1, rows=4096)
+    """
+    B, m, n = shape
+    copies = (2 * n) ** order
+    passes, rows = (1, copies * B) if stacked else (copies, B)
+    per_pass = rows * (work + m) + operations * FINITE_OPERATION_COST
+    return Cost(B * work + passes * per_pass, B * m * n**order, passes, rows)
+
+
 def check_cost(cost, what):
     """Raise ExpressionError when ``cost`` is over :data:`MAX_REQUEST_WORK` or the result too big.
 
@@ -122,7 +160,7 @@ inputs or examples, or order 1
         )
 
 
-def check_request(f, x_shape, order, *, stacked=True):
+def check_request(f, x_shape, order, *, stacked=True, finite=False):
     """Refuse a formula's request over budget, from shapes alone, before evaluating anything.
 
     Parameters
@@ -134,6 +172,8 @@ def check_request(f, x_shape, order, *, stacked=True):
     order : {1, 2, "full"}
     stacked : bool, optional
         As in :func:`request_cost`.
+    finite : bool, optional
+        Cost central differences (:func:`finite_cost`) instead of autodiff.
 
     Raises
     ------
@@ -155,8 +195,9 @@ inputs or examples, or order 1
     """
     estimate = f.estimate(x_shape[1:])
     shape = (x_shape[0], math.prod(estimate.out_shape), math.prod(x_shape[1:]))
-    cost = request_cost(order, shape, estimate.work, f.operations, stacked=stacked)
-    check_cost(cost, describe(order, x_shape[0]))
+    estimator = finite_cost if finite else request_cost
+    cost = estimator(order, shape, estimate.work, f.operations, stacked=stacked)
+    check_cost(cost, describe(order, x_shape[0], finite=finite))
 
 
 def check_entries(order, shape):
@@ -177,13 +218,16 @@ examples
     check_cost(request_cost(order, shape, 0)._replace(work=0), describe(order, shape[0]))
 
 
-def describe(order, B):
+def describe(order, B, *, finite=False):
     """Name a request for messages: ``"the Hessian of 16 examples"``.
 
     Examples
     --------
     >>> describe(1, 1)
     'the Jacobian of 1 example'
+    >>> describe(2, 16, finite=True)
+    'the finite-difference Hessian of 16 examples'
     """
     name = {1: "Jacobian", 2: "Hessian", "full": "full Jacobian"}[order]
-    return f"the {name} of {B} example{'s' if B != 1 else ''}"
+    method = "finite-difference " if finite else ""
+    return f"the {method}{name} of {B} example{'s' if B != 1 else ''}"

@@ -1,7 +1,6 @@
 """Central finite differences: the independent check on autodiff.
 
-Layer: ``jacobians``. May import ``jacviz.expressions`` (through ``_checks``)
-and numpy.
+Layer: ``jacobians``. May import ``jacviz.expressions`` and numpy.
 """
 
 import math
@@ -9,6 +8,8 @@ from functools import partial
 
 import numpy as np
 
+from jacviz.expressions import Function
+from jacviz.jacobians._budget import check_request
 from jacviz.jacobians._checks import (
     Unstackable,
     agree,
@@ -136,6 +137,10 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     TypeError
         As in :func:`batch_jacobian`, or ``eps`` not a real number (a string,
         a list, a bool).
+    ExpressionError
+        A formula whose ``2n`` (order 2: ``4n²``) shifted copies would compute
+        more than ``MAX_REQUEST_WORK`` numbers, or whose result would hold more
+        than ``MAX_RESULT_ENTRIES`` entries: refused before it is evaluated.
 
     Examples
     --------
@@ -152,6 +157,8 @@ def finite_difference_jacobian(f, x, *, order=1, eps=None):
     f, x = as_function(f), as_batch(x)
     order, _ = check_options(order)
     check_step(eps)
+    if isinstance(f, Function):  # a formula's cost is known from shapes: refuse before work
+        check_request(f, x.shape, order, stacked=not has_data(f), finite=True)
     with quiet():
         y = f(x)
     in_shape, out_shape, shape = layout(x, y, order)
