@@ -65,7 +65,16 @@ def assert_figures_and_last_frame(pngs, folder):
 
 
 def test_the_notes_document_each_route():
-    assert list(routes()) == ["jacviz-html", "html", "slides", "webpdf", "latex", "sphinx"]
+    assert list(routes()) == [
+        "jacviz-html",
+        "html",
+        "slides",
+        "webpdf",
+        "latex",
+        "pdf",
+        "beamer",
+        "sphinx",
+    ]
 
 
 def test_jacviz_html(tmp_path):
@@ -149,3 +158,79 @@ def test_webpdf_with_debian_chromium(tmp_path):
     assert rgb_pixels(shot.last, tmp_path / "last.png") in pixels
     assert rgb_pixels(shot.first, tmp_path / "first.png") not in pixels
     assert len([1 for w, _, _ in images if w > FIGURE_WIDTH]) == 3  # two figures, the still
+
+
+# ------------------------------------------------------------------ TeX
+
+
+def need(*commands):
+    """Skip (fail in CI) unless each command is on ``PATH``."""
+    missing = [command for command in commands if shutil.which(command) is None]
+    if missing:
+        skip_or_fail(f"{', '.join(missing)} not installed (TeX and poppler-utils; .ci/run does)")
+
+
+def poppler(*args):
+    """Run a poppler-utils command; return what it printed."""
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def extracted_pixels(pdf, folder, pages=None):
+    """Colour images in ``pdf`` (``pages``: first, last) by ``pdfimages``: RGB bytes -> width."""
+    folder.mkdir()
+    first_last = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+    poppler("pdfimages", "-png", *first_last, str(pdf), str(folder / "image"))
+    pixels = {}
+    for path in sorted(folder.glob("image-*.png")):
+        rgb = mpimg.imread(path)
+        if rgb.ndim == 3:  # soft masks (alpha) come out grey
+            pixels[(np.round(rgb[..., :3] * 255)).astype(np.uint8).tobytes()] = rgb.shape[1]
+    return pixels
+
+
+def test_pdf_through_xelatex(tmp_path):
+    need("xelatex", "pdfimages")
+    folder = run_route("pdf", tmp_path)
+    pixels = extracted_pixels(folder / "lecture.pdf", tmp_path / "images")
+    shot = frames(folder)
+    assert rgb_pixels(shot.last, tmp_path / "last.png") in pixels
+    assert rgb_pixels(shot.first, tmp_path / "first.png") not in pixels
+    assert len([w for w in pixels.values() if w > FIGURE_WIDTH]) == 3  # two figures, the still
+
+
+DIGIT_EM = 0.636  # advance width of a digit in DejaVu Sans, matplotlib's font, in em
+SLIDE_FIGURE_WIDTH = 5.0 * 72  # points: the recipe's width=
+
+
+def words(pdf, page):
+    """(text, width in pt) of each word pdftotext finds on ``page``."""
+    xml = poppler("pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-")
+    boxes = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', xml)
+    return [(text, float(x1) - float(x0)) for x0, x1, text in boxes]
+
+
+def test_beamer_with_save_figure(tmp_path):
+    need("pdflatex", "pdfimages", "pdftotext", "pdfinfo")
+    folder = run_route("beamer", tmp_path)
+    pdf = folder / "slides.pdf"
+    assert re.search(r"^Pages:\s+3$", poppler("pdfinfo", str(pdf)), re.MULTILINE)
+    assert "Overfull" not in (folder / "slides.log").read_text(errors="replace")
+    for name in ["jacobian", "hessian"]:
+        size = re.search(
+            r"Page size:\s+([\d.]+) x", poppler("pdfinfo", str(folder / "figures" / f"{name}.pdf"))
+        )
+        assert float(size.group(1)) == pytest.approx(SLIDE_FIGURE_WIDTH)
+    first = [text for text, _ in words(pdf, 1)]
+    assert {"3", "12", "27", "0.75"} <= set(first)  # the Jacobian's values, in cells
+    sizes = [
+        width / DIGIT_EM
+        for page in (1, 2)
+        for text, width in words(pdf, page)
+        if re.fullmatch(r"\d", text)
+    ]
+    assert len(sizes) >= 8 and min(sizes) >= 6.0, sizes
+    for page in (1, 2):  # the heatmaps (one per example) and the colour bar
+        listed = poppler("pdfimages", "-list", "-f", str(page), "-l", str(page), str(pdf))
+        assert len(listed.splitlines()) - 2 == 3, listed
+    explorer = rgb_pixels((folder / "figures" / "explorer.png").read_bytes(), tmp_path / "e.png")
+    assert explorer in extracted_pixels(pdf, tmp_path / "images", pages=(3, 3))
