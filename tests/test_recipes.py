@@ -9,6 +9,7 @@ the folder. Each output must hold both figures and the explorer's *last* frame
 first.
 """
 
+import base64
 import os
 import pathlib
 import re
@@ -22,6 +23,7 @@ import pytest
 from ci import skip_or_fail
 from lecture import frames, inline_pngs, png_size, write_lecture
 from matplotlib import image as mpimg
+from offline import offline_page
 
 NOTES = pathlib.Path(__file__).resolve().parent.parent / "docs" / "course-notes.md"
 ROUTE = re.compile(r"```bash\n# route: (?P<name>\S+)\n(?P<script>.*?)```", re.DOTALL)
@@ -74,6 +76,7 @@ def test_the_notes_document_each_route():
         "pdf",
         "beamer",
         "sphinx",
+        "sphinx-live",
     ]
 
 
@@ -115,6 +118,39 @@ def test_sphinx_with_myst_nb(tmp_path):
     pngs = inline_pngs(page) + [(built / name).read_bytes() for name in files]
     assert_figures_and_last_frame(pngs, folder)
     assert '<div class="math jacviz-formula-line">' in page
+
+
+LIVE_EXPLORER = "document.querySelector('.jacviz-explorer .jacviz-formula-line mjx-container')"
+LIVE_PAGE = """async () => {
+  const image = document.querySelector('.jacviz-explorer img.jacviz-image');
+  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  const text = document.body.innerText;
+  return {
+    explorer: btoa(binary),
+    figures: [...document.images].filter(img => img.src.includes('/_images/'))
+      .map(img => img.complete ? img.naturalWidth : 0),
+    typeset: document.querySelectorAll('.math mjx-container').length,
+    raw: ['\\\\(', '\\\\[', '$$'].filter(mark => text.includes(mark)),
+    errors: document.querySelectorAll('mjx-merror').length,
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_sphinx_live_widgets_and_maths_offline(tmp_path, browser):
+    need("npm")
+    folder = run_route("sphinx-live", tmp_path)
+    page_path = folder / "site" / "_build" / "html" / "lecture.html"
+    with offline_page(browser, page_path) as (page, blocked):
+        page.wait_for_function(f"() => {LIVE_EXPLORER} !== null", timeout=60_000)
+        shown = page.evaluate(LIVE_PAGE)
+    assert blocked == []
+    assert base64.b64decode(shown["explorer"]) == frames(folder).last
+    assert len(shown["figures"]) == 2 and min(shown["figures"]) > FIGURE_WIDTH
+    assert shown["typeset"] >= 2  # the Markdown's inline and display maths
+    assert shown["raw"] == [] and shown["errors"] == 0
 
 
 # ------------------------------------------------------------------ PDF
