@@ -77,6 +77,7 @@ def test_the_notes_document_each_route():
         "beamer",
         "sphinx",
         "sphinx-live",
+        "myst",
     ]
 
 
@@ -224,14 +225,29 @@ def extracted_pixels(pdf, folder, pages=None):
     return pixels
 
 
+def assert_pdf_figures_and_last_frame(pdf, folder, work):
+    """Both figures and the lecture's last frame are among the PDF's images, the first is not."""
+    pixels = extracted_pixels(pdf, work / "images")
+    shot = frames(folder)
+    assert rgb_pixels(shot.last, work / "last.png") in pixels
+    assert rgb_pixels(shot.first, work / "first.png") not in pixels
+    assert len([w for w in pixels.values() if w > FIGURE_WIDTH]) == 3  # two figures, the still
+
+
 def test_pdf_through_xelatex(tmp_path):
     need("xelatex", "pdfimages")
     folder = run_route("pdf", tmp_path)
-    pixels = extracted_pixels(folder / "lecture.pdf", tmp_path / "images")
-    shot = frames(folder)
-    assert rgb_pixels(shot.last, tmp_path / "last.png") in pixels
-    assert rgb_pixels(shot.first, tmp_path / "first.png") not in pixels
-    assert len([w for w in pixels.values() if w > FIGURE_WIDTH]) == 3  # two figures, the still
+    assert_pdf_figures_and_last_frame(folder / "lecture.pdf", folder, tmp_path)
+
+
+MYST = pathlib.Path(__file__).resolve().parent / "recipes" / "myst" / "node_modules" / ".bin"
+
+
+def test_myst_tex_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", f"{MYST}{os.pathsep}{os.environ['PATH']}")
+    need("myst", "pdflatex", "pdfimages")  # myst: npm ci --prefix tests/recipes/myst
+    folder = run_route("myst", tmp_path)
+    assert_pdf_figures_and_last_frame(folder / "book" / "handout.pdf", folder, tmp_path)
 
 
 DIGIT_EM = 0.636  # advance width of a digit in DejaVu Sans, matplotlib's font, in em
