@@ -133,7 +133,7 @@ LIVE_PAGE = """async () => {
     figures: [...document.images].filter(img => img.src.includes('/_images/'))
       .map(img => img.complete ? img.naturalWidth : 0),
     typeset: document.querySelectorAll('.math mjx-container').length,
-    raw: ['\\\\(', '\\\\[', '$$'].filter(mark => text.includes(mark)),
+    raw: ['\\\\(', '\\\\[', '$'].filter(mark => text.includes(mark)),
     errors: document.querySelectorAll('mjx-merror').length,
   };
 }"""
