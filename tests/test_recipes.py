@@ -6,7 +6,8 @@ runs here with ``bash -eu`` in a fresh folder holding ``lecture.ipynb``
 and then changed), with this Python's ``bin`` first on ``PATH`` and ``HOME`` in
 the folder. Each output must hold both figures and the explorer's *last* frame
 -- the PNG bytes the notebook wrote, pixel for pixel in the PDF -- and not its
-first.
+first. The Beamer route draws its own figures at a slide's size (a script in the
+recipe), so its test measures them on the slides instead.
 """
 
 import base64
@@ -54,6 +55,13 @@ def run_route(name, folder):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return folder
+
+
+def need(*commands):
+    """Skip (fail in CI) unless each command is on ``PATH``."""
+    missing = [command for command in commands if shutil.which(command) is None]
+    if missing:
+        skip_or_fail(f"{', '.join(missing)} not installed (.ci/run installs each)")
 
 
 def assert_figures_and_last_frame(pngs, folder):
@@ -198,13 +206,6 @@ def test_webpdf_with_debian_chromium(tmp_path):
 
 
 # ------------------------------------------------------------------ TeX
-
-
-def need(*commands):
-    """Skip (fail in CI) unless each command is on ``PATH``."""
-    missing = [command for command in commands if shutil.which(command) is None]
-    if missing:
-        skip_or_fail(f"{', '.join(missing)} not installed (TeX and poppler-utils; .ci/run does)")
 
 
 def poppler(*args):
