@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
 from matplotlib.text import Text
+from saved_words import saved_words
 
 from jacviz import (
     HeatmapGrid,
@@ -1290,6 +1291,21 @@ def test_save_figure_writes_png_svg_and_pdf(tmp_path):
     assert "example 1" in svg.read_text()  # titles are real text in vector output
     pdf = save_figure(fig, tmp_path / "j.PDF")
     assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_saved_figures_carry_their_text_alternative(tmp_path, suffix):
+    """WCAG 1.1.1 in files: the words of the display, with the numbers, in the file."""
+    fig = plot_batch_hessian(HESS, x=X)
+    title, words = saved_words(save_figure(fig, tmp_path / f"h{suffix}"))
+    assert words == fig.alt_text
+    assert title == "Heatmap of the batch Hessian ∂²fᵢ / ∂xⱼ∂xₖ"
+    assert "from -25 to 25" in words and "x = [4, 2]" in words and "x = [1, 3]" in words
+    bare = Figure()
+    bare.add_subplot().plot([0, 1])
+    assert saved_words(save_figure(bare, tmp_path / f"bare{suffix}")) == (None, None)
+    mine = save_figure(bare, tmp_path / f"mine{suffix}", alt="A line: from (0, 0) to (1, 1).")
+    assert saved_words(mine) == ("A line", "A line: from (0, 0) to (1, 1).")
 
 
 def test_save_figure_rejects_other_formats(tmp_path):

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import imread
+from saved_words import saved_words
 
 import jacviz
 from jacviz import (
@@ -1024,6 +1025,16 @@ def test_save(explorer, tmp_path, suffix, magic):
     path = explorer.save(tmp_path / f"picture{suffix}")
     assert path.read_bytes().startswith(magic)
     assert bytes(explorer.image.value).startswith(PNG)  # the live picture is untouched
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_saved_picture_carries_its_words_with_the_numbers(explorer, tmp_path, suffix):
+    title, words = saved_words(explorer.save(tmp_path / f"picture{suffix}"))
+    assert words == explorer.image.tooltip
+    assert title == (
+        "Heatmaps of the per-example Jacobians J[b], shape (2, 2, 2), examples 0 to 1 of 2"
+    )
+    assert "J[0] rows: [48, 0], [0, 12]" in words and "J[1] rows: [3, 0], [0, 27]" in words
 
 
 def test_save_before_any_picture_explains():

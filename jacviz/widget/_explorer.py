@@ -457,6 +457,10 @@ class JacobianExplorer(widgets.VBox):
     def save(self, path, *, dpi=200):
         """Write the picture on screen to a file; the format follows the suffix.
 
+        The file carries the picture's text alternative with its numbers (the
+        PDF's subject, the SVG's ``<desc>``, the PNG's description; see
+        :func:`jacviz.save_figure`).
+
         Parameters
         ----------
         path : str or os.PathLike
@@ -483,7 +487,7 @@ class JacobianExplorer(widgets.VBox):
         """
         if self.figure is None:
             raise ValueError("nothing drawn yet: fix the error shown first")
-        return save_figure(self.figure, path, dpi=dpi)
+        return save_figure(self.figure, path, dpi=dpi, alt=self._controls.image.tooltip)
 
     def snapshot(self):
         """Return a still of the picture on screen, which shows itself in any output.
