@@ -239,12 +239,17 @@ def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
     tiny = panels[1].images[0].get_array()  # example 0, output 1, coloured as value / limit
     np.testing.assert_allclose(tiny.filled(np.nan), [[0.0, 1.0], [1.0, 0.0]])
     np.testing.assert_allclose(panels[0].images[0].get_array()[0, 0], 2400.0 / 2500.0)
-    assert [ax.get_title() for ax in panels[:2]] == ["∂²f₀  (±2.5e3)", "∂²f₁  (±0.01)"]
+    headers = [t.get_text() for t in own.texts if t.get_text().startswith("∂²f")]
+    assert headers == ["∂²f₀  L₀ = 2.5e3", "∂²f₁  L₁ = 0.01"]  # each output's own limit
+    assert [ax.get_title() for ax in panels[:2]] == ["", ""]  # written as texts instead
     values = panels[1].findobj(CellValues)[0].get_strings().tolist()
     assert values == [["0", "0.01"], ["0.01", "0"]]  # the numbers stay the values
-    assert "each output on its own scale" in own.texts[-1].get_text()
+    assert "colours per output column: -Lᵢ to Lᵢ" in own.texts[-1].get_text()
     (bar,) = panels_and_bar(own)[1]
-    assert bar.get_ylabel().endswith("÷ its output's limit")
+    ticks = sorted((t.get_position()[1], t.get_text()) for t in bar.texts)
+    assert [text for _, text in ticks] == ["-Lᵢ", "-Lᵢ/2", "0", "Lᵢ/2", "Lᵢ"]  # says which scale
+    assert "each output column on its own colour scale" in own.alt_text
+    assert "∂²f₀  L₀ = 2.5e3; ∂²f₁  L₁ = 0.01" in own.alt_text
     shared_tiny = panels_and_bar(shared)[0][1].images[0].get_array()
     assert np.abs(shared_tiny).max() == pytest.approx(0.01)  # the shared scale: near white
     with pytest.raises(ValueError, match="scale must be 'shared' or 'output', not 'own'"):

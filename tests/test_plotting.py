@@ -608,6 +608,65 @@ def test_the_renderer_draws_wide_hessians_and_chooses_outputs():
         grid.render("jacobian", JAC, outputs=[0])
 
 
+def two_scale_hessians(t=0.0):
+    """Hessians of 2 examples, 3 outputs of very different sizes: largest |value| 4, 1e3, 0.02."""
+    hess = np.zeros((2, 3, 2, 2))
+    hess[:, 0] = [[[4.0, -1.0], [-1.0, 2.0]], [[-2.0, 1.0], [1.0, 0.0]]]
+    hess[:, 1] = [[[0.0, 1e3], [1e3, -500.0]], [[0.0, 300.0], [300.0, -300.0]]]
+    hess[:, 2] = [[[0.0, -0.02], [-0.02, 0.01]], [[0.0, 0.01], [0.01, 0.005]]]
+    hess[1] *= 1.0 + t  # example 1 moves; example 0 keeps each output's largest value
+    return hess
+
+
+@pytest.mark.usefixtures("drawing")
+def test_a_per_output_scale_colours_each_output_by_its_own_largest_value():
+    grid = HeatmapGrid(dpi=60)
+    hess = two_scale_hessians()
+    grid.render("hessian", hess, x=X, scale="output")
+    fig, largest = grid.figure, [4.0, 1e3, 0.02]  # each output's max |value|, a nice number
+    for k, ax in enumerate(panels(fig)):
+        b, i = divmod(k, 3)
+        colours = ax.images[0].get_array()  # coloured as value / L_i on [-1, 1]
+        np.testing.assert_allclose(colours * largest[i], hess[b, i], err_msg=(b, i))
+        assert ax.images[0].get_clim() == (-1.0, 1.0)
+    for i in range(3):  # the column's largest value takes the scale's end colour
+        column = [panels(fig)[b * 3 + i].images[0].get_array() for b in range(2)]
+        assert np.abs(column).max() == 1.0
+    words = [t.get_text() for t in fig.texts]
+    assert words[2:5] == ["∂²f₀  L₀ = 4", "∂²f₁  L₁ = 1e3", "∂²f₂  L₂ = 0.02"]
+    assert "compare colours within a column" in words[-1]
+    with pytest.raises(ValueError, match="scale= colours the outputs of a Hessian grid"):
+        grid.render("jacobian", JAC, scale="output")
+
+
+@pytest.mark.usefixtures("drawing")
+def test_a_per_output_scale_refills_in_place_like_a_fresh_render():
+    """The limits are texts, not layout: new values refill and blit, as fast as shared."""
+    grid = HeatmapGrid(dpi=60)
+    for t in (0.0, 0.5, 3.0):  # at t = 3 example 1 holds the largest values: new limits
+        png = grid.render("hessian", two_scale_hessians(t), x=X, scale="output")
+        fresh = HeatmapGrid(dpi=60).render("hessian", two_scale_hessians(t), x=X, scale="output")
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh), err_msg=t)
+        if t == 0.5:  # example 1's panels (and what touches them): the limits stay
+            assert grid.redrawn[:3] == [("panel", 3), ("panel", 4), ("panel", 5)]
+            assert not {("text", 2), ("text", 3), ("text", 4), ("colorbar",)} & {*grid.redrawn}
+    assert ("text", 2) in grid.redrawn and ("colorbar",) not in grid.redrawn
+    assert "L₀ = 8" in [t.get_text() for t in grid.figure.texts][2]
+    shared = grid.render("hessian", two_scale_hessians(), x=X)
+    assert grid.redrawn == ["all"] and shared != png  # another structure: its own view
+    grid.render("hessian", two_scale_hessians(), x=X, scale="output")
+    assert grid.redrawn != ["all"]  # toggling back finds the kept view
+
+
+@pytest.mark.usefixtures("drawing")
+def test_renderer_pixels_equal_the_plot_function_on_a_per_output_scale():
+    grid = HeatmapGrid(dpi=80)
+    png = grid.render("hessian", two_scale_hessians(), x=X, scale="output")
+    width = grid.figure.get_figwidth()
+    fig = plot_batch_hessian(two_scale_hessians(), x=X, scale="output", width=width)
+    assert_same_picture_but_tick_typesetting(pixels_of_png(png), at_dpi(fig, 80))
+
+
 def test_one_hessian_panel_into_a_given_axes():
     fig = Figure()
     ax = fig.add_subplot()

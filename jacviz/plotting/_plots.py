@@ -368,9 +368,12 @@ def alt_text(what, scene):
         count = len(spec.panels)
         plural = "" if count == 1 else "s"
         limit = compact_value(frame.limit)
+        scale = f"one colour scale from -{limit} to {limit}, 0 in the middle"
+        if spec.tick_unit:
+            scale = "each output column on its own colour scale, 0 in the middle"
         words = [
             f"Heatmap of the {what} {spec.quantity}: {count} panel{plural} of "
-            f"{rows} × {cols} cells; one colour scale from -{limit} to {limit}, 0 in the middle."
+            f"{rows} × {cols} cells; {scale}."
         ]
     if frame.texts:
         words.append("Panels: " + "; ".join(t.replace("\n", ", ") for t in frame.texts) + ".")

@@ -57,11 +57,14 @@ class TextSpec:
         Anchor in figure fractions.
     ha, va : str
         Alignment at the anchor.
+    larger : float
+        Points added to the view's font size (1 for a column header).
     """
 
     xy: tuple
     ha: str = "center"
     va: str = "bottom"
+    larger: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class ViewSpec:
     fontsize : float
         Size (points) of titles, tick labels and the colour bar's numbers;
         the note and headers are a little larger.
+    tick_unit : str
+        The colour bar's ticks as multiples of this symbol (``"Lᵢ"``: each
+        output's own limit, written in its header) instead of numbers.
     """
 
     figsize: tuple | None
@@ -105,6 +111,7 @@ class ViewSpec:
     quantity: str
     note_below: float = 0.0
     fontsize: float = 8.5
+    tick_unit: str = ""
 
 
 @dataclass(frozen=True)

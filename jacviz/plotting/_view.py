@@ -159,6 +159,7 @@ class HeatmapView:
                 rect=spec.colorbar,
                 parent=self.panels[0].ax,
                 fontsize=spec.fontsize,
+                unit=spec.tick_unit,
             )
         self.limit = None
         if ax is not None:
@@ -364,5 +365,11 @@ def _dynamic_text(fig, spec, ax, fontsize):
     if spec.xy is None:
         return ax.set_title("", fontsize=fontsize, pad=5)
     return figure_text(
-        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=fontsize, linespacing=1.25
+        fig,
+        *spec.xy,
+        "",
+        ha=spec.ha,
+        va=spec.va,
+        fontsize=fontsize + spec.larger,
+        linespacing=1.25,
     )
