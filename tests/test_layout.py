@@ -223,8 +223,11 @@ def test_a_fontsize_sets_every_text_but_the_values():
 def test_cells_too_small_for_values_say_so():
     fig = plot_batch_jacobian(np.ones((2, 8, 8)), width=3.0)
     words = fig.texts[-1].get_text().replace("\n", " ")  # wrapped to the width
-    assert words == "values not written: cells too small (annotate=True writes them)"
+    assert words == (
+        "values not written: cells too small (annotate=True writes them) • marks an exact 0"
+    )
     assert not fig.findobj(CellValues)
+    assert check_layout(fig) == []
 
 
 def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():

@@ -25,6 +25,7 @@ from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from saved_words import saved_words
 
@@ -50,6 +51,7 @@ from jacviz.plotting._style import (
     MIN_LIMIT,
     compact_value,
     contrast_ratio,
+    mark_color,
     resolve_cmap,
     symmetric_limit,
     text_color,
@@ -297,7 +299,7 @@ def test_flattened_inputs_are_named_even_when_their_ticks_are_dropped():
     ax = panels(fig)[0]
     assert ax.get_xticklabels() == []  # 30 columns: too many to label
     notes = [text.get_text() for text in fig.texts if "flattened" in text.get_text()]
-    assert notes == ["inputs flattened from (5, 6), row-major"]
+    assert notes == ["• marks an exact 0\ninputs flattened from (5, 6), row-major"]  # no values
     jac = np.zeros((20, 2, 3, 2))  # (B, *out=(2, 3), n=2), 8 of 20 shown
     fig = plot_batch_jacobian(jac, x=np.zeros((20, 2)))
     assert fig.texts[-1].get_text() == (
@@ -455,6 +457,53 @@ def test_numbers_drawn_in_the_cells_contrast_with_their_cells():
     rgba = image.cmap(image.norm(image.get_array()))
     ratios = contrast_ratio(_text_rgb(np.asarray(cells.get_colors())), rgba)
     assert ratios.min() >= 4.5
+
+
+def zero_dots(ax):
+    """The (column, row) of each dot marking an exact 0 in a panel."""
+    (dots,) = [line for line in ax.get_children() if isinstance(line, Line2D)]
+    return sorted(zip(*dots.get_data(), strict=True))
+
+
+@pytest.mark.usefixtures("drawing")
+def test_exact_zeros_get_a_dot_where_no_numbers_are_written():
+    """Near-white cells: a dot tells an exact 0 from a small value (#20, WCAG 1.4.1)."""
+    jac = np.stack([np.diag(np.arange(1.0, 11.0)) * (b + 1) for b in range(2)])  # 10 x 10
+    jac[:, 0, 1] = 1e-3  # tiny, pale as a zero: no dot
+    jac[1, 2, 2] = 0.0
+    fig = plot_batch_jacobian(jac)
+    zeros = [sorted((int(j), int(i)) for i, j in np.argwhere(block == 0)) for block in jac]
+    assert [zero_dots(ax) for ax in panels(fig)] == zeros
+    assert (1, 0) not in zero_dots(panels(fig)[0]) and (2, 2) in zero_dots(panels(fig)[1])
+    assert len(zeros[0]) == 100 - 10 - 1
+    assert fig.texts[-1].get_text() == "• marks an exact 0"
+    annotated = plot_batch_jacobian(jac[:, :3, :3])  # numbers written: "0" says it
+    assert [line for ax in panels(annotated) for line in ax.lines] == []
+    assert "exact 0" not in annotated.alt_text
+    tiny = plot_full_jacobian(np.zeros((16, 8, 16, 8)), batch_size=16)  # cells < 0.1 in
+    assert not [c for c in panels(tiny)[0].get_children() if isinstance(c, Line2D)]
+    assert "exact 0" not in tiny.texts[0].get_text()
+
+
+@pytest.mark.usefixtures("drawing")
+def test_zero_dots_follow_new_values_in_the_live_renderer():
+    grid = HeatmapGrid(dpi=60)
+    jac = np.stack([np.diag(np.arange(1.0, 11.0))] * 2)
+    grid.render("jacobian", jac)
+    jac[0] = 1.0  # example 0: no zero left; example 1 unchanged
+    png = grid.render("jacobian", jac)
+    assert grid.redrawn[0] == ("panel", 0) and ("panel", 1) not in grid.redrawn
+    assert zero_dots(panels(grid.figure)[0]) == []
+    np.testing.assert_array_equal(
+        pixels_of_png(png), pixels_of_png(HeatmapGrid(dpi=60).render("jacobian", jac))
+    )
+
+
+@pytest.mark.parametrize("name", sorted(colormaps))
+def test_zero_dots_contrast_3_to_1_with_the_zero_cell_of_every_colormap(name):
+    cmap = resolve_cmap(name)
+    zero = cell_colors(np.zeros(1), cmap, Normalize(-1.0, 1.0))[0]
+    assert contrast_ratio(mark_color(zero), zero) >= 3.0
 
 
 def test_drawing_into_a_given_figure_reuses_it():

@@ -77,6 +77,10 @@ MAX_TICKS = 24
 UNIT = "Lᵢ"
 #: Characters of the longest colour limit :func:`compact_value` writes (``1.2e-280``).
 LONGEST_LIMIT = 8
+#: The note's legend of the dots on exact zeros, in pictures without cell numbers.
+ZERO_DOT_NOTE = "• marks an exact 0"
+#: Least cell side (inches) with a dot on an exact 0: below, the dots would be a texture.
+MIN_DOT_CELL = 0.1
 #: Below this cell side (inches) Hessian ticks read ``x_j`` instead of ``∂x_j``.
 SHORT_LABEL_CELL = 0.28
 
@@ -317,6 +321,7 @@ def hessian_scene(
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=canvas.fontsize,
@@ -372,6 +377,7 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=canvas.fontsize,
@@ -461,6 +467,7 @@ def _titled_scene(frame, shape, labels, worst_title, words, quantity):
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=words.canvas.fontsize,
@@ -493,6 +500,7 @@ class _Fit:
     rotation: float
     annotated: bool
     note: str
+    dotted: bool
 
 
 def _fit(margins, count, shape, labels, words, **kw):
@@ -514,23 +522,30 @@ def _fit(margins, count, shape, labels, words, **kw):
         note_h = _note_height(note_lines, scale)
         layout = canvas.layout(count, shape, margins(col_h, note_h), min_fig_width=note_w, **kw)
         annotated = _annotate(words.annotate, layout.cell, block, count * prod(shape))
-        text = _wrap(_note_words(words, block, count * prod(shape), annotated), layout, scale)
+        dotted = not annotated and layout.cell >= MIN_DOT_CELL
+        said = _note_words(words, block, count * prod(shape), annotated, dotted)
+        text = _wrap(said, layout, scale)
         upright = 90.0 if cols and _label_width(cols, scale) - 0.1 > layout.cell else 0.0
         lines = text.count("\n") + 1
         if upright == rotation and lines <= note_lines:
             break
         rotation, note_lines = max(rotation, upright), max(note_lines, lines)
     thin_rows, thin_cols = _thin(rows, layout.cell, scale), _thin(cols, layout.cell, scale)
-    return _Fit(layout, thin_rows, thin_cols, rotation, annotated, text)
+    return _Fit(layout, thin_rows, thin_cols, rotation, annotated, text, dotted)
 
 
-def _note_words(words, block_shape, cells, annotated):
-    """Write the note, saying so when ``annotate="auto"`` left values out for small cells."""
+def _note_words(words, block_shape, cells, annotated, dotted=False):
+    """Write the note, saying so when ``annotate="auto"`` left values out for small cells.
+
+    ``dotted``: exact zeros are marked by a dot, which the note's legend explains.
+    """
     small = max(block_shape) <= 8 and cells <= MAX_ANNOTATED
     parts = list(words.dynamic)
     if words.annotate == "auto" and small and not annotated:
         how = " (annotate=True writes them)" if words.canvas.api_hints else ""
         parts.append(f"values not written: cells too small{how}")
+    if dotted:
+        parts.append(ZERO_DOT_NOTE)
     return note(parts, words.static)
 
 

@@ -96,6 +96,9 @@ class ViewSpec:
     fontsize : float
         Size (points) of titles, tick labels and the colour bar's numbers;
         the note and headers are a little larger.
+    zero_dots : bool
+        Mark exact zeros with a dot (pictures without cell numbers whose
+        cells are large enough; the note says what the dot means).
     tick_unit : str
         The colour bar's ticks as multiples of this symbol (``"Lᵢ"``: each
         output's own limit, written in its header) instead of numbers.
@@ -112,6 +115,7 @@ class ViewSpec:
     note_below: float = 0.0
     fontsize: float = 8.5
     tick_unit: str = ""
+    zero_dots: bool = False
 
 
 @dataclass(frozen=True)
