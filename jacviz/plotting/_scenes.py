@@ -244,6 +244,8 @@ def hessian_scene(
         limit=symmetric_limit(blocks.data),
     )
     quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
+    if per_output and len(outputs) == 1:  # one output shown: the scale of that output alone
+        frame = replace(frame, limit=symmetric_limit(blocks.data[:, outputs[0]]))
     if canvas.axes_size is not None:
         _require_one(
             len(shown) * len(outputs),
@@ -273,6 +275,15 @@ def hessian_scene(
     if in_labels is None and axis_labels and n > 4:  # short ``x_j`` where cells get small
         axis_labels = tuple(label.replace("∂", "") for label in axis_labels)
 
+    ncols = len(outputs)
+    extra = 0  # characters a header gets besides its output's name
+    if per_output:
+        frame, extra = _output_scales(blocks.data, outputs, frame, headers)
+        dynamic.append(
+            f"colours per output column: -{UNIT} to {UNIT}, {UNIT} in its header "
+            "(compare colours within a column)"
+        )
+
     def margins(col_h, note_h):
         return Margins(
             left=_label_width(axis_labels, scale) + 0.15,
@@ -285,14 +296,6 @@ def hessian_scene(
             right=_right(scale),
         )
 
-    ncols = len(outputs)
-    extra = 0  # characters a header gets besides its output's name
-    if per_output:
-        frame, extra = _output_scales(blocks.data, outputs, frame, headers)
-        dynamic.append(
-            f"colours per output column: -{UNIT} to {UNIT}, {UNIT} in its header "
-            "(compare colours within a column)"
-        )
     words = _Words(dynamic, static, canvas, annotate)
     labels = (axis_labels, axis_labels)
     fit = _fit(margins, len(shown) * ncols, (n, n), labels, words, ncols=ncols, max_cols=ncols)
