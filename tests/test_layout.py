@@ -257,9 +257,7 @@ def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
     assert np.abs(shared_tiny).max() == pytest.approx(0.01)  # the shared scale: near white
     one = plot_batch_hessian(hess, x=x, outputs=[1], scale="output")  # that output's limit
     assert panels_and_bar(one)[0][0].images[0].get_clim() == (-0.01, 0.01)
-    assert panels_and_bar(plot_batch_hessian(hess, outputs=[1]))[0][0].images[0].get_clim() == (
-        -2500.0,
-        2500.0,
-    )  # shared: the whole batch's scale, shown or not
+    shared_one = plot_batch_hessian(hess, outputs=[1])  # the whole batch's scale, shown or not
+    assert panels_and_bar(shared_one)[0][0].images[0].get_clim() == (-2500.0, 2500.0)
     with pytest.raises(ValueError, match="scale must be 'shared' or 'output', not 'own'"):
         plot_batch_hessian(hess, scale="own")
