@@ -252,7 +252,8 @@ def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
     ticks = sorted((t.get_position()[1], t.get_text()) for t in bar.texts)
     assert [text for _, text in ticks] == ["-Lᵢ", "-Lᵢ/2", "0", "Lᵢ/2", "Lᵢ"]  # says which scale
     assert "each output column on its own colour scale" in own.alt_text
-    assert "∂²f₀  L₀ = 2.5e3; ∂²f₁  L₁ = 0.01" in own.alt_text
+    assert "∂²f₀, L₀ = 2.5e3; ∂²f₁, L₁ = 0.01" in own.alt_text
+    assert "example 1, ∂²f₁: [0, 0.01], [0.01, 0]" in own.alt_text  # the values themselves
     shared_tiny = panels_and_bar(shared)[0][1].images[0].get_array()
     assert np.abs(shared_tiny).max() == pytest.approx(0.01)  # the shared scale: near white
     one = plot_batch_hessian(hess, x=x, outputs=[1], scale="output")  # that output's limit

@@ -1409,6 +1409,7 @@ def test_saved_figures_carry_their_text_alternative(tmp_path, suffix):
     assert words == fig.alt_text
     assert title == "Heatmap of the batch Hessian ∂²fᵢ / ∂xⱼ∂xₖ"
     assert "from -25 to 25" in words and "x = [4, 2]" in words and "x = [1, 3]" in words
+    assert "example 1, ∂²f₁: [0, 0], [0, 18]" in words  # the values, panel by panel
     bare = Figure()
     bare.add_subplot().plot([0, 1])
     assert saved_words(save_figure(bare, tmp_path / f"bare{suffix}")) == (None, None)

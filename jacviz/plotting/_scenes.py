@@ -189,6 +189,7 @@ def jacobian_scene(
         texts=tuple(_example_title(b, xs, ys) for b in shown),
         note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
+        names=tuple(f"example {b}" for b in shown),
     )
     quantity = "∂fᵢ / ∂xⱼ"
     if canvas.axes_size is not None:
@@ -242,6 +243,7 @@ def hessian_scene(
         texts=tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
         note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
+        names=tuple(f"example {b}, {headers[i]}" for b in shown for i in outputs),
     )
     quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
     if per_output and len(outputs) == 1:  # one output shown: the scale of that output alone

@@ -135,6 +135,9 @@ class Frame:
     scales : tuple of float
         One divisor per block: its colours are those of ``block / scale``
         (each Hessian output on its own scale); empty: every block as it is.
+    names : tuple of str
+        One short name per block for the text alternative (``"example 0"``,
+        ``"example 0, ∂²f₁"``); empty: the one block is the whole picture.
     """
 
     blocks: tuple
@@ -142,3 +145,4 @@ class Frame:
     note: str
     limit: float
     scales: tuple = ()
+    names: tuple = ()
