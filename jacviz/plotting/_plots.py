@@ -186,9 +186,10 @@ def plot_batch_hessian(
         ``m`` column headers instead of ``∂²f_i``.
     scale : {"shared", "output"}, optional
         ``"output"`` colours each output column on its own symmetric scale
-        (its limit in its header, the colour bar in fractions of it): an
-        output whose second derivatives are small next to another's no
-        longer looks blank. Default one scale for all.
+        ``[-Lᵢ, Lᵢ]`` (``L₁ = …`` in its header, the colour bar's ticks in
+        ``Lᵢ``, a note to compare colours within a column only): an output
+        whose second derivatives are small next to another's no longer
+        looks blank. Default one scale for all.
     width, fontsize : float, optional
         Figure width (inches, kept) and text size (points, ≥ 6); see
         :func:`plot_batch_jacobian`.
