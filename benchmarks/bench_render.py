@@ -19,6 +19,13 @@ the order): "new" is the first render of a shape the grid has not drawn
 (a build), "back" a render of a shape it drew a moment ago, both against the
 baseline plot function + savefig of the same frame.
 
+The scales table (``--scales``) times live redraws of the Hessian slider drag on the
+shared colour scale and on a scale per output (``scale="output"``, each output's limit
+a text of the picture), frame by frame in turn on two persistent grids (which one goes
+first alternates); and live redraws of a diagonal Jacobian (``x**3``, B = 8, n = 8:
+448 exact zeros, no numbers written) with the dots on exact zeros and without
+(``MIN_DOT_CELL`` set out of reach).
+
 A third table compares the two drawing paths of this matplotlib (the fast
 path of jacviz.plotting._fast and the plain-matplotlib fallback, forced by
 turning the switch off), frame by frame in turn: what a user whose
@@ -35,7 +42,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from jacviz.plotting import HeatmapGrid, plot_batch_hessian, plot_batch_jacobian
+from jacviz.plotting import HeatmapGrid, _scenes, plot_batch_hessian, plot_batch_jacobian
 from jacviz.plotting._fast import drawing_switch
 
 DPI = 80
@@ -227,11 +234,70 @@ def paths_table(repeats):
         print(f"{name:34} {fast_cols} {plain:13.1f} {fast_new:9.1f} {plain_new:10.1f}")
 
 
+def in_turn(grids, t):
+    """The grids' items, the first one first in even frames and last in odd ones."""
+    items = list(grids.items())
+    return items if t % 2 == 0 else items[::-1]
+
+
+def scales_table(repeats):
+    """Live Hessian redraws: the shared colour scale against a scale per output."""
+    header = f"{'scenario':34} {'shared ms':>10} {'per output ms':>14} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, kind, _, _, batch, n, _ in SCENARIOS:
+        if kind != "hessian":
+            continue
+        frame = sine_map(batch, n)
+        grids = {scale: HeatmapGrid(dpi=DPI) for scale in ("shared", "output")}
+        times = {scale: [] for scale in grids}
+        for t in range(repeats + 1):
+            x, _, hess = frame(t)
+            for scale, grid in in_turn(grids, t):
+                start = time.perf_counter()
+                grid.render(kind, hess, x=x, scale=scale)
+                if t:  # the first frame builds the view: untimed
+                    times[scale].append(1e3 * (time.perf_counter() - start))
+        shared, own = (statistics.median(times[scale]) for scale in grids)
+        print(f"{name:34} {shared:10.1f} {own:14.1f} {own / shared:6.2f}x")
+    print()
+    zeros_table(repeats)
+
+
+def zeros_table(repeats):
+    """Live redraws of a diagonal Jacobian with and without the dots on exact zeros."""
+    header = f"{'scenario':34} {'no dots ms':>10} {'dots ms':>9} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    dotted = _scenes.MIN_DOT_CELL
+    grids = {"no dots": HeatmapGrid(dpi=DPI), "dots": HeatmapGrid(dpi=DPI)}
+    times = {way: [] for way in grids}
+    try:
+        for t in range(repeats + 1):
+            x = np.linspace(-1.0, 1.0, 64).reshape(8, 8) + 0.03 * t
+            jac = np.stack([np.diag(3 * row**2) for row in x])  # f(x) = x**3
+            for way, grid in in_turn(grids, t):
+                _scenes.MIN_DOT_CELL = dotted if way == "dots" else float("inf")
+                start = time.perf_counter()
+                grid.render("jacobian", jac, x=x)
+                if t:
+                    times[way].append(1e3 * (time.perf_counter() - start))
+    finally:
+        _scenes.MIN_DOT_CELL = dotted
+    bare, dots = (statistics.median(times[way]) for way in grids)
+    name = "jacobian B=8 n=m=8 x**3 (448 zeros)"
+    print(f"{name:34} {bare:10.1f} {dots:9.1f} {dots / bare:6.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="frames per scenario")
     parser.add_argument("--paths", action="store_true", help="only the drawing-paths table")
+    parser.add_argument("--scales", action="store_true", help="only the colour-scales table")
     args = parser.parse_args()
+    if args.scales:
+        scales_table(args.repeats)
+        return
     if not args.paths:
         speed_table(args.repeats)
         print()

@@ -223,8 +223,11 @@ def test_a_fontsize_sets_every_text_but_the_values():
 def test_cells_too_small_for_values_say_so():
     fig = plot_batch_jacobian(np.ones((2, 8, 8)), width=3.0)
     words = fig.texts[-1].get_text().replace("\n", " ")  # wrapped to the width
-    assert words == "values not written: cells too small (annotate=True writes them)"
+    assert words == (
+        "values not written: cells too small (annotate=True writes them) • marks an exact 0"
+    )
     assert not fig.findobj(CellValues)
+    assert check_layout(fig) == []
 
 
 def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
@@ -239,13 +242,23 @@ def test_a_hessian_per_output_scale_colours_each_column_on_its_own_limit():
     tiny = panels[1].images[0].get_array()  # example 0, output 1, coloured as value / limit
     np.testing.assert_allclose(tiny.filled(np.nan), [[0.0, 1.0], [1.0, 0.0]])
     np.testing.assert_allclose(panels[0].images[0].get_array()[0, 0], 2400.0 / 2500.0)
-    assert [ax.get_title() for ax in panels[:2]] == ["∂²f₀  (±2.5e3)", "∂²f₁  (±0.01)"]
+    headers = [t.get_text() for t in own.texts if t.get_text().startswith("∂²f")]
+    assert headers == ["∂²f₀  L₀ = 2.5e3", "∂²f₁  L₁ = 0.01"]  # each output's own limit
+    assert [ax.get_title() for ax in panels[:2]] == ["", ""]  # written as texts instead
     values = panels[1].findobj(CellValues)[0].get_strings().tolist()
     assert values == [["0", "0.01"], ["0.01", "0"]]  # the numbers stay the values
-    assert "each output on its own scale" in own.texts[-1].get_text()
+    assert "colours per output column: -Lᵢ to Lᵢ" in own.texts[-1].get_text()
     (bar,) = panels_and_bar(own)[1]
-    assert bar.get_ylabel().endswith("÷ its output's limit")
+    ticks = sorted((t.get_position()[1], t.get_text()) for t in bar.texts)
+    assert [text for _, text in ticks] == ["-Lᵢ", "-Lᵢ/2", "0", "Lᵢ/2", "Lᵢ"]  # says which scale
+    assert "each output column on its own colour scale" in own.alt_text
+    assert "∂²f₀, L₀ = 2.5e3; ∂²f₁, L₁ = 0.01" in own.alt_text
+    assert "example 1, ∂²f₁: [0, 0.01], [0.01, 0]" in own.alt_text  # the values themselves
     shared_tiny = panels_and_bar(shared)[0][1].images[0].get_array()
     assert np.abs(shared_tiny).max() == pytest.approx(0.01)  # the shared scale: near white
+    one = plot_batch_hessian(hess, x=x, outputs=[1], scale="output")  # that output's limit
+    assert panels_and_bar(one)[0][0].images[0].get_clim() == (-0.01, 0.01)
+    shared_one = plot_batch_hessian(hess, outputs=[1])  # the whole batch's scale, shown or not
+    assert panels_and_bar(shared_one)[0][0].images[0].get_clim() == (-2500.0, 2500.0)
     with pytest.raises(ValueError, match="scale must be 'shared' or 'output', not 'own'"):
         plot_batch_hessian(hess, scale="own")

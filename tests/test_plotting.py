@@ -25,7 +25,9 @@ from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from saved_words import saved_words
 
 from jacviz import (
     HeatmapGrid,
@@ -49,6 +51,7 @@ from jacviz.plotting._style import (
     MIN_LIMIT,
     compact_value,
     contrast_ratio,
+    mark_color,
     resolve_cmap,
     symmetric_limit,
     text_color,
@@ -296,7 +299,7 @@ def test_flattened_inputs_are_named_even_when_their_ticks_are_dropped():
     ax = panels(fig)[0]
     assert ax.get_xticklabels() == []  # 30 columns: too many to label
     notes = [text.get_text() for text in fig.texts if "flattened" in text.get_text()]
-    assert notes == ["inputs flattened from (5, 6), row-major"]
+    assert notes == ["• marks an exact 0\ninputs flattened from (5, 6), row-major"]  # no values
     jac = np.zeros((20, 2, 3, 2))  # (B, *out=(2, 3), n=2), 8 of 20 shown
     fig = plot_batch_jacobian(jac, x=np.zeros((20, 2)))
     assert fig.texts[-1].get_text() == (
@@ -456,6 +459,53 @@ def test_numbers_drawn_in_the_cells_contrast_with_their_cells():
     assert ratios.min() >= 4.5
 
 
+def zero_dots(ax):
+    """The (column, row) of each dot marking an exact 0 in a panel."""
+    (dots,) = [line for line in ax.get_children() if isinstance(line, Line2D)]
+    return sorted(zip(*dots.get_data(), strict=True))
+
+
+@pytest.mark.usefixtures("drawing")
+def test_exact_zeros_get_a_dot_where_no_numbers_are_written():
+    """Near-white cells: a dot tells an exact 0 from a small value (#20, WCAG 1.4.1)."""
+    jac = np.stack([np.diag(np.arange(1.0, 11.0)) * (b + 1) for b in range(2)])  # 10 x 10
+    jac[:, 0, 1] = 1e-3  # tiny, pale as a zero: no dot
+    jac[1, 2, 2] = 0.0
+    fig = plot_batch_jacobian(jac)
+    zeros = [sorted((int(j), int(i)) for i, j in np.argwhere(block == 0)) for block in jac]
+    assert [zero_dots(ax) for ax in panels(fig)] == zeros
+    assert (1, 0) not in zero_dots(panels(fig)[0]) and (2, 2) in zero_dots(panels(fig)[1])
+    assert len(zeros[0]) == 100 - 10 - 1
+    assert fig.texts[-1].get_text() == "• marks an exact 0"
+    annotated = plot_batch_jacobian(jac[:, :3, :3])  # numbers written: "0" says it
+    assert [line for ax in panels(annotated) for line in ax.lines] == []
+    assert "exact 0" not in annotated.alt_text
+    tiny = plot_full_jacobian(np.zeros((16, 8, 16, 8)), batch_size=16)  # cells < 0.1 in
+    assert not [c for c in panels(tiny)[0].get_children() if isinstance(c, Line2D)]
+    assert "exact 0" not in tiny.texts[0].get_text()
+
+
+@pytest.mark.usefixtures("drawing")
+def test_zero_dots_follow_new_values_in_the_live_renderer():
+    grid = HeatmapGrid(dpi=60)
+    jac = np.stack([np.diag(np.arange(1.0, 11.0))] * 2)
+    grid.render("jacobian", jac)
+    jac[0] = 1.0  # example 0: no zero left; example 1 unchanged
+    png = grid.render("jacobian", jac)
+    assert grid.redrawn[0] == ("panel", 0) and ("panel", 1) not in grid.redrawn
+    assert zero_dots(panels(grid.figure)[0]) == []
+    np.testing.assert_array_equal(
+        pixels_of_png(png), pixels_of_png(HeatmapGrid(dpi=60).render("jacobian", jac))
+    )
+
+
+@pytest.mark.parametrize("name", sorted(colormaps))
+def test_zero_dots_contrast_3_to_1_with_the_zero_cell_of_every_colormap(name):
+    cmap = resolve_cmap(name)
+    zero = cell_colors(np.zeros(1), cmap, Normalize(-1.0, 1.0))[0]
+    assert contrast_ratio(mark_color(zero), zero) >= 3.0
+
+
 def test_drawing_into_a_given_figure_reuses_it():
     fig = Figure()
     assert plot_batch_jacobian(JAC, fig=fig) is fig
@@ -605,6 +655,65 @@ def test_the_renderer_draws_wide_hessians_and_chooses_outputs():
     np.testing.assert_array_equal(panels(grid.figure)[1].images[0].get_array(), hess[1, 35])
     with pytest.raises(ValueError, match="outputs= chooses the columns of a Hessian grid"):
         grid.render("jacobian", JAC, outputs=[0])
+
+
+def two_scale_hessians(t=0.0):
+    """Hessians of 2 examples, 3 outputs of very different sizes: largest |value| 4, 1e3, 0.02."""
+    hess = np.zeros((2, 3, 2, 2))
+    hess[:, 0] = [[[4.0, -1.0], [-1.0, 2.0]], [[-2.0, 1.0], [1.0, 0.0]]]
+    hess[:, 1] = [[[0.0, 1e3], [1e3, -500.0]], [[0.0, 300.0], [300.0, -300.0]]]
+    hess[:, 2] = [[[0.0, -0.02], [-0.02, 0.01]], [[0.0, 0.01], [0.01, 0.005]]]
+    hess[1] *= 1.0 + t  # example 1 moves; example 0 keeps each output's largest value
+    return hess
+
+
+@pytest.mark.usefixtures("drawing")
+def test_a_per_output_scale_colours_each_output_by_its_own_largest_value():
+    grid = HeatmapGrid(dpi=60)
+    hess = two_scale_hessians()
+    grid.render("hessian", hess, x=X, scale="output")
+    fig, largest = grid.figure, [4.0, 1e3, 0.02]  # each output's max |value|, a nice number
+    for k, ax in enumerate(panels(fig)):
+        b, i = divmod(k, 3)
+        colours = ax.images[0].get_array()  # coloured as value / L_i on [-1, 1]
+        np.testing.assert_allclose(colours * largest[i], hess[b, i], err_msg=(b, i))
+        assert ax.images[0].get_clim() == (-1.0, 1.0)
+    for i in range(3):  # the column's largest value takes the scale's end colour
+        column = [panels(fig)[b * 3 + i].images[0].get_array() for b in range(2)]
+        assert np.abs(column).max() == 1.0
+    words = [t.get_text() for t in fig.texts]
+    assert words[2:5] == ["∂²f₀  L₀ = 4", "∂²f₁  L₁ = 1e3", "∂²f₂  L₂ = 0.02"]
+    assert "compare colours within a column" in words[-1]
+    with pytest.raises(ValueError, match="scale= colours the outputs of a Hessian grid"):
+        grid.render("jacobian", JAC, scale="output")
+
+
+@pytest.mark.usefixtures("drawing")
+def test_a_per_output_scale_refills_in_place_like_a_fresh_render():
+    """The limits are texts, not layout: new values refill and blit, as fast as shared."""
+    grid = HeatmapGrid(dpi=60)
+    for t in (0.0, 0.5, 3.0):  # at t = 3 example 1 holds the largest values: new limits
+        png = grid.render("hessian", two_scale_hessians(t), x=X, scale="output")
+        fresh = HeatmapGrid(dpi=60).render("hessian", two_scale_hessians(t), x=X, scale="output")
+        np.testing.assert_array_equal(pixels_of_png(png), pixels_of_png(fresh), err_msg=t)
+        if t == 0.5:  # example 1's panels (and what touches them): the limits stay
+            assert grid.redrawn[:3] == [("panel", 3), ("panel", 4), ("panel", 5)]
+            assert not {("text", 2), ("text", 3), ("text", 4), ("colorbar",)} & {*grid.redrawn}
+    assert ("text", 2) in grid.redrawn and ("colorbar",) not in grid.redrawn
+    assert "L₀ = 8" in [t.get_text() for t in grid.figure.texts][2]
+    shared = grid.render("hessian", two_scale_hessians(), x=X)
+    assert grid.redrawn == ["all"] and shared != png  # another structure: its own view
+    grid.render("hessian", two_scale_hessians(), x=X, scale="output")
+    assert grid.redrawn != ["all"]  # toggling back finds the kept view
+
+
+@pytest.mark.usefixtures("drawing")
+def test_renderer_pixels_equal_the_plot_function_on_a_per_output_scale():
+    grid = HeatmapGrid(dpi=80)
+    png = grid.render("hessian", two_scale_hessians(), x=X, scale="output")
+    width = grid.figure.get_figwidth()
+    fig = plot_batch_hessian(two_scale_hessians(), x=X, scale="output", width=width)
+    assert_same_picture_but_tick_typesetting(pixels_of_png(png), at_dpi(fig, 80))
 
 
 def test_one_hessian_panel_into_a_given_axes():
@@ -1290,6 +1399,22 @@ def test_save_figure_writes_png_svg_and_pdf(tmp_path):
     assert "example 1" in svg.read_text()  # titles are real text in vector output
     pdf = save_figure(fig, tmp_path / "j.PDF")
     assert pdf.read_bytes()[:4] == b"%PDF"
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_saved_figures_carry_their_text_alternative(tmp_path, suffix):
+    """WCAG 1.1.1 in files: the words of the display, with the numbers, in the file."""
+    fig = plot_batch_hessian(HESS, x=X)
+    title, words = saved_words(save_figure(fig, tmp_path / f"h{suffix}"))
+    assert words == fig.alt_text
+    assert title == "Heatmap of the batch Hessian ∂²fᵢ / ∂xⱼ∂xₖ"
+    assert "from -25 to 25" in words and "x = [4, 2]" in words and "x = [1, 3]" in words
+    assert "example 1, ∂²f₁: [0, 0], [0, 18]" in words  # the values, panel by panel
+    bare = Figure()
+    bare.add_subplot().plot([0, 1])
+    assert saved_words(save_figure(bare, tmp_path / f"bare{suffix}")) == (None, None)
+    mine = save_figure(bare, tmp_path / f"mine{suffix}", alt="A line: from (0, 0) to (1, 1).")
+    assert saved_words(mine) == ("A line", "A line: from (0, 0) to (1, 1).")
 
 
 def test_save_figure_rejects_other_formats(tmp_path):

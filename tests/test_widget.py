@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import imread
+from saved_words import saved_words
 
 import jacviz
 from jacviz import (
@@ -721,6 +722,41 @@ def test_order_toggle(explorer):
     assert explorer.render_count == 4
 
 
+def panels_of(fig):
+    """The heatmap panels of a figure (the colour bar left out)."""
+    return [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+
+
+def test_a_colour_scale_per_output_for_hessians_of_several_outputs():
+    two = "[x[0]**2 * x[1], 100 * x[0] * x[1]**3]"  # output 1's Hessians 100x output 0's
+    explorer = JacobianExplorer(two, [[1.0, 2.0], [0.5, -1.0]], order=2)
+    box = explorer.scale_checkbox
+    assert not box.disabled and box.value is False and box.description == "colour scale per output"
+    shared = panels_of(explorer.figure)
+    assert shared[0].images[0].get_clim() == (-1200.0, 1200.0)  # one scale: output 0 pale
+    box.value = True
+    fig, hess = explorer.figure, explorer.result
+    for k, ax in enumerate(panels_of(fig)):  # each output on its own limit: 4 and 1200
+        b, i = divmod(k, 2)
+        np.testing.assert_allclose(ax.images[0].get_array() * [4.0, 1200.0][i], hess[b, i])
+    words = [t.get_text() for t in fig.texts]
+    assert "∂²f₀  L₀ = 4" in words and "∂²f₁  L₁ = 1.2e3" in words  # on the picture itself
+    assert "colours: each output on its own scale" in explorer.status.value
+    assert "coloured on a scale of their own" in explorer.image.tooltip
+    still = explorer.snapshot()
+    assert still.png == bytes(explorer.image.value) and "each output on its own scale" in still.alt
+    count = explorer.render_count
+    explorer.batch_grid.entry(1, 0).value = 0.25  # a value edit refills the same view
+    assert explorer.render_count == count + 1 and explorer.figure is fig
+    explorer.order = 1  # a Jacobian block keeps one scale: its rows are read together
+    assert box.disabled and box.value is True and "own scale" not in explorer.status.value
+    assert "keeps one scale" in box.tooltip
+    explorer.function = "sum(x**3)"  # one output: nothing to set apart
+    explorer.order = 2
+    assert box.disabled and "own scale" not in explorer.status.value
+    explorer.order = 1
+
+
 # ---------------------------------------------------------------- presets
 
 
@@ -1037,6 +1073,16 @@ def test_save(explorer, tmp_path, suffix, magic):
     path = explorer.save(tmp_path / f"picture{suffix}")
     assert path.read_bytes().startswith(magic)
     assert bytes(explorer.image.value).startswith(PNG)  # the live picture is untouched
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_a_saved_picture_carries_its_words_with_the_numbers(explorer, tmp_path, suffix):
+    title, words = saved_words(explorer.save(tmp_path / f"picture{suffix}"))
+    assert words == explorer.image.tooltip
+    assert title == (
+        "Heatmaps of the per-example Jacobians J[b], shape (2, 2, 2), examples 0 to 1 of 2"
+    )
+    assert "J[0] rows: [48, 0], [0, 12]" in words and "J[1] rows: [3, 0], [0, 27]" in words
 
 
 def test_save_before_any_picture_explains():

@@ -232,6 +232,22 @@ def test_an_enabled_linear_map_toggle_for_a_function_that_does_not_fit(explorer,
     assert_still_renders(explorer)
 
 
+def test_an_enabled_colour_scale_checkbox_where_it_does_not_apply(explorer, send):
+    """A Jacobian keeps one scale: a browser ticking the disabled box changes no picture."""
+    png = bytes(explorer.image.value)
+    assert explorer.scale_checkbox.disabled
+    send(explorer.scale_checkbox, {"disabled": False, "value": True})
+    assert explorer.render_count == 1 and bytes(explorer.image.value) == png
+    assert explorer.error == "" and "own scale" not in explorer.status.value
+    send(explorer.scale_checkbox, {"value": "per output"})
+    assert_refused(explorer, "colour scale per output", 1)
+    explorer.function = "[x[0]**2 * x[1], 100 * x[0] * x[1]**3]"  # 2 outputs
+    explorer.order = 2  # the box the browser ticked applies now, as the student sees it
+    assert "colours: each output on its own scale" in explorer.status.value
+    assert not explorer.scale_checkbox.disabled
+    assert_still_renders(explorer)
+
+
 def test_checkbox_state_out_of_range(explorer, send):
     send(explorer.fd_checkbox, {"value": "yes"})
     assert_refused(explorer, "check against finite differences", 1)
@@ -399,6 +415,7 @@ CONTROLS = [
     "preset_dropdown",
     "linear_map_toggle",
     "fd_checkbox",
+    "scale_checkbox",
     "paste_text",
     "function_text",
     "values_checkbox",

@@ -44,6 +44,9 @@ class ColorBar:
         The axes to take room from when ``rect`` is ``None``.
     fontsize : float, optional
         Size of the tick labels, points; the bar's label is a point larger.
+    unit : str, optional
+        Write the ticks as fractions of this symbol (``"Lᵢ"``: ``-Lᵢ``,
+        ``-Lᵢ/2``, ``0``, ``Lᵢ/2``, ``Lᵢ``), whatever the limit; needs ``rect``.
 
     Attributes
     ----------
@@ -64,9 +67,12 @@ class ColorBar:
     ['-2.5', '-1.25', '0', '1.25', '2.5']
     """
 
-    def __init__(self, fig, mappable, quantity, *, rect=None, parent=None, fontsize=LABEL_SIZE):
+    def __init__(
+        self, fig, mappable, quantity, *, rect=None, parent=None, fontsize=LABEL_SIZE, unit=""
+    ):
         self.colorbar = None
         self.labels = []
+        self.unit = unit
         if rect is None:
             self.colorbar = fig.colorbar(mappable, ax=parent, fraction=0.05, pad=0.04)
             self.colorbar.ax.tick_params(labelsize=fontsize)
@@ -78,9 +84,11 @@ class ColorBar:
             self.labels = _fixed_ticks(self.ax, fontsize)
 
     def show(self, limit):
-        """Write the tick labels of the scale ``[-limit, limit]``."""
+        """Write the tick labels of the scale ``[-limit, limit]`` (or of the unit's)."""
         for fraction, label in zip(TICK_FRACTIONS, self.labels, strict=False):
-            label.set_text(compact_value(fraction * limit))
+            label.set_text(
+                _fraction_of(fraction, self.unit) if self.unit else compact_value(fraction * limit)
+            )
 
     def artists(self):
         """Return what changes with the limit: the tick labels (or the whole bar's axes)."""
@@ -92,6 +100,14 @@ class ColorBar:
             self.colorbar.remove()
         else:
             self.ax.remove()
+
+
+def _fraction_of(fraction, unit):
+    """Write ``fraction`` (one of :data:`TICK_FRACTIONS`) of ``unit``: ``"-Lᵢ/2"``."""
+    if fraction == 0:
+        return "0"
+    sign = "-" if fraction < 0 else ""
+    return f"{sign}{unit}" if abs(fraction) == 1 else f"{sign}{unit}/{round(1 / abs(fraction))}"
 
 
 def _gradient_bar(fig, rect, cmap, quantity, fontsize):

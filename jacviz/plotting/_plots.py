@@ -4,6 +4,7 @@ Layer: plotting. Imports numpy, matplotlib (``Figure`` API, never pyplot) and
 this package only.
 """
 
+import re
 import warnings
 
 from jacviz.plotting._figure import JacvizFigure
@@ -16,11 +17,13 @@ from jacviz.plotting._scenes import (
     hessian_scene,
     jacobian_scene,
 )
-from jacviz.plotting._style import DEFAULT_CMAP, compact_value, resolve_cmap
+from jacviz.plotting._style import DEFAULT_CMAP, compact_value, format_value, resolve_cmap
 from jacviz.plotting._view import HeatmapView, axes_position
 
 #: Least figure width (inches) and text size (points) a caller may ask for.
 MIN_WIDTH, MIN_FONTSIZE = 1.0, 6.0
+#: Most cell values the text alternative lists (the picture holds up to 8 x 64 x 64).
+MAX_SPOKEN = 64
 
 
 def plot_batch_jacobian(
@@ -183,9 +186,10 @@ def plot_batch_hessian(
         ``m`` column headers instead of ``∂²f_i``.
     scale : {"shared", "output"}, optional
         ``"output"`` colours each output column on its own symmetric scale
-        (its limit in its header, the colour bar in fractions of it): an
-        output whose second derivatives are small next to another's no
-        longer looks blank. Default one scale for all.
+        ``[-Lᵢ, Lᵢ]`` (``L₁ = …`` in its header, the colour bar's ticks in
+        ``Lᵢ``, a note to compare colours within a column only): an output
+        whose second derivatives are small next to another's no longer
+        looks blank. Default one scale for all.
     width, fontsize : float, optional
         Figure width (inches, kept) and text size (points, ≥ 6); see
         :func:`plot_batch_jacobian`.
@@ -349,7 +353,7 @@ def _draw(scene, fig, cmap, ax, what, canvas):
 
 
 def alt_text(what, scene):
-    """Say in words what a scene shows: its panels, colour scale, titles and note.
+    """Say in words what a scene shows: its panels, colour scale, titles, note and values.
 
     Examples
     --------
@@ -358,8 +362,10 @@ def alt_text(what, scene):
     >>> words = alt_text("batch Jacobian", jacobian_scene(np.eye(2)[None]))
     >>> words.split(": ")[0]
     'Heatmap of the batch Jacobian ∂fᵢ / ∂xⱼ'
-    >>> words.split("; ")[1]
-    'one colour scale from -1 to 1, 0 in the middle. Panels: example 0.'
+    >>> for sentence in words.split(". ")[1:]:
+    ...     print(sentence)
+    Panels: example 0
+    Values, row by row: example 0: [1, 0], [0, 1].
     """
     spec, frame = scene.spec, scene.frame
     words = [f"Heatmap of the {what}"]
@@ -368,15 +374,36 @@ def alt_text(what, scene):
         count = len(spec.panels)
         plural = "" if count == 1 else "s"
         limit = compact_value(frame.limit)
+        scale = f"one colour scale from -{limit} to {limit}, 0 in the middle"
+        if spec.tick_unit:
+            scale = "each output column on its own colour scale, 0 in the middle"
         words = [
             f"Heatmap of the {what} {spec.quantity}: {count} panel{plural} of "
-            f"{rows} × {cols} cells; one colour scale from -{limit} to {limit}, 0 in the middle."
+            f"{rows} × {cols} cells; {scale}."
         ]
     if frame.texts:
-        words.append("Panels: " + "; ".join(t.replace("\n", ", ") for t in frame.texts) + ".")
+        titles = (re.sub(r"\n|\s{2,}", ", ", text) for text in frame.texts)
+        words.append(f"Panels: {'; '.join(titles)}.")
     if frame.note:
-        words.append(frame.note.replace("\n", " "))
+        words.append(frame.note.replace("\n", " ").rstrip(".") + ".")
+    if spec.panels:
+        words.append(_values_words(frame))
     return " ".join(words)
+
+
+def _values_words(frame):
+    """Say the numbers of the panels, row by row, or how many there are if too many."""
+    cells = sum(block.size for block in frame.blocks)
+    if cells > MAX_SPOKEN:
+        return f"Values: {cells} cells, too many to list here."
+    rows = [
+        ", ".join("[" + ", ".join(format_value(v) for v in row) + "]" for row in block)
+        for block in frame.blocks
+    ]
+    if not frame.names:
+        return f"Values, row by row: {'; '.join(rows)}."
+    named = (f"{name}: {said}" for name, said in zip(frame.names, rows, strict=True))
+    return f"Values, row by row: {'; '.join(named)}."
 
 
 def _axes_canvas(ax, fontsize):

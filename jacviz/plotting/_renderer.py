@@ -111,6 +111,7 @@ class HeatmapGrid:
         out_labels=None,
         examples=None,
         outputs=None,
+        scale="shared",
     ):
         """Draw ``data`` and return the picture as PNG bytes.
 
@@ -133,6 +134,11 @@ class HeatmapGrid:
         outputs : int or sequence of int, optional
             Which outputs (columns) of a Hessian grid to show, each once
             (default the first eight); only for ``kind="hessian"``.
+        scale : {"shared", "output"}, optional
+            ``"output"`` colours each output column of a Hessian grid on its
+            own scale (see :func:`jacviz.plot_batch_hessian`); only for
+            ``kind="hessian"``. Its limits are texts of the picture, so new
+            values refill it as fast as on the shared scale.
 
         Returns
         -------
@@ -144,12 +150,13 @@ class HeatmapGrid:
         ValueError
             If ``kind`` is unknown, the arrays do not fit together,
             ``examples`` or ``outputs`` are out of range or repeated, or
-            ``outputs`` is given for another kind than ``"hessian"``.
+            ``outputs`` or ``scale="output"`` is given for another kind than
+            ``"hessian"``.
         TypeError
             If ``examples`` or ``outputs`` hold something other than integers.
         """
         options = {"x": x, "in_labels": in_labels, "out_labels": out_labels, "examples": examples}
-        self.draw(kind, data, y=y, outputs=outputs, **options)
+        self.draw(kind, data, y=y, outputs=outputs, scale=scale, **options)
         return self.png()
 
     def draw(self, kind, data, **options):
@@ -195,7 +202,7 @@ class HeatmapGrid:
         return live
 
 
-def _scene(kind, data, *, canvas, y=None, outputs=None, **options):
+def _scene(kind, data, *, canvas, y=None, outputs=None, scale="shared", **options):
     """Describe the scene of ``kind`` for ``data`` on a new figure.
 
     ``options`` are ``x``, ``in_labels``, ``out_labels`` and ``examples``.
@@ -204,9 +211,11 @@ def _scene(kind, data, *, canvas, y=None, outputs=None, **options):
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     if outputs is not None and kind != "hessian":
         raise ValueError(f"outputs= chooses the columns of a Hessian grid, not of kind={kind!r}")
+    if scale != "shared" and kind != "hessian":
+        raise ValueError(f"scale= colours the outputs of a Hessian grid, not of kind={kind!r}")
     if kind == "jacobian":
         return jacobian_scene(data, y=y, canvas=canvas, **options)
     if kind == "hessian":
-        return hessian_scene(data, outputs=outputs, canvas=canvas, **options)
+        return hessian_scene(data, outputs=outputs, scale=scale, canvas=canvas, **options)
     data = np.asarray(data, dtype=float)
     return full_scene(data, batch_size=data.shape[0] if data.ndim else 0, canvas=canvas)

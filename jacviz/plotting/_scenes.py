@@ -47,6 +47,7 @@ from jacviz.plotting._style import (
     compact_value,
     component_labels,
     format_vector,
+    scripted,
     symmetric_limit,
 )
 
@@ -72,6 +73,14 @@ MAX_FULL_SIDE = 128
 MAX_ANNOTATED = 256
 #: Most tick labels drawn along one axis by default.
 MAX_TICKS = 24
+#: The symbol of an output's own colour limit on the colour bar (``scale="output"``).
+UNIT = "Lᵢ"
+#: Characters of the longest colour limit :func:`compact_value` writes (``1.2e-280``).
+LONGEST_LIMIT = 8
+#: The note's legend of the dots on exact zeros, in pictures without cell numbers.
+ZERO_DOT_NOTE = "• marks an exact 0"
+#: Least cell side (inches) with a dot on an exact 0: below, the dots would be a texture.
+MIN_DOT_CELL = 0.1
 #: Below this cell side (inches) Hessian ticks read ``x_j`` instead of ``∂x_j``.
 SHORT_LABEL_CELL = 0.28
 
@@ -180,6 +189,7 @@ def jacobian_scene(
         texts=tuple(_example_title(b, xs, ys) for b in shown),
         note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
+        names=tuple(f"example {b}" for b in shown),
     )
     quantity = "∂fᵢ / ∂xⱼ"
     if canvas.axes_size is not None:
@@ -233,8 +243,11 @@ def hessian_scene(
         texts=tuple(_example_title(b, xs, None).replace("\n", "    ") for b in shown),
         note=note(dynamic, static),
         limit=symmetric_limit(blocks.data),
+        names=tuple(f"example {b}, {headers[i]}" for b in shown for i in outputs),
     )
     quantity = "∂²fᵢ / ∂xⱼ∂xₖ"
+    if per_output and len(outputs) == 1:  # one output shown: the scale of that output alone
+        frame = replace(frame, limit=symmetric_limit(blocks.data[:, outputs[0]]))
     if canvas.axes_size is not None:
         _require_one(
             len(shown) * len(outputs),
@@ -264,6 +277,15 @@ def hessian_scene(
     if in_labels is None and axis_labels and n > 4:  # short ``x_j`` where cells get small
         axis_labels = tuple(label.replace("∂", "") for label in axis_labels)
 
+    ncols = len(outputs)
+    extra = 0  # characters a header gets besides its output's name
+    if per_output:
+        frame, extra = _output_scales(blocks.data, outputs, frame, headers)
+        dynamic.append(
+            f"colours per output column: -{UNIT} to {UNIT}, {UNIT} in its header "
+            "(compare colours within a column)"
+        )
+
     def margins(col_h, note_h):
         return Margins(
             left=_label_width(axis_labels, scale) + 0.15,
@@ -271,15 +293,11 @@ def hessian_scene(
             bottom=col_h + 0.12,
             gap_x=0.2,
             gap_y=line + 0.16,
-            min_slot=title_width([max(len(headers[i]) for i in outputs)], 1.12 * scale),
+            min_slot=title_width([max(len(headers[i]) for i in outputs) + extra], 1.12 * scale),
             min_width=title_width([row_title], scale),
             right=_right(scale),
         )
 
-    ncols = len(outputs)
-    if per_output:
-        quantity, frame, headers = _output_scales(blocks.data, outputs, frame, headers, quantity)
-        dynamic.append("colours: each output on its own scale, ± its limit in its header")
     words = _Words(dynamic, static, canvas, annotate)
     labels = (axis_labels, axis_labels)
     fit = _fit(margins, len(shown) * ncols, (n, n), labels, words, ncols=ncols, max_cols=ncols)
@@ -290,26 +308,29 @@ def hessian_scene(
             rect,
             row_labels=fit.rows if k % ncols == 0 else None,
             col_labels=fit.cols if k // ncols == last_row else None,
-            header=headers[outputs[k]] if k < ncols else None,
+            header=headers[outputs[k]] if k < ncols and not per_output else None,
             header_pad=(line + 0.1) * 72,
             col_rotation=fit.rotation,
         )
         for k, rect in enumerate(layout.panels)
     )
     fig_h = layout.figsize[1]
+    row_titles = tuple(
+        TextSpec((layout.panels[row * ncols][0], layout.row_top(row) + 0.05 / fig_h), ha="left")
+        for row in range(len(shown))
+    )
     spec = ViewSpec(
         figsize=layout.figsize,
         panels=panels,
-        texts=tuple(
-            TextSpec((layout.panels[row * ncols][0], layout.row_top(row) + 0.05 / fig_h), ha="left")
-            for row in range(len(shown))
-        ),
+        texts=row_titles + (_header_texts(layout, ncols, line + 0.1) if per_output else ()),
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=canvas.fontsize,
+        tick_unit=UNIT if per_output else "",
     )
     return Scene(spec, replace(frame, note=fit.note))
 
@@ -361,6 +382,7 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=canvas.fontsize,
@@ -368,18 +390,36 @@ def full_scene(full, *, batch_size, annotate="auto", out_ndim=None, canvas=Canva
     return Scene(spec, replace(frame, note=fit.note))
 
 
-def _output_scales(data, outputs, frame, headers, quantity):
+def _output_scales(data, outputs, frame, headers):
     """For ``scale="output"``: each output column coloured on its own ``[-L_i, L_i]``.
 
-    Returns the colour bar's label, the frame (divisors per panel, limit 1)
-    and the headers with each column's limit.
+    Returns the frame (divisors per panel, limit 1, the headers with each
+    column's limit after the rows' titles) and how many characters the
+    longest limit adds to a header (the layout's room, whatever the values).
     """
-    limits = {i: symmetric_limit(data[:, i]) for i in outputs}
-    headers = tuple(
-        f"{h}  (±{compact_value(limits[i])})" if i in limits else h for i, h in enumerate(headers)
+    limits = [symmetric_limit(data[:, i]) for i in outputs]
+    said = tuple(
+        f"{headers[i]}  {_limit_name(i)} = {compact_value(limit)}"
+        for i, limit in zip(outputs, limits, strict=True)
     )
-    scales = tuple(limits[outputs[k % len(outputs)]] for k in range(len(frame.blocks)))
-    return f"{quantity}  ÷ its output's limit", replace(frame, limit=1.0, scales=scales), headers
+    scales = tuple(limits[k % len(outputs)] for k in range(len(frame.blocks)))
+    frame = replace(frame, texts=frame.texts + said, limit=1.0, scales=scales)
+    longest = len(f"  {_limit_name(max(outputs))} = ") + LONGEST_LIMIT
+    return frame, longest
+
+
+def _limit_name(i):
+    """Name the colour limit of output ``i``: ``L₁₂``."""
+    return "L" + scripted(str(i), "sub")
+
+
+def _header_texts(layout, ncols, pad):
+    """Anchors of the column headers written as texts: centred ``pad`` inches above the top row."""
+    fig_h = layout.figsize[1]
+    return tuple(
+        TextSpec((left + width / 2, bottom + height + pad / fig_h), va="baseline", larger=1.0)
+        for left, bottom, width, height in layout.panels[:ncols]
+    )
 
 
 def _titled_grid(frame, shape, labels, titles, words, quantity):
@@ -432,6 +472,7 @@ def _titled_scene(frame, shape, labels, worst_title, words, quantity):
         colorbar=layout.colorbar,
         note_xy=_note_xy(layout.figsize),
         annotate=fit.annotated,
+        zero_dots=fit.dotted,
         value_size=_value_size(layout.cell, scale),
         quantity=quantity,
         fontsize=words.canvas.fontsize,
@@ -464,6 +505,7 @@ class _Fit:
     rotation: float
     annotated: bool
     note: str
+    dotted: bool
 
 
 def _fit(margins, count, shape, labels, words, **kw):
@@ -485,23 +527,30 @@ def _fit(margins, count, shape, labels, words, **kw):
         note_h = _note_height(note_lines, scale)
         layout = canvas.layout(count, shape, margins(col_h, note_h), min_fig_width=note_w, **kw)
         annotated = _annotate(words.annotate, layout.cell, block, count * prod(shape))
-        text = _wrap(_note_words(words, block, count * prod(shape), annotated), layout, scale)
+        dotted = not annotated and layout.cell >= MIN_DOT_CELL
+        said = _note_words(words, block, count * prod(shape), annotated, dotted)
+        text = _wrap(said, layout, scale)
         upright = 90.0 if cols and _label_width(cols, scale) - 0.1 > layout.cell else 0.0
         lines = text.count("\n") + 1
         if upright == rotation and lines <= note_lines:
             break
         rotation, note_lines = max(rotation, upright), max(note_lines, lines)
     thin_rows, thin_cols = _thin(rows, layout.cell, scale), _thin(cols, layout.cell, scale)
-    return _Fit(layout, thin_rows, thin_cols, rotation, annotated, text)
+    return _Fit(layout, thin_rows, thin_cols, rotation, annotated, text, dotted)
 
 
-def _note_words(words, block_shape, cells, annotated):
-    """Write the note, saying so when ``annotate="auto"`` left values out for small cells."""
+def _note_words(words, block_shape, cells, annotated, dotted=False):
+    """Write the note, saying so when ``annotate="auto"`` left values out for small cells.
+
+    ``dotted``: exact zeros are marked by a dot, which the note's legend explains.
+    """
     small = max(block_shape) <= 8 and cells <= MAX_ANNOTATED
     parts = list(words.dynamic)
     if words.annotate == "auto" and small and not annotated:
         how = " (annotate=True writes them)" if words.canvas.api_hints else ""
         parts.append(f"values not written: cells too small{how}")
+    if dotted:
+        parts.append(ZERO_DOT_NOTE)
     return note(parts, words.static)
 
 

@@ -57,11 +57,14 @@ class TextSpec:
         Anchor in figure fractions.
     ha, va : str
         Alignment at the anchor.
+    larger : float
+        Points added to the view's font size (1 for a column header).
     """
 
     xy: tuple
     ha: str = "center"
     va: str = "bottom"
+    larger: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,12 @@ class ViewSpec:
     fontsize : float
         Size (points) of titles, tick labels and the colour bar's numbers;
         the note and headers are a little larger.
+    zero_dots : bool
+        Mark exact zeros with a dot (pictures without cell numbers whose
+        cells are large enough; the note says what the dot means).
+    tick_unit : str
+        The colour bar's ticks as multiples of this symbol (``"Lᵢ"``: each
+        output's own limit, written in its header) instead of numbers.
     """
 
     figsize: tuple | None
@@ -105,6 +114,8 @@ class ViewSpec:
     quantity: str
     note_below: float = 0.0
     fontsize: float = 8.5
+    tick_unit: str = ""
+    zero_dots: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,9 @@ class Frame:
     scales : tuple of float
         One divisor per block: its colours are those of ``block / scale``
         (each Hessian output on its own scale); empty: every block as it is.
+    names : tuple of str
+        One short name per block for the text alternative (``"example 0"``,
+        ``"example 0, ∂²f₁"``); empty: the one block is the whole picture.
     """
 
     blocks: tuple
@@ -131,3 +145,4 @@ class Frame:
     note: str
     limit: float
     scales: tuple = ()
+    names: tuple = ()

@@ -154,6 +154,38 @@ def text_colors(rgba):
     return np.where(relative_luminance(rgba) > TEXT_SWITCH, "black", "white")
 
 
+def mark_color(rgba, strength=0.6):
+    """Return the colour of a quiet mark on a cell of colour ``rgba``, at 3:1 or more.
+
+    Its text colour (:func:`text_color`) mixed into the cell's at ``strength``,
+    or the text colour itself where the mix would contrast less than 3:1
+    (WCAG 1.4.11, marks that carry meaning) -- e.g. the dot on an exact 0.
+
+    Parameters
+    ----------
+    rgba : sequence of float
+        The cell colour, RGB or RGBA with components in ``[0, 1]``.
+    strength : float, optional
+        Share of the text colour in the mix.
+
+    Returns
+    -------
+    numpy.ndarray, shape (3,)
+        RGB.
+
+    Examples
+    --------
+    >>> mark_color((0.97, 0.97, 0.97)).round(3).tolist()  # RdBu's white: a dark grey
+    [0.388, 0.388, 0.388]
+    >>> mark_color((0.46, 0.46, 0.46)).tolist()  # a mid grey: only white itself reaches 3:1
+    [1.0, 1.0, 1.0]
+    """
+    cell = np.asarray(to_rgba(rgba))[:3]
+    ink = np.full(3, 1.0 if text_color(cell) == "white" else 0.0)
+    mixed = strength * ink + (1.0 - strength) * cell
+    return mixed if contrast_ratio(mixed, cell) >= 3.0 else ink
+
+
 def relative_luminance(rgba):
     """WCAG 2.1 relative luminance of colours with components in ``[0, 1]``.
 

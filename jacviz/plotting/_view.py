@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib import rcParams
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import NullLocator
@@ -28,10 +29,11 @@ from jacviz.plotting._fast import (
     stamp_title,
 )
 from jacviz.plotting._spec import PanelSpec
-from jacviz.plotting._style import format_value, text_colors
+from jacviz.plotting._style import format_value, mark_color, text_colors
 
 TICK_PAD = 3.0  # points between a panel and its tick labels
 NOTE_LARGER = 0.5  # points: the note is this much larger than titles and ticks
+ZERO_DOT_SIZES = (1.0, 4.0)  # points: least and most diameter of the dot on an exact 0
 
 
 class Panel:
@@ -47,6 +49,8 @@ class Panel:
         Shared by every panel of the figure.
     value_size : float or None
         Font size of cell values; ``None`` writes no values.
+    zero_dots : bool, optional
+        Without values, mark each exact 0 with a dot.
     tick_texts : bool, optional
         Write the tick labels as plain texts instead of matplotlib ticks
         (same pixels, faster to build; ``ax.get_xticklabels()`` is then empty).
@@ -54,7 +58,9 @@ class Panel:
         Size of the tick labels, points.
     """
 
-    def __init__(self, ax, spec, cmap, norm, value_size, tick_texts=False, fontsize=8.5):
+    def __init__(
+        self, ax, spec, cmap, norm, value_size, tick_texts=False, fontsize=8.5, zero_dots=False
+    ):
         self.ax = ax
         self.block = np.full(spec.shape, np.nan)
         self.scale = 1.0
@@ -68,16 +74,17 @@ class Panel:
         self.frame.set_clip_on(False)
         ax.add_patch(self.frame)
         self.overlays = _block_lines(ax, spec)
-        self.values = None
+        self.values = self.zeros = None
         if value_size is not None:
             self.values = CellValues(ax, spec.shape, fontsize=value_size)
             ax.add_artist(self.values)
+        elif zero_dots:  # no numbers: a dot tells an exact 0 from a small value, both pale
+            self.zeros = _zero_dots(ax, spec.shape, cmap, norm)
 
     def artists(self):
         """Everything drawn inside the panel, in drawing (z) order."""
         found = [self.image, *self.overlays, self.frame]
-        if self.values is not None:
-            found.append(self.values)
+        found += [artist for artist in (self.values, self.zeros) if artist is not None]
         return sorted(found, key=lambda artist: artist.get_zorder())
 
     def remove(self):
@@ -96,6 +103,9 @@ class Panel:
         self.image.set_data(np.ma.masked_invalid(block / scale))
         if self.values is not None:
             self.values.set_cells(*_cell_words(block, self.image, scale))
+        if self.zeros is not None:
+            rows, cols = np.nonzero(block == 0)
+            self.zeros.set_data(cols, rows)
         return True
 
 
@@ -141,6 +151,7 @@ class HeatmapView:
                 size,
                 tick_texts=tick_texts,
                 fontsize=spec.fontsize,
+                zero_dots=spec.zero_dots,
             )
             for p in spec.panels
         ]
@@ -159,6 +170,7 @@ class HeatmapView:
                 rect=spec.colorbar,
                 parent=self.panels[0].ax,
                 fontsize=spec.fontsize,
+                unit=spec.tick_unit,
             )
         self.limit = None
         if ax is not None:
@@ -352,6 +364,28 @@ def _box(x0, y0, width, height):
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
 
 
+def _zero_dots(ax, shape, cmap, norm):
+    """Add the (empty) dots marking exact zeros: a neutral dot, a fifth of a cell wide.
+
+    Its colour is quieter than a number's, at 3:1 or more on a zero's cell
+    (:func:`mark_color`).
+    """
+    width = ax.get_position().width * ax.figure.get_figwidth() * 72  # points
+    cell = width / max(shape[1], 1)
+    dots = Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker="o",
+        markersize=float(np.clip(0.2 * cell, ZERO_DOT_SIZES[0], ZERO_DOT_SIZES[1])),
+        markeredgewidth=0,
+        color=mark_color(cell_colors(np.zeros(1), cmap, norm)[0]),
+        zorder=1,
+    )
+    ax.add_artist(dots)
+    return dots
+
+
 def _cell_words(block, image, scale=1.0):
     """Return the string and text colour of every cell of ``block`` (coloured as ``/ scale``)."""
     rgba = cell_colors(block / scale, image.cmap, image.norm)
@@ -364,5 +398,11 @@ def _dynamic_text(fig, spec, ax, fontsize):
     if spec.xy is None:
         return ax.set_title("", fontsize=fontsize, pad=5)
     return figure_text(
-        fig, *spec.xy, "", ha=spec.ha, va=spec.va, fontsize=fontsize, linespacing=1.25
+        fig,
+        *spec.xy,
+        "",
+        ha=spec.ha,
+        va=spec.va,
+        fontsize=fontsize + spec.larger,
+        linespacing=1.25,
     )

@@ -21,11 +21,12 @@ _VIEWS = {
 }
 
 
-def picture_words(outcome, examples, linear_map_sentence=None):
+def picture_words(outcome, examples, linear_map_sentence=None, per_output=False):
     """Say what the picture of ``outcome`` (``_compute.Outcome``) shows, with its numbers.
 
     ``examples`` are the examples drawn (``()``: all, the full Jacobian);
-    ``linear_map_sentence`` is the linear-map view's ``det J[b]`` sentence.
+    ``linear_map_sentence`` is the linear-map view's ``det J[b]`` sentence;
+    ``per_output``: the Hessians are coloured on a scale per output.
 
     Examples
     --------
@@ -51,6 +52,8 @@ def picture_words(outcome, examples, linear_map_sentence=None):
         return f"{head}. {_full_words(flat)}"
     shown = examples or range(batch_size)
     which = _which(shown, batch_size)
+    if per_output:
+        which += ", each output's Hessians coloured on a scale of their own"
     if sum(flat[b].size for b in shown) > MAX_SPOKEN:
         return f"{head}, {which}. Too many numbers to say here: see the values table."
     said = " ".join(_example_words(flat[b], outcome.x[b], b, name) for b in shown)

@@ -68,6 +68,11 @@ class Outcome(NamedTuple):
         return self.result.reshape(shapes[self.order])
 
     @property
+    def outputs_apart(self):
+        """Whether the picture has Hessians of several outputs (a colour scale per output fits)."""
+        return self.order == 2 and self.flat.shape[1] > 1
+
+    @property
     def plane_map(self):
         """Whether ``f`` maps 2 inputs to 2 outputs per example (the linear-map view)."""
         return self.x.shape[1] == 2 and self.y.shape[1:] == (2,)

@@ -48,6 +48,18 @@ PAGE_STYLE = """<style>
 .jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
 </style>"""
 
+#: The colour-scale checkbox's tooltip: (applies, does not apply).
+SCALE_TIPS = {
+    True: (
+        "Colour each output's Hessians on their own scale, -Lᵢ to Lᵢ (Lᵢ above the column): "
+        "a small output no longer looks blank; compare colours within a column only."
+    ),
+    False: (
+        "For 2nd-order pictures of several outputs: each output's Hessians on their own "
+        "colour scale. A Jacobian block keeps one scale: its rows are read together."
+    ),
+}
+
 #: The order toggle's options: (label, value of ``JacobianExplorer.order``).
 ORDER_OPTIONS = (("1st order", 1), ("2nd order", 2), ("full Jacobian", "full"))
 
@@ -254,6 +266,7 @@ class ViewOptions(NamedTuple):
     map_example: int
     radius: float
     first_example: int
+    per_output: bool  # each Hessian output on its own colour scale
 
 
 class Controls:
@@ -267,7 +280,7 @@ class Controls:
     ``input_dim_slider``, ``batch_grid``, ``random_button``, ``reset_button``,
     ``paste_text``, ``order_toggle``, ``linear_map_toggle``,
     ``map_example_slider``, ``radius_slider``, ``first_example_slider``,
-    ``fd_checkbox``, ``preset_button``, ``values_checkbox``, ``large_checkbox``)
+    ``scale_checkbox``, ``fd_checkbox``, ``preset_button``, ``values_checkbox``, ``large_checkbox``)
     and the output (``formula_view``, ``note``, ``image``, ``status``,
     ``error_area``, ``fd_view``, ``values_table``, ``map_row``, ``page_style``).
 
@@ -347,6 +360,12 @@ class Controls:
             "The picture shows 8 examples: the first one shown (the rest follow in order).",
             "jacviz-first-example",
         )
+        self.scale_checkbox = checkbox(
+            "colour scale per output",
+            SCALE_TIPS[False],
+            "jacviz-scale",
+        )
+        self.scale_checkbox.disabled = True
         self.fd_checkbox = checkbox(
             "check against finite differences",
             "Show, per example, max |autodiff − central finite difference|.",
@@ -367,7 +386,15 @@ class Controls:
             row([self.batch_size_slider, self.input_dim_slider]),
             self.batch_grid.box,
             row([self.random_button, self.reset_button, self.paste_text]),
-            row([self.order_toggle, self.linear_map_toggle, self.fd_checkbox, self.large_checkbox]),
+            row(
+                [
+                    self.order_toggle,
+                    self.linear_map_toggle,
+                    self.scale_checkbox,
+                    self.fd_checkbox,
+                    self.large_checkbox,
+                ]
+            ),
             self.map_row,
             self.first_example_slider,
             self.error_area,
@@ -399,6 +426,7 @@ class Controls:
             self.map_example_slider.value,
             self.radius_slider.value,
             self.first_example_slider.value,
+            self.scale_checkbox.value is True,
         )
 
     def show_state(self, function, x, order, constants):

@@ -190,6 +190,7 @@ class JacobianExplorer(widgets.VBox):
         for slider in (c.map_example_slider, c.radius_slider):
             slider.observe(self._on_map_option_change, names="value")
         c.first_example_slider.observe(self._on_first_example_change, names="value")
+        c.scale_checkbox.observe(self._on_scale_checkbox_change, names="value")
         c.fd_checkbox.observe(self._on_fd_checkbox_change, names="value")
         c.values_checkbox.observe(self._on_values_checkbox_change, names="value")
         c.large_checkbox.observe(self._on_large_checkbox_change, names="value")
@@ -318,6 +319,12 @@ class JacobianExplorer(widgets.VBox):
             self._updates.request()
 
     @_handler
+    def _on_scale_checkbox_change(self, change):
+        shown = self._presenter.shown
+        if shown is not None and shown.outcome.outputs_apart and not shown.linear_map:
+            self._updates.request()  # else the picture does not use it (a browser may send it)
+
+    @_handler
     def _on_fd_checkbox_change(self, change):
         self._presenter.show_check()
 
@@ -409,7 +416,8 @@ class JacobianExplorer(widgets.VBox):
             return
         self._trace.mark("computed")
         self.linear_map_toggle.value = linear_map  # off if f does not fit the map
-        view = view._replace(linear_map=linear_map)
+        per_output = view.per_output and outcome.outputs_apart and not linear_map
+        view = view._replace(linear_map=linear_map, per_output=per_output)
         examples = _examples_in(view, outcome)
         try:
             png, notes = self._pictures.draw(f, outcome, view, examples)
@@ -423,7 +431,7 @@ class JacobianExplorer(widgets.VBox):
         self.set_trait("result", outcome.result)
         self.set_trait("render_count", self.render_count + 1)
         self.set_trait("error", "")
-        shown = Shown(f, function_text(self.function), outcome, linear_map, examples)
+        shown = Shown(f, function_text(self.function), outcome, linear_map, examples, per_output)
         self._presenter.show(shown, png, self.render_count)
 
     def _function(self):
@@ -457,6 +465,10 @@ class JacobianExplorer(widgets.VBox):
     def save(self, path, *, dpi=200):
         """Write the picture on screen to a file; the format follows the suffix.
 
+        The file carries the picture's text alternative with its numbers (the
+        PDF's subject, the SVG's ``<desc>``, the PNG's description; see
+        :func:`jacviz.save_figure`).
+
         Parameters
         ----------
         path : str or os.PathLike
@@ -483,7 +495,7 @@ class JacobianExplorer(widgets.VBox):
         """
         if self.figure is None:
             raise ValueError("nothing drawn yet: fix the error shown first")
-        return save_figure(self.figure, path, dpi=dpi)
+        return save_figure(self.figure, path, dpi=dpi, alt=self._controls.image.tooltip)
 
     def snapshot(self):
         """Return a still of the picture on screen, which shows itself in any output.

@@ -79,7 +79,7 @@ class Pictures:
 
         ``view`` (``_controls.ViewOptions``) says linear map (of example
         ``examples[0]``, at ``view.radius``) or heatmaps (of ``examples``; ``()``
-        for the full Jacobian).
+        for the full Jacobian; Hessians on a scale per output if ``view.per_output``).
         """
         with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
             warnings.simplefilter("always")
@@ -89,6 +89,8 @@ class Pictures:
             else:
                 kind = KINDS[outcome.order]
                 options = {} if kind == "full" else {"examples": examples}
+                if kind == "hessian" and view.per_output:
+                    options["scale"] = "output"
                 png = self.heatmaps(kind, outcome.result, x=outcome.x, y=outcome.y, **options)
         return png, [f"drawing: {warning.message}" for warning in caught]
 

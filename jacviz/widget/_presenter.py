@@ -15,8 +15,11 @@ import numpy as np
 
 from jacviz.widget._alt import picture_words
 from jacviz.widget._compute import Outcome, entry_formulas, finite_difference_check, map_misfit
-from jacviz.widget._controls import ORDER_OPTIONS
+from jacviz.widget._controls import ORDER_OPTIONS, SCALE_TIPS
 from jacviz.widget._text import error_html, fd_html, live_html, stale_html, status_html, values_html
+
+#: The status line's words for a picture on a colour scale per output.
+PER_OUTPUT = "colours: each output on its own scale (compare colours within a column only)"
 
 
 class Shown(NamedTuple):
@@ -27,6 +30,7 @@ class Shown(NamedTuple):
     outcome: Outcome
     linear_map: bool  # the linear-map view, else heatmaps
     examples: tuple  # the examples drawn; () for all (the full Jacobian)
+    per_output: bool = False  # Hessians coloured on a scale per output
 
 
 class Presenter:
@@ -122,6 +126,9 @@ class Presenter:
             else f"{map_misfit(shown.outcome)}."
         )
         controls.order_toggle.disabled = shown.linear_map
+        apart = shown.outcome.outputs_apart and not shown.linear_map
+        controls.scale_checkbox.disabled = not apart
+        controls.scale_checkbox.tooltip = SCALE_TIPS[apart]
         controls.map_row.layout.display = None if shown.linear_map else "none"
         batch_size = shown.outcome.x.shape[0]
         windowed = not shown.linear_map and 0 < len(shown.examples) < batch_size
@@ -133,7 +140,7 @@ class Presenter:
 def _words(shown):
     """Write the picture's text alternative: what it shows, with its numbers (``_alt``)."""
     sentence = _info(shown)[0] if shown.linear_map else None
-    return picture_words(shown.outcome, shown.examples, sentence)
+    return picture_words(shown.outcome, shown.examples, sentence, shown.per_output)
 
 
 def _info(shown):
@@ -144,13 +151,14 @@ def _info(shown):
         (b,) = shown.examples
         point = ", ".join(f"{v:.3g}" for v in outcome.x[b])
         return [f"linear map around x[{b}] = [{point}]: {_area_scaling(outcome.result[b], b)}"]
+    info = [PER_OUTPUT] if shown.per_output else []
     if 0 < len(shown.examples) < batch_size:
         first, last = shown.examples[0], shown.examples[-1]
-        return [
+        info.append(
             f"the picture shows examples {first}–{last} of {batch_size}: "
             'move "from example" to see the others'
-        ]
-    return []
+        )
+    return info
 
 
 def _area_scaling(jac, b):

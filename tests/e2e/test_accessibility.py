@@ -5,7 +5,8 @@ injected by Playwright and run with the ``wcag2a``, ``wcag2aa``, ``wcag21a`` and
 ``wcag21aa`` rules -- none disabled -- on the Voila page (the whole document: title,
 language, landmarks included) and on the explorer as a JupyterLab notebook output, in
 the default, 2nd-order, linear-map and table-open states. The keyboard walkthrough
-uses Tab, Enter, Space and the arrow keys only (and types a formula and a number).
+uses Tab, Enter, Space and the arrow keys only (and types a formula and a number),
+the colour scale per output included.
 """
 
 import os
@@ -105,6 +106,14 @@ def tab_to(page, selector, limit=80):
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def press_on(page, selector, key, count):
+    """Tab to ``selector``, press ``key``, wait for picture ``count + 1``; return that count."""
+    tab_to(page, selector)
+    page.keyboard.press(key)
+    wait_for_render(page, count + 1)
+    return count + 1
+
+
 def step_dropdown(page, key, expected):
     """Press ``key`` on the focused preset dropdown; wait until it shows ``expected``.
 
@@ -156,14 +165,8 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     wait_for_render(page, count)
 
     # change B and n with the arrow keys
-    tab_to(page, ".jacviz-batch-size")
-    page.keyboard.press("ArrowUp")
-    count += 1
-    wait_for_render(page, count)
-    tab_to(page, ".jacviz-input-dim")
-    page.keyboard.press("ArrowDown")
-    count += 1
-    wait_for_render(page, count)
+    count = press_on(page, ".jacviz-batch-size", "ArrowUp", count)
+    count = press_on(page, ".jacviz-input-dim", "ArrowDown", count)
     assert "x (3, 1)" in status_text(page)
 
     # edit one entry: x[0, 0]
@@ -195,6 +198,14 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     count += 1
     wait_for_render(page, count)
     assert "x (3, 2)" in status_text(page)
+
+    # a colour scale per output: 2nd order of the two outputs, Space on its checkbox
+    count = press_on(page, ".jacviz-order", "ArrowDown", count)
+    count = press_on(page, ".jacviz-scale", "Space", count)
+    assert "coloured on a scale of their own" in page.locator(IMAGE).first.get_attribute("title")
+    assert "each output on its own scale" in status_text(page)
+    count = press_on(page, ".jacviz-order", "ArrowUp", count)  # a Jacobian keeps one scale
+    assert page.locator(".jacviz-scale input").is_disabled()
 
     # toggle the linear map (Space on a checkbox)
     tab_to(page, ".jacviz-linear-map")
