@@ -20,6 +20,7 @@ import traitlets
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_SHOWN
 from jacviz.widget._batch_controls import BatchGrid
 from jacviz.widget._compute import function_text
+from jacviz.widget._preset_choice import chosen, load_button, preset_dropdown
 from jacviz.widget._untrusted import Bounds, keep_bounds, owned_widgets, refuse_bad_messages
 
 #: The presets dropdown's entry for a formula that is no preset (or no longer one).
@@ -28,8 +29,9 @@ CUSTOM = "(your own formula)"
 RADIUS = Bounds(0.05, 2.0, 0.05)
 
 #: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 3 px at
-#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, and the selected radio
-#: button's dot in the same dark blue.
+#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, the selected radio
+#: button's dot in the same dark blue, and no pressed look on the load button (a
+#: ``ToggleButton`` only for the order of its messages, see ``_preset_choice``).
 PAGE_STYLE = """<style>
 .jacviz-explorer :focus-visible, .jacviz-explorer input:focus, .jacviz-explorer select:focus,
 .jacviz-explorer button:focus {
@@ -43,6 +45,9 @@ PAGE_STYLE = """<style>
 .jacviz-large-mode button, .jacviz-large-mode label, .jacviz-large-mode .widget-html-content,
 .jacviz-large-mode .widget-label-basic {
   font-size: 20px !important; line-height: 1.4 !important; height: auto !important;
+}
+.jacviz-explorer .jacviz-preset-load.mod-active:not(:hover):not(:active) {
+  background-color: var(--jp-layout-color2, #eee); box-shadow: none;
 }
 .jacviz-large-mode .widget-inline-hbox > .widget-label { width: auto !important; }
 .jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
@@ -68,20 +73,6 @@ def formula_box():
         layout=widgets.Layout(width="min(100%, 560px)"),
     )
     return hooked(box, "jacviz-function")
-
-
-def preset_dropdown(names, custom):
-    """Return the presets dropdown: ``custom`` first, then ``names``.
-
-    Choosing only selects (arrow keys step through it): the "load" button applies.
-    """
-    dropdown = widgets.Dropdown(
-        options=[custom, *names],
-        value=custom,
-        description="preset",
-        tooltip="A teaching example; press the load button to apply it.",
-    )
-    return hooked(dropdown, "jacviz-preset")
 
 
 def order_toggle():
@@ -287,12 +278,9 @@ class Controls:
         self.formula_view = hooked(
             widgets.HTMLMath("", tooltip="The formula as typeset."), "jacviz-formula-line"
         )
-        self.preset_dropdown = preset_dropdown(presets, CUSTOM)
-        self.preset_button = button(
-            "load preset",
-            'Apply the chosen preset; "(your own formula)" brings back your formula and batch.',
-            "jacviz-preset-load",
-        )
+        self.preset_dropdown = hooked(preset_dropdown(presets, CUSTOM), "jacviz-preset")
+        self.preset_button = hooked(load_button(self.preset_dropdown), "jacviz-preset-load")
+        refuse_bad_messages(self.preset_button.link, refused, handling)  # not in the layout
         self.note = html("What to look for in this example.")
         self.batch_size_slider = shape_slider(
             "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
@@ -427,7 +415,7 @@ class Controls:
 
     def _is_preset(self, function, constants):
         """Whether the dropdown's preset has this formula and these constants."""
-        name = self.preset_dropdown.value
+        name = chosen(self.preset_dropdown)
         preset = self._presets.get(name) if isinstance(name, str) else None
         return name == CUSTOM if preset is None else is_preset(preset, function, constants)
 

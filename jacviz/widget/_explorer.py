@@ -35,6 +35,7 @@ from jacviz.widget._compute import (
 from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._preset_choice import chosen
 from jacviz.widget._snapshot import Snapshot, alt_text
 from jacviz.widget._trace import Trace
 from jacviz.widget._updates import Updates
@@ -178,7 +179,7 @@ class JacobianExplorer(widgets.VBox):
         """Connect each control to its handler below."""
         c.function_text.observe(self._on_function_text_change, names="value")
         c.preset_dropdown.observe(self._on_preset_change, names="value")
-        c.preset_button.on_click(self._on_preset_load_click)
+        c.preset_dropdown.observe(self._on_preset_load, names="loads")  # the load button's
         for slider in (c.batch_size_slider, c.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
         c.batch_grid.on_entry_change(self._on_entry_change)
@@ -206,8 +207,8 @@ class JacobianExplorer(widgets.VBox):
             self._echo_state()  # choosing a preset applies nothing; "load preset" does
 
     @_handler
-    def _on_preset_load_click(self, button):
-        preset = PRESETS.get(self.preset_dropdown.value)
+    def _on_preset_load(self, change):
+        preset = PRESETS.get(chosen(self.preset_dropdown))  # what the page showed at the press
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
             self._restore_own()
             return

@@ -15,6 +15,7 @@ import pytest
 from axe_check import AXE_JS, INSTALL, described, violations
 from explorer_page import (
     EXPLORER,
+    FUNCTION_INPUT,
     IMAGE,
     STATUS,
     open_notebook_and_run_all,
@@ -24,6 +25,9 @@ from explorer_page import (
     wait_for_explorer,
     wait_for_render,
 )
+from playwright.sync_api import expect
+
+from jacviz.presets import PRESETS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -108,15 +112,13 @@ def tab_to(page, selector, limit=80):
 def step_dropdown(page, key, expected):
     """Press ``key`` on the focused preset dropdown; wait until it shows ``expected``.
 
-    Paced like a person (400 ms). With presses 150 ms apart the dropdown showed
-    "(your own formula)" while the kernel's value stayed on an earlier step (1 run in
-    3 here): an ipywidgets echo race, left open (see the report of #20).
+    No pacing: the load button's press travels with the dropdown's own messages
+    (``jacviz/widget/_preset_choice.py``), so the kernel loads what the page shows.
     """
     page.keyboard.press(key)
     page.wait_for_function(
         "(v) => document.querySelector('.jacviz-preset select').value === v", arg=expected
     )
-    page.wait_for_timeout(400)  # pacing like a person's, not a timing assertion
 
 
 def focus_ring(page):
@@ -217,7 +219,6 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     tab_to(page, ".jacviz-preset")
     for name in ("product and sum", "sine", "cube (seed)", "(your own formula)"):
         step_dropdown(page, "ArrowUp", name)
-    page.wait_for_timeout(500)
     assert page.locator(".jacviz-preset select").input_value() == "(your own formula)"
     tab_to(page, ".jacviz-preset-load")
     page.keyboard.press("Space")
@@ -226,3 +227,23 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     assert page.locator(".jacviz-function input").input_value() == "x**3"
     assert "x (3, 1)" in status_text(page)
     shoot(page, screenshots, "voila-a11y-keyboard")
+
+
+def test_load_after_fast_arrow_keys_loads_the_preset_shown(page, voila_server):
+    # No pacing: a held arrow key, then Tab and Enter at once. Before #20's fix, the
+    # click (a custom message, sent at once) overtook the dropdown's last choice (a
+    # state message ipywidgets holds back while the previous one is unanswered), and
+    # the kernel loaded an earlier preset than the one the page showed.
+    page.goto(voila_server)
+    wait_for_explorer(page)
+    select = page.locator(".jacviz-preset select")
+    formula = page.locator(FUNCTION_INPUT)
+    for key, presses in (("ArrowDown", 3), ("ArrowUp", 1), ("ArrowDown", 4), ("ArrowUp", 2)):
+        select.focus()
+        for _ in range(presses):
+            page.keyboard.press(key)
+        shown = select.input_value()
+        page.keyboard.press("Tab")  # the load button is next
+        page.keyboard.press("Enter")
+        expect(formula).to_have_value(PRESETS[shown].expression)
+        expect(select).to_have_value(shown)
