@@ -1433,8 +1433,19 @@ def test_large_text_mode_draws_bigger_and_marks_the_explorer(explorer):
     large = imread(io.BytesIO(explorer.image.value)).shape
     assert "jacviz-large-mode" in explorer._dom_classes
     assert large[1] == pytest.approx(small[1] * 1.5, rel=0.05)
+    # the number boxes and row labels 1.5 times as wide, for their 20 px text (CSS)
+    assert explorer.batch_grid.entry(1, 1).layout.width == "114px"
+    assert explorer.batch_grid.box.layout.grid_template_columns == "66px repeat(2, 114px)"
+    explorer.input_dim_slider.value = 3  # boxes made now are as wide
+    assert explorer.batch_grid.entry(1, 2).layout.width == "114px"
+    assert explorer.batch_grid.box.layout.grid_template_columns == "66px repeat(3, 114px)"
+    explorer.input_dim_slider.value = 2
     explorer.large_checkbox.value = False
     assert imread(io.BytesIO(explorer.image.value)).shape == small
+    assert explorer.batch_grid.entry(1, 2).layout.width == "76px"  # kept for later, narrow too
+    assert explorer.batch_grid.box.layout.grid_template_columns == "44px repeat(2, 76px)"
+    # the typeset formula line grows with the controls' text
+    assert ".jacviz-large-mode .widget-htmlmath-content" in _controls.PAGE_STYLE
 
 
 def test_number_boxes_accept_any_number_so_none_is_announced_invalid(explorer):

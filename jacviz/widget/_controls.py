@@ -43,7 +43,7 @@ PAGE_STYLE = """<style>
 .jacviz-explorer.jacviz-large-mode { font-size: 150%; }
 .jacviz-large-mode .widget-label, .jacviz-large-mode input, .jacviz-large-mode select,
 .jacviz-large-mode button, .jacviz-large-mode label, .jacviz-large-mode .widget-html-content,
-.jacviz-large-mode .widget-label-basic {
+.jacviz-large-mode .widget-htmlmath-content, .jacviz-large-mode .widget-label-basic {
   font-size: 20px !important; line-height: 1.4 !important; height: auto !important;
 }
 .jacviz-explorer .jacviz-preset-load.mod-active:not(:hover):not(:active) {

@@ -331,6 +331,7 @@ class JacobianExplorer(widgets.VBox):
         large = self.large_checkbox.value
         (self.add_class if large else self.remove_class)("jacviz-large-mode")
         self._pictures.set_dpi(LARGE_DPI if large else DPI)
+        self.batch_grid.set_scale(LARGE_DPI / DPI if large else 1.0)  # its text grows by CSS
         self._updates.request()
 
     def _on_refused_message(self, widget, exc):

@@ -247,3 +247,37 @@ def test_load_after_fast_arrow_keys_loads_the_preset_shown(page, voila_server):
         page.keyboard.press("Enter")
         expect(formula).to_have_value(PRESETS[shown].expression)
         expect(select).to_have_value(shown)
+
+
+_SIZES_JS = """() => {
+    const box = document.querySelector('.jacviz-batch-grid input');
+    const formula = document.querySelector('.jacviz-formula-line mjx-container');
+    return {
+        formula: parseFloat(getComputedStyle(formula).fontSize),
+        box_font: parseFloat(getComputedStyle(box).fontSize),
+        box_width: box.getBoundingClientRect().width,
+        box_text_fits: box.scrollWidth <= box.clientWidth,
+    };
+}"""
+
+
+def test_large_text_mode_enlarges_the_formula_line_and_the_number_boxes(page, voila_server):
+    page.goto(voila_server)
+    count = wait_for_explorer(page)
+    page.locator(".jacviz-formula-line mjx-container").wait_for()
+    small = page.evaluate(_SIZES_JS)
+    page.locator(".jacviz-large input").check()
+    count += 1
+    wait_for_render(page, count)
+    page.locator(f"{EXPLORER}.jacviz-large-mode").wait_for()
+    box = page.locator(".jacviz-batch-grid input").first
+    box.fill("-123.456")  # the longest a projected lecture example is likely to need
+    box.press("Enter")
+    count += 1
+    wait_for_render(page, count)
+    large = page.evaluate(_SIZES_JS)
+    assert large["formula"] >= 1.4 * small["formula"], (small, large)
+    assert large["box_font"] >= 1.4 * small["box_font"], (small, large)
+    assert large["box_width"] >= 1.4 * small["box_width"], (small, large)
+    assert large["box_text_fits"], large
+    assert_no_violations(page, None, "voila, large text")
