@@ -1427,6 +1427,27 @@ def test_errors_are_alerts_and_the_status_line_a_polite_live_region(explorer):
     assert "out of date" in explorer.status.value
 
 
+def test_a_wrong_formula_marks_its_box_by_name_and_border_until_it_is_right(explorer):
+    box = explorer.function_text
+    assert box.description == "f(x) =" and "jacviz-invalid" not in box._dom_classes
+    for wrong in ("x +", "[x[0], x[5]]"):  # one the parser rejects, one at this batch
+        box.value = wrong
+        assert explorer.error != ""
+        # its accessible name (the label) says it; aria-invalid cannot be set (see _controls)
+        assert box.description == "f(x) = (has an error)"
+        assert "jacviz-invalid" in box._dom_classes  # the red border and label
+        explorer.paste_text.value = "[[1, 2], [3, 4]]"  # another input leaves the mark
+        assert box.description == "f(x) = (has an error)"
+    box.value = "x**2"
+    assert explorer.error == "" and box.description == "f(x) ="
+    assert "jacviz-invalid" not in box._dom_classes
+    explorer.paste_text.value = "[[1,"  # a wrong batch is not a wrong formula
+    assert explorer.error != "" and box.description == "f(x) ="
+    # the border (3:1, WCAG 1.4.11) and the bold label text (4.5:1, 1.4.3) on white
+    assert contrast_ratio(to_rgb(_controls.INVALID_COLOR), (1.0, 1.0, 1.0)) >= 4.5
+    assert f"3px solid {_controls.INVALID_COLOR}" in _controls.PAGE_STYLE
+
+
 def test_large_text_mode_draws_bigger_and_marks_the_explorer(explorer):
     small = imread(io.BytesIO(explorer.image.value)).shape
     explorer.large_checkbox.value = True

@@ -28,10 +28,18 @@ CUSTOM = "(your own formula)"
 #: The radius slider's range in the linear-map view.
 RADIUS = Bounds(0.05, 2.0, 0.05)
 
+#: The colour of a wrong formula's box and label: 6.5:1 on white (WCAG 1.4.3, 1.4.11).
+INVALID_COLOR = "#b3261e"
+#: The formula box's name (its label), and while its formula is wrong. ipywidgets 8.0-8.1
+#: cannot set ``aria-invalid`` on the ``<input>`` (its view writes only type, id, class,
+#: placeholder, tabindex, title, value, disabled); the label names it, so it says so.
+FORMULA_NAMES = {False: "f(x) =", True: "f(x) = (has an error)"}
+
 #: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 3 px at
 #: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, the selected radio
 #: button's dot in the same dark blue, and no pressed look on the load button (a
-#: ``ToggleButton`` only for the order of its messages, see ``_preset_choice``).
+#: ``ToggleButton`` only for the order of its messages, see ``_preset_choice``), and
+#: the wrong formula's box: a 3 px border and its label in :data:`INVALID_COLOR`.
 PAGE_STYLE = """<style>
 .jacviz-explorer :focus-visible, .jacviz-explorer input:focus, .jacviz-explorer select:focus,
 .jacviz-explorer button:focus {
@@ -51,7 +59,12 @@ PAGE_STYLE = """<style>
 }
 .jacviz-large-mode .widget-inline-hbox > .widget-label { width: auto !important; }
 .jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
-</style>"""
+""" + (
+    f".jacviz-function.jacviz-invalid input {{ border: 3px solid {INVALID_COLOR} !important; }}\n"
+    f".jacviz-function.jacviz-invalid .widget-label {{ color: {INVALID_COLOR}; "
+    "font-weight: bold; }\n"
+    "</style>"
+)
 
 #: The order toggle's options: (label, value of ``JacobianExplorer.order``).
 ORDER_OPTIONS = (("1st order", 1), ("2nd order", 2), ("full Jacobian", "full"))
@@ -66,11 +79,12 @@ def hooked(widget, css_class):
 def formula_box():
     """Return the formula box (applies on Enter or when it loses focus)."""
     box = widgets.Text(
-        description="f(x) =",
+        description=FORMULA_NAMES[False],
         placeholder="e.g. x**3, sin(x), [x[0]*x[1], x[0] + x[1]]",
         tooltip="The formula for one example x; press Enter to apply.",
         continuous_update=False,
         layout=widgets.Layout(width="min(100%, 560px)"),
+        style={"description_width": "initial"},  # room for "(has an error)"
     )
     return hooked(box, "jacviz-function")
 
@@ -388,6 +402,17 @@ class Controls:
             self.radius_slider.value,
             self.first_example_slider.value,
         )
+
+    def mark_formula(self, wrong):
+        """Mark the formula box as holding a wrong formula, or no longer.
+
+        A wrong one gets the CSS class ``jacviz-invalid`` (a red border and
+        label) and the name "f(x) = (has an error)", which a screen reader says
+        on focus: ``aria-invalid`` itself cannot be set (see :data:`FORMULA_NAMES`).
+        """
+        box = self.function_text
+        (box.add_class if wrong else box.remove_class)("jacviz-invalid")
+        box.description = FORMULA_NAMES[wrong]
 
     def show_state(self, function, x, order, constants):
         """Show the state in the widgets: formula, batch ``x (B, n)``, order, preset.

@@ -407,8 +407,10 @@ class JacobianExplorer(widgets.VBox):
         except Exception as exc:  # the input's error, a Python function's own, or a bug
             source = self.function if isinstance(self.function, str) else None
             message = compute_error(exc, self.function)
+            self._controls.mark_formula(wrong=True)
             self._show_error(message, source, getattr(exc, "position", None), stale=True)
             return
+        self._controls.mark_formula(wrong=False)
         self._trace.mark("computed")
         self.linear_map_toggle.value = linear_map  # off if f does not fit the map
         view = view._replace(linear_map=linear_map)

@@ -121,6 +121,10 @@ def step_dropdown(page, key, expected):
     )
 
 
+_BORDER_JS = """() => { const s = getComputedStyle(document.activeElement);
+    return [s.borderTopWidth, s.borderTopColor]; }"""
+
+
 def focus_ring(page):
     """Return the focused element's outline: (width in px, colour)."""
     return page.evaluate(
@@ -151,11 +155,18 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     page.keyboard.press("Enter")
     page.locator(".jacviz-error [role=alert]").wait_for()
     page.locator(f"{STATUS} [role=status]").filter(has_text="out of date").wait_for()
+    # the box says it is wrong by its name (its label; aria-invalid cannot be set from
+    # ipywidgets 8.0-8.1) and a 3 px red border at 6.5:1
+    page.get_by_role("textbox", name="f(x) = (has an error)").wait_for()
+    assert page.evaluate(_BORDER_JS) == ["3px", "rgb(179, 38, 30)"]
+    assert_no_violations(page, None, "voila, a wrong formula")
     page.keyboard.press("Control+A")
     page.keyboard.type("x**3")
     page.keyboard.press("Enter")
     count += 1
     wait_for_render(page, count)
+    page.get_by_role("textbox", name="f(x) =", exact=True).wait_for()
+    assert page.evaluate(_BORDER_JS)[1] != "rgb(179, 38, 30)"
 
     # change B and n with the arrow keys
     tab_to(page, ".jacviz-batch-size")
