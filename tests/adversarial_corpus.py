@@ -167,6 +167,8 @@ def _state_cases():
         Case("order index 99", "state", ("order_toggle", {"index": 99}), "refused"),
         Case("order index None", "state", ("order_toggle", {"index": None}), ""),
         Case("preset index 10**6", "state", ("preset_dropdown", {"index": 10**6}), "refused"),
+        Case("preset load not a bool", "state", ("preset_dropdown", {"loads": "yes"}), "refused"),
+        Case("load button value a list", "state", ("preset_button", {"value": [1, 2]}), "refused"),
         Case(
             "formula of 10**6 chars",
             "state",

@@ -1486,14 +1486,46 @@ def test_errors_are_alerts_and_the_status_line_a_polite_live_region(explorer):
     assert "out of date" in explorer.status.value
 
 
+def test_a_wrong_formula_marks_its_box_by_name_and_border_until_it_is_right(explorer):
+    box = explorer.function_text
+    assert box.description == "f(x) =" and "jacviz-invalid" not in box._dom_classes
+    for wrong in ("x +", "[x[0], x[5]]"):  # one the parser rejects, one at this batch
+        box.value = wrong
+        assert explorer.error != ""
+        # its accessible name (the label) says it; aria-invalid cannot be set (see _controls)
+        assert box.description == "f(x) = (has an error)"
+        assert "jacviz-invalid" in box._dom_classes  # the red border and label
+        explorer.paste_text.value = "[[1, 2], [3, 4]]"  # another input leaves the mark
+        assert box.description == "f(x) = (has an error)"
+    box.value = "x**2"
+    assert explorer.error == "" and box.description == "f(x) ="
+    assert "jacviz-invalid" not in box._dom_classes
+    explorer.paste_text.value = "[[1,"  # a wrong batch is not a wrong formula
+    assert explorer.error != "" and box.description == "f(x) ="
+    # the border (3:1, WCAG 1.4.11) and the bold label text (4.5:1, 1.4.3) on white
+    assert contrast_ratio(to_rgb(_controls.INVALID_COLOR), (1.0, 1.0, 1.0)) >= 4.5
+    assert f"3px solid {_controls.INVALID_COLOR}" in _controls.PAGE_STYLE
+
+
 def test_large_text_mode_draws_bigger_and_marks_the_explorer(explorer):
     small = imread(io.BytesIO(explorer.image.value)).shape
     explorer.large_checkbox.value = True
     large = imread(io.BytesIO(explorer.image.value)).shape
     assert "jacviz-large-mode" in explorer._dom_classes
     assert large[1] == pytest.approx(small[1] * 1.5, rel=0.05)
+    # the number boxes and row labels 1.5 times as wide, for their 20 px text (CSS)
+    assert explorer.batch_grid.entry(1, 1).layout.width == "114px"
+    assert explorer.batch_grid.box.layout.grid_template_columns == "66px repeat(2, 114px)"
+    explorer.input_dim_slider.value = 3  # boxes made now are as wide
+    assert explorer.batch_grid.entry(1, 2).layout.width == "114px"
+    assert explorer.batch_grid.box.layout.grid_template_columns == "66px repeat(3, 114px)"
+    explorer.input_dim_slider.value = 2
     explorer.large_checkbox.value = False
     assert imread(io.BytesIO(explorer.image.value)).shape == small
+    assert explorer.batch_grid.entry(1, 2).layout.width == "76px"  # kept for later, narrow too
+    assert explorer.batch_grid.box.layout.grid_template_columns == "44px repeat(2, 76px)"
+    # the typeset formula line grows with the controls' text
+    assert ".jacviz-large-mode .widget-htmlmath-content" in _controls.PAGE_STYLE
 
 
 def test_number_boxes_accept_any_number_so_none_is_announced_invalid(explorer):

@@ -10,6 +10,7 @@ slider has its designed range, and a good input still renders.
 import logging
 import re
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 import traitlets
@@ -287,6 +288,89 @@ def test_a_box_of_an_earlier_larger_batch_changes_nothing(explorer, send):
     assert_agrees(explorer)
 
 
+class ThrottledPage:
+    """The page side of ipywidgets 8, as far as the order of its messages goes.
+
+    As ``WidgetModel.sync`` and ``_handle_status`` of @jupyter-widgets/base do:
+    per widget one state message in flight; a change made meanwhile waits, merged
+    with later ones (keys keep their first place, as with ``Object.assign``), until
+    the kernel is idle after the one in flight; a custom message (a ``Button``'s
+    click) goes at once. A ``jsdlink`` copies a change of its source into its
+    target in the page, which syncs it as its own change.
+    """
+
+    def __init__(self, links=()):
+        self.links = links
+        self.shown = {}  # (widget, name) -> the value in the page
+        self.wire, self.in_flight, self.waiting = [], set(), {}
+
+    def change(self, widget, name, value):
+        """The student changes ``widget``'s ``name`` in the page."""
+        self.shown[widget, name] = value
+        self._sync(widget, {name: value})
+        for link in self.links:
+            if link.source == (widget, name):
+                self.change(*link.target, value)
+
+    def press(self, button):
+        """A click, Enter or Space on ``button``, as its view in the page handles it."""
+        if isinstance(button, widgets.ToggleButton):
+            self.change(button, "value", not self.shown.get((button, "value"), button.value))
+        else:
+            self.wire.append((button, {"method": "custom", "content": {"event": "click"}}))
+
+    def _sync(self, widget, state):
+        if widget in self.in_flight:
+            self.waiting[widget] = {**self.waiting.get(widget, {}), **state}
+            return
+        self.in_flight.add(widget)
+        self.wire.append((widget, {"method": "update", "state": state, "buffer_paths": []}))
+
+    def kernel_runs(self):
+        """The kernel handles the messages in order; each idle sends the widget's waiting one."""
+        while self.wire:
+            widget, data = self.wire.pop(0)
+            widget.comm.handle_msg({"content": {"data": data}, "buffers": []})
+            if data["method"] == "update":
+                self.in_flight.discard(widget)
+                if widget in self.waiting:
+                    self._sync(widget, self.waiting.pop(widget))
+
+
+def test_a_held_arrow_key_then_load_loads_the_preset_the_page_shows(explorer):
+    # The race of #20: presses faster than the kernel answers. A Button's click went at
+    # once and overtook the dropdown's last choice, still waiting; the kernel loaded
+    # "cube (seed)" while the page showed "product and sum".
+    page = ThrottledPage(links=[explorer.preset_button.link])
+    dropdown = explorer.preset_dropdown
+    for index in (1, 2, 3):  # ArrowDown, held
+        page.change(dropdown, "index", index)
+    page.press(explorer.preset_button)  # Tab, Enter
+    page.kernel_runs()
+    shown = dropdown.options[page.shown[dropdown, "index"]]
+    assert shown == "product and sum"
+    assert explorer.function == PRESETS[shown].expression and explorer.error == ""
+    assert explorer.preset_dropdown.value == shown and explorer.render_count == 2
+    np.testing.assert_array_equal(explorer.x, PRESETS[shown].x)
+
+
+def test_arrow_keys_after_a_press_only_choose(explorer):
+    page = ThrottledPage(links=[explorer.preset_button.link])
+    dropdown = explorer.preset_dropdown
+    page.change(dropdown, "index", 2)  # "sine"
+    page.kernel_runs()
+    page.press(explorer.preset_button)
+    for index in (3, 4):  # then on, while the press is on its way
+        page.change(dropdown, "index", index)
+    page.kernel_runs()
+    assert explorer.function == "sin(x)" and explorer.render_count == 2
+    assert explorer.preset_dropdown.value == "polar to Cartesian"  # chosen, not loaded
+    page.press(explorer.preset_button)
+    page.kernel_runs()
+    assert explorer.function == PRESETS["polar to Cartesian"].expression
+    assert explorer.render_count == 3
+
+
 # ---------------------------------------------------------------- text of any length
 
 
@@ -413,6 +497,7 @@ CONTROLS = [
     "first_example_slider",
     "order_toggle",
     "preset_dropdown",
+    "preset_button",
     "linear_map_toggle",
     "fd_checkbox",
     "scale_checkbox",
@@ -421,7 +506,7 @@ CONTROLS = [
     "values_checkbox",
     "large_checkbox",
 ]
-KEYS = ["value", "min", "max", "step", "index", "selected_index"]
+KEYS = ["value", "min", "max", "step", "index", "selected_index", "loads"]
 anything = st.one_of(
     st.none(),
     st.booleans(),

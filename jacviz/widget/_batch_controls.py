@@ -13,8 +13,8 @@ import numpy as np
 
 from jacviz.widget._batch import MAX_ABS
 
-BOX_WIDTH = "76px"
-LABEL_WIDTH = "44px"
+BOX_WIDTH = 76  # px, at scale 1; the large-text mode makes them wider
+LABEL_WIDTH = 44  # px
 HIDDEN_STYLE = "color: #595959; font-style: italic"  # 7:1 on white (WCAG 1.4.3)
 
 
@@ -45,6 +45,7 @@ class BatchGrid:
         self._shown = None
         self._x = None  # the batch the boxes show, until a user edits one
         self._writing = False
+        self._scale = 1.0
         self.box = widgets.GridBox(layout=widgets.Layout(grid_gap="2px 4px", width="auto"))
         self.box.add_class("jacviz-batch-grid")
 
@@ -73,6 +74,32 @@ class BatchGrid:
         finally:
             self._writing = False
         self._x = x
+
+    def set_scale(self, scale):
+        """Make the boxes and row labels ``scale`` times as wide (the large-text mode: 1.5).
+
+        Their text grows by CSS; the widths are the grid's own, in pixels.
+
+        Examples
+        --------
+        >>> grid = BatchGrid()
+        >>> grid.show(np.zeros((1, 2)))
+        >>> grid.set_scale(1.5)
+        >>> grid.entry(0, 0).layout.width, grid.box.layout.grid_template_columns
+        ('114px', '66px repeat(2, 114px)')
+        """
+        self._scale = scale
+        for entry in self._entries.values():
+            entry.layout.width = self._width(BOX_WIDTH)
+        if self._shape is not None:
+            self._set_columns(self._shape[1])
+
+    def _width(self, pixels):
+        return f"{round(pixels * self._scale)}px"
+
+    def _set_columns(self, n):
+        label, box = self._width(LABEL_WIDTH), self._width(BOX_WIDTH)
+        self.box.layout.grid_template_columns = f"{label} repeat({n}, {box})"
 
     def mark_shown(self, examples, how=""):
         """Label the rows of the ``examples`` in the picture plainly, the others greyed.
@@ -109,7 +136,7 @@ class BatchGrid:
         for b in range(batch_size):
             cells.append(self.row_label(b))
             cells += [self.entry(b, j) for j in range(n)]
-        self.box.layout.grid_template_columns = f"{LABEL_WIDTH} repeat({n}, {BOX_WIDTH})"
+        self._set_columns(n)
         self.box.children = cells
         self._shape = shape
 
@@ -123,7 +150,7 @@ class BatchGrid:
                 "type it or use the arrow keys"
             ),
             style={"description_width": "0px"},
-            layout=widgets.Layout(width=BOX_WIDTH),
+            layout=widgets.Layout(width=self._width(BOX_WIDTH)),
         )
         entry.observe(self._on_entry_value_change, names="value")
         return self._made(entry)

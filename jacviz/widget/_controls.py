@@ -20,6 +20,7 @@ import traitlets
 from jacviz.widget._batch import MAX_BATCH, MAX_INPUTS, MAX_SHOWN
 from jacviz.widget._batch_controls import BatchGrid
 from jacviz.widget._compute import function_text
+from jacviz.widget._preset_choice import chosen, load_button, preset_dropdown
 from jacviz.widget._untrusted import Bounds, keep_bounds, owned_widgets, refuse_bad_messages
 
 #: The presets dropdown's entry for a formula that is no preset (or no longer one).
@@ -27,9 +28,18 @@ CUSTOM = "(your own formula)"
 #: The radius slider's range in the linear-map view.
 RADIUS = Bounds(0.05, 2.0, 0.05)
 
+#: The colour of a wrong formula's box and label: 6.5:1 on white (WCAG 1.4.3, 1.4.11).
+INVALID_COLOR = "#b3261e"
+#: The formula box's name (its label), and while its formula is wrong. ipywidgets 8.0-8.1
+#: cannot set ``aria-invalid`` on the ``<input>`` (its view writes only type, id, class,
+#: placeholder, tabindex, title, value, disabled); the label names it, so it says so.
+FORMULA_NAMES = {False: "f(x) =", True: "f(x) = (has an error)"}
+
 #: The explorer's CSS (a ``<style>`` in a hidden HTML widget): a focus ring of 3 px at
-#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, and the selected radio
-#: button's dot in the same dark blue.
+#: 8.0:1 on white (WCAG 2.4.7, 1.4.11), the large-text mode, the selected radio
+#: button's dot in the same dark blue, and no pressed look on the load button (a
+#: ``ToggleButton`` only for the order of its messages, see ``_preset_choice``), and
+#: the wrong formula's box: a 3 px border and its label in :data:`INVALID_COLOR`.
 PAGE_STYLE = """<style>
 .jacviz-explorer :focus-visible, .jacviz-explorer input:focus, .jacviz-explorer select:focus,
 .jacviz-explorer button:focus {
@@ -41,12 +51,20 @@ PAGE_STYLE = """<style>
 .jacviz-explorer.jacviz-large-mode { font-size: 150%; }
 .jacviz-large-mode .widget-label, .jacviz-large-mode input, .jacviz-large-mode select,
 .jacviz-large-mode button, .jacviz-large-mode label, .jacviz-large-mode .widget-html-content,
-.jacviz-large-mode .widget-label-basic {
+.jacviz-large-mode .widget-htmlmath-content, .jacviz-large-mode .widget-label-basic {
   font-size: 20px !important; line-height: 1.4 !important; height: auto !important;
+}
+.jacviz-explorer .jacviz-preset-load.mod-active:not(:hover):not(:active) {
+  background-color: var(--jp-layout-color2, #eee); box-shadow: none;
 }
 .jacviz-large-mode .widget-inline-hbox > .widget-label { width: auto !important; }
 .jacviz-large-mode .jacviz-batch-grid .widget-label { width: 0 !important; }
-</style>"""
+""" + (
+    f".jacviz-function.jacviz-invalid input {{ border: 3px solid {INVALID_COLOR} !important; }}\n"
+    f".jacviz-function.jacviz-invalid .widget-label {{ color: {INVALID_COLOR}; "
+    "font-weight: bold; }\n"
+    "</style>"
+)
 
 #: The colour-scale checkbox's tooltip: (applies, does not apply).
 SCALE_TIPS = {
@@ -73,27 +91,14 @@ def hooked(widget, css_class):
 def formula_box():
     """Return the formula box (applies on Enter or when it loses focus)."""
     box = widgets.Text(
-        description="f(x) =",
+        description=FORMULA_NAMES[False],
         placeholder="e.g. x**3, sin(x), [x[0]*x[1], x[0] + x[1]]",
         tooltip="The formula for one example x; press Enter to apply.",
         continuous_update=False,
         layout=widgets.Layout(width="min(100%, 560px)"),
+        style={"description_width": "initial"},  # room for "(has an error)"
     )
     return hooked(box, "jacviz-function")
-
-
-def preset_dropdown(names, custom):
-    """Return the presets dropdown: ``custom`` first, then ``names``.
-
-    Choosing only selects (arrow keys step through it): the "load" button applies.
-    """
-    dropdown = widgets.Dropdown(
-        options=[custom, *names],
-        value=custom,
-        description="preset",
-        tooltip="A teaching example; press the load button to apply it.",
-    )
-    return hooked(dropdown, "jacviz-preset")
 
 
 def order_toggle():
@@ -300,12 +305,9 @@ class Controls:
         self.formula_view = hooked(
             widgets.HTMLMath("", tooltip="The formula as typeset."), "jacviz-formula-line"
         )
-        self.preset_dropdown = preset_dropdown(presets, CUSTOM)
-        self.preset_button = button(
-            "load preset",
-            'Apply the chosen preset; "(your own formula)" brings back your formula and batch.',
-            "jacviz-preset-load",
-        )
+        self.preset_dropdown = hooked(preset_dropdown(presets, CUSTOM), "jacviz-preset")
+        self.preset_button = hooked(load_button(self.preset_dropdown), "jacviz-preset-load")
+        refuse_bad_messages(self.preset_button.link, refused, handling)  # not in the layout
         self.note = html("What to look for in this example.")
         self.batch_size_slider = shape_slider(
             "batch B", "Number of examples (rows of x).", MAX_BATCH, "jacviz-batch-size"
@@ -429,6 +431,17 @@ class Controls:
             self.scale_checkbox.value is True,
         )
 
+    def mark_formula(self, wrong):
+        """Mark the formula box as holding a wrong formula, or no longer.
+
+        A wrong one gets the CSS class ``jacviz-invalid`` (a red border and
+        label) and the name "f(x) = (has an error)", which a screen reader says
+        on focus: ``aria-invalid`` itself cannot be set (see :data:`FORMULA_NAMES`).
+        """
+        box = self.function_text
+        (box.add_class if wrong else box.remove_class)("jacviz-invalid")
+        box.description = FORMULA_NAMES[wrong]
+
     def show_state(self, function, x, order, constants):
         """Show the state in the widgets: formula, batch ``x (B, n)``, order, preset.
 
@@ -455,7 +468,7 @@ class Controls:
 
     def _is_preset(self, function, constants):
         """Whether the dropdown's preset has this formula and these constants."""
-        name = self.preset_dropdown.value
+        name = chosen(self.preset_dropdown)
         preset = self._presets.get(name) if isinstance(name, str) else None
         return name == CUSTOM if preset is None else is_preset(preset, function, constants)
 

@@ -35,6 +35,7 @@ from jacviz.widget._compute import (
 from jacviz.widget._controls import Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
+from jacviz.widget._preset_choice import chosen
 from jacviz.widget._snapshot import Snapshot, alt_text
 from jacviz.widget._trace import Trace
 from jacviz.widget._updates import Updates
@@ -178,7 +179,7 @@ class JacobianExplorer(widgets.VBox):
         """Connect each control to its handler below."""
         c.function_text.observe(self._on_function_text_change, names="value")
         c.preset_dropdown.observe(self._on_preset_change, names="value")
-        c.preset_button.on_click(self._on_preset_load_click)
+        c.preset_dropdown.observe(self._on_preset_load, names="loads")  # the load button's
         for slider in (c.batch_size_slider, c.input_dim_slider):
             slider.observe(self._on_shape_change, names="value")
         c.batch_grid.on_entry_change(self._on_entry_change)
@@ -207,8 +208,8 @@ class JacobianExplorer(widgets.VBox):
             self._echo_state()  # choosing a preset applies nothing; "load preset" does
 
     @_handler
-    def _on_preset_load_click(self, button):
-        preset = PRESETS.get(self.preset_dropdown.value)
+    def _on_preset_load(self, change):
+        preset = PRESETS.get(chosen(self.preset_dropdown))  # what the page showed at the press
         if preset is None:  # CUSTOM, or no entry at all (a browser's index None)
             self._restore_own()
             return
@@ -337,6 +338,7 @@ class JacobianExplorer(widgets.VBox):
         large = self.large_checkbox.value
         (self.add_class if large else self.remove_class)("jacviz-large-mode")
         self._pictures.set_dpi(LARGE_DPI if large else DPI)
+        self.batch_grid.set_scale(LARGE_DPI / DPI if large else 1.0)  # its text grows by CSS
         self._updates.request()
 
     def _on_refused_message(self, widget, exc):
@@ -412,8 +414,10 @@ class JacobianExplorer(widgets.VBox):
         except Exception as exc:  # the input's error, a Python function's own, or a bug
             source = self.function if isinstance(self.function, str) else None
             message = compute_error(exc, self.function)
+            self._controls.mark_formula(wrong=True)
             self._show_error(message, source, getattr(exc, "position", None), stale=True)
             return
+        self._controls.mark_formula(wrong=False)
         self._trace.mark("computed")
         self.linear_map_toggle.value = linear_map  # off if f does not fit the map
         per_output = view.per_output and outcome.outputs_apart and not linear_map

@@ -16,6 +16,7 @@ import pytest
 from axe_check import AXE_JS, INSTALL, described, violations
 from explorer_page import (
     EXPLORER,
+    FUNCTION_INPUT,
     IMAGE,
     STATUS,
     open_notebook_and_run_all,
@@ -25,6 +26,9 @@ from explorer_page import (
     wait_for_explorer,
     wait_for_render,
 )
+from playwright.sync_api import expect
+
+from jacviz.presets import PRESETS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -117,15 +121,17 @@ def press_on(page, selector, key, count):
 def step_dropdown(page, key, expected):
     """Press ``key`` on the focused preset dropdown; wait until it shows ``expected``.
 
-    Paced like a person (400 ms). With presses 150 ms apart the dropdown showed
-    "(your own formula)" while the kernel's value stayed on an earlier step (1 run in
-    3 here): an ipywidgets echo race, left open (see the report of #20).
+    No pacing: the load button's press travels with the dropdown's own messages
+    (``jacviz/widget/_preset_choice.py``), so the kernel loads what the page shows.
     """
     page.keyboard.press(key)
     page.wait_for_function(
         "(v) => document.querySelector('.jacviz-preset select').value === v", arg=expected
     )
-    page.wait_for_timeout(400)  # pacing like a person's, not a timing assertion
+
+
+_BORDER_JS = """() => { const s = getComputedStyle(document.activeElement);
+    return [s.borderTopWidth, s.borderTopColor]; }"""
 
 
 def focus_ring(page):
@@ -158,11 +164,18 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     page.keyboard.press("Enter")
     page.locator(".jacviz-error [role=alert]").wait_for()
     page.locator(f"{STATUS} [role=status]").filter(has_text="out of date").wait_for()
+    # the box says it is wrong by its name (its label; aria-invalid cannot be set from
+    # ipywidgets 8.0-8.1) and a 3 px red border at 6.5:1
+    page.get_by_role("textbox", name="f(x) = (has an error)").wait_for()
+    assert page.evaluate(_BORDER_JS) == ["3px", "rgb(179, 38, 30)"]
+    assert_no_violations(page, None, "voila, a wrong formula")
     page.keyboard.press("Control+A")
     page.keyboard.type("x**3")
     page.keyboard.press("Enter")
     count += 1
     wait_for_render(page, count)
+    page.get_by_role("textbox", name="f(x) =", exact=True).wait_for()
+    assert page.evaluate(_BORDER_JS)[1] != "rgb(179, 38, 30)"
 
     # change B and n with the arrow keys
     count = press_on(page, ".jacviz-batch-size", "ArrowUp", count)
@@ -228,7 +241,6 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     tab_to(page, ".jacviz-preset")
     for name in ("product and sum", "sine", "cube (seed)", "(your own formula)"):
         step_dropdown(page, "ArrowUp", name)
-    page.wait_for_timeout(500)
     assert page.locator(".jacviz-preset select").input_value() == "(your own formula)"
     tab_to(page, ".jacviz-preset-load")
     page.keyboard.press("Space")
@@ -237,3 +249,57 @@ def test_keyboard_only_walkthrough_in_voila(page, voila_server, screenshots):
     assert page.locator(".jacviz-function input").input_value() == "x**3"
     assert "x (3, 1)" in status_text(page)
     shoot(page, screenshots, "voila-a11y-keyboard")
+
+
+def test_load_after_fast_arrow_keys_loads_the_preset_shown(page, voila_server):
+    # No pacing: a held arrow key, then Tab and Enter at once. Before #20's fix, the
+    # click (a custom message, sent at once) overtook the dropdown's last choice (a
+    # state message ipywidgets holds back while the previous one is unanswered), and
+    # the kernel loaded an earlier preset than the one the page showed.
+    page.goto(voila_server)
+    wait_for_explorer(page)
+    select = page.locator(".jacviz-preset select")
+    formula = page.locator(FUNCTION_INPUT)
+    for key, presses in (("ArrowDown", 3), ("ArrowUp", 1), ("ArrowDown", 4), ("ArrowUp", 2)):
+        select.focus()
+        for _ in range(presses):
+            page.keyboard.press(key)
+        shown = select.input_value()
+        page.keyboard.press("Tab")  # the load button is next
+        page.keyboard.press("Enter")
+        expect(formula).to_have_value(PRESETS[shown].expression)
+        expect(select).to_have_value(shown)
+
+
+_SIZES_JS = """() => {
+    const box = document.querySelector('.jacviz-batch-grid input');
+    const formula = document.querySelector('.jacviz-formula-line mjx-container');
+    return {
+        formula: parseFloat(getComputedStyle(formula).fontSize),
+        box_font: parseFloat(getComputedStyle(box).fontSize),
+        box_width: box.getBoundingClientRect().width,
+        box_text_fits: box.scrollWidth <= box.clientWidth,
+    };
+}"""
+
+
+def test_large_text_mode_enlarges_the_formula_line_and_the_number_boxes(page, voila_server):
+    page.goto(voila_server)
+    count = wait_for_explorer(page)
+    page.locator(".jacviz-formula-line mjx-container").wait_for()
+    small = page.evaluate(_SIZES_JS)
+    page.locator(".jacviz-large input").check()
+    count += 1
+    wait_for_render(page, count)
+    page.locator(f"{EXPLORER}.jacviz-large-mode").wait_for()
+    box = page.locator(".jacviz-batch-grid input").first
+    box.fill("-123.456")  # the longest a projected lecture example is likely to need
+    box.press("Enter")
+    count += 1
+    wait_for_render(page, count)
+    large = page.evaluate(_SIZES_JS)
+    assert large["formula"] >= 1.4 * small["formula"], (small, large)
+    assert large["box_font"] >= 1.4 * small["box_font"], (small, large)
+    assert large["box_width"] >= 1.4 * small["box_width"], (small, large)
+    assert large["box_text_fits"], large
+    assert_no_violations(page, None, "voila, large text")
