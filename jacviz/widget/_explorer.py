@@ -32,7 +32,7 @@ from jacviz.widget._compute import (
     internal_error,
     parse,
 )
-from jacviz.widget._controls import Controls
+from jacviz.widget._controls import COMPACT_FRAME, Controls
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
 from jacviz.widget._preset_choice import chosen
@@ -43,6 +43,7 @@ from jacviz.widget._updates import Updates
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
 LARGE_DPI = 150  # the large-text mode (projector): cells and numbers 1.5 times as big
+COMPACT_BOXES = 0.85  # the compact layout's number boxes: 65 px instead of 76
 
 
 def _handler(method):
@@ -85,6 +86,12 @@ class JacobianExplorer(widgets.VBox):
         How many drawn views the heatmap renderer keeps (``cached_views``,
         ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
         omitted. A class server holding one explorer per student keeps one.
+    compact : bool, optional
+        Lay the explorer out for a slide: the controls in a 390 px column
+        left of the picture, which is drawn at most 800 px wide and, but for
+        the Hessians of 8 examples of 8 inputs, 560 px high, so the whole
+        explorer fits 1280 × 800 px at 100 % zoom (a batch of more than 5
+        inputs scrolls in its column).
     **kwargs
         Passed to :class:`ipywidgets.VBox` (e.g. ``layout``).
 
@@ -106,6 +113,8 @@ class JacobianExplorer(widgets.VBox):
     traitlets.TraitError
         If ``x`` is not such a batch, or ``order`` is not 1, 2 or "full" (a bad
         formula is shown, never raised).
+    TypeError
+        If ``compact`` is not True or False.
 
     Examples
     --------
@@ -147,21 +156,27 @@ class JacobianExplorer(widgets.VBox):
         constants=None,
         *,
         view_cache=None,
+        compact=False,
         **kwargs,
     ):
+        if not isinstance(compact, bool | np.bool_):
+            raise TypeError(f"compact must be True or False, not {compact!r}")
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with the constants; None: parse again
         self._own = None  # (function, x, constants) of the student's own, kept by a preset
         self._loaded = None  # (function, x, constants) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
-        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache)
+        frame = COMPACT_FRAME if compact else None
+        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache, frame=frame)
+        self._boxes = COMPACT_BOXES if compact else 1.0  # the number boxes' width, times 76 px
         handling = self._traced_message if self._trace.path else None
         self._controls = Controls(PRESETS, refused=self._on_refused_message, handling=handling)
         self._presenter = Presenter(self._controls)
         if self._trace.path:  # observers run once the new picture is on its way
             self._controls.image.observe(functools.partial(self._trace.mark, "sent"), "value")
-        super().__init__(children=self._controls.layout(), **kwargs)
+        super().__init__(children=self._controls.layout(compact=bool(compact)), **kwargs)
+        self._controls.batch_grid.set_scale(self._boxes)
         for name, control in self._controls.named():  # explorer.batch_size_slider, ...
             setattr(self, name, control)
         self.add_class("jacviz-explorer")
@@ -338,7 +353,7 @@ class JacobianExplorer(widgets.VBox):
         large = self.large_checkbox.value
         (self.add_class if large else self.remove_class)("jacviz-large-mode")
         self._pictures.set_dpi(LARGE_DPI if large else DPI)
-        self.batch_grid.set_scale(LARGE_DPI / DPI if large else 1.0)  # its text grows by CSS
+        self.batch_grid.set_scale(self._boxes * (LARGE_DPI / DPI if large else 1.0))  # text: CSS
         self._updates.request()
 
     def _on_refused_message(self, widget, exc):
@@ -557,7 +572,8 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     x : array_like, shape (B, n), optional
         The batch.
     **kwargs
-        ``order``, ``constants`` and layout options of :class:`JacobianExplorer`.
+        ``order``, ``constants``, ``compact`` (the layout for slides) and layout
+        options of :class:`JacobianExplorer`.
 
     Returns
     -------
