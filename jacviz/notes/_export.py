@@ -36,10 +36,10 @@ def export_html(notebook, output, *, execute=True, mathjax_url="", timeout=300):
         widget state saved in the file (JupyterLab: *Save Widget State Automatically*).
     mathjax_url : str, optional
         A MathJax 2 URL (a local copy or a CDN) that typesets the Markdown maths and
-        the formula line. ``""`` (the default) loads none: the Markdown maths is
-        drawn as inline SVG by matplotlib's mathtext, with its TeX as text
-        alternative; a formula mathtext cannot read stays TeX source (a warning
-        names it).
+        the formula line. ``""`` (the default) loads none: the Markdown maths and
+        each explorer's formula line are drawn as inline SVG by matplotlib's
+        mathtext, with their TeX as text alternative; a formula mathtext cannot
+        read stays TeX source (a warning names it).
     timeout : int, optional
         Seconds allowed per cell.
 
@@ -68,6 +68,133 @@ def export_html(notebook, output, *, execute=True, mathjax_url="", timeout=300):
         mathjax_url=mathjax_url or NO_SCRIPT,
     )
     return _write(exporter, nb, name, output, maths)
+
+
+def export_slides(notebook, output, *, execute=True, mathjax_url="", reveal_url="", timeout=300):
+    """Write ``notebook`` as a reveal.js deck, each explorer at its last frame, for 1280 × 800.
+
+    Slides follow the notebook's slide metadata (JupyterLab's property
+    inspector, *Slide Type*); a notebook without any gets one slide per
+    Markdown heading, and a sub-slide (below) for each further picture on it
+    (:func:`slides_by_heading`). The deck is laid out at 1280 × 800 px (scaled
+    to the window) and each explorer's picture is at most :data:`STILL_HEIGHT`
+    px high; pictures and maths are inline as in :func:`export_html`.
+
+    Parameters
+    ----------
+    notebook, output, execute, mathjax_url, timeout
+        As for :func:`export_html` (``output`` ends in ``.slides.html`` by custom).
+    reveal_url : str, optional
+        Where reveal.js 4 is (the folder holding ``dist/`` and ``plugin/``: a
+        local copy, relative to the page or absolute); ``""`` (the default)
+        loads it from nbconvert's CDN copy, so the deck then needs the network
+        for reveal.js itself.
+
+    Returns
+    -------
+    pathlib.Path
+        The deck written.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        If a cell fails while executing.
+
+    Warns
+    -----
+    jacviz.notes.MathsLeftAsTeX
+        If formulas are left as TeX source (mathtext cannot read them).
+    """
+    import jinja2
+    import nbconvert
+
+    nb, name = _executed_and_frozen(notebook, execute, timeout)
+    slides_by_heading(nb)
+    maths = None if mathjax_url else MathsToSvg()
+    options = {"reveal_url_prefix": reveal_url.rstrip("/")} if reveal_url else {}
+    exporter = nbconvert.SlidesExporter(
+        extra_loaders=[jinja2.DictLoader({"jacviz-slides.html.j2": SLIDES_TEMPLATE})],
+        template_file="jacviz-slides.html.j2",
+        require_js_url=NO_SCRIPT,
+        mathjax_url=mathjax_url or NO_SCRIPT,
+        reveal_theme="white",  # its fonts come with reveal.js ("simple" fetches web fonts)
+        reveal_width="1280",
+        reveal_height="800",
+        **options,
+    )
+    return _write(exporter, nb, name, output, maths)
+
+
+def slides_by_heading(nb):
+    """Give a notebook without slide metadata a slide per heading, a sub-slide per picture.
+
+    A cell opens a new slide when it is Markdown starting with a heading (or
+    it is the first cell), a sub-slide -- below, under the same heading --
+    when it shows a picture (a figure or an explorer's still); any other
+    cell continues the slide before it. A notebook where any cell has a
+    slide type is left as it is.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook, changed in place.
+
+    Returns
+    -------
+    bool
+        Whether slide types were set.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> picture = nbformat.v4.new_output("display_data", data={"image/png": "iVBO"})
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("# One"), nbformat.v4.new_code_cell("1"),
+    ...     nbformat.v4.new_code_cell("plot()", outputs=[picture]),
+    ...     nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_markdown_cell("## Two")])
+    >>> slides_by_heading(nb), [c.metadata.slideshow.slide_type for c in nb.cells]
+    (True, ['slide', '-', 'subslide', '-', 'slide'])
+    """
+    if any("slide_type" in cell.metadata.get("slideshow", {}) for cell in nb.cells):
+        return False
+    for index, cell in enumerate(nb.cells):
+        heading = cell.cell_type == "markdown" and cell.source.lstrip().startswith("#")
+        picture = any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        kind = "slide" if index == 0 or heading else "subslide" if picture else "-"
+        cell.metadata["slideshow"] = {"slide_type": kind}
+    return True
+
+
+#: The most height (px, on the 1280 × 800 slide) of an explorer's picture on a slide.
+STILL_HEIGHT = 440
+#: nbconvert's reveal template without its other scripts (jQuery, require.js, mermaid,
+#: MathJax's slide hook), reveal.js loaded by plain script tags, laid out at 1280 × 800.
+SLIDES_TEMPLATE = (
+    """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_css -%}
+<style>
+.reveal .jacviz-static img.jacviz-image { max-height: """
+    + str(STILL_HEIGHT)
+    + """px; width: auto; }
+.reveal .jp-RenderedImage img { max-height: 560px; width: auto; }
+</style>
+{%- endblock html_head_css -%}
+{% block footer_js %}
+{%- set prefix = resources.reveal.url_prefix -%}
+<script src="{{ prefix }}/dist/reveal.js"></script>
+<script src="{{ prefix }}/plugin/notes/notes.js"></script>
+<script>
+Reveal.initialize({
+  controls: true, progress: true, history: true,
+  transition: "{{ resources.reveal.transition | default('slide', true) }}",
+  slideNumber: "{{ resources.reveal.number }}", plugins: [RevealNotes],
+  width: {{ resources.reveal.width }}, height: {{ resources.reveal.height }},
+});
+</script>
+{% endblock footer_js %}
+"""
+)
 
 
 def _executed_and_frozen(notebook, execute, timeout):
