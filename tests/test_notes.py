@@ -250,9 +250,20 @@ Inline $f(x) = x^3$ and \\(a + b\\); in code a price stays as typed: `$5`.
 
 $$J_{ij} = 3 x_i^2 \delta_{ij}$$
 
+\\[ \sum_i x_i \\]
+
+\begin{bmatrix} 1 \\ 2 \end{bmatrix}
+
 Too much for mathtext: $\underbrace{x + y}_{n}$ and $x < y$.
 """
-DRAWN = ["f(x) = x^3", "a + b", r"J_{ij} = 3 x_i^2 \delta_{ij}", "x < y"]
+DRAWN = [
+    "f(x) = x^3",
+    "a + b",
+    r"J_{ij} = 3 x_i^2 \delta_{ij}",
+    r"\sum_i x_i",
+    r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}",
+    "x < y",
+]
 SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 
@@ -277,7 +288,8 @@ def test_maths_are_inline_svg_with_their_tex_as_text_alternative(tmp_path, capsy
         assert f"<title>{html.escape(tex, quote=False)}</title>" in svg
         assert "<path" in svg and "em" in re.search(r'width="([^"]*)"', svg).group(1)
     # the display formula on its own line, the inline ones on the text's baseline
-    assert svgs[2].count("display: block") == 1 and "vertical-align: -" in svgs[0]
+    assert [svg.count("display: block") for svg in svgs] == [0, 0, 1, 1, 1, 0]
+    assert "vertical-align: -" in svgs[0]
     # no $ left but the code's and the one formula mathtext cannot read, kept readable
     text = html.unescape(re.sub(r"<[^>]*>", "", SVG.sub("", markdown)))
     assert text.count("$") == 3

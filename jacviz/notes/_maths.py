@@ -29,6 +29,7 @@ _SIZE = re.compile(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"')
 _ID = re.compile(r'(id="|href="#|url\(#)([^")]+)')
 #: TeX that mathtext spells otherwise (or not at all): its closest spelling.
 SPELLINGS = {r"\lVert": r"\Vert", r"\rVert": r"\Vert", r"\tfrac": r"\frac", r"\dfrac": r"\frac"}
+_LAST_SPACE = re.compile(r"(?<!\\)\\$")
 _SIZED = re.compile(r"\\[bB]igg?[lr]?(?![a-zA-Z])")  # \bigl( ... \Bigr): mathtext has no sizes
 #: ``\left( x \right)`` around plain text: mathtext draws such parentheses too small.
 _PLAIN_PARENS = re.compile(r"\\left\(([^{}\\]*)\\right\)")
@@ -54,10 +55,13 @@ def mathtext_spelling(tex):
     '\\left[\\substack{a \\\\ b}\\right] + \\left\\Vert x \\right\\Vert'
     >>> mathtext_spelling("\\bigl(1 -\n y\\bigr)^2 + \\operatorname{tanh}\\left(x\\right)")
     '(1 - y)^2 + \\operatorname{tanh}(x)'
+    >>> mathtext_spelling("(2,\\ ")
+    '(2,'
     >>> mathtext_spelling(r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}")
     '\\left(\\substack{a \\\\ c}\\ \\ \\substack{b \\\\ d}\\right)'
     """
     tex = _SIZED.sub("", " ".join(tex.split()))
+    tex = _LAST_SPACE.sub("", tex)  # "\\ " at the end, now "\\": a space, nothing to draw
     tex = _PLAIN_PARENS.sub(r"(\1)", _MATRIX.sub(_stacked, tex))
     for spelled, mathtext in SPELLINGS.items():
         tex = tex.replace(spelled, mathtext)
