@@ -5,12 +5,14 @@ the widest batch the layout promises to fit without scrolling (B = 8 examples,
 n = 5 inputs, 5 outputs: eight 5 × 5 panels and 40 number boxes) in a
 1280 × 800 viewport. The explorer's box must fit the viewport, and every
 number box must lie wholly inside its column and the explorer -- not cut at
-the right edge -- for the Jacobians, then the Hessians. Screenshots go to
-``test-output/e2e/compact-*.png``.
+the right edge -- for the Jacobians, then the Hessians -- and axe-core finds no
+WCAG 2.1 A/AA violation in it. Screenshots go to ``test-output/e2e/compact-*.png``.
 """
 
 import nbformat
 import pytest
+from axe_check import AXE_JS, INSTALL, described, violations
+from ci import skip_or_fail
 from explorer_page import EXPLORER, shoot, wait_for_explorer, wait_for_render
 from servers import only_local, start_voila, stop_server
 
@@ -64,6 +66,8 @@ def check_fits(sizes):
 
 
 def test_compact_explorer_fits_a_slide(browser, compact_voila, screenshots):
+    if not AXE_JS.exists():
+        skip_or_fail(f"axe-core is not installed: {INSTALL}")
     context = browser.new_context(viewport=SLIDE)
     context.route("**/*", only_local)
     try:
@@ -77,10 +81,12 @@ def test_compact_explorer_fits_a_slide(browser, compact_voila, screenshots):
         wait_for_render(page, count + 1)
         hessians = page.evaluate(MEASURE)
         shoot(page, screenshots, "compact-2-hessians")
+        found = violations(page, EXPLORER)
     finally:
         context.close()
     for sizes in (jacobians, hessians):
         check_fits(sizes)
+    assert found == [], f"axe-core, compact layout:\n{described(found)}"
     explorer = jacobians["explorer"]
     print(
         f"\ncompact explorer: {explorer['right'] - explorer['left']:.0f} × "
