@@ -118,8 +118,6 @@ def export_slides(notebook, output, *, execute=True, mathjax_url="", reveal_url=
         require_js_url=NO_SCRIPT,
         mathjax_url=mathjax_url or NO_SCRIPT,
         reveal_theme="white",  # its fonts come with reveal.js ("simple" fetches web fonts)
-        reveal_width="1280",
-        reveal_height="800",
         **options,
     )
     return _write(exporter, nb, name, output, maths)
@@ -189,7 +187,7 @@ Reveal.initialize({
   controls: true, progress: true, history: true,
   transition: "{{ resources.reveal.transition | default('slide', true) }}",
   slideNumber: "{{ resources.reveal.number }}", plugins: [RevealNotes],
-  width: {{ resources.reveal.width }}, height: {{ resources.reveal.height }},
+  width: 1280, height: 800,
 });
 </script>
 {% endblock footer_js %}
@@ -271,7 +269,7 @@ def _markdown_with_svg_maths(exporter, maths):
             path=context.get("resources", {}).get("metadata", {}).get("path", ""),
             anchor_link_text=exporter.anchor_link_text,
             exclude_anchor_links=exporter.exclude_anchor_links,
-            **exporter.lexer_options,
+            **getattr(exporter, "lexer_options", {}),  # newer nbconvert only
         )
         return MarkdownWithMath(renderer=renderer).render(source)
 
