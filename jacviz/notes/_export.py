@@ -165,8 +165,8 @@ def slides_by_heading(nb):
 
 #: The most height (px, on the 1280 × 800 slide) of an explorer's picture on a slide.
 STILL_HEIGHT = 440
-#: nbconvert's reveal template without its other scripts (jQuery, require.js, mermaid,
-#: MathJax's slide hook), reveal.js loaded by plain script tags, laid out at 1280 × 800.
+#: nbconvert's reveal template without its other scripts (jQuery, require.js, mermaid),
+#: reveal.js loaded by plain script tags, laid out at 1280 × 800.
 SLIDES_TEMPLATE = (
     """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
@@ -188,6 +188,10 @@ Reveal.initialize({
   transition: "{{ resources.reveal.transition | default('slide', true) }}",
   slideNumber: "{{ resources.reveal.number }}", plugins: [RevealNotes],
   width: 1280, height: 800,
+});
+Reveal.addEventListener("slidechanged", () => {  // --mathjax-url: MathJax 2 on each slide shown
+  const slide = Reveal.getCurrentSlide();
+  if (window.MathJax && MathJax.Hub && MathJax.Hub.getAllJax(slide)) MathJax.Hub.Rerender(slide);
 });
 </script>
 {% endblock footer_js %}
