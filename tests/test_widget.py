@@ -1588,6 +1588,8 @@ def test_compact_number_boxes_and_picture_fit_the_column():
     columns = explorer.batch_grid.box.layout.grid_template_columns
     assert columns == "37px repeat(5, 65px)"
     assert int(_controls.COMPACT_COLUMN.removesuffix("px")) >= 37 + 5 * (65 + 4)
+    grid = explorer.batch_grid.box.layout
+    assert (grid.overflow, grid.max_height) == ("auto", "310px")  # more examples scroll
     width, height = png_size(explorer.image.value)
     normal_width, _ = png_size(explore("softmax(x)", x).image.value)
     assert width <= 800 and height <= 560

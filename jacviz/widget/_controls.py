@@ -73,6 +73,7 @@ PAGE_STYLE = """<style>
 #: column, 1040 px high: their titles need the width.)
 COMPACT_COLUMN = "390px"
 COMPACT_COLUMN_INNER = "380px"  # a text box's: ipywidgets adds margins around it
+COMPACT_GRID_HEIGHT = "310px"  # the number boxes of 8 examples; more scroll
 COMPACT_FRAME = (8.0, 5.6)
 
 #: The colour-scale checkbox's tooltip: (applies, does not apply).
@@ -454,7 +455,8 @@ class Controls:
             control.layout.width = width
         self.order_toggle.style.description_width = "initial"
         self.order_toggle.layout.width = "165px"
-        self.batch_grid.box.layout.overflow = "auto"  # a wide batch scrolls, never spills
+        self.batch_grid.box.layout.overflow = "auto"  # a larger batch scrolls, never spills
+        self.batch_grid.box.layout.max_height = COMPACT_GRID_HEIGHT
         left = widgets.VBox(controls, layout=widgets.Layout(width=COMPACT_COLUMN, flex="0 0 auto"))
         picture = [self.error_area, self.image, self.status, self.fd_view, self.values_table]
         right = widgets.VBox(picture, layout=widgets.Layout(flex="1 1 auto", min_width="0"))

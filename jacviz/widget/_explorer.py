@@ -90,8 +90,8 @@ class JacobianExplorer(widgets.VBox):
         Lay the explorer out for a slide: the controls in a 390 px column
         left of the picture, which is drawn at most 800 px wide and, but for
         the Hessians of 8 examples of 8 inputs, 560 px high, so the whole
-        explorer fits 1280 × 800 px at 100 % zoom (a batch of more than 5
-        inputs scrolls in its column).
+        explorer fits 1280 × 800 px at 100 % zoom (the number boxes of more
+        than 8 examples or 5 inputs scroll in their column).
     **kwargs
         Passed to :class:`ipywidgets.VBox` (e.g. ``layout``).
 

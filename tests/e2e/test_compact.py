@@ -36,7 +36,7 @@ MEASURE = """() => {
         column: box(document.querySelector('.jacviz-compact').children[0]),
         entries: [...grid.querySelectorAll('input')].map(box),
         image: box(document.querySelector('img.jacviz-image, .jacviz-image img')),
-        scrolls: grid.scrollWidth > grid.clientWidth,
+        scrolls: grid.scrollWidth > grid.clientWidth || grid.scrollHeight > grid.clientHeight,
     };
 }"""
 
@@ -63,6 +63,7 @@ def check_fits(sizes):
     for entry in sizes["entries"]:  # every number box whole, inside its column
         assert column["left"] <= entry["left"] and entry["right"] <= column["right"] + 0.5
         assert entry["right"] <= sizes["grid"]["right"] + 0.5
+        assert entry["bottom"] <= sizes["grid"]["bottom"] + 0.5
 
 
 def test_compact_explorer_fits_a_slide(browser, compact_voila, screenshots):
