@@ -304,3 +304,14 @@ def test_the_browser_cannot_set_the_data(explorer):
     explorer.comm.handle_msg({"content": {"data": message}, "buffers": []})
     explorer.set_state({"data": {"t": [[9.0, 9.0]]}})
     np.testing.assert_array_equal(explorer.data["t"], T3)
+
+
+def test_a_formula_typed_after_the_preset_keeps_its_data_like_constants():
+    explorer = JacobianExplorer()
+    explorer.preset_dropdown.value = SQUARED_ERROR
+    explorer.preset_button.click()
+    explorer.function_text.value = "abs(x - t)"  # the student edits the formula: t stays
+    assert explorer.error == "" and explorer.data.keys() == {"t"}
+    assert explorer.preset_dropdown.value == CUSTOM and explorer.note.value == ""
+    x, t = np.array(PRESETS[SQUARED_ERROR].x), np.array(PRESETS[SQUARED_ERROR].data["t"])
+    np.testing.assert_array_equal(np.diagonal(explorer.result, axis1=1, axis2=2), np.sign(x - t))
