@@ -770,7 +770,7 @@ def test_each_preset_renders(name, capsys):
     assert explorer.function == preset.expression
     assert explorer.function_text.value == preset.expression
     np.testing.assert_array_equal(explorer.x, preset.x)
-    f = parse_function(preset.expression, constants=dict(preset.constants))
+    f = parse_function(preset.expression, constants=preset.constants, data=preset.data)
     np.testing.assert_allclose(explorer.result, batch_jacobian(f, preset.x))
     assert preset.note in explorer.note.value
     assert explorer.render_count == 2  # one picture for the whole preset
