@@ -1,12 +1,13 @@
-"""Teaching examples, as data: formula, default batch, constants and a note.
+"""Teaching examples, as data: formula, default batch, constants, per-example data and a note.
 
 Layer: presets. Imports only the standard library -- nothing of jacviz -- so
 the widget (or a course's own notebook) can list them without the maths.
 
 Each :class:`Preset` is a formula of the safe language (see
 :func:`jacviz.parse_function`), a default batch ``x`` of shape ``(B, n)`` as
-nested tuples, the named constants it uses, and a one-line note saying what
-to look for in the batch Jacobian.
+nested tuples, the named constants it uses, the named per-example data (one
+row per example of ``x``; most presets have none), and a one-line note saying
+what to look for in the batch Jacobian.
 """
 
 import math
@@ -29,23 +30,35 @@ class Preset(NamedTuple):
         Named constants (nested tuples), read-only.
     note : str
         One line saying what the batch Jacobian shows.
+    data : Mapping[str, tuple], optional
+        Named per-example data (nested tuples of shape ``(B, ...)``, one row
+        per example of ``x``), read-only; empty for most presets. The explorer
+        repeats the rows for a larger batch: example ``b`` uses row ``b mod B``.
 
     Examples
     --------
     >>> seed = PRESETS["cube (seed)"]
-    >>> seed.expression, seed.x
-    ('x**3', ((4.0, 2.0), (1.0, 3.0)))
+    >>> seed.expression, seed.x, dict(seed.data)
+    ('x**3', ((4.0, 2.0), (1.0, 3.0)), {})
+    >>> PRESETS["squared error to a target"].data["t"]
+    ((0.0, 2.0), (2.0, 0.0), (3.0, 1.0))
     """
 
     expression: str
     x: tuple
     constants: MappingProxyType
     note: str
+    data: MappingProxyType = MappingProxyType({})
 
 
-def _preset(expression, x, note, **constants):
-    batch = tuple(tuple(float(v) for v in row) for row in x)
-    return Preset(expression, batch, MappingProxyType(constants), note)
+def _preset(expression, x, note, *, data=None, **constants):
+    rows = {name: _rows(value) for name, value in (data or {}).items()}
+    return Preset(expression, _rows(x), MappingProxyType(constants), note, MappingProxyType(rows))
+
+
+def _rows(batch):
+    """``batch (B, n)`` as nested tuples of floats."""
+    return tuple(tuple(float(v) for v in row) for row in batch)
 
 
 _TURN = math.pi / 6  # the rotation preset turns by 30 degrees
@@ -101,6 +114,13 @@ PRESETS = MappingProxyType(
             ((1, 2), (-1, 0.5)),
             "Gradient (A + Aᵀ) x; the Hessian is A + Aᵀ, the same for every example.",
             A=((2.0, 1.0), (0.0, 3.0)),
+        ),
+        "squared error to a target": _preset(
+            "(x - t)**2",
+            ((1, 1), (1, 1), (3, 0)),
+            "J[b] = diag(2(x − t[b])): − below the target, 0 on it, + above; "
+            "examples 0 and 1 share x, not t[b].",
+            data={"t": ((0, 2), (2, 0), (3, 1))},  # each example's own target row
         ),
     }
 )

@@ -85,11 +85,11 @@ def npm_package(spec):
 
 
 def formulas():
-    """(formula, x, constants): every preset, and one formula per named function."""
-    cases = [(p.expression, p.x, p.constants) for p in PRESETS.values()]
+    """(formula, x, constants, data): every preset, and one formula per named function."""
+    cases = [(p.expression, p.x, p.constants, p.data) for p in PRESETS.values()]
     for name, arity in RULES:
         if name.isidentifier():
-            cases.append((f"{name}({', '.join(['x'] * arity)})", [[0.5, 0.7]], None))
+            cases.append((f"{name}({', '.join(['x'] * arity)})", [[0.5, 0.7]], None, None))
     return cases
 
 
@@ -97,8 +97,8 @@ def formulas():
 def stills():
     """The ``text/html`` of each formula's still."""
     pages = []
-    for formula, x, constants in formulas():
-        explorer = jacviz.explore(formula, x, constants=constants)
+    for formula, x, constants, data in formulas():
+        explorer = jacviz.explore(formula, x, constants=constants, data=data)
         assert explorer.error == "", (formula, explorer.error)
         pages.append(explorer.snapshot()._repr_mimebundle_()["text/html"])
     return pages

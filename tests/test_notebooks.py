@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from legibility import instrumented, records, shown
 from nbclient import NotebookClient
 from notebook_claims import (
     INJECTED,
@@ -78,12 +79,14 @@ def execute(nb, workdir):
 def executed_with_checks(tmp_path_factory):
     """Return ``name -> (executed notebook, seconds, [(claims, check cell index)])``.
 
-    Each notebook runs once per session, with the check cells of ``with_checks``.
+    Each notebook runs once per session, with the check cells of ``with_checks`` and the
+    figure measurements of ``legibility`` (a first and a last cell).
     """
 
     @functools.cache
     def run(name):
         nb, placed = with_checks(read(name))
+        nb, placed = instrumented(nb), [(found, index + 1) for found, index in placed]
         start = time.perf_counter()
         execute(nb, tmp_path_factory.mktemp(Path(name).stem))
         return nb, time.perf_counter() - start, placed
@@ -409,6 +412,36 @@ def test_notebook_is_one_offline_page_with_jacviz_html(name, executed, browser, 
     if name != "explorer_app.ipynb":  # the app notebook has no Markdown maths
         assert len(shown["maths"]) > 2 * shown["tex"]  # most are drawn
     print(f"{name}: {len(shown['maths'])} formulas drawn, {shown['tex']} left as TeX")
+
+
+#: A cell's output area in JupyterLab 4 at 1024 × 768 with the file browser closed (Ctrl+B),
+#: measured in Chromium: 844 CSS px (592 with it open). A wider picture is scaled down to it.
+PROJECTED_AREA = 844
+#: The smallest text a projected lesson figure may show, in CSS px (JupyterLab's own
+#: smallest UI text is 11 px; matplotlib's default 10 pt at 100 dpi is 13.9 px).
+SMALLEST_PROJECTED_TEXT = 11
+LESSONS = [name for name in NAMES if name[:2].isdigit()]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_figures_are_legible_projected_at_1024_by_768(name, executed):
+    nb, _ = executed(name)
+    shows = [cell for cell in nb.cells for out in cell.get("outputs", []) if _is_figure(out)]
+    found = records(nb)
+    assert len(found) == len(shows), f"{name}: a figure was shown unmeasured"
+    for record in found:
+        width, texts = shown(record, PROJECTED_AREA)
+        assert texts, f"{name}: a figure without text was measured: {record}"
+        size, text = min(texts)
+        assert size >= SMALLEST_PROJECTED_TEXT, (
+            f"{name}: {text!r} is {size:.1f} px in a picture shown {width:.0f} px wide"
+        )
+
+
+def _is_figure(out):
+    """Whether an output is a picture that is not an explorer's (a widget's) still."""
+    data = out.get("data", {})
+    return "image/png" in data and WIDGET_VIEW not in data
 
 
 # ---------------------------------------------------------------- exercises

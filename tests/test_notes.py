@@ -156,6 +156,24 @@ def test_freeze_leaves_a_notebook_without_widgets_as_it_is():
     assert notebook == before
 
 
+def test_freeze_gives_a_described_picture_an_img_with_its_alt():
+    meta = {"image/png": {"width": 300, "height": 200, "alt": 'J[0] rows: [3, 0] "x" < 1'}}
+    described = {
+        "output_type": "display_data",
+        "metadata": copy.deepcopy(meta),
+        "data": {"image/png": "iVBOR\nw0K", "text/plain": "a figure"},
+    }
+    bare = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBOR"}}
+    notebook = {"cells": [{"cell_type": "code", "outputs": [described, bare]}], "metadata": {}}
+    assert freeze_widgets(notebook) == 0
+    assert described["data"]["text/html"] == (
+        '<img alt="J[0] rows: [3, 0] &quot;x&quot; &lt; 1" width="300" height="200" '
+        'style="max-width: 100%" src="data:image/png;base64,iVBORw0K">'
+    )
+    assert described["data"]["image/png"] == "iVBOR\nw0K"  # PDF and LaTeX still use it
+    assert "text/html" not in bare["data"]
+
+
 # ------------------------------------------------------------------ jacviz html
 
 
@@ -178,6 +196,14 @@ def test_page_inlines_both_figures_and_the_explorer_at_its_last_frame(exported):
     # the Jacobian and the Hessian figure (the theme's CSS inlines a few tiny PNGs too)
     figures = [png for png in pngs if png != shot.last and png_size(png)[0] > 200]
     assert len(figures) == 2
+
+
+def test_page_gives_each_figure_its_text_alternative(exported):
+    text = exported[0].read_text(encoding="utf-8")
+    x = np.array([[1.0, 2.0], [3.0, 0.5]])  # the lecture's first figure
+    alt = jacviz.plot_batch_jacobian(jacviz.batch_jacobian("x**3", x), x=x).alt_text
+    assert "example 0: [3, 0], [0, 12]; example 1: [27, 0], [0, 0.75]" in alt
+    assert f'<img alt="{html.escape(alt)}"' in text
 
 
 def test_page_has_no_widget_state_and_loads_no_script(exported):
@@ -311,7 +337,10 @@ def test_each_formula_has_ids_of_its_own(tmp_path):
 def test_every_presets_formula_line_is_drawn():
     maths = MathsToSvg()
     for preset in PRESETS.values():
-        explorer = jacviz.explore(preset.expression, preset.x, constants=preset.constants)
+        explorer = jacviz.explore(
+            preset.expression, preset.x, constants=preset.constants, data=preset.data
+        )
+        assert explorer.error == "", (preset.expression, explorer.error)
         still = maths.formula_lines(explorer.snapshot()._repr_mimebundle_()["text/html"])
         assert '<div class="jacviz-formula-line"><svg class="jacviz-maths"' in still
         assert "\\[" not in still

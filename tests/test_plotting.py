@@ -1038,13 +1038,23 @@ def test_renderer_rejects_unknown_kinds():
         HeatmapGrid().render("laplacian", JAC)
 
 
+#: Values at the edges of float64 (#18): near the largest float, where 2·limit overflows,
+#: the smallest subnormal, -0.0, inf and NaN beside ordinary numbers.
+EDGES = np.array(
+    [
+        [[8.98846567431158e307, -1.7976931348623157e308, 0.0], [5e-324, -0.0, np.inf]],
+        [[np.nan, 1.0, -1e308], [2.2250738585072014e-308, -np.inf, 1e-300]],
+    ]
+)
+
+
 @settings(max_examples=8, deadline=None)
 @given(
     first=hnp.arrays(float, (2, 2, 3), elements=st.floats(-1e3, 1e3, width=32)),
-    second=hnp.arrays(
-        float, (2, 2, 3), elements=st.floats(allow_nan=True, allow_infinity=True, width=32)
-    ),
+    second=hnp.arrays(float, (2, 2, 3), elements=st.floats(allow_nan=True, allow_infinity=True)),
 )
+@example(first=np.ones((2, 2, 3)), second=EDGES)
+@example(first=EDGES, second=-EDGES[::-1])
 def test_any_update_matches_a_fresh_render(first, second):
     grid = HeatmapGrid(dpi=60)
     grid.render("jacobian", first)

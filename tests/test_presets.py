@@ -11,7 +11,7 @@ from jacviz import PRESETS, Preset, batch_hessian, batch_jacobian, parse_functio
 
 
 def _function(preset):
-    return parse_function(preset.expression, constants=preset.constants)
+    return parse_function(preset.expression, constants=preset.constants, data=preset.data)
 
 
 def _cube(x, c):
@@ -54,6 +54,10 @@ def _quadratic(x, c):
     return x @ (a + a.T).T
 
 
+def _squared_error(x, c, t):
+    return np.stack([np.diag(2 * (row - target)) for row, target in zip(x, t, strict=True)])
+
+
 CLOSED_FORM = {
     "cube (seed)": _cube,
     "sine": _sine,
@@ -64,6 +68,7 @@ CLOSED_FORM = {
     "dense layer": _dense,
     "norm": _norm,
     "quadratic form": _quadratic,
+    "squared error to a target": _squared_error,
 }
 
 
@@ -77,7 +82,9 @@ def test_preset_jacobian_matches_closed_form(name, mode):
     preset = PRESETS[name]
     x = np.array(preset.x)
     jac = batch_jacobian(_function(preset), x, mode=mode)
-    np.testing.assert_allclose(jac, CLOSED_FORM[name](x, preset.constants), rtol=1e-12, atol=1e-14)
+    closed = CLOSED_FORM[name]
+    expected = closed(x, preset.constants, *map(np.array, preset.data.values()))
+    np.testing.assert_allclose(jac, expected, rtol=1e-12, atol=1e-14)
 
 
 def test_seed_values_are_the_tensorflow_tutorial_output():
@@ -142,7 +149,9 @@ def test_preset_is_well_formed(name):
     assert preset.note and "\n" not in preset.note and len(preset.note) <= 100
     x = np.array(preset.x)
     assert x.ndim == 2 and x.dtype == np.float64
-    assert set(_function(preset).names) == set(preset.constants)
+    assert set(_function(preset).names) == {*preset.constants, *preset.data}
+    for rows in preset.data.values():  # one row per example of the default batch
+        assert np.array(rows).dtype == np.float64 and len(rows) == len(x)
 
 
 def test_presets_are_ordered_and_read_only():
@@ -151,6 +160,10 @@ def test_presets_are_ordered_and_read_only():
         PRESETS["new"] = PRESETS["sine"]
     with pytest.raises(TypeError):
         PRESETS["rotation"].constants["A"] = ((1, 0), (0, 1))
+    with pytest.raises(TypeError):
+        PRESETS["squared error to a target"].data["t"] = ((0, 0),)
+    with pytest.raises(TypeError):
+        PRESETS["sine"].data["t"] = ((0, 0),)  # the shared empty default too
 
 
 # -- the notes say what the Jacobian shows: check each claim against it ---------------------
@@ -222,3 +235,25 @@ def test_rotation_note_determinant_one_and_norm_note_unit_gradient():
     np.testing.assert_allclose(np.linalg.det(jac), 1.0)
     _, gradient = _jacobian("norm")
     np.testing.assert_allclose(np.linalg.norm(gradient, axis=1), 1.0)
+
+
+def test_a_preset_made_before_data_existed_still_builds_positionally():
+    old = Preset("x**2", ((1.0,),), {}, "J[b] = 2 x.")
+    assert old.data == {} and old._fields[-1] == "data"
+
+
+def test_squared_error_note_each_example_its_own_target():
+    """``J[b] = diag(2(x − t[b]))``: − below the target, 0 on it, + above; 0 and 1 share x."""
+    preset = PRESETS["squared error to a target"]
+    assert "diag(2(x − t[b]))" in preset.note
+    assert "examples 0 and 1 share x, not t[b]" in preset.note
+    x, jac = _jacobian("squared error to a target")
+    t = np.array(preset.data["t"])
+    np.testing.assert_array_equal(jac[:, ~np.eye(2, dtype=bool)], 0)  # diagonal blocks
+    diagonal = np.diagonal(jac, axis1=1, axis2=2)
+    np.testing.assert_allclose(diagonal, 2 * (x - t))
+    assert (diagonal < 0).any() and (diagonal == 0).any() and (diagonal > 0).any()
+    np.testing.assert_array_equal(diagonal[x < t] < 0, True)  # below the target
+    np.testing.assert_array_equal(diagonal[x > t] > 0, True)  # above it
+    np.testing.assert_array_equal(x[0], x[1])  # the same x ...
+    assert not np.allclose(jac[0], jac[1])  # ... but each its own target: another block

@@ -770,7 +770,7 @@ def test_each_preset_renders(name, capsys):
     assert explorer.function == preset.expression
     assert explorer.function_text.value == preset.expression
     np.testing.assert_array_equal(explorer.x, preset.x)
-    f = parse_function(preset.expression, constants=dict(preset.constants))
+    f = parse_function(preset.expression, constants=preset.constants, data=preset.data)
     np.testing.assert_allclose(explorer.result, batch_jacobian(f, preset.x))
     assert preset.note in explorer.note.value
     assert explorer.render_count == 2  # one picture for the whole preset
@@ -829,6 +829,37 @@ def test_values_table(explorer):
     explorer.order = "full"
     assert explorer.values_table.value.count("<table class='jacviz-values'") == 1
     assert len(table_cells(explorer.values_table.value)) == 16
+
+
+def test_values_table_lists_every_number_of_the_largest_batch():
+    x = np.linspace(-1.0, 1.0, 16 * 8).reshape(16, 8)  # the explorer's largest batch
+    explorer = JacobianExplorer("sin(x) * x[0]", x, order=2)
+    explorer.values_checkbox.value = True
+    cells = [float(c) for c in table_cells(explorer.values_table.value)]
+    assert len(cells) == 16 * 8 * 8 * 8  # every Hessian entry: 8192 numbers, none left out
+    np.testing.assert_allclose(cells, explorer.result.ravel(), rtol=2e-3, atol=1e-12)
+    explorer.order = "full"
+    assert len(table_cells(explorer.values_table.value)) == 16 * 8 * 16 * 8
+
+
+def test_values_table_too_long_lists_the_first_examples_and_says_which_are_left_out():
+    x = np.ones((16, 8))
+    explorer = JacobianExplorer("outer(x, x)", x, order=2)  # 64 outputs x 8 x 8 = 4096 per example
+    explorer.values_checkbox.value = True
+    table = explorer.values_table.value
+    assert len(table_cells(table)) == 4 * 64 * 8 * 8  # 4 examples of 4096 numbers fit
+    assert "example 3: x = " in table and "example 4: x = " not in table
+    assert "Examples 4 to 15 are not listed: 4096 numbers each" in table
+    explorer.order = "full"  # one table only: nothing is listed rather than a part of it
+    assert table_cells(explorer.values_table.value) == []
+    assert "more than the 16384 this table lists" in explorer.values_table.value
+
+
+def test_coupled_examples_are_said_in_the_picture_words():
+    explorer = JacobianExplorer(function=centred, x=[[1.0, 2.0], [3.0, 5.0]])
+    assert "Warning: the examples influence each other" in explorer.image.tooltip
+    explorer.function = "x**3"
+    assert "influence each other" not in explorer.image.tooltip
 
 
 def test_values_table_after_an_error_shows_the_last_good_result(explorer, capsys):

@@ -11,6 +11,7 @@ views give way to the outputs' own static MIME types.
 """
 
 import base64
+import html
 
 from jacviz.notes._static import PNG, plain_text, static_bundle
 
@@ -92,7 +93,9 @@ def freeze_widgets(notebook, outputs=None):
 
     An explorer's view becomes its last frame (:func:`last_frames`); any other
     widget's view is dropped, so the output's next MIME type (its ``image/png``,
-    ``text/plain``) shows. The stored widget state is removed: the page needs
+    ``text/plain``) shows. A picture whose metadata carries a text alternative
+    (a jacviz figure's ``alt``) gets it in an HTML ``<img>`` that HTML and
+    Markdown exports show. The stored widget state is removed: the page needs
     no widget JavaScript.
 
     Parameters
@@ -124,6 +127,7 @@ def freeze_widgets(notebook, outputs=None):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if VIEW not in data:
+                _describe_picture(output)
                 continue
             model_id = data.pop(VIEW).get("model_id")
             if model_id in frames:
@@ -134,6 +138,28 @@ def freeze_widgets(notebook, outputs=None):
                 data["text/plain"] = "(an interactive widget, shown live only)"
     notebook.get("metadata", {}).pop("widgets", None)
     return frozen
+
+
+def _describe_picture(output):
+    """Give a PNG output whose metadata carries ``alt`` an HTML ``<img>`` with that ``alt``.
+
+    jacviz's figures (``JacvizFigure``) put their text alternative in the PNG's
+    metadata, which nbconvert's HTML and Markdown templates do not read: the
+    ``text/html`` they prefer carries it, at the size the metadata gives.
+    """
+    data, meta = output.get("data", {}), output.get("metadata", {}).get(PNG, {})
+    if PNG not in data or "text/html" in data or not meta.get("alt"):
+        return
+    size = "".join(
+        f' {key}="{int(meta[key])}"'
+        for key in ("width", "height")
+        if isinstance(meta.get(key), int)
+    )
+    png = data[PNG] if isinstance(data[PNG], str) else base64.b64encode(data[PNG]).decode()
+    data["text/html"] = (
+        f'<img alt="{html.escape(meta["alt"])}"{size} style="max-width: 100%" '
+        f'src="data:image/png;base64,{"".join(png.split())}">'
+    )
 
 
 def _refresh_extracted(output, outputs):

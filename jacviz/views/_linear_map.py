@@ -182,7 +182,7 @@ class LinearMapView:
 
     def __init__(self, fig, geometry, example, radius):
         if fig is None:
-            fig = JacvizFigure(figsize=(9.0, 4.4))
+            fig = JacvizFigure(figsize=(8.4, 4.2))
         fig.clear()
         if fig.get_layout_engine() is None:  # fixed margins: half the time of "constrained"
             fig.subplots_adjust(left=0.08, right=0.98, bottom=0.22, top=0.87, wspace=0.25)

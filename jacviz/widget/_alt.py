@@ -12,8 +12,13 @@ where they are: the values table.
 from jacviz.widget._notes import full_coupling
 from jacviz.widget._text import derivative_name, number_text
 
-#: Most numbers listed in the text alternative (the values table lists up to 4096).
+#: Most numbers listed in the text alternative (the values table lists up to 16384).
 MAX_SPOKEN = 64
+#: Said of a per-example picture when the examples influence each other.
+COUPLED = (
+    "Warning: the examples influence each other, so these blocks are not the whole "
+    "derivative; the full Jacobian view shows how"
+)
 _VIEWS = {
     1: "the per-example Jacobians J[b]",
     2: "the per-example Hessians H[b]",
@@ -54,6 +59,8 @@ def picture_words(outcome, examples, linear_map_sentence=None, per_output=False)
     which = _which(shown, batch_size)
     if per_output:
         which += ", each output's Hessians coloured on a scale of their own"
+    if outcome.coupled:
+        which += f". {COUPLED}"
     if sum(flat[b].size for b in shown) > MAX_SPOKEN:
         return f"{head}, {which}. Too many numbers to say here: see the values table."
     said = " ".join(_example_words(flat[b], outcome.x[b], b, name) for b in shown)

@@ -97,8 +97,10 @@ class FiniteDifferenceCheck(NamedTuple):
     scale: np.ndarray
 
 
-def parse(function, constants):
+def parse(function, constants, data=None):
     """Return a callable for ``function`` (text or Python function), or the ExpressionError.
+
+    ``data``: per-example data for formula text, one row per example.
 
     Examples
     --------
@@ -108,7 +110,7 @@ def parse(function, constants):
     if not isinstance(function, str):
         return function
     try:
-        return parse_function(function, constants=constants)
+        return parse_function(function, constants=constants, data=data)
     except ExpressionError as exc:
         return exc
 
@@ -143,7 +145,7 @@ def compute(f, x, order):
             [ 0., 12.]]])
     """
     if isinstance(f, Function):  # its cost is known from shapes: refuse before any work
-        check_request(f, x.shape, order)
+        check_request(f, x.shape, order, stacked=not f.data)  # data: the engine's fallback
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
         y = np.asarray(f(x))

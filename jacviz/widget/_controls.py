@@ -258,19 +258,32 @@ def row(children, display=None):
     return widgets.HBox(children, layout=layout)
 
 
-def is_preset(preset, function, constants):
-    """Whether ``function`` and ``constants`` are those of ``preset`` (a ``Preset``).
+def is_preset(preset, function, constants, data=None):
+    """Whether ``function``, ``constants`` and ``data`` are those of ``preset`` (a ``Preset``).
 
     Examples
     --------
     >>> from jacviz.presets import PRESETS
     >>> is_preset(PRESETS["sine"], "sin(x)", {}), is_preset(PRESETS["rotation"], "A @ x", {})
     (True, False)
+    >>> is_preset(PRESETS["squared error to a target"], "(x - t)**2", {}, {"t": [[0, 0]]})
+    False
     """
     if function != preset.expression:
         return False
-    return constants.keys() == preset.constants.keys() and all(
-        np.array_equal(constants[key], value) for key, value in preset.constants.items()
+    return same_arrays(constants, preset.constants) and same_arrays(data or {}, preset.data)
+
+
+def same_arrays(named, other):
+    """Whether two mappings name the same arrays (same names, equal values).
+
+    Examples
+    --------
+    >>> same_arrays({"t": np.array([1.0, 2.0])}, {"t": (1, 2)}), same_arrays({}, {"t": 1})
+    (True, False)
+    """
+    return named.keys() == other.keys() and all(
+        np.array_equal(named[key], value) for key, value in other.items()
     )
 
 
@@ -498,16 +511,16 @@ class Controls:
         (box.add_class if wrong else box.remove_class)("jacviz-invalid")
         box.description = FORMULA_NAMES[wrong]
 
-    def show_state(self, function, x, order, constants):
+    def show_state(self, function, x, order, constants, data=None):
         """Show the state in the widgets: formula, batch ``x (B, n)``, order, preset.
 
         Call it quietly (``Updates.quietly``): the handlers must not take it for a
         user's action. The dropdown goes back to :data:`CUSTOM` (and the note is
-        cleared) once formula or constants are no longer its preset's.
+        cleared) once formula, constants or data are no longer its preset's.
         """
         self.function_text.value = function_text(function)
         self.order_toggle.value = order
-        if not self._is_preset(function, constants):
+        if not self._is_preset(function, constants, data):
             self.preset_dropdown.value = CUSTOM
             self.note.value = ""
         batch_size, n = x.shape
@@ -522,11 +535,11 @@ class Controls:
         keep_bounds(self.map_example_slider, self._bounds[self.map_example_slider])
         keep_bounds(self.first_example_slider, self._bounds[self.first_example_slider])
 
-    def _is_preset(self, function, constants):
-        """Whether the dropdown's preset has this formula and these constants."""
+    def _is_preset(self, function, constants, data):
+        """Whether the dropdown's preset has this formula, these constants and these data."""
         name = chosen(self.preset_dropdown)
         preset = self._presets.get(name) if isinstance(name, str) else None
-        return name == CUSTOM if preset is None else is_preset(preset, function, constants)
+        return name == CUSTOM if preset is None else is_preset(preset, function, constants, data)
 
     def _on_slider_change(self, change):
         slider = change["owner"]

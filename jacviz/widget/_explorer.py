@@ -5,7 +5,7 @@ below (errors, expressions, jacobians, plotting, presets, views).
 
 One click, followed through this one object: a control's handler
 (``_on_<control>_change``) only writes state -- the traitlets ``function``,
-``x``, ``order``, ``constants`` -- or asks for a picture; :class:`Updates`
+``x``, ``order``, ``constants``, ``data`` -- or asks for a picture; :class:`Updates`
 merges the requests of one user action into one :meth:`_update`, which reads
 all state, shows it in the controls, calls the pure layers and hands the
 outcome to the :class:`Presenter`. No handler, observer or update raises.
@@ -32,7 +32,8 @@ from jacviz.widget._compute import (
     internal_error,
     parse,
 )
-from jacviz.widget._controls import COMPACT_FRAME, Controls
+from jacviz.widget._controls import COMPACT_FRAME, Controls, same_arrays
+from jacviz.widget._data import check_data, data_fact, example_function, formulas_only, rows_for
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
 from jacviz.widget._preset_choice import chosen
@@ -82,6 +83,12 @@ class JacobianExplorer(widgets.VBox):
         Per-example Jacobians, per-example Hessians, or the full Jacobian.
     constants : Mapping[str, array_like], optional
         Named constants the formula may use, e.g. ``{"W": ..., "b": ...}``.
+    data : Mapping[str, array_like], optional
+        Named per-example data the formula may use, e.g. a target per example
+        ``{"t": t}``, each of shape ``(R, ...)`` with ``1 <= R <= 16`` rows of
+        finite numbers. Example ``b`` uses row ``b mod R``, so a batch of any
+        size has one row per example (the status line says which). For
+        formulas only; set in code, never from the browser.
     view_cache : Mapping, optional
         How many drawn views the heatmap renderer keeps (``cached_views``,
         ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
@@ -111,8 +118,8 @@ class JacobianExplorer(widgets.VBox):
     Raises
     ------
     traitlets.TraitError
-        If ``x`` is not such a batch, or ``order`` is not 1, 2 or "full" (a bad
-        formula is shown, never raised).
+        If ``x`` is not such a batch, ``order`` is not 1, 2 or "full", or
+        ``data`` is not such data (a bad formula is shown, never raised).
     TypeError
         If ``compact`` is not True or False.
 
@@ -125,6 +132,13 @@ class JacobianExplorer(widgets.VBox):
     <BLANKLINE>
            [[ 3.,  0.],
             [ 0., 27.]]])
+
+    A target per example: ``J[b] = diag(2 (x[b] − t[b]))``, and a batch of 3
+    uses the 2 rows of ``t`` in turn:
+
+    >>> explorer = JacobianExplorer("(x - t)**2", [[1.0], [1.0], [1.0]], data={"t": [[0], [3]]})
+    >>> explorer.result.ravel()
+    array([ 2., -4.,  2.])
     """
 
     function = traitlets.Union(
@@ -142,6 +156,9 @@ class JacobianExplorer(widgets.VBox):
         help='1 (Jacobian), 2 (Hessian) or "full" (full Jacobian).',
     )
     constants = traitlets.Dict(help="Named constants the formula may use.")
+    data = traitlets.Dict(
+        help="Named per-example data (R, ...) the formula may use; example b uses row b mod R."
+    )
     result = traitlets.Instance(
         np.ndarray, allow_none=True, read_only=True, help="The derivative in the picture."
     )
@@ -155,6 +172,7 @@ class JacobianExplorer(widgets.VBox):
         order=1,
         constants=None,
         *,
+        data=None,
         view_cache=None,
         compact=False,
         **kwargs,
@@ -162,9 +180,10 @@ class JacobianExplorer(widgets.VBox):
         if not isinstance(compact, bool | np.bool_):
             raise TypeError(f"compact must be True or False, not {compact!r}")
         self._updates = Updates(self._update)
-        self._parsed = None  # the formula parsed with the constants; None: parse again
-        self._own = None  # (function, x, constants) of the student's own, kept by a preset
-        self._loaded = None  # (function, x, constants) as the last preset loaded them
+        self._parsed = None  # the formula parsed with constants and data; None: parse again
+        self._parsed_rows = None  # the batch size the data of the parsed formula fits
+        self._own = None  # (function, x, constants, data) of the student's own, kept by a preset
+        self._loaded = None  # (function, x, constants, data) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
         frame = COMPACT_FRAME if compact else None
@@ -184,6 +203,7 @@ class JacobianExplorer(widgets.VBox):
         self._wire(self._controls)
         with self._updates.one_action():
             self.constants = dict(constants or {})
+            self.data = {} if data is None else _as_dict(data)
             self.function = function
             self.x = x
             self.order = order
@@ -229,13 +249,14 @@ class JacobianExplorer(widgets.VBox):
             self._restore_own()
             return
         if not self._as_loaded():  # the student's own work: "(your own formula)" restores it
-            self._own = (self.function, self.x, self.constants)
+            self._own = (self.function, self.x, self.constants, self.data)
         with self._updates.one_action():
             self.constants = {name: np.array(value) for name, value in preset.constants.items()}
+            self.data = dict(preset.data)  # another preset's data goes
             self.function = preset.expression
             self.x = preset.x
         self._initial_x = self.x
-        self._loaded = (self.function, self.x, self.constants)
+        self._loaded = (self.function, self.x, self.constants, self.data)
         self.note.value = f"<i>{preset.note}</i>"
 
     @_handler
@@ -257,26 +278,27 @@ class JacobianExplorer(widgets.VBox):
             self._refuse(str(exc))
 
     def _as_loaded(self):
-        """Whether formula, batch and constants are still those the last preset loaded."""
+        """Whether formula, batch, constants and data are still those the last preset loaded."""
         if self._loaded is None:
             return False
-        function, x, constants = self._loaded
+        function, x, constants, data = self._loaded
         return (
             self.function == function
             and np.array_equal(self.x, x)
-            and self.constants.keys() == constants.keys()
-            and all(np.array_equal(self.constants[k], v) for k, v in constants.items())
+            and same_arrays(self.constants, constants)
+            and same_arrays(self.data, data)
         )
 
     def _restore_own(self):
-        """Bring back the student's own formula, batch and constants of before the presets."""
+        """Bring back the student's own formula, batch, constants and data of before the presets."""
         self.note.value = ""
         if self._own is None:
             self._echo_state()
             return
-        function, x, constants = self._own
+        function, x, constants, data = self._own
         with self._updates.one_action():
             self.constants = constants
+            self.data = data
             self.function = function
             self.x = x
         self._initial_x = self.x
@@ -375,6 +397,13 @@ class JacobianExplorer(widgets.VBox):
         x.flags.writeable = False  # change it through explorer.x = ..., which redraws
         return x
 
+    @traitlets.validate("data")
+    def _validate_data(self, proposal):
+        try:
+            return check_data(proposal["value"])  # read-only copies, like x
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
     @traitlets.validate("order")
     def _validate_order(self, proposal):
         order = proposal["value"]
@@ -384,7 +413,7 @@ class JacobianExplorer(widgets.VBox):
             raise traitlets.TraitError(f'order must be 1, 2 or "full", not {order!r}')
         return order
 
-    @traitlets.observe("function", "constants")
+    @traitlets.observe("function", "constants", "data")
     def _on_formula_change(self, change):
         self._parsed = None
         self._updates.request()
@@ -439,7 +468,8 @@ class JacobianExplorer(widgets.VBox):
         view = view._replace(linear_map=linear_map, per_output=per_output)
         examples = _examples_in(view, outcome)
         try:
-            png, notes = self._pictures.draw(f, outcome, view, examples)
+            drawn = self._drawn(f, view, examples)
+            png, notes = self._pictures.draw(drawn, outcome, view, examples)
         except Exception as exc:  # the input was fine: this is jacviz's fault, say so
             self._show_error(internal_error("draw this", exc), stale=True)
             return
@@ -450,21 +480,43 @@ class JacobianExplorer(widgets.VBox):
         self.set_trait("result", outcome.result)
         self.set_trait("render_count", self.render_count + 1)
         self.set_trait("error", "")
-        shown = Shown(f, function_text(self.function), outcome, linear_map, examples, per_output)
+        facts = (data_fact(self.data, len(self.x)),) if self.data else ()
+        text = function_text(self.function)
+        shown = Shown(f, text, outcome, linear_map, examples, per_output, facts)
         self._presenter.show(shown, png, self.render_count)
 
     def _function(self):
-        """Return the parsed formula; parse again only after the text or constants changed."""
-        if self._parsed is None:
-            self._parsed = parse(self.function, self.constants)
+        """Return the parsed formula; parse again after text, constants or data changed.
+
+        With data, also after the batch changed size: the data then get one row
+        per example anew (example ``b`` uses row ``b mod R``).
+        """
+        rows = len(self.x)
+        if self._parsed is None or (self.data and self._parsed_rows != rows):
+            self._parsed_rows = rows
+            if self.data and not isinstance(self.function, str):
+                self._parsed = formulas_only(self.data)
+            else:
+                self._parsed = parse(self.function, self.constants, rows_for(self.data, rows))
         if isinstance(self._parsed, ExpressionError):  # a fresh one: no growing traceback
             raise ExpressionError(str(self._parsed), self._parsed.position)
         return self._parsed
 
+    def _drawn(self, f, view, examples):
+        """Return the function the picture draws: with data, the map's example's formula alone.
+
+        The linear map evaluates ``f`` on points around ``x[b]``, not on the
+        batch: there example ``b``'s rows of the data are constants.
+        """
+        if not (view.linear_map and self.data):
+            return f
+        (b,) = examples
+        return example_function(self.function, self.constants, self.data, len(self.x), b)
+
     def _echo_state(self):
         """Show the state in the controls and the typeset formula, quietly: they agree with it."""
         with self._updates.quietly():
-            self._controls.show_state(self.function, self.x, self.order, self.constants)
+            self._controls.show_state(self.function, self.x, self.order, self.constants, self.data)
             if self._parsed is not None:  # None: not parsed since the formula changed
                 # the formula of the picture on screen: a rejected one is not typeset
                 pictured = self._presenter.shown
@@ -572,8 +624,8 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     x : array_like, shape (B, n), optional
         The batch.
     **kwargs
-        ``order``, ``constants``, ``compact`` (the layout for slides) and layout
-        options of :class:`JacobianExplorer`.
+        ``order``, ``constants``, ``data``, ``compact`` (the layout for slides) and
+        layout options of :class:`JacobianExplorer`.
 
     Returns
     -------
@@ -584,6 +636,8 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     --------
     >>> explore("sin(x)", [[0.0, 1.0]], order=2).result.shape
     (1, 2, 2, 2)
+    >>> explore("sum((x - t)**2)", [[1.0, 2.0]], data={"t": [[1.0, 0.0]]}).result  # scalar: (B, n)
+    array([[0., 4.]])
     """
     return JacobianExplorer(function, x, **kwargs)
 
@@ -606,6 +660,11 @@ def _collected_afterwards():
         yield
     finally:
         gc.enable()
+
+
+def _as_dict(mapping):
+    """Return a mapping (a preset's read-only one too) as a dict, anything else as it is."""
+    return dict(mapping) if hasattr(mapping, "items") else mapping
 
 
 def _name(widget):

@@ -31,6 +31,7 @@ class Shown(NamedTuple):
     linear_map: bool  # the linear-map view, else heatmaps
     examples: tuple  # the examples drawn; () for all (the full Jacobian)
     per_output: bool = False  # Hessians coloured on a scale per output
+    facts: tuple = ()  # more lines for the status line (which data row each example uses)
 
 
 class Presenter:
@@ -150,7 +151,8 @@ def _info(shown):
     if shown.linear_map:
         (b,) = shown.examples
         point = ", ".join(f"{v:.3g}" for v in outcome.x[b])
-        return [f"linear map around x[{b}] = [{point}]: {_area_scaling(outcome.result[b], b)}"]
+        scaling = _area_scaling(outcome.result[b], b)
+        return [f"linear map around x[{b}] = [{point}]: {scaling}", *shown.facts]
     info = [PER_OUTPUT] if shown.per_output else []
     if 0 < len(shown.examples) < batch_size:
         first, last = shown.examples[0], shown.examples[-1]
@@ -158,7 +160,7 @@ def _info(shown):
             f"the picture shows examples {first}–{last} of {batch_size}: "
             'move "from example" to see the others'
         )
-    return info
+    return [*info, *shown.facts]
 
 
 def _area_scaling(jac, b):

@@ -12,7 +12,7 @@ import numpy as np
 
 MONOSPACE = "font-family: var(--jp-code-font-family, monospace)"
 #: Most cells written in the values table before it is cut short.
-MAX_TABLE_CELLS = 4096
+MAX_TABLE_CELLS = 16384
 #: Longest formula written in full in a table cell (the tooltip has all of it).
 MAX_FORMULA_CHARS = 160
 #: Characters of the offending line shown on each side of the error caret.
@@ -151,14 +151,31 @@ def values_html(result, x, order, formulas=None):
     >>> "example 0" in text, "<td title='3*x[0]**2'>48</td>" in text, "<th>∂f_1</th>" in text
     (True, True, True)
     """
-    if result.size > MAX_TABLE_CELLS:
-        return f"<i>{result.size} numbers: too many to list; see the picture.</i>"
+    listed = len(result) if order == "full" else MAX_TABLE_CELLS // max(result[0].size, 1)
+    if result.size > MAX_TABLE_CELLS and (order == "full" or not listed):
+        return _note(
+            f"{result.size} numbers: more than the {MAX_TABLE_CELLS} this table lists. "
+            "Fewer examples or outputs, or the per-example view, bring them back here."
+        )
     if order == "full":
         rows, cols = _full_labels(result.shape)
         return _table("full Jacobian", rows, cols, result.reshape(len(rows), len(cols)))
     titles = formulas if order == 1 and isinstance(formulas, list) else None
-    tables = [_example_tables(block, x[b], b, order, titles) for b, block in enumerate(result)]
-    return _formulas_part(formulas, result.shape, order) + "".join(tables)
+    tables = [
+        _example_tables(block, x[b], b, order, titles) for b, block in enumerate(result[:listed])
+    ]
+    left = _left_out(len(result), listed, result[0].size)
+    return _formulas_part(formulas, result.shape, order) + "".join(tables) + left
+
+
+def _left_out(batch_size, listed, per_example):
+    """Say which examples a table too long to list whole leaves out ("" when none)."""
+    if listed >= batch_size:
+        return ""
+    return _note(
+        f"Examples {listed} to {batch_size - 1} are not listed: {per_example} numbers each, "
+        f"and this table lists up to {MAX_TABLE_CELLS}. Fewer examples bring them here."
+    )
 
 
 def fd_html(check):
