@@ -6,11 +6,13 @@ LOCAL = ("file:", "data:", "blob:")
 
 
 @contextlib.contextmanager
-def offline_page(browser, path):
+def offline_page(browser, path, viewport=None):
     """Open ``path`` in a context of its own where only local addresses load.
 
-    Yields the page and the list of addresses it asked for and was refused (the
-    caller asserts it stays empty); the context closes on leaving.
+    ``viewport``: its size (``{"width": ..., "height": ...}``), Playwright's
+    1280 × 720 when omitted. Yields the page and the list of addresses it asked
+    for and was refused (the caller asserts it stays empty); the context closes
+    on leaving.
     """
     blocked = []
 
@@ -21,7 +23,7 @@ def offline_page(browser, path):
             blocked.append(route.request.url)
             route.abort()
 
-    context = browser.new_context()
+    context = browser.new_context(**({"viewport": viewport} if viewport else {}))
     try:
         page = context.new_page()
         page.route("**/*", only_local)

@@ -62,8 +62,9 @@ THIRD_PARTY = {
     # app: jupyter-server's kernel manager (app/manager.py) and ipykernel (app/kernel.py)
     # run inside Voila and its kernels only; the rest of app and cli is standard library
     "app": {"jupyter_server", "tornado", "traitlets", "ipykernel"},
-    # notes: nbformat, nbclient, nbconvert inside export_html only (the app extra)
-    "notes": {"nbformat", "nbclient", "nbconvert"},
+    # notes: nbformat, nbclient, nbconvert inside export_html only (the app extra);
+    # matplotlib's mathtext draws the Markdown maths of jacviz html (_maths)
+    "notes": {"nbformat", "nbclient", "nbconvert", "matplotlib"},
     "cli": set(),
     "classroom": {"solara", "starlette", "uvicorn"},
     "__main__": set(),

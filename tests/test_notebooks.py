@@ -10,9 +10,11 @@ jacviz's own output. The exercises' solutions run through the exercises' checker
 """
 
 import ast
+import copy
 import functools
 import re
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -29,8 +31,10 @@ from notebook_claims import (
     unchecked_numbers,
     with_checks,
 )
+from offline import offline_page
 
 import jacviz
+from jacviz.notes import MathsLeftAsTeX, export_html
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(path.name for path in NOTEBOOKS.glob("*.ipynb"))
@@ -377,6 +381,37 @@ def test_every_figure_shows_as_a_picture(name, executed):
             data = out.get("data", {})
             if data.get("text/plain", "").startswith("<Figure"):
                 assert "image/png" in data, f"{name}: a figure shown as text: {cell.source[:50]!r}"
+
+
+SHOWN = """() => ({
+    images: [...document.images].map(img => img.complete && img.naturalWidth > 0),
+    maths: [...document.querySelectorAll('svg.jacviz-maths')].map(svg =>
+        svg.getAttribute('role') === 'img' && svg.getAttribute('aria-label') !== ''
+        && svg.getBoundingClientRect().width > 0),
+    tex: document.querySelectorAll('.jacviz-tex').length,
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_is_one_offline_page_with_jacviz_html(name, executed, browser, tmp_path):
+    """``jacviz html --no-execute`` of the executed notebook, opened with the network cut off."""
+    path = tmp_path / name
+    nbformat.write(copy.deepcopy(executed(name)[0]), path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", MathsLeftAsTeX)
+        page_path = export_html(path, tmp_path / "page.html", execute=False)
+    left = [w for w in caught if issubclass(w.category, MathsLeftAsTeX)]
+    with offline_page(browser, page_path) as (page, blocked):
+        shown = page.evaluate(SHOWN)
+    assert blocked == []
+    assert all(shown["images"])  # figures and explorer stills, where the notebook has them
+    assert all(shown["maths"])
+    # every formula is drawn, or left as TeX and named in the one warning
+    assert shown["tex"] == (int(str(left[0].message).split()[0]) if left else 0)
+    if name != "explorer_app.ipynb":  # the app notebook has no Markdown maths
+        assert len(shown["maths"]) > 2 * shown["tex"]  # most are drawn
+    print(f"{name}: {len(shown['maths'])} formulas drawn, {shown['tex']} left as TeX")
 
 
 #: A cell's output area in JupyterLab 4 at 1024 × 768 with the file browser closed (Ctrl+B),

@@ -2,13 +2,15 @@
 
 The explorer's display carries a still (``image/png``, ``text/html`` and a
 text alternative with the numbers) beside its widget view; ``jacviz html``
-runs a lecture notebook and writes one page that shows the figures and the
-explorer's *last* frame from ``file://`` with every other request blocked.
+runs a lecture notebook and writes one page that shows the figures, the maths
+(inline SVG, drawn by matplotlib's mathtext) and the explorer's *last* frame
+from ``file://`` with every other request blocked.
 """
 
 import base64
 import copy
 import html
+import re
 
 import nbformat
 import numpy as np
@@ -20,6 +22,8 @@ import jacviz
 from jacviz.cli import main
 from jacviz.notes import freeze_widgets, last_frames, static_bundle
 from jacviz.notes._freeze import STATE, VIEW
+from jacviz.notes._maths import MathsToSvg
+from jacviz.presets import PRESETS
 
 # ------------------------------------------------------------------ the explorer's still
 
@@ -208,7 +212,8 @@ def test_page_has_no_widget_state_and_loads_no_script(exported):
     assert "widget-view+json" not in text
     assert "cdnjs" not in text.split("mermaid")[0]  # MathJax and require.js: data: scripts
     assert '<script src="data:text/javascript,"></script>' in text
-    assert "\\[f(x) = \\operatorname{softmax}\\left(x\\right)\\]" in text
+    # the still's formula line: drawn, its TeX the text alternative
+    assert 'aria-label="f(x) = \\operatorname{softmax}\\left(x\\right)"' in text
 
 
 def test_no_execute_freezes_a_saved_notebook(tmp_path):
@@ -230,18 +235,123 @@ SHOWN_IMAGES = """() => [...document.images].map(img => ({
 }))"""
 
 
+SHOWN_MATHS = """() => [...document.querySelectorAll('svg.jacviz-maths')].map(svg => ({
+    label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'),
+    width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height,
+    display: getComputedStyle(svg).display, paths: svg.querySelectorAll('use, path').length,
+    fontSize: parseFloat(getComputedStyle(svg.parentElement).fontSize),
+}))"""
+
+
 @pytest.mark.browser
 def test_page_shows_figures_and_last_frame_from_file_without_network(exported, browser):
     page_path, shot = exported
     with offline_page(browser, page_path) as (page, blocked):
         shown = page.evaluate(SHOWN_IMAGES)
         status = page.inner_text(".jacviz-static .jacviz-status")
+        maths = page.evaluate(SHOWN_MATHS)
     assert blocked == []
     assert len(shown) == 3 and all(image["complete"] and image["width"] > 0 for image in shown)
     (explorer,) = [image for image in shown if "softmax" in image["alt"]]
     assert base64.b64decode(explorer["src"]) == shot.last
     assert explorer["width"] == png_size(shot.last)[0]
     assert "render #2" in status
+    # f(x) = x^3 inline, J_ij on its own line, the explorer's formula line: drawn, in view
+    assert [m["label"] for m in maths] == [
+        "f(x) = x^3",
+        "J_{ij} = 3 x_i^2 \\delta_{ij}.",
+        "f(x) = \\operatorname{softmax}\\left(x\\right)",
+    ]
+    inline, display, line = maths
+    assert all(m["width"] > 10 and m["height"] > 8 and m["paths"] > 3 for m in maths)
+    assert inline["display"] == "inline" and display["display"] == line["display"] == "block"
+    assert abs(inline["height"] - inline["fontSize"] * 1.2) < inline["fontSize"]  # text-sized
+
+
+# ------------------------------------------------------------------ maths without MathJax
+
+MATHS = r"""# Maths offline
+
+Inline $f(x) = x^3$ and \\(a + b\\); in code a price stays as typed: `$5`.
+
+$$J_{ij} = 3 x_i^2 \delta_{ij}$$
+
+\\[ \sum_i x_i \\]
+
+\begin{bmatrix} 1 \\ 2 \end{bmatrix}
+
+Too much for mathtext: $\underbrace{x + y}_{n}$ and $x < y$.
+"""
+DRAWN = [
+    "f(x) = x^3",
+    "a + b",
+    r"J_{ij} = 3 x_i^2 \delta_{ij}",
+    r"\sum_i x_i",
+    r"\begin{bmatrix} 1 \\ 2 \end{bmatrix}",
+    "x < y",
+]
+SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+
+
+def _maths_page(tmp_path, *options):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(MATHS)])
+    path = tmp_path / "maths.ipynb"
+    nbformat.write(notebook, path)
+    page = tmp_path / "maths.html"
+    assert main(["html", str(path), "-o", str(page), "--no-execute", *options]) == 0
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<h1 id="Maths-offline"')
+    return text[start : text.index("</div>", start)]
+
+
+def test_maths_are_inline_svg_with_their_tex_as_text_alternative(tmp_path, capsys):
+    markdown = _maths_page(tmp_path)
+    svgs = SVG.findall(markdown)
+    labels = [html.unescape(re.search(r'aria-label="([^"]*)"', svg).group(1)) for svg in svgs]
+    assert labels == DRAWN
+    for svg, tex in zip(svgs, labels, strict=True):
+        assert 'role="img"' in svg and 'class="jacviz-maths"' in svg
+        assert f"<title>{html.escape(tex, quote=False)}</title>" in svg
+        assert "<path" in svg and "em" in re.search(r'width="([^"]*)"', svg).group(1)
+    # the display formula on its own line, the inline ones on the text's baseline
+    assert [svg.count("display: block") for svg in svgs] == [0, 0, 1, 1, 1, 0]
+    assert "vertical-align: -" in svgs[0]
+    # no $ left but the code's and the one formula mathtext cannot read, kept readable
+    text = html.unescape(re.sub(r"<[^>]*>", "", SVG.sub("", markdown)))
+    assert text.count("$") == 3
+    assert "<code>$5</code>" in markdown
+    assert "$\\underbrace{x + y}_{n}$" in text
+    note = capsys.readouterr().err
+    assert "note: 1 formula(s) left as TeX source" in note
+    assert "\\underbrace{x + y}_{n}" in note
+
+
+def test_each_formula_has_ids_of_its_own(tmp_path):
+    svgs = SVG.findall(_maths_page(tmp_path))
+    ids = [set(re.findall(r'id="([^"]+)"', svg)) for svg in svgs]
+    assert all(ids) and len(set.union(*ids)) == sum(map(len, ids))
+    for svg, own in zip(svgs, ids, strict=True):
+        assert set(re.findall(r'href="#([^"]+)"', svg)) <= own  # glyphs of its own defs
+
+
+def test_every_presets_formula_line_is_drawn():
+    maths = MathsToSvg()
+    for preset in PRESETS.values():
+        explorer = jacviz.explore(
+            preset.expression, preset.x, constants=preset.constants, data=preset.data
+        )
+        assert explorer.error == "", (preset.expression, explorer.error)
+        still = maths.formula_lines(explorer.snapshot()._repr_mimebundle_()["text/html"])
+        assert '<div class="jacviz-formula-line"><svg class="jacviz-maths"' in still
+        assert "\\[" not in still
+    # vectors (bmatrix) and norms (lVert) included: nothing left as TeX
+    assert (maths.drawn, maths.left_as_tex) == (len(PRESETS), [])
+
+
+def test_mathjax_url_leaves_the_maths_to_mathjax(tmp_path):
+    markdown = _maths_page(tmp_path, "--mathjax-url", "mathjax/MathJax.js")
+    assert "<svg" not in markdown
+    assert "$f(x) = x^3$" in markdown and "$$J_{ij} = 3 x_i^2 \\delta_{ij}$$" in markdown
 
 
 def test_cli_html_help_names_its_options(capsys):

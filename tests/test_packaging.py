@@ -96,6 +96,7 @@ def test_the_wheel_ships_the_notebooks_and_the_metadata(wheel):
     assert {
         "jacviz/cli/_html.py",
         "jacviz/notes/_export.py",
+        "jacviz/notes/_maths.py",
         "jacviz/notes/preprocessor.py",
     } <= set(names)
     urls = dict(value.split(", ", 1) for value in metadata.get_all("Project-URL"))

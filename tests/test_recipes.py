@@ -76,6 +76,7 @@ def assert_figures_and_last_frame(pngs, folder):
 def test_the_notes_document_each_route():
     assert list(routes()) == [
         "jacviz-html",
+        "jacviz-slides",
         "html",
         "slides",
         "webpdf",
@@ -92,6 +93,14 @@ def test_jacviz_html(tmp_path):
     folder = run_route("jacviz-html", tmp_path)
     page = (folder / "public" / "lecture.html").read_text(encoding="utf-8")
     assert_figures_and_last_frame(inline_pngs(page), folder)
+
+
+def test_jacviz_slides(tmp_path):
+    folder = run_route("jacviz-slides", tmp_path)
+    deck = (folder / "public" / "lecture.slides.html").read_text(encoding="utf-8")
+    assert_figures_and_last_frame(inline_pngs(deck), folder)
+    assert "max-height: 440px" in deck and "width: 1280, height: 800" in deck
+    assert 'src="reveal.js/dist/reveal.js"' in deck
 
 
 def test_nbconvert_html(tmp_path):

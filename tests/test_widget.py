@@ -1584,3 +1584,52 @@ def test_explorer_text_colours_and_focus_ring_contrast_with_white():
     for colour in colours:  # text 4.5:1 (WCAG 1.4.3); the focus ring needs 3:1 (1.4.11)
         assert contrast_ratio(to_rgb(colour), (1.0, 1.0, 1.0)) >= 4.5, colour
     assert re.search(r"outline: [3-9]px solid #0b4f9c", _controls.PAGE_STYLE)  # >= 2 px
+
+
+# ------------------------------------------------------------ the compact layout (#21.4)
+
+
+def png_size(png):
+    """(width, height) of PNG bytes, from the IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_compact_layout_shows_every_control_in_two_columns():
+    explorer = explore("softmax(x)", np.ones((2, 3)), compact=True)
+    normal = explore("softmax(x)", np.ones((2, 3)))
+    compact_box = [w for w in widget_tree(explorer) if "jacviz-compact" in w._dom_classes]
+    assert len(compact_box) == 1
+    left, right = compact_box[0].children
+    assert left.layout.width == _controls.COMPACT_COLUMN == "390px"
+    assert right.children[1] is explorer.image  # the picture beside the controls
+    assert explorer.function_text in widget_tree(left)
+    assert explorer.batch_grid.box in widget_tree(left)
+    # the same widgets as the default layout, each shown once
+    shown = [type(w).__name__ for w in widget_tree(explorer) if not isinstance(w, widgets.Box)]
+    normal_shown = [type(w).__name__ for w in widget_tree(normal) if not isinstance(w, widgets.Box)]
+    assert sorted(shown) == sorted(normal_shown)
+    assert len({id(w) for w in widget_tree(explorer)}) == len(widget_tree(explorer))
+
+
+def test_compact_number_boxes_and_picture_fit_the_column():
+    x = np.random.default_rng(0).uniform(-2, 2, size=(8, 5))  # (B, n): the widest promised
+    explorer = explore("softmax(x)", x, compact=True)
+    box = int(explorer.batch_grid.entry(0, 0).layout.width.removesuffix("px"))
+    assert box == 65  # 0.85 of 76 px
+    columns = explorer.batch_grid.box.layout.grid_template_columns
+    assert columns == "37px repeat(5, 65px)"
+    assert int(_controls.COMPACT_COLUMN.removesuffix("px")) >= 37 + 5 * (65 + 4)
+    grid = explorer.batch_grid.box.layout
+    assert (grid.overflow, grid.max_height) == ("auto", "310px")  # more examples scroll
+    width, height = png_size(explorer.image.value)
+    normal_width, _ = png_size(explore("softmax(x)", x).image.value)
+    assert width <= 800 and height <= 560
+    assert width <= normal_width
+    explorer.large_checkbox.value = True  # the large text grows from the compact boxes
+    assert explorer.batch_grid.entry(0, 0).layout.width == f"{round(76 * 0.85 * 1.5)}px"
+
+
+@pytest.mark.parametrize("compact", ["yes", 1, None])
+def test_compact_must_be_a_bool(compact):
+    with pytest.raises(TypeError, match="compact must be True or False"):
+        explore("x**2", [[1.0]], compact=compact)

@@ -52,6 +52,10 @@ class HeatmapGrid:
         Older views are kept too while all views' pixels fit in this many
         bytes; :data:`CACHE_BYTES` when omitted. A server holding one
         renderer per student passes ``cached_views=1, cache_bytes=0``.
+    width, max_height : float, optional
+        Inches a picture may take (8 and 9 when omitted): the figure is as
+        narrow as its panels allow up to ``width``, and its cells shrink
+        beyond ``max_height`` (the explorer's compact layout passes less).
 
     Attributes
     ----------
@@ -84,9 +88,19 @@ class HeatmapGrid:
     """
 
     def __init__(
-        self, *, dpi=80, cmap=DEFAULT_CMAP, api_hints=True, cached_views=None, cache_bytes=None
+        self,
+        *,
+        dpi=80,
+        cmap=DEFAULT_CMAP,
+        api_hints=True,
+        cached_views=None,
+        cache_bytes=None,
+        width=None,
+        max_height=None,
     ):
-        self._canvas = Canvas(api_hints=api_hints, widen_for_note=False)
+        room = {"width": width, "max_height": max_height}
+        room = {key: float(value) for key, value in room.items() if value is not None}
+        self._canvas = Canvas(api_hints=api_hints, widen_for_note=False, **room)
         self._cmap = resolve_cmap(cmap)
         self._keep, self._cache_bytes = cached_views, cache_bytes
         self._dpi = dpi

@@ -66,6 +66,16 @@ PAGE_STYLE = """<style>
     "</style>"
 )
 
+#: The compact layout's column of controls (CSS width), and the most its picture takes:
+#: (width, height) in inches at the explorer's 100 dpi. 390 + 12 + 800 px wide leaves
+#: room for a page's margins on a 1280 px slide; 560 px high for the status below.
+#: (7.2 inches instead of 8 would stack the panels of 8 examples of 5 inputs in one
+#: column, 1040 px high: their titles need the width.)
+COMPACT_COLUMN = "390px"
+COMPACT_COLUMN_INNER = "380px"  # a text box's: ipywidgets adds margins around it
+COMPACT_GRID_HEIGHT = "310px"  # the number boxes of 8 examples; more scroll
+COMPACT_FRAME = (8.0, 5.6)
+
 #: The colour-scale checkbox's tooltip: (applies, does not apply).
 SCALE_TIPS = {
     True: (
@@ -391,8 +401,16 @@ class Controls:
         """Return ``(name, widget)`` for every control, the batch grid included."""
         return [(name, value) for name, value in vars(self).items() if not name.startswith("_")]
 
-    def layout(self):
-        """Return the explorer's rows, top to bottom."""
+    def layout(self, compact=False):
+        """Return the explorer's rows, top to bottom; ``compact``: two columns (see below).
+
+        The compact layout fits a 1280 × 800 slide at 100 % zoom: the controls in
+        a column :data:`COMPACT_COLUMN` wide on the left, the picture with its
+        status and checks on the right (the explorer draws it at most
+        :data:`COMPACT_FRAME` inches).
+        """
+        if compact:
+            return self._compact_layout()
         return [
             self.page_style,
             row([self.function_text, self.preset_dropdown, self.preset_button]),
@@ -419,6 +437,44 @@ class Controls:
             self.values_checkbox,
             self.values_table,
         ]
+
+    def _compact_layout(self):
+        """Return the page style and one row: the controls' column, the picture's column."""
+        checks = widgets.VBox([self.linear_map_toggle, self.scale_checkbox, self.fd_checkbox])
+        controls = [
+            self.function_text,
+            row([self.preset_dropdown, self.preset_button]),
+            self.formula_view,
+            self.note,
+            row([self.batch_size_slider, self.input_dim_slider]),
+            self.batch_grid.box,
+            row([self.random_button, self.reset_button]),
+            self.paste_text,
+            row([self.order_toggle, checks]),
+            self.map_row,
+            self.first_example_slider,
+            self.large_checkbox,
+            self.values_checkbox,
+        ]
+        widths = {
+            self.function_text: COMPACT_COLUMN_INNER,
+            self.paste_text: COMPACT_COLUMN_INNER,
+            self.preset_dropdown: "250px",
+            self.preset_button: "110px",
+            self.batch_size_slider: "180px",
+            self.input_dim_slider: "180px",
+        }
+        for control, width in widths.items():
+            control.layout.width = width
+        self.order_toggle.style.description_width = "initial"
+        self.order_toggle.layout.width = "165px"
+        self.batch_grid.box.layout.overflow = "auto"  # a larger batch scrolls, never spills
+        self.batch_grid.box.layout.max_height = COMPACT_GRID_HEIGHT
+        left = widgets.VBox(controls, layout=widgets.Layout(width=COMPACT_COLUMN, flex="0 0 auto"))
+        picture = [self.error_area, self.image, self.status, self.fd_view, self.values_table]
+        right = widgets.VBox(picture, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
+        both = widgets.HBox([left, right], layout=widgets.Layout(grid_gap="12px"))
+        return [self.page_style, hooked(both, "jacviz-compact")]
 
     def guard(self, widget):
         """Refuse rejected browser messages for ``widget`` and all it holds (see ``_untrusted``)."""

@@ -32,7 +32,7 @@ from jacviz.widget._compute import (
     internal_error,
     parse,
 )
-from jacviz.widget._controls import Controls, same_arrays
+from jacviz.widget._controls import COMPACT_FRAME, Controls, same_arrays
 from jacviz.widget._data import check_data, data_fact, example_function, formulas_only, rows_for
 from jacviz.widget._pictures import Pictures
 from jacviz.widget._presenter import Presenter, Shown
@@ -44,6 +44,7 @@ from jacviz.widget._updates import Updates
 RANDOM_SEED = 0
 DPI = 100  # ~740 px wide for a 2 x 2 batch: readable when projected, still fast
 LARGE_DPI = 150  # the large-text mode (projector): cells and numbers 1.5 times as big
+COMPACT_BOXES = 0.85  # the compact layout's number boxes: 65 px instead of 76
 
 
 def _handler(method):
@@ -92,6 +93,12 @@ class JacobianExplorer(widgets.VBox):
         How many drawn views the heatmap renderer keeps (``cached_views``,
         ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
         omitted. A class server holding one explorer per student keeps one.
+    compact : bool, optional
+        Lay the explorer out for a slide: the controls in a 390 px column
+        left of the picture, which is drawn at most 800 px wide and, but for
+        the Hessians of 8 examples of 8 inputs, 560 px high, so the whole
+        explorer fits 1280 × 800 px at 100 % zoom (the number boxes of more
+        than 8 examples or 5 inputs scroll in their column).
     **kwargs
         Passed to :class:`ipywidgets.VBox` (e.g. ``layout``).
 
@@ -113,6 +120,8 @@ class JacobianExplorer(widgets.VBox):
     traitlets.TraitError
         If ``x`` is not such a batch, ``order`` is not 1, 2 or "full", or
         ``data`` is not such data (a bad formula is shown, never raised).
+    TypeError
+        If ``compact`` is not True or False.
 
     Examples
     --------
@@ -165,8 +174,11 @@ class JacobianExplorer(widgets.VBox):
         *,
         data=None,
         view_cache=None,
+        compact=False,
         **kwargs,
     ):
+        if not isinstance(compact, bool | np.bool_):
+            raise TypeError(f"compact must be True or False, not {compact!r}")
         self._updates = Updates(self._update)
         self._parsed = None  # the formula parsed with constants and data; None: parse again
         self._parsed_rows = None  # the batch size the data of the parsed formula fits
@@ -174,13 +186,16 @@ class JacobianExplorer(widgets.VBox):
         self._loaded = None  # (function, x, constants, data) as the last preset loaded them
         self._rng = np.random.default_rng(RANDOM_SEED)
         self._trace = Trace.from_environment()  # off unless $JACVIZ_TRACE names a file
-        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache)
+        frame = COMPACT_FRAME if compact else None
+        self._pictures = Pictures(DPI, mark=self._trace.mark, view_cache=view_cache, frame=frame)
+        self._boxes = COMPACT_BOXES if compact else 1.0  # the number boxes' width, times 76 px
         handling = self._traced_message if self._trace.path else None
         self._controls = Controls(PRESETS, refused=self._on_refused_message, handling=handling)
         self._presenter = Presenter(self._controls)
         if self._trace.path:  # observers run once the new picture is on its way
             self._controls.image.observe(functools.partial(self._trace.mark, "sent"), "value")
-        super().__init__(children=self._controls.layout(), **kwargs)
+        super().__init__(children=self._controls.layout(compact=bool(compact)), **kwargs)
+        self._controls.batch_grid.set_scale(self._boxes)
         for name, control in self._controls.named():  # explorer.batch_size_slider, ...
             setattr(self, name, control)
         self.add_class("jacviz-explorer")
@@ -360,7 +375,7 @@ class JacobianExplorer(widgets.VBox):
         large = self.large_checkbox.value
         (self.add_class if large else self.remove_class)("jacviz-large-mode")
         self._pictures.set_dpi(LARGE_DPI if large else DPI)
-        self.batch_grid.set_scale(LARGE_DPI / DPI if large else 1.0)  # its text grows by CSS
+        self.batch_grid.set_scale(self._boxes * (LARGE_DPI / DPI if large else 1.0))  # text: CSS
         self._updates.request()
 
     def _on_refused_message(self, widget, exc):
@@ -609,7 +624,8 @@ def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):
     x : array_like, shape (B, n), optional
         The batch.
     **kwargs
-        ``order``, ``constants``, ``data`` and layout options of :class:`JacobianExplorer`.
+        ``order``, ``constants``, ``data``, ``compact`` (the layout for slides) and
+        layout options of :class:`JacobianExplorer`.
 
     Returns
     -------

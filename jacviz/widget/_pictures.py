@@ -38,6 +38,10 @@ class Pictures:
         (``Trace.mark``: the browser benchmark's phase times).
     view_cache : Mapping, optional
         ``cached_views`` and ``cache_bytes`` of the :class:`jacviz.HeatmapGrid`.
+    frame : tuple of float, optional
+        ``(width, max_height)`` in inches the pictures may take (the compact
+        layout's); the renderer's defaults when omitted. The linear map is
+        scaled down to ``width`` too.
 
     Attributes
     ----------
@@ -55,9 +59,16 @@ class Pictures:
     (b'\x89PNG', True)
     """
 
-    def __init__(self, dpi, mark=None, view_cache=None):
+    def __init__(self, dpi, mark=None, view_cache=None, frame=None):
         self._dpi = dpi
         self._view_cache = dict(view_cache or {})
+        self._frame = (
+            {} if frame is None else dict(zip(("width", "max_height"), frame, strict=True))
+        )
+        width = self._frame.get("width", LINEAR_MAP_SIZE[0])
+        self._map_size = tuple(
+            side * min(1.0, width / LINEAR_MAP_SIZE[0]) for side in LINEAR_MAP_SIZE
+        )
         self._mark = mark or _unmarked
         self.heatmap_grid = self._new_grid()
         self._map_view = None
@@ -66,7 +77,7 @@ class Pictures:
 
     def _new_grid(self):
         """Return a renderer at the current dpi naming no keyword (the readers have controls)."""
-        return HeatmapGrid(dpi=self._dpi, api_hints=False, **self._view_cache)
+        return HeatmapGrid(dpi=self._dpi, api_hints=False, **self._view_cache, **self._frame)
 
     def set_dpi(self, dpi):
         """Draw the next pictures at ``dpi`` pixels per inch (new figures, same views)."""
@@ -135,7 +146,7 @@ class Pictures:
         geometry = linear_map_geometry(f, x, example=example, radius=radius)
         view = self._map_view
         if view is None or not view.show(geometry, example, radius):
-            figure = Figure(figsize=LINEAR_MAP_SIZE, dpi=self._dpi)
+            figure = Figure(figsize=self._map_size, dpi=self._dpi)
             FigureCanvasAgg(figure)
             view = self._map_view = LinearMapView(figure, geometry, example, radius)
         return png_bytes(view.figure), view.figure
