@@ -10,10 +10,13 @@ import importlib.metadata
 import json
 import os
 import pathlib
+import queue
 import signal
 import subprocess
 import sys
+import time
 import types
+import uuid
 
 import nbformat
 import pytest
@@ -393,6 +396,59 @@ def test_the_app_kernel_has_its_memory_limit_and_says_so_when_hit(limited_kernel
     assert (status, text) == ("ok", "1000.0")
     status, text = _run(client, "jacviz.JacobianExplorer().result.shape")
     assert (status, text) == ("ok", "(2, 2, 2)")
+
+
+def _control_states(client, timeout=30.0):
+    """Ask the kernel for every widget's state on the ``jupyter.widget.control`` comm.
+
+    What Voila's page does first when it connects; return the ``update_states``
+    reply's states, or None when the kernel closed the comm (no such target).
+    """
+    comm_id = uuid.uuid4().hex
+    opened = client.session.msg(
+        "comm_open",
+        {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+        metadata={"version": "1.0.0"},
+    )
+    client.shell_channel.send(opened)
+    ask = {"comm_id": comm_id, "data": {"method": "request_states"}}
+    client.shell_channel.send(client.session.msg("comm_msg", ask))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        content = msg["content"]
+        if content.get("comm_id") != comm_id:
+            continue
+        if msg["msg_type"] == "comm_close":
+            return None
+        if msg["msg_type"] == "comm_msg" and content["data"]["method"] == "update_states":
+            return content["data"]["states"]
+    pytest.fail(f"no answer on the control comm within {timeout} s")
+
+
+def test_the_app_kernel_answers_all_widget_states_in_one_message(limited_kernel):
+    """The control comm target is there before the page connects (``--ext=ipywidgets``).
+
+    Without it Voila's page falls back to one ``request_state`` per widget: hundreds
+    of messages per page load, which choked a class of thirty pages starting at once.
+    """
+    _, client = limited_kernel
+    status, _ = _run(client, "import jacviz\nexplorer = jacviz.JacobianExplorer(function='x**2')")
+    assert status == "ok"
+    states = _control_states(client)
+    assert states is not None, "the kernel closed the control comm: no such target"
+    function_boxes = [
+        model["state"]["value"]
+        for model in states.values()
+        if "jacviz-function" in model["state"].get("_dom_classes", [])
+    ]
+    assert function_boxes == ["x**2"]
+    status, count = _run(client, "from ipywidgets.widgets import widget\nlen(widget._instances)")
+    assert status == "ok"
+    assert int(count) == len(states) > 20  # every widget of the page, in one reply
 
 
 def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
