@@ -101,6 +101,7 @@ def test_defaults_serve_a_class_on_localhost(fake_run, capsys):
     assert "--MappingKernelManager.cull_connected" not in flags
     assert flags["--preheat_kernel"] == "True"
     assert flags["--pool_size"] == "2"
+    assert flags["--VoilaExecutor.iopub_timeout"] == "60"  # a class's kernels start at once
     assert "--token" not in flags  # loopback: no token
     assert "JUPYTER_TOKEN" not in fake_run.env
     assert fake_run.spec["argv"][3:5] == ["--memory-limit", "2048"]
@@ -468,7 +469,8 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     )
     clock = types.SimpleNamespace(now=1000.0)
     monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
-    manager = server.CappedKernelManager(cull_idle_timeout=120)
+    # the timeout alone (no connect grace; the next test has both)
+    manager = server.CappedKernelManager(cull_idle_timeout=120, connect_grace=0)
 
     run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
     clock.now += 119
@@ -477,6 +479,42 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     clock.now += 2
     run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == ["handed-out"]
+
+
+def test_a_kernel_no_page_connected_to_yet_gets_the_connect_grace(monkeypatch):
+    """Under a class's load a page connects minutes after its kernel started: a short
+    cull timeout must not end the kernel first; once connected and gone, it goes."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from jacviz.app import server
+
+    culled = []
+
+    async def cull_as_jupyter_server_does(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(
+        AsyncMappingKernelManager, "cull_kernel_if_idle", cull_as_jupyter_server_does
+    )
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    manager = server.CappedKernelManager(cull_idle_timeout=5, connect_grace=30)
+    assert server.CappedKernelManager().connect_grace == server.CONNECT_GRACE_S == 300
+
+    for kernel_id in ("waiting", "visited"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))  # both first seen now
+    manager.notify_connect("visited")
+    manager.notify_disconnect("visited")  # the page came and went
+    clock.now += 6
+    for kernel_id in ("waiting", "visited"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))
+    assert culled == ["visited"]
+    clock.now += 23  # 29 s
+    run_alone(manager.cull_kernel_if_idle("waiting"))
+    assert culled == ["visited"]
+    clock.now += 2  # 31 s: no page came within the grace
+    run_alone(manager.cull_kernel_if_idle("waiting"))
+    assert culled == ["visited", "waiting"]
 
 
 def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time():
