@@ -210,17 +210,16 @@ def test_a_page_gets_all_its_widgets_in_one_reply_not_one_message_each(class_app
 
     def watch(websocket):
         if "/channels" in websocket.url:
-            websocket.on("framesent", sent.append)
-            websocket.on("framereceived", received.append)
+            websocket.on("framesent", lambda payload: sent.append(payload))
+            websocket.on("framereceived", lambda payload: received.append(payload))
 
     page = new_page()
     page.on("websocket", watch)
     page.goto(class_app.page_url)
     wait_for_explorer(page)
-    frames = [_text(frame) for frame in sent + received]
-    assert any('"update_states"' in frame for frame in map(_text, received))
-    assert not any('"request_state"' in frame for frame in map(_text, sent))
-    assert len(frames) < 60, len(frames)
+    assert any('"update_states"' in _text(frame) for frame in received)
+    assert not any('"request_state"' in _text(frame) for frame in sent)
+    assert len(sent) + len(received) < 60, (len(sent), len(received))
     _leave(page)
 
 
