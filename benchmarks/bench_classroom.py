@@ -1,17 +1,21 @@
 """Benchmark a class: N students open ``jacviz app`` at once, each makes 20 edits, then leaves.
 
-Plain script: ``python benchmarks/bench_classroom.py --students N [--think S] [--port P]``.
-Needs the ``app`` and ``test`` extras and Debian's Chromium (``/usr/bin/chromium``).
+Plain script: ``python benchmarks/bench_classroom.py --students N [--server voila|solara]
+[--browsers K] [--preheat P] [--think S] [--port P] [--log-dir DIR]``. Needs the ``app``,
+``server`` (for Solara) and ``test`` extras and Debian's Chromium (``/usr/bin/chromium``).
 
-It starts ``jacviz app`` on 127.0.0.1 with its class defaults (two preheated
-kernels, culling of idle disconnected kernels; ``--cull-after`` 30 s here, see
-below) and opens N students at once: N browser contexts (own cookies, own
-page, own kernel) in one headless Chromium, driven by Playwright's async API.
-Each student
+It starts ``jacviz app`` on 127.0.0.1 with its class defaults and
+``--cull-after`` 30 s (see below): ``--server voila`` (the default: one kernel
+process per page, two preheated kernels unless ``--preheat`` says otherwise) or
+``--server solara`` (every page served from one Python process). Once the server
+is idle it opens N students at once: N browser contexts (own cookies, own page,
+own kernel) spread round-robin over ``--browsers`` headless Chromium processes
+(one by default), driven by Playwright's async API. Each student
 
 1. opens the app page; **first picture**: from ``page.goto`` until the
    explorer's heatmap ``<img>`` has loaded and the status line shows its
-   ``render #N``;
+   ``render #N``; the kernel WebSocket's messages (frames, both ways) until then
+   are counted;
 2. makes 20 edits, a student's mix (formulas, entries of ``x``, the order, the
    batch size; ``EDIT_PLAN``), with a think time of ``--think`` seconds (±50 %,
    fixed seed) before each; **edit latency**: from the input until a new
@@ -19,23 +23,29 @@ Each student
 3. closes its context: the connection drops and no unload handler runs (a
    laptop closed), so the culler has to free the kernel.
 
-One Chromium for the whole class runs on the server's own cores, which a real
-class's laptops do not: the times are an upper bound for the server's share.
+The browsers run on the server's own cores, which a real class's laptops do
+not: the times are an upper bound for the server's share. The CPU time the app
+(its whole process tree) and the browsers used during the class is printed per
+student, to show which of the two the cores went to.
 
 **RSS per student**: the resident memory of the app's whole process tree
-(``jacviz app``, Voila, every kernel; not Chromium), sampled every second;
-(peak − before the first student) / N, the memory a lecturer adds per student.
-The total peak and its PSS (shared pages split between the processes) are
-printed too. **Leaked kernels**: students' kernels (known by the kernel id in
-their page) still alive 60 s after the last one left. Voila keeps a closed
-page's kernel; the app culls kernels idle with no page connected after
-``--cull-after`` seconds (the app's default, 120 s, leaves all of them alive at
-60 s; the bench passes 30 s, which fits the 60 s window, and prints it).
+(``jacviz app``, Voila and every kernel, or the one Solara process; not
+Chromium), sampled every second; (peak − before the first student) / N, the
+memory a lecturer adds per student. The total peak and its PSS (shared pages
+split between the processes) are printed too. **Leaked kernels**: students'
+kernels (known by the kernel id in their WebSocket's address) still alive 60 s
+after the last one left: for Voila, kernel processes; for Solara, virtual
+kernels its log (made verbose for ``solara.server.app`` by a ``sitecustomize``
+on the server's ``PYTHONPATH``) shows connected and not shut down. The app
+culls kernels idle with no page connected after ``--cull-after`` seconds (its
+default, 120 s, would leave all of them alive at 60 s; the bench passes 30 s,
+which fits the 60 s window, and prints it).
 
-Every wait is bounded: 300 s for a first picture, 30 s per edit, ``--timeout``
-for the students' part, 60 s for the leak check; the app is stopped by its
-process group at the end. The last line is exactly (one line)
-``classroom: students=N first_picture_p95=X.Xs edit_p95=X.XXs
+Every wait is bounded: 600 s for the server to become idle, 300 s for a first
+picture, 30 s per edit, ``--timeout`` for the students' part, 60 s for the leak
+check; the app is stopped by its process group at the end. The server's log goes
+to ``--log-dir`` (kept) or a temporary folder (removed). The last line is exactly
+(one line) ``classroom: students=N first_picture_p95=X.Xs edit_p95=X.XXs
 rss_per_student=XXXMB leaked_kernels=K``.
 """
 
@@ -49,15 +59,19 @@ import contextlib
 import math
 import random
 import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
 
-from bench_app import start_app, stop_app  # found through the paths above
-from explorer_page import (
+from explorer_page import (  # found through the path above
     BATCH_SLIDER_HANDLE,
     ENTRY_INPUTS,
     FUNCTION_INPUT,
@@ -71,8 +85,21 @@ WAIT = 30.0
 LEAK_WINDOW = 60.0
 EDITS = 20
 CULL_AFTER = 30
-KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
+START_TIMEOUT = 120.0
+IDLE_TIMEOUT = 600.0
 OPEN_TIMEOUT = 300.0
+TICK_S = os.sysconf("SC_CLK_TCK")
+KERNEL_ID = re.compile(r"/api/kernels/([0-9A-Za-z-]+)/channels")
+SOLARA_CONNECTED = re.compile(r"Connect page \S+ for kernel (\S+)")
+SOLARA_SHUT_DOWN = re.compile(r"Shut down virtual kernel: (\S+)")
+#: Makes Solara's server log when a page connects to a virtual kernel and when one ends.
+SOLARA_LOGGING = """import logging
+_handler = logging.StreamHandler()
+_handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+_log = logging.getLogger("solara.server.app")
+_log.setLevel(logging.INFO)
+_log.addHandler(_handler)
+"""
 STATE_JS = """([status, image]) => {
     const match = /render #(\\d+)/.exec(document.querySelector(status).innerText);
     return [match ? Number(match[1]) : -1, document.querySelector(image).getAttribute("src")];
@@ -84,26 +111,27 @@ PICTURE_JS = """([status, image, count, old]) => {
     return Boolean(match && Number(match[1]) >= count && img && img.getAttribute("src") !== old
                    && img.complete && img.naturalWidth > 0);
 }"""
-# A student's 20 edits: (action, value), in this order.
+# A student's 20 edits: (action, value), in this order. The batch size is a number
+# field: ArrowUp / ArrowDown step it.
 EDIT_PLAN = (
     ("formula", "sin(x)"),
     ("entry", (0, 1.5)),
     ("order", "2nd order"),
     ("order", "1st order"),
     ("formula", "x**2 + 1"),
-    ("batch", "ArrowRight"),
+    ("batch", "ArrowUp"),
     ("entry", (3, -2.0)),
     ("formula", "tanh(x) * x"),
     ("order", "2nd order"),
     ("entry", (1, 0.5)),
     ("order", "1st order"),
-    ("batch", "ArrowLeft"),
+    ("batch", "ArrowDown"),
     ("formula", "[x[0]*x[1], x[0] + x[1]]"),
     ("entry", (0, 3.0)),
     ("order", "full Jacobian"),
     ("order", "1st order"),
     ("formula", "exp(-x**2)"),
-    ("batch", "ArrowRight"),
+    ("batch", "ArrowUp"),
     ("entry", (4, 0.25)),
     ("formula", "x**3"),
 )
@@ -117,6 +145,8 @@ class Student:
         self.url, self.rng, self.think = url, rng, think
         self.kernel_id = None
         self.first_picture = None
+        self.messages = 0  # kernel WebSocket frames, both ways, until the first picture
+        self.messages_to_picture = None
         self.edits = []
         self.error = None
 
@@ -127,16 +157,29 @@ class Student:
             context.set_default_timeout(WAIT * 1000)
             await context.route("**/*", _only_local)
             page = await context.new_page()
+            page.on("websocket", self._watch)
             start = time.perf_counter()
-            response = await page.goto(self.url, timeout=OPEN_TIMEOUT * 1000)
-            self.kernel_id = KERNEL_ID.search(await response.text()).group(1)
+            await page.goto(self.url, timeout=OPEN_TIMEOUT * 1000)
             await self._picture(page, 0, None, OPEN_TIMEOUT)
             self.first_picture = time.perf_counter() - start
+            self.messages_to_picture = self.messages
             for action, value in EDIT_PLAN:
                 await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
                 self.edits.append(await self._edit(page, action, value))
         finally:
             await context.close()  # the laptop goes away: no unload handler, the kernel stays
+
+    def _watch(self, websocket):
+        """Note the kernel id of the page's kernel WebSocket and count its frames."""
+        match = KERNEL_ID.search(websocket.url)
+        if match is None:
+            return
+        self.kernel_id = match.group(1)
+        websocket.on("framesent", self._count)
+        websocket.on("framereceived", self._count)
+
+    def _count(self, frame):
+        self.messages += 1
 
     async def _edit(self, page, action, value):
         """Make one edit; return seconds until the next picture is loaded and counted."""
@@ -151,7 +194,7 @@ class Student:
             await page.locator(ENTRY_INPUTS).nth(index).press("Enter")
         elif action == "order":
             await page.locator(ORDER_BUTTONS, has_text=value).first.click()
-        else:  # "batch": a key on the batch-size slider
+        else:  # "batch": a key on the batch-size field
             await page.locator(BATCH_SLIDER_HANDLE).first.press(value)
         await self._picture(page, count + 1, src, WAIT)
         return time.perf_counter() - start
@@ -171,6 +214,61 @@ async def _only_local(route):
         await route.abort()
 
 
+def start_server(server, options, port, log_path):
+    """Start ``jacviz app --server SERVER --no-browser`` on 127.0.0.1; return (process, url).
+
+    Jupyter's and IPython's directories go to a temporary folder (``process.home``)
+    so nothing of the user's configuration changes what is measured; stdout and
+    stderr go to ``log_path``. For Solara the folder also holds the
+    ``sitecustomize`` that makes its server log sessions (``SOLARA_LOGGING``).
+    """
+    if not port:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    home = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home), JUPYTER_RUNTIME_DIR=str(home))
+    env["IPYTHONDIR"] = str(home)
+    if server == "solara":
+        (home / "sitecustomize.py").write_text(SOLARA_LOGGING, encoding="utf-8")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(home), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "jacviz", "app", f"--server={server}", "--no-browser"]
+    log = open(log_path, "wb")  # noqa: SIM115 -- closed by stop_server
+    process = subprocess.Popen(
+        [*command, f"--port={port}", *options],
+        env=env,
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    process.home, process.log = home, log
+    url = f"http://127.0.0.1:{port}/"
+    probe = f"{url}voila/static/favicon.ico" if server == "voila" else url
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline and process.poll() is None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(probe, timeout=2).close()
+            return process, url
+        time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError(f"jacviz app --server {server} did not start; see {log_path}")
+
+
+def stop_server(process):
+    """SIGTERM the app's process group, SIGKILL it after 20 s; remove its folder."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=20)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    process.log.close()
+    shutil.rmtree(process.home, ignore_errors=True)
+
+
 def tree_memory(pid):
     """Return (RSS, PSS) in MB of ``pid`` and every process below it."""
     rss = pss = 0
@@ -184,37 +282,89 @@ def tree_memory(pid):
     return rss / 1024, pss / 1024
 
 
-def kernel_ids_alive(pid):
-    """Return the ids of the app's live kernels (from their connection files' names)."""
-    found = set()
-    for argv in descendants(pid).values():
-        if "jacviz.app.kernel" in argv:
-            found.update(re.findall(r"kernel-([0-9a-f-]{36})\.json", " ".join(argv)))
+def cpu_seconds(pids):
+    """Return {pid: user + system CPU seconds so far} of the processes still there."""
+    found = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[11]) + int(fields[12])) / TICK_S
     return found
 
 
-async def run_class(url, app_pid, students, think, timeout):
-    """Run ``students`` at once in one Chromium while sampling memory.
+class CpuMeter:
+    """The CPU seconds used by a changing set of processes since the meter started.
 
-    Returns the students and the peak (RSS, PSS) of the app's process tree.
+    Sampled now and then: a process that ends keeps what it had used at its
+    last sample (up to a second's worth is lost).
+    """
+
+    def __init__(self, pids):
+        self.start = cpu_seconds(pids)
+        self.last = dict(self.start)
+
+    def sample(self, pids):
+        self.last.update(cpu_seconds(pids))
+
+    def used(self):
+        return sum(self.last.values()) - sum(self.start.values())
+
+
+def app_pids(pid):
+    return [pid, *descendants(pid)]
+
+
+def browser_pids():
+    """The Chromium processes below this script (Playwright's driver is not one)."""
+    found = descendants(os.getpid()).items()
+    return [child for child, argv in found if argv and "chrom" in argv[0].lower()]
+
+
+def wait_until_idle(pid, timeout=IDLE_TIMEOUT):
+    """Wait until the app's tree used under 0.3 s of CPU in 3 s (preheated kernels drawn)."""
+    deadline = time.monotonic() + timeout
+    time.sleep(5.0)
+    while time.monotonic() < deadline:
+        before = sum(cpu_seconds(app_pids(pid)).values())
+        time.sleep(3.0)
+        if sum(cpu_seconds(app_pids(pid)).values()) - before < 0.3:
+            return True
+    return False
+
+
+async def run_class(url, app_pid, students, think, timeout, browsers):
+    """Run ``students`` at once in ``browsers`` Chromium processes while sampling.
+
+    Returns the students, the peak (RSS, PSS) of the app's process tree and the
+    CPU seconds the app and the browsers used.
     """
     from playwright.async_api import async_playwright
 
     class_ = [Student(url, random.Random(seed), think) for seed in range(students)]
     peak = [0.0, 0.0]
+    app_cpu, browser_cpu = CpuMeter(app_pids(app_pid)), CpuMeter([])
+
+    def sample_once():
+        rss, pss = tree_memory(app_pid)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+        app_cpu.sample(app_pids(app_pid))
+        browser_cpu.sample(browser_pids())
 
     async def sample():
         for _ in range(int(timeout) + 1):
-            rss, pss = tree_memory(app_pid)
-            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            sample_once()
             await asyncio.sleep(1.0)
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
+        chromia = [
+            await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for _ in range(browsers)
+        ]
         sampler = asyncio.ensure_future(sample())
-        tasks = [asyncio.ensure_future(_guarded(student, browser)) for student in class_]
+        tasks = [
+            asyncio.ensure_future(_guarded(student, chromia[index % browsers]))
+            for index, student in enumerate(class_)
+        ]
         _, late = await asyncio.wait(tasks, timeout=timeout)
         for task in late:  # past --timeout: stopped, counted as failed
             task.cancel()
@@ -223,8 +373,10 @@ async def run_class(url, app_pid, students, think, timeout):
             if student.error is None and len(student.edits) < EDITS:
                 student.error = f"not done within --timeout {timeout:.0f} s"
         sampler.cancel()
-        await browser.close()
-    return class_, peak
+        sample_once()
+        for browser in chromia:
+            await browser.close()
+    return class_, peak, (app_cpu.used(), browser_cpu.used())
 
 
 async def _guarded(student, browser):
@@ -232,19 +384,32 @@ async def _guarded(student, browser):
     try:
         await student.run(browser)
     except Exception as exc:
-        student.error = f"{type(exc).__name__}: {exc}"
+        student.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     return student
 
 
-def leaked_after_window(app_pid, kernel_ids):
+def voila_kernels_alive(app_pid, log_path):
+    """Return the ids of the app's live kernels (from their connection files' names)."""
+    found = set()
+    for argv in descendants(app_pid).values():
+        if "jacviz.app.kernel" in argv:
+            found.update(re.findall(r"kernel-([0-9a-f-]{36})\.json", " ".join(argv)))
+    return found
+
+
+def solara_kernels_alive(app_pid, log_path):
+    """Return the ids of the virtual kernels Solara's log shows connected and not shut down."""
+    log = Path(log_path).read_text(errors="replace")
+    return set(SOLARA_CONNECTED.findall(log)) - set(SOLARA_SHUT_DOWN.findall(log))
+
+
+def leaked_after_window(alive, kernel_ids):
     """Wait ``LEAK_WINDOW`` s watching the students' kernels go; return those left."""
     deadline = time.monotonic() + LEAK_WINDOW
-    alive = kernel_ids_alive(app_pid) & kernel_ids
     while time.monotonic() < deadline:
-        alive = kernel_ids_alive(app_pid) & kernel_ids
-        print(f"  {deadline - time.monotonic():4.0f} s left: {len(alive)} student kernels alive")
+        print(f"  {deadline - time.monotonic():4.0f} s left: {len(alive() & kernel_ids)} alive")
         time.sleep(10.0)
-    return kernel_ids_alive(app_pid) & kernel_ids
+    return alive() & kernel_ids
 
 
 def quantile(values, q):
@@ -257,25 +422,47 @@ def quantile(values, q):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5)
+    parser.add_argument("--server", choices=("voila", "solara"), default="voila")
+    parser.add_argument("--browsers", type=int, default=1, help="Chromium processes (K)")
+    parser.add_argument(
+        "--preheat", type=int, default=None, help="Voila's preheated kernels (default: the app's)"
+    )
     parser.add_argument("--think", type=float, default=2.0, help="seconds between edits (±50 %%)")
     parser.add_argument("--port", type=int, default=0, help="the app's port (0: a free one)")
     parser.add_argument("--cull-after", type=int, default=CULL_AFTER)
     parser.add_argument("--timeout", type=float, default=900.0, help="bound of the students' part")
+    parser.add_argument("--log-dir", type=Path, help="keep the server's log in this folder")
     args = parser.parse_args(argv)
+    if args.preheat is not None and args.server == "solara":
+        parser.error("--preheat is Voila's (Solara has no kernel processes to preheat)")
+    if not 1 <= args.browsers <= args.students:
+        parser.error("--browsers must be between 1 and --students")
+
+    options = [f"--cull-after={args.cull_after}", f"--max-kernels={max(100, args.students + 10)}"]
+    if args.preheat is not None:
+        options.append(f"--preheat={args.preheat}")
+    log_dir = args.log_dir or Path(tempfile.mkdtemp(prefix="bench-classroom-log-"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"{args.server}-{args.students}-students.log"
+    alive = voila_kernels_alive if args.server == "voila" else solara_kernels_alive
 
     print(f"machine: {os.cpu_count()} cores, load average before {_load()}")
-    process, url = start_app(f"--cull-after={args.cull_after}", port=args.port or None)
+    print(f"server: jacviz app --server {args.server} {' '.join(options)}; log {log_path}")
+    process, url = start_server(args.server, options, args.port, log_path)
     try:
-        time.sleep(15.0)  # the preheated kernels start and draw the explorer
+        idle = wait_until_idle(process.pid)
+        print(f"server idle: {idle} (load average {_load()})")
         idle_rss, _ = tree_memory(process.pid)
-        results, (peak_rss, peak_pss) = asyncio.run(
-            run_class(url, process.pid, args.students, args.think, args.timeout)
+        results, (peak_rss, peak_pss), (app_cpu, browser_cpu) = asyncio.run(
+            run_class(url, process.pid, args.students, args.think, args.timeout, args.browsers)
         )
         load = _load()
         kernel_ids = {student.kernel_id for student in results if student.kernel_id}
-        leaked = leaked_after_window(process.pid, kernel_ids)
+        leaked = leaked_after_window(lambda: alive(process.pid, log_path), kernel_ids)
     finally:
-        stop_app(process)
+        stop_server(process)
+        if args.log_dir is None:
+            shutil.rmtree(log_dir, ignore_errors=True)
 
     failed = [student.error for student in results if student.error]
     for error in sorted(set(failed)):
@@ -283,6 +470,7 @@ def main(argv=None):
     # a student who never saw a picture counts as infinitely slow, not as absent
     firsts = [math.inf if s.first_picture is None else s.first_picture for s in results]
     edits = [seconds for student in results for seconds in student.edits]
+    messages = [s.messages_to_picture for s in results if s.messages_to_picture is not None]
     per_student = (peak_rss - idle_rss) / args.students
     print(f"load average after the students: {load}")
     print(
@@ -291,15 +479,24 @@ def main(argv=None):
         "saw one)"
     )
     print(
+        f"kernel messages until the first picture: median {quantile(messages, 0.5)}, "
+        f"max {max(messages, default=math.nan)} (WebSocket frames, both ways)"
+    )
+    print(
         f"edit: p50 {quantile(edits, 0.5):.3f} s, p95 {quantile(edits, 0.95):.3f} s, "
         f"max {max(edits, default=float('nan')):.3f} s "
         f"({len(edits)} edits, think {args.think:.1f} s ±50 %)"
     )
     print(
-        f"memory: {idle_rss:.0f} MB before the class (app, Voila, preheated kernels), "
+        f"memory: {idle_rss:.0f} MB before the class (the server idle), "
         f"peak {peak_rss:.0f} MB RSS ({peak_pss:.0f} MB PSS); "
         f"total per student {peak_rss / args.students:.0f} MB, added per student "
         f"{per_student:.0f} MB"
+    )
+    print(
+        f"CPU during the class: app {app_cpu:.0f} s ({app_cpu / args.students:.1f} s per "
+        f"student), {args.browsers} Chromium {browser_cpu:.0f} s "
+        f"({browser_cpu / args.students:.1f} s per student)"
     )
     print(f"kernels: {len(kernel_ids)} students', culled after {args.cull_after} s idle")
     print(

@@ -10,10 +10,13 @@ import importlib.metadata
 import json
 import os
 import pathlib
+import queue
 import signal
 import subprocess
 import sys
+import time
 import types
+import uuid
 
 import nbformat
 import pytest
@@ -98,6 +101,7 @@ def test_defaults_serve_a_class_on_localhost(fake_run, capsys):
     assert "--MappingKernelManager.cull_connected" not in flags
     assert flags["--preheat_kernel"] == "True"
     assert flags["--pool_size"] == "2"
+    assert flags["--VoilaExecutor.iopub_timeout"] == "60"  # a class's kernels start at once
     assert "--token" not in flags  # loopback: no token
     assert "JUPYTER_TOKEN" not in fake_run.env
     assert fake_run.spec["argv"][3:5] == ["--memory-limit", "2048"]
@@ -395,6 +399,59 @@ def test_the_app_kernel_has_its_memory_limit_and_says_so_when_hit(limited_kernel
     assert (status, text) == ("ok", "(2, 2, 2)")
 
 
+def _control_states(client, timeout=30.0):
+    """Ask the kernel for every widget's state on the ``jupyter.widget.control`` comm.
+
+    What Voila's page does first when it connects; return the ``update_states``
+    reply's states, or None when the kernel closed the comm (no such target).
+    """
+    comm_id = uuid.uuid4().hex
+    opened = client.session.msg(
+        "comm_open",
+        {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+        metadata={"version": "1.0.0"},
+    )
+    client.shell_channel.send(opened)
+    ask = {"comm_id": comm_id, "data": {"method": "request_states"}}
+    client.shell_channel.send(client.session.msg("comm_msg", ask))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        content = msg["content"]
+        if content.get("comm_id") != comm_id:
+            continue
+        if msg["msg_type"] == "comm_close":
+            return None
+        if msg["msg_type"] == "comm_msg" and content["data"]["method"] == "update_states":
+            return content["data"]["states"]
+    pytest.fail(f"no answer on the control comm within {timeout} s")
+
+
+def test_the_app_kernel_answers_all_widget_states_in_one_message(limited_kernel):
+    """The control comm target is there before the page connects (``--ext=ipywidgets``).
+
+    Without it Voila's page falls back to one ``request_state`` per widget: hundreds
+    of messages per page load, which choked a class of thirty pages starting at once.
+    """
+    _, client = limited_kernel
+    status, _ = _run(client, "import jacviz\nexplorer = jacviz.JacobianExplorer(function='x**2')")
+    assert status == "ok"
+    states = _control_states(client)
+    assert states is not None, "the kernel closed the control comm: no such target"
+    function_boxes = [
+        model["state"]["value"]
+        for model in states.values()
+        if "jacviz-function" in model["state"].get("_dom_classes", [])
+    ]
+    assert function_boxes == ["x**2"]
+    status, count = _run(client, "from ipywidgets.widgets import widget\nlen(widget._instances)")
+    assert status == "ok"
+    assert int(count) == len(states) > 20  # every widget of the page, in one reply
+
+
 def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     """A preheated kernel idle since it drew the explorer is not culled the moment a
     visitor takes it, before the visitor's page has connected."""
@@ -412,7 +469,8 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     )
     clock = types.SimpleNamespace(now=1000.0)
     monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
-    manager = server.CappedKernelManager(cull_idle_timeout=120)
+    # the timeout alone (no connect grace; the next test has both)
+    manager = server.CappedKernelManager(cull_idle_timeout=120, connect_grace=0)
 
     run_alone(manager.cull_kernel_if_idle("handed-out"))  # first seen now
     clock.now += 119
@@ -421,6 +479,42 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     clock.now += 2
     run_alone(manager.cull_kernel_if_idle("handed-out"))
     assert culled == ["handed-out"]
+
+
+def test_a_kernel_no_page_connected_to_yet_gets_the_connect_grace(monkeypatch):
+    """Under a class's load a page connects minutes after its kernel started: a short
+    cull timeout must not end the kernel first; once connected and gone, it goes."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from jacviz.app import server
+
+    culled = []
+
+    async def cull_as_jupyter_server_does(self, kernel_id):
+        culled.append(kernel_id)
+
+    monkeypatch.setattr(
+        AsyncMappingKernelManager, "cull_kernel_if_idle", cull_as_jupyter_server_does
+    )
+    clock = types.SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    manager = server.CappedKernelManager(cull_idle_timeout=5, connect_grace=30)
+    assert server.CappedKernelManager().connect_grace == server.CONNECT_GRACE_S == 300
+
+    for kernel_id in ("waiting", "visited"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))  # both first seen now
+    manager.notify_connect("visited")
+    manager.notify_disconnect("visited")  # the page came and went
+    clock.now += 6
+    for kernel_id in ("waiting", "visited"):
+        run_alone(manager.cull_kernel_if_idle(kernel_id))
+    assert culled == ["visited"]
+    clock.now += 23  # 29 s
+    run_alone(manager.cull_kernel_if_idle("waiting"))
+    assert culled == ["visited"]
+    clock.now += 2  # 31 s: no page came within the grace
+    run_alone(manager.cull_kernel_if_idle("waiting"))
+    assert culled == ["visited", "waiting"]
 
 
 def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time():

@@ -11,6 +11,9 @@ from jacviz.app._options import AppSettings
 
 MANAGER = "jacviz.app.server.CappedKernelManager"
 LOGIN = "jacviz.app.server.PrefixedIdentityProvider"
+#: Seconds a cell's output may take to arrive (nbclient's default, 4 s, is too short
+#: while a class's kernels start at once on two cores: cells then fail with a timeout).
+IOPUB_TIMEOUT_S = 60
 #: The kernel WebSocket without Nagle's delay (:mod:`jacviz.app.websocket`), for Voila and Lab.
 NO_DELAY_CONNECTION = "jacviz.app.websocket.NoDelayConnection"
 
@@ -52,6 +55,7 @@ def voila_command(notebook, settings=None):
         f"--VoilaConfiguration.multi_kernel_manager_class={MANAGER}",
         f"--CappedKernelManager.max_kernels={settings.max_kernels}",
         f"--Voila.kernel_websocket_connection_class={NO_DELAY_CONNECTION}",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
     command += _culling_flags(settings)
     if settings.preheat:

@@ -7,13 +7,26 @@ the explorer shows it in its error area and keeps the last picture -- instead
 of the machine swapping for the whole class; a ``MemoryError`` in a cell says
 which limit it hit. The kernel spec of ``jacviz app`` runs this module.
 
+The kernel loads ipywidgets as an IPython extension (``--ext=ipywidgets``) at
+start, which registers the ``jupyter.widget.control`` comm target. ipywidgets
+registers it by itself when imported inside a running IPython, but this module
+imports :mod:`jacviz` (and with it ipywidgets) before the kernel exists, so
+without the extension the target is missing: Voila's page then asks for the
+widgets' states one ``request_state`` message per widget instead of one
+``request_states`` on the control comm: 485 WebSocket frames until the first
+picture instead of 18 (``benchmarks/bench_classroom.py --students 1``), and a
+class of thirty pages opened at once saw no picture.
+
 Imports ipykernel (inside :func:`main`), which the ``app`` extra installs.
 """
 
 import argparse
 import resource
 
-__all__ = ["limit_memory", "main", "memory_message"]
+__all__ = ["KERNEL_OPTIONS", "limit_memory", "main", "memory_message"]
+
+#: What the kernel adds to ipykernel's own arguments: the widgets' control comm target.
+KERNEL_OPTIONS = ("--ext=ipywidgets",)
 
 
 def limit_memory(limit_mb):
@@ -90,7 +103,7 @@ def main(argv=None):
     from ipykernel.kernelapp import IPKernelApp
 
     kernel = IPKernelApp.instance()
-    kernel.initialize(kernel_args)
+    kernel.initialize([*kernel_args, *KERNEL_OPTIONS])
     if args.memory_limit:
         kernel.shell.set_custom_exc((MemoryError,), _explain_memory_errors(args.memory_limit))
     kernel.start()

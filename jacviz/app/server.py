@@ -11,7 +11,11 @@ page connected, ``MappingKernelManager.cull_idle_timeout``) frees places again.
 Culling gives every kernel one full ``cull_idle_timeout`` from the first time
 the culler sees it outside Voila's pool: a preheated kernel has been idle since
 it drew the explorer, and would otherwise be culled in the seconds between being
-handed to a visitor and that visitor's page connecting to it.
+handed to a visitor and that visitor's page connecting to it. A kernel whose
+page has never connected gets at least ``connect_grace`` (300 s) instead: when a
+class opens the page at once, pages connect minutes after their kernels started
+on a busy machine, and a short ``--cull-after`` must not end them first. Once a
+page has connected, the kernel is culled ``cull_idle_timeout`` after it left.
 
 With preheated kernels (``--preheat``), Voila wraps this class in its pool
 manager; the pool's kernels count toward the cap. A refill refused at the cap
@@ -34,11 +38,14 @@ from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Integer
+from traitlets import Float, Integer
 
 from jacviz.app._options import full_message
 
-__all__ = ["CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
+__all__ = ["CONNECT_GRACE_S", "CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
+
+#: Seconds a kernel whose page never connected is kept, at least (see the module's text).
+CONNECT_GRACE_S = 300.0
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -53,11 +60,18 @@ class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(
         0, config=True, help="Most kernels alive (or starting) at once; 0 for no cap."
     )
+    connect_grace = Float(
+        CONNECT_GRACE_S,
+        config=True,
+        help="Seconds a kernel no page has connected to yet is kept before it may be "
+        "culled (at least cull_idle_timeout).",
+    )
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting = 0
         self._first_seen = {}  # kernel id -> when the culler first saw it (monotonic s)
+        self._connected = set()  # ids of the kernels a page has connected to
 
     def live_kernels(self):
         """Return the number of kernels running or being started."""
@@ -77,16 +91,30 @@ class CappedKernelManager(AsyncMappingKernelManager):
             self._refill_pool()
         return kernel_id
 
+    def notify_connect(self, kernel_id):
+        """Count a page's connection to a kernel, and remember that one connected."""
+        self._connected.add(kernel_id)
+        return super().notify_connect(kernel_id)
+
     async def cull_kernel_if_idle(self, kernel_id):
-        """Cull an idle kernel as jupyter-server does, once it had a timeout's grace."""
+        """Cull an idle kernel as jupyter-server does, once it had its grace.
+
+        The grace runs from the first time the culler sees the kernel: one
+        ``cull_idle_timeout``, or ``connect_grace`` if longer while no page has
+        connected to the kernel yet.
+        """
         first_seen = self._first_seen.setdefault(kernel_id, time.monotonic())
-        if time.monotonic() - first_seen < self.cull_idle_timeout:
+        grace = self.cull_idle_timeout
+        if kernel_id not in self._connected:
+            grace = max(grace, self.connect_grace)
+        if time.monotonic() - first_seen < grace:
             return None
         return await super().cull_kernel_if_idle(kernel_id)
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
-        """Shut a kernel down and forget when the culler first saw it."""
+        """Shut a kernel down and forget what the culler knew of it."""
         self._first_seen.pop(kernel_id, None)
+        self._connected.discard(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
 
     def _refill_pool(self):

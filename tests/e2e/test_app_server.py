@@ -197,6 +197,37 @@ def test_a_kernel_is_culled_after_its_page_is_gone_not_before(class_app, new_pag
     assert re.search(r"Culling 'idle' kernel .* with 0 connections", class_app.log())
 
 
+def test_a_page_gets_all_its_widgets_in_one_reply_not_one_message_each(class_app, new_page):
+    """The page asks for every widget's state on the control comm, answered at once.
+
+    Without that comm target in the kernel the page falls back to one
+    ``request_state`` per widget: 485 WebSocket frames until the first picture
+    instead of 18 (measured, ``bench_classroom.py --students 1``); a class of
+    thirty such pages starting at once saw no picture at all.
+    """
+    class_app.wait_for_kernels(0)
+    sent, received = [], []
+
+    def watch(websocket):
+        if "/channels" in websocket.url:
+            websocket.on("framesent", lambda payload: sent.append(payload))
+            websocket.on("framereceived", lambda payload: received.append(payload))
+
+    page = new_page()
+    page.on("websocket", watch)
+    page.goto(class_app.page_url)
+    wait_for_explorer(page)
+    assert any('"update_states"' in _text(frame) for frame in received)
+    assert not any('"request_state"' in _text(frame) for frame in sent)
+    assert len(sent) + len(received) < 60, (len(sent), len(received))
+    _leave(page)
+
+
+def _text(frame):
+    """A WebSocket frame's payload as text (binary frames decoded, bad bytes replaced)."""
+    return frame if isinstance(frame, str) else frame.decode("utf-8", errors="replace")
+
+
 def test_past_the_cap_the_page_says_the_class_is_full(class_app, new_page):
     class_app.wait_for_kernels(0)
     first = new_page()
