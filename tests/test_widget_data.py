@@ -5,6 +5,7 @@ same data (``parse_function(text, data=...)``), one row per example by the explo
 rule: example ``b`` uses row ``b mod R``.
 """
 
+import autograd.numpy as anp
 import numpy as np
 import pytest
 import traitlets
@@ -290,11 +291,11 @@ def test_a_name_both_constant_and_data_is_shown_not_raised():
 
 
 def test_a_python_function_with_data_is_told_data_are_for_formulas():
-    explorer = JacobianExplorer(np.tanh, X3, data={"t": T3})
+    explorer = JacobianExplorer(anp.tanh, X3, data={"t": T3})
     assert "per-example data ('t') is for formulas only" in explorer.error
     explorer.data = {}
     assert explorer.error == ""
-    np.testing.assert_allclose(explorer.result, batch_jacobian(np.tanh, X3))
+    np.testing.assert_allclose(explorer.result, batch_jacobian(anp.tanh, X3))
 
 
 def test_the_browser_cannot_set_the_data(explorer):
