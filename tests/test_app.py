@@ -457,9 +457,9 @@ def test_the_app_kernel_answers_all_widget_states_in_one_message(limited_kernel)
     assert int(count) == len(states) > 20  # every widget of the page, in one reply
 
 
-def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
-    """A preheated kernel idle since it drew the explorer is not culled the moment a
-    visitor takes it, before the visitor's page has connected."""
+def _faked_culler(monkeypatch):
+    """Return ``(server module, culled kernel ids, clock)``: jupyter_server's own cull
+    step records the id instead of culling, and the culler reads ``clock.now``."""
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     from jacviz.app import server
@@ -474,6 +474,13 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
     )
     clock = types.SimpleNamespace(now=1000.0)
     monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    return server, culled, clock
+
+
+def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
+    """A preheated kernel idle since it drew the explorer is not culled the moment a
+    visitor takes it, before the visitor's page has connected."""
+    server, culled, clock = _faked_culler(monkeypatch)
     # the timeout alone (no connect grace; the next test has both)
     manager = server.CappedKernelManager(cull_idle_timeout=120, connect_grace=0)
 
@@ -489,20 +496,7 @@ def test_the_culler_gives_each_kernel_a_full_timeout_first(monkeypatch):
 def test_a_kernel_no_page_connected_to_yet_gets_the_connect_grace(monkeypatch):
     """Under a class's load a page connects minutes after its kernel started: a short
     cull timeout must not end the kernel first; once connected and gone, it goes."""
-    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-
-    from jacviz.app import server
-
-    culled = []
-
-    async def cull_as_jupyter_server_does(self, kernel_id):
-        culled.append(kernel_id)
-
-    monkeypatch.setattr(
-        AsyncMappingKernelManager, "cull_kernel_if_idle", cull_as_jupyter_server_does
-    )
-    clock = types.SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: clock.now))
+    server, culled, clock = _faked_culler(monkeypatch)
     manager = server.CappedKernelManager(cull_idle_timeout=5, connect_grace=30)
     assert server.CappedKernelManager().connect_grace == server.CONNECT_GRACE_S == 300
 
