@@ -16,6 +16,8 @@ LOGIN = "jacviz.app.server.PrefixedIdentityProvider"
 IOPUB_TIMEOUT_S = 60
 #: The kernel WebSocket without Nagle's delay (:mod:`jacviz.app.websocket`), for Voila and Lab.
 NO_DELAY_CONNECTION = "jacviz.app.websocket.NoDelayConnection"
+#: The same for the app, refusing clients without the v1 kernel protocol (see there).
+APP_CONNECTION = "jacviz.app.websocket.AppConnection"
 
 
 def voila_command(notebook, settings=None):
@@ -54,7 +56,7 @@ def voila_command(notebook, settings=None):
         f"--Voila.base_url={settings.base_url}",
         f"--VoilaConfiguration.multi_kernel_manager_class={MANAGER}",
         f"--CappedKernelManager.max_kernels={settings.max_kernels}",
-        f"--Voila.kernel_websocket_connection_class={NO_DELAY_CONNECTION}",
+        f"--Voila.kernel_websocket_connection_class={APP_CONNECTION}",
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
     command += _culling_flags(settings)

@@ -14,6 +14,14 @@ each message goes out as it comes. ``jacviz lab`` and ``jacviz app`` pass::
 and any JupyterLab or Voila can be given the same option. Numbers:
 benchmarks/README.md, "Browser round trip".
 
+``jacviz app`` (Voila) loads :class:`AppConnection` instead: the same, and it
+refuses a client that does not speak the kernel WebSocket protocol
+``v1.kernel.websocket.jupyter.org``. Voila's handler reads every binary message
+it sends as that protocol; with the older one (no subprotocol, what a script's
+WebSocket gets by default) a reply carrying a picture makes it loop over a
+header count of billions, and the whole server -- every student's page --
+stops answering (Voila 0.5.13, jupyter-server 2.x). Browsers ask for v1.
+
 Loaded only inside the Jupyter server (importing it imports jacviz, about half
 a second once, when the server starts); imports jupyter_server, which the
 ``app`` extra installs.
@@ -21,7 +29,12 @@ a second once, when the server starts); imports jupyter_server, which the
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
-__all__ = ["NoDelayConnection"]
+__all__ = ["AppConnection", "NoDelayConnection"]
+
+#: The kernel WebSocket protocol Voila's page speaks (jupyter-server's "v1").
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: WebSocket close code and reason for a client that does not speak it.
+REFUSED = (1008, f"jacviz app speaks the {V1_PROTOCOL} protocol only")
 
 
 class NoDelayConnection(ZMQChannelsWebsocketConnection):
@@ -44,3 +57,41 @@ class NoDelayConnection(ZMQChannelsWebsocketConnection):
         if handler.ws_connection is not None:  # open: the socket exists
             handler.set_nodelay(True)
         return super().connect()
+
+
+class AppConnection(NoDelayConnection):
+    """:class:`NoDelayConnection` that closes a connection not using :data:`V1_PROTOCOL`.
+
+    The refused client gets close code 1008 and :data:`REFUSED`'s reason; the
+    kernel is never connected to it, so nothing is counted or sent.
+
+    Examples
+    --------
+    >>> issubclass(AppConnection, NoDelayConnection)
+    True
+    >>> REFUSED
+    (1008, 'jacviz app speaks the v1.kernel.websocket.jupyter.org protocol only')
+    """
+
+    _refused = False
+
+    async def connect(self):
+        """Connect a v1 client as Jupyter does; close any other at once."""
+        if self.subprotocol != V1_PROTOCOL:
+            self._refused = True
+            self.log.warning("kernel WebSocket without the %s protocol: closed", V1_PROTOCOL)
+            self.websocket_handler.close(*REFUSED)
+            return
+        connected = super().connect()  # a Future, None, or (older servers) a coroutine
+        if connected is not None:
+            await connected
+
+    def handle_incoming_message(self, incoming_msg):
+        """Drop what a refused client sends; handle the rest as Jupyter does."""
+        if not self._refused:
+            super().handle_incoming_message(incoming_msg)
+
+    def disconnect(self):
+        """Nothing to undo for a refused client (it was never connected)."""
+        if not self._refused:
+            super().disconnect()

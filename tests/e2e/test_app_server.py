@@ -11,6 +11,7 @@ machine is never started here; ``tests/test_app.py`` covers which addresses
 need a token and that one is then made and printed.
 """
 
+import asyncio
 import re
 import secrets
 import sys
@@ -29,6 +30,10 @@ from explorer_page import (
     wait_for_render,
 )
 from servers import descendants, free_port, start_server, stop_server
+from tornado.websocket import websocket_connect
+from widget_protocol import ProtocolPage, open_when_admitted, run_apart
+
+from jacviz.app.websocket import REFUSED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -277,3 +282,27 @@ def test_preheated_kernels_serve_first_and_count_toward_the_cap(preheated_app, n
     preheated_app.wait_for_kernels(1, timeout=10 * CULL_AFTER)
     _come_back(third)
     assert "J (2, 2, 2)" in status_text(third)
+
+
+def test_a_client_without_the_v1_protocol_is_closed_and_the_class_goes_on(preheated_app):
+    """Voila loops on older-protocol frames; the app closes such a client at once."""
+    page = ProtocolPage(preheated_app.url, "voila", token=preheated_app.token)
+
+    async def scenario():
+        await open_when_admitted(page)
+        count, picture = page.widgets.render_count(), page.widgets.picture()
+        address = preheated_app.url.replace("http", "ws", 1)
+        legacy = await websocket_connect(  # no subprotocol: what a script gets by default
+            f"{address}api/kernels/{page.kernel_id}/channels"
+            f"?session_id={uuid.uuid4()}&token={preheated_app.token}"
+        )
+        assert await asyncio.wait_for(legacy.read_message(), 10) is None  # closed
+        assert (legacy.close_code, legacy.close_reason) == REFUSED
+        await page.edit("formula", "sin(x)", 30)  # the server still answers the class
+        await page.edit("order", "2nd order", 30)
+        assert page.widgets.render_count() == count + 2
+        assert page.widgets.picture().startswith(b"\x89PNG") and page.widgets.picture() != picture
+        await page.close()
+
+    run_apart(scenario())
+    assert "without the v1.kernel.websocket.jupyter.org protocol: closed" in preheated_app.log()

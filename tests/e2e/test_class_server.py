@@ -26,11 +26,14 @@ from explorer_page import (
     wait_for_status,
 )
 from servers import descendants, free_port, only_local, start_server, stop_server
+from widget_protocol import ProtocolPage, open_when_admitted, run_apart
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 CULL_AFTER = 5
 FULL = re.compile("The class is full")
+#: A student's edits through the widget protocol: (action, value), see ``widget_protocol``.
+EDITS = (("formula", "sin(x)"), ("order", "2nd order"), ("entry", (0, 1.5)), ("batch", "ArrowUp"))
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +149,25 @@ def test_the_server_outlives_its_students(class_server):
     proc, url, token = class_server
     assert proc.poll() is None  # pages closed mid-session, errors, the cap: still serving
     assert _get(f"{url}?token={token}")[0] in (200, 503)
+
+
+def test_a_student_without_a_browser_gets_each_edit_s_picture(class_server):
+    """The class load test's protocol client (``widget_protocol``) against the real server."""
+    _, url, token = class_server
+    page = ProtocolPage(url, "solara", token=token)
+
+    async def scenario():
+        await open_when_admitted(page)
+        count, pictures = page.widgets.render_count(), [page.widgets.picture()]
+        for action, value in EDITS:
+            await page.edit(action, value, 30)
+            pictures.append(page.widgets.picture())
+        status = page.widgets.states[page.widgets.hooked("jacviz-status")]["value"]
+        await page.close()
+        return count, pictures, status
+
+    count, pictures, status = run_apart(scenario())
+    assert page.widgets.render_count() == count + len(EDITS)
+    assert all(picture.startswith(b"\x89PNG") for picture in pictures)
+    assert len(set(pictures)) == len(pictures)  # each edit drew a new one
+    assert "H (3, 2, 2, 2)" in status  # sin(x) on B = 3 examples of n = 2, second order
