@@ -80,6 +80,7 @@ from explorer_page import (  # found through the path above
     STATUS,
 )
 from servers import CHROMIUM_ARGS, chromium_path, descendants
+from widget_protocol import FETCHES_AT_ONCE, ProtocolPage
 
 WAIT = 30.0
 LEAK_WINDOW = 60.0
@@ -207,6 +208,62 @@ class Student:
         )
 
 
+class ProtocolStudent(Student):
+    """One student without a browser: the widget protocol (``tests/e2e/widget_protocol.py``).
+
+    Fetches the page and the static files a browser fetched for it, then does
+    what the page's JavaScript does; the same first picture, edits and exit.
+    """
+
+    def __init__(self, url, rng, think, server, static):
+        super().__init__(url, rng, think)
+        self.page = ProtocolPage(url, server, static)
+
+    async def run(self, browser=None):
+        """Open the page, wait for the first picture, make the edits, drop the connection."""
+        try:
+            start = time.perf_counter()
+            opening = asyncio.ensure_future(self.page.open(OPEN_TIMEOUT))
+            while self.page.kernel_id is None and not opening.done():  # known once connected
+                await asyncio.sleep(0.05)
+            self.kernel_id = self.page.kernel_id
+            await opening
+            self.kernel_id = self.page.kernel_id
+            self.first_picture = time.perf_counter() - start
+            self.messages_to_picture = self.page.frames
+            for action, value in EDIT_PLAN:
+                await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
+                start = time.perf_counter()
+                await self.page.edit(action, value, WAIT)
+                self.edits.append(time.perf_counter() - start)
+        finally:
+            await self.page.close()
+
+
+async def static_files(url):
+    """Return the same-origin files one Chromium page fetches for ``url`` (its page's kernel
+    aside): what each protocol student fetches too, as a browser without a cache does.
+    """
+    from playwright.async_api import async_playwright
+
+    fetched = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+        page = await browser.new_page()
+        await page.route("**/*", _only_local)
+        page.on("request", lambda request: fetched.append(request.url))
+        await page.goto(url, timeout=OPEN_TIMEOUT * 1000)
+        await Student._picture(page, 0, None, OPEN_TIMEOUT)
+        await browser.close()
+    return [
+        address
+        for address in dict.fromkeys(fetched)
+        if address.startswith(url) and address != url and "/api/" not in address
+    ]
+
+
 async def _only_local(route):
     if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
         await route.continue_()
@@ -314,8 +371,12 @@ def app_pids(pid):
     return [pid, *descendants(pid)]
 
 
-def browser_pids():
-    """The Chromium processes below this script (Playwright's driver is not one)."""
+def client_pids(browsers):
+    """The Chromium processes below this script (Playwright's driver is not one); this
+    script itself when there are none (its protocol students).
+    """
+    if not browsers:
+        return [os.getpid()]
     found = descendants(os.getpid()).items()
     return [child for child, argv in found if argv and "chrom" in argv[0].lower()]
 
@@ -332,23 +393,24 @@ def wait_until_idle(pid, timeout=IDLE_TIMEOUT):
     return False
 
 
-async def run_class(url, app_pid, students, think, timeout, browsers):
-    """Run ``students`` at once in ``browsers`` Chromium processes while sampling.
+async def run_class(url, app_pid, class_, timeout, browsers):
+    """Run the students of ``class_`` at once while sampling.
 
-    Returns the students, the peak (RSS, PSS) of the app's process tree and the
-    CPU seconds the app and the browsers used.
+    Browser students are spread over ``browsers`` Chromium processes (none for
+    protocol students). Returns the students, the peak (RSS, PSS) of the app's
+    process tree and the CPU seconds the app and the clients (the Chromium
+    processes, or this script for protocol students) used.
     """
     from playwright.async_api import async_playwright
 
-    class_ = [Student(url, random.Random(seed), think) for seed in range(students)]
     peak = [0.0, 0.0]
-    app_cpu, browser_cpu = CpuMeter(app_pids(app_pid)), CpuMeter([])
+    app_cpu, browser_cpu = CpuMeter(app_pids(app_pid)), CpuMeter(client_pids(browsers))
 
     def sample_once():
         rss, pss = tree_memory(app_pid)
         peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
         app_cpu.sample(app_pids(app_pid))
-        browser_cpu.sample(browser_pids())
+        browser_cpu.sample(client_pids(browsers))
 
     async def sample():
         for _ in range(int(timeout) + 1):
@@ -362,7 +424,9 @@ async def run_class(url, app_pid, students, think, timeout, browsers):
         ]
         sampler = asyncio.ensure_future(sample())
         tasks = [
-            asyncio.ensure_future(_guarded(student, chromia[index % browsers]))
+            asyncio.ensure_future(
+                _guarded(student, chromia[index % browsers] if browsers else None)
+            )
             for index, student in enumerate(class_)
         ]
         _, late = await asyncio.wait(tasks, timeout=timeout)
@@ -423,6 +487,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=5)
     parser.add_argument("--server", choices=("voila", "solara"), default="voila")
+    parser.add_argument(
+        "--clients",
+        choices=("browser", "protocol"),
+        default="browser",
+        help="students in Chromium, or speaking the widget protocol (no browser)",
+    )
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes (K)")
     parser.add_argument(
         "--preheat", type=int, default=None, help="Voila's preheated kernels (default: the app's)"
@@ -437,6 +507,7 @@ def main(argv=None):
         parser.error("--preheat is Voila's (Solara has no kernel processes to preheat)")
     if not 1 <= args.browsers <= args.students:
         parser.error("--browsers must be between 1 and --students")
+    browsers = args.browsers if args.clients == "browser" else 0
 
     options = [f"--cull-after={args.cull_after}", f"--max-kernels={max(100, args.students + 10)}"]
     if args.preheat is not None:
@@ -452,9 +523,13 @@ def main(argv=None):
     try:
         idle = wait_until_idle(process.pid)
         print(f"server idle: {idle} (load average {_load()})")
+        class_ = new_class(url, args, browsers)
+        if not browsers:
+            idle = wait_until_idle(process.pid)  # after the page that listed the static files
+            print(f"server idle again: {idle} (load average {_load()})")
         idle_rss, _ = tree_memory(process.pid)
         results, (peak_rss, peak_pss), (app_cpu, browser_cpu) = asyncio.run(
-            run_class(url, process.pid, args.students, args.think, args.timeout, args.browsers)
+            run_class(url, process.pid, class_, args.timeout, browsers)
         )
         load = _load()
         kernel_ids = {student.kernel_id for student in results if student.kernel_id}
@@ -495,7 +570,8 @@ def main(argv=None):
     )
     print(
         f"CPU during the class: app {app_cpu:.0f} s ({app_cpu / args.students:.1f} s per "
-        f"student), {args.browsers} Chromium {browser_cpu:.0f} s "
+        f"student), {f'{browsers} Chromium' if browsers else 'the protocol clients'} "
+        f"{browser_cpu:.0f} s "
         f"({browser_cpu / args.students:.1f} s per student)"
     )
     print(f"kernels: {len(kernel_ids)} students', culled after {args.cull_after} s idle")
@@ -505,6 +581,21 @@ def main(argv=None):
         f"leaked_kernels={len(leaked)}"
     )
     return 1 if failed else 0
+
+
+def new_class(url, args, browsers):
+    """Return the ``args.students`` students: in Chromium, or protocol students fetching
+    the static files one Chromium page fetched (listed here, once, before the class).
+    """
+    rngs = [random.Random(seed) for seed in range(args.students)]
+    if browsers:
+        return [Student(url, rng, args.think) for rng in rngs]
+    from tornado.httpclient import AsyncHTTPClient
+
+    static = asyncio.run(static_files(url))
+    print(f"clients: widget protocol, each fetching {len(static)} static files first")
+    AsyncHTTPClient.configure(None, max_clients=FETCHES_AT_ONCE * args.students)
+    return [ProtocolStudent(url, rng, args.think, args.server, static) for rng in rngs]
 
 
 def _load():

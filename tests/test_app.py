@@ -524,6 +524,40 @@ def test_a_kernel_no_page_connected_to_yet_gets_the_connect_grace(monkeypatch):
     assert culled == ["visited", "waiting"]
 
 
+def test_pool_kernels_start_one_at_a_time_and_visitors_never_wait(monkeypatch):
+    """A rush that empties a pool of thirty must not start thirty kernels at once."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from jacviz.app import server
+
+    events = []
+
+    async def sleep(seconds):
+        events.append(("wait", seconds))
+
+    async def start(self, *, kernel_id=None, **kwargs):
+        events.append(("start", kwargs["env"].get("VOILA_PREHEAT", "visitor")))
+        return "kernel-id"
+
+    monkeypatch.setattr(server, "time", types.SimpleNamespace(monotonic=lambda: 1000.0))
+    monkeypatch.setattr(server.asyncio, "sleep", sleep)
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", start)
+    manager = server.CappedKernelManager(pool_start_spacing=2.0)
+    assert server.CappedKernelManager().pool_start_spacing == server.default_pool_spacing()
+
+    pool = {"env": {"VOILA_PREHEAT": "True"}}
+    for request in (pool, pool, {"env": {}}, pool):  # asked for in the same instant
+        assert run_alone(manager.start_kernel(**request)) == "kernel-id"
+    assert events == [
+        ("start", "True"),
+        ("wait", 2.0),
+        ("start", "True"),
+        ("start", "visitor"),  # a visitor's kernel starts at once
+        ("wait", 4.0),
+        ("start", "True"),
+    ]
+
+
 def test_a_server_that_ignores_sigterm_is_killed_after_the_grace_time():
     ignores = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(1)"
     command = [sys.executable, "-c", ignores + "; time.sleep(60)"]

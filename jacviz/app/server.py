@@ -18,7 +18,15 @@ on a busy machine, and a short ``--cull-after`` must not end them first. Once a
 page has connected, the kernel is culled ``cull_idle_timeout`` after it left.
 
 With preheated kernels (``--preheat``), Voila wraps this class in its pool
-manager; the pool's kernels count toward the cap. A refill refused at the cap
+manager; the pool's kernels count toward the cap. Voila starts every kernel
+its pool lacks at once, one second after a visitor took one: when a class
+arrives together, thirty kernels then start while the server still sends the
+students their pages, each kernel taking as much CPU as the server, and every
+student waited ~22 s for a first picture on two cores although thirty
+preheated kernels were ready (benchmarks/README.md, "Serving a class"). So pool
+kernels start one at a time, ``pool_start_spacing`` seconds apart (by default
+:data:`POOL_KERNEL_CPU_S` per half of the machine's cores): the class keeps
+half the machine while the pool fills, at server start as after a rush. A refill refused at the cap
 leaves a failed pool entry, which tells the next visitor that the class is
 full until Voila's culler drops it at its next pass; the pool is filled again
 after the next kernel started for a visitor.
@@ -32,20 +40,43 @@ Loaded only inside the Voila server; imports jupyter_server, tornado and
 traitlets, which the ``app`` extra installs.
 """
 
+import asyncio
+import os
 import time
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Float, Integer
+from traitlets import Float, Integer, default
 
 from jacviz.app._options import full_message
 
-__all__ = ["CONNECT_GRACE_S", "CappedKernelManager", "PrefixedIdentityProvider", "full_message"]
+__all__ = [
+    "CONNECT_GRACE_S",
+    "POOL_KERNEL_CPU_S",
+    "CappedKernelManager",
+    "PrefixedIdentityProvider",
+    "full_message",
+]
 
 #: Seconds a kernel whose page never connected is kept, at least (see the module's text).
 CONNECT_GRACE_S = 300.0
+#: CPU seconds an app kernel takes to start and draw the explorer (measured: 1.3-1.7 s
+#: per student on the 2-core box, benchmarks/README.md), rounded up.
+POOL_KERNEL_CPU_S = 2.0
+
+
+def default_pool_spacing(cores=None):
+    """Seconds between two pool kernel starts that leave half of ``cores`` to the class.
+
+    Examples
+    --------
+    >>> default_pool_spacing(2), default_pool_spacing(16)
+    (2.0, 0.25)
+    """
+    cores = cores or os.cpu_count() or 1
+    return POOL_KERNEL_CPU_S / max(1.0, cores / 2)
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -66,19 +97,34 @@ class CappedKernelManager(AsyncMappingKernelManager):
         help="Seconds a kernel no page has connected to yet is kept before it may be "
         "culled (at least cull_idle_timeout).",
     )
+    pool_start_spacing = Float(
+        config=True,
+        help="Seconds between two starts of kernels for Voila's preheated pool "
+        "(default: POOL_KERNEL_CPU_S per half of the machine's cores).",
+    )
+
+    @default("pool_start_spacing")
+    def _pool_start_spacing_default(self):
+        return default_pool_spacing()
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting = 0
         self._first_seen = {}  # kernel id -> when the culler first saw it (monotonic s)
         self._connected = set()  # ids of the kernels a page has connected to
+        self._next_pool_start = 0.0  # when the next pool kernel may start (monotonic s)
 
     def live_kernels(self):
         """Return the number of kernels running or being started."""
         return len(self.list_kernel_ids()) + self._starting
 
     async def start_kernel(self, *, kernel_id=None, **kwargs):
-        """Start a kernel, or raise HTTP 503 when ``max_kernels`` are already live."""
+        """Start a kernel, or raise HTTP 503 when ``max_kernels`` are already live.
+
+        A kernel for Voila's pool first waits for its turn (``pool_start_spacing``).
+        """
+        if _for_the_pool(kwargs):
+            await self._pool_turn()
         if kernel_id is None and 0 < self.max_kernels <= self.live_kernels():
             self.log.warning("jacviz app: %d kernels live, refusing another", self.max_kernels)
             raise web.HTTPError(503, reason=full_message(self.max_kernels))
@@ -116,6 +162,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
         self._first_seen.pop(kernel_id, None)
         self._connected.discard(kernel_id)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    async def _pool_turn(self):
+        """Wait until ``pool_start_spacing`` s after the previous pool kernel's turn."""
+        now = time.monotonic()
+        turn = max(now, self._next_pool_start)
+        self._next_pool_start = turn + self.pool_start_spacing
+        if turn > now:
+            await asyncio.sleep(turn - now)
 
     def _refill_pool(self):
         """Fill Voila's pool of preheated kernels again if it ran dry (no-op without one)."""

@@ -43,6 +43,9 @@ from tornado.websocket import websocket_connect
 
 SERVERS = ("voila", "solara")
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+#: Seconds an HTTP request may take (a browser waits long for a page that starts a
+#: kernel; :meth:`ProtocolPage.open` bounds the whole).
+HTTP_TIMEOUT = 600.0
 #: Static files fetched at once per page, as a browser does per host.
 FETCHES_AT_ONCE = 6
 RENDER_COUNT = re.compile(r"render #(\d+)")
@@ -317,7 +320,12 @@ class ProtocolPage:
         """GET ``url``, following redirects and keeping the cookies each answer sets."""
         for _ in range(redirects + 1):
             response = await AsyncHTTPClient().fetch(
-                url, headers=self._cookie_header(), follow_redirects=False, raise_error=False
+                url,
+                headers=self._cookie_header(),
+                follow_redirects=False,
+                raise_error=False,
+                connect_timeout=HTTP_TIMEOUT,
+                request_timeout=HTTP_TIMEOUT,
             )
             for cookie in response.headers.get_list("Set-Cookie"):
                 name, _, value = cookie.split(";", 1)[0].partition("=")
