@@ -1,8 +1,9 @@
 """Benchmark a class: N students open ``jacviz app`` at once, each makes 20 edits, then leaves.
 
 Plain script: ``python benchmarks/bench_classroom.py --students N [--server voila|solara]
-[--browsers K] [--preheat P] [--think S] [--port P] [--log-dir DIR]``. Needs the ``app``,
-``server`` (for Solara) and ``test`` extras and Debian's Chromium (``/usr/bin/chromium``).
+[--clients browser|protocol] [--browsers K] [--preheat P] [--think S] [--port P]
+[--log-dir DIR]``. Needs the ``app``, ``server`` (for Solara) and ``test`` extras and
+Debian's Chromium (``/usr/bin/chromium``).
 
 It starts ``jacviz app`` on 127.0.0.1 with its class defaults and
 ``--cull-after`` 30 s (see below): ``--server voila`` (the default: one kernel
@@ -24,7 +25,17 @@ own kernel) spread round-robin over ``--browsers`` headless Chromium processes
    laptop closed), so the culler has to free the kernel.
 
 The browsers run on the server's own cores, which a real class's laptops do
-not: the times are an upper bound for the server's share. The CPU time the app
+not: the times are an upper bound for the server's share. ``--clients protocol``
+measures that share: each student is a client without a browser
+(``tests/e2e/widget_protocol.py``, tornado's HTTP and WebSocket clients, all in
+this script's event loop) that fetches the page and every same-origin file one
+Chromium page fetched for it (listed once, before the class, by a page that is
+not a student; with Voila it takes a preheated kernel, so pass ``--preheat N+1``
+to have one for each student), then speaks the widget protocol as the page's
+JavaScript does: the same first picture (the status line's ``render #N`` and the
+picture's PNG received), the same 20 edits (the controls' new states), the same
+exit (the connection dropped). Nothing is drawn in a browser, so the times leave
+out a browser's own work: rendering the page and decoding the pictures. The CPU time the app
 (its whole process tree) and the browsers used during the class is printed per
 student, to show which of the two the cores went to.
 
@@ -42,7 +53,7 @@ default, 120 s, would leave all of them alive at 60 s; the bench passes 30 s,
 which fits the 60 s window, and prints it).
 
 Every wait is bounded: 600 s for the server to become idle, 300 s for a first
-picture, 30 s per edit, ``--timeout`` for the students' part, 60 s for the leak
+picture, 30 s per edit, ``--timeout`` for the students' part (arrivals included), 60 s for the leak
 check; the app is stopped by its process group at the end. The server's log goes
 to ``--log-dir`` (kept) or a temporary folder (removed). The last line is exactly
 (one line) ``classroom: students=N first_picture_p95=X.Xs edit_p95=X.XXs
@@ -150,6 +161,7 @@ class Student:
         self.messages_to_picture = None
         self.edits = []
         self.error = None
+        self.arrives = 0.0  # seconds after the class starts (``--arrive-over``)
 
     async def run(self, browser):
         """Open the page, wait for the first picture, make the edits, leave."""
@@ -446,6 +458,7 @@ async def run_class(url, app_pid, class_, timeout, browsers):
 async def _guarded(student, browser):
     """Run a student; a failure is recorded on it, never raised (the others go on)."""
     try:
+        await asyncio.sleep(student.arrives)
         await student.run(browser)
     except Exception as exc:
         student.error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
@@ -496,6 +509,12 @@ def main(argv=None):
     parser.add_argument("--browsers", type=int, default=1, help="Chromium processes (K)")
     parser.add_argument(
         "--preheat", type=int, default=None, help="Voila's preheated kernels (default: the app's)"
+    )
+    parser.add_argument(
+        "--arrive-over",
+        type=float,
+        default=0.0,
+        help="seconds over which the students arrive, evenly (0: all at once)",
     )
     parser.add_argument("--think", type=float, default=2.0, help="seconds between edits (±50 %%)")
     parser.add_argument("--port", type=int, default=0, help="the app's port (0: a free one)")
@@ -589,13 +608,19 @@ def new_class(url, args, browsers):
     """
     rngs = [random.Random(seed) for seed in range(args.students)]
     if browsers:
-        return [Student(url, rng, args.think) for rng in rngs]
-    from tornado.httpclient import AsyncHTTPClient
+        class_ = [Student(url, rng, args.think) for rng in rngs]
+    else:
+        from tornado.httpclient import AsyncHTTPClient
 
-    static = asyncio.run(static_files(url))
-    print(f"clients: widget protocol, each fetching {len(static)} static files first")
-    AsyncHTTPClient.configure(None, max_clients=FETCHES_AT_ONCE * args.students)
-    return [ProtocolStudent(url, rng, args.think, args.server, static) for rng in rngs]
+        static = asyncio.run(static_files(url))
+        print(f"clients: widget protocol, each fetching {len(static)} static files first")
+        AsyncHTTPClient.configure(None, max_clients=FETCHES_AT_ONCE * args.students)
+        class_ = [ProtocolStudent(url, rng, args.think, args.server, static) for rng in rngs]
+    for index, student in enumerate(class_):
+        student.arrives = args.arrive_over * index / args.students
+    if args.arrive_over:
+        print(f"arrivals: evenly over {args.arrive_over:.0f} s (first pictures timed from each)")
+    return class_
 
 
 def _load():

@@ -8,7 +8,9 @@ from jacviz.classroom._gate import TokenGate
 
 
 def class_app(token, max_sessions, base_url="/"):
-    """Return the ASGI app: Solara's, capped, under ``base_url``, behind the token gate.
+    """Return the ASGI app: Solara's, static files cached, capped, behind the token gate.
+
+    Under ``base_url`` when it is not ``/``.
 
     Call after the environment holds :func:`jacviz.app.solara_environment` (Solara reads
     its settings when imported).
@@ -31,8 +33,9 @@ def class_app(token, max_sessions, base_url="/"):
     from starlette.routing import Mount
 
     from jacviz.classroom._cap import ClassCap
+    from jacviz.classroom._static import StaticCache
 
-    app = ClassCap(solara_server.app, max_sessions)
+    app = ClassCap(StaticCache(solara_server.app), max_sessions)
     if base_url != "/":
         app = Starlette(routes=[Mount(base_url.rstrip("/"), app=app)])
     return TokenGate(app, token)
