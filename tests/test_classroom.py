@@ -272,3 +272,26 @@ def test_the_class_server_module_starts_without_a_display_and_says_its_options()
         [sys.executable, "-m", "jacviz.classroom", "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "--max-sessions" in out.stdout
+
+
+SCOPED_THEN_SHARED = """
+import matplotlib
+import solara.server.app  # Solara's patches, as in the class server
+from solara.server import patch
+from jacviz.plotting._rc import share_rcparams
+
+before = dict(matplotlib.rcParams)
+patch.patch_matplotlib()  # what Solara does once its app has imported matplotlib
+print(type(matplotlib.rcParams).__name__)
+print(share_rcparams(), type(matplotlib.rcParams) is matplotlib.RcParams)
+print(dict(matplotlib.rcParams) == before, share_rcparams())
+"""
+
+
+def test_the_class_server_gives_matplotlib_back_one_rcparams():
+    """Solara scopes rcParams per session, which costs every picture; jacviz shares them."""
+    done = subprocess.run(
+        [sys.executable, "-c", SCOPED_THEN_SHARED], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-4:] == ["RcParamsScoped", "True True", "True False", ""]

@@ -9,10 +9,12 @@ alone (Solara keeps one widget registry per kernel).
 import solara
 
 from jacviz.classroom._session import new_explorer
+from jacviz.plotting._rc import share_rcparams
 
 
 @solara.component
 def Page():
     """Show this session's explorer (made on the first render, kept for the session)."""
+    share_rcparams()  # Solara scopes them once its app has imported matplotlib
     explorer = solara.use_memo(new_explorer, dependencies=[])
     solara.display(explorer)
