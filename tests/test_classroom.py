@@ -19,7 +19,7 @@ from jacviz import JacobianExplorer, app
 from jacviz.app import _serve
 from jacviz.classroom import COOKIE, TokenGate
 from jacviz.classroom._cap import ClassCap
-from jacviz.classroom._session import new_explorer
+from jacviz.classroom._session import SESSION_VIEW_CACHE, new_explorer
 from jacviz.plotting._fast import _glyphs
 
 TOKEN = "s3cret-token"
@@ -205,14 +205,21 @@ def test_a_full_class_refuses_new_pages_only():
 # --- one explorer per session, drawing at once on threads -------------------------------
 
 
-def test_each_session_gets_its_own_explorer_with_one_kept_view():
+def test_each_session_gets_its_own_explorer_keeping_views_within_4_mb():
     first, second = new_explorer("sin(x)"), new_explorer()
     assert first is not second and first.function == "sin(x)" and second.function == "x**3"
+    grid = second._pictures.heatmap_grid
     second.batch_size_slider.value = 3
-    second.batch_size_slider.value = 2  # back to a shape drawn a moment ago: built again
-    assert second._pictures.heatmap_grid.redrawn == ["all"]
+    second.batch_size_slider.value = 2  # back to a small shape drawn a moment ago: kept
+    assert grid.redrawn != ["all"] and len(grid._views) == 2
+    second.batch_size_slider.value, second.input_dim_slider.value = 16, 8
+    second.order = 2  # the largest Hessian view (5.4 MB): alone past the budget
+    assert grid.redrawn == ["all"] and len(grid._views) == 1
+    assert sum(view.nbytes for view in grid._views.values()) > SESSION_VIEW_CACHE["cache_bytes"]
+    second.batch_size_slider.value = 3
+    assert sum(view.nbytes for view in grid._views.values()) <= 4 * 2**20
     first.batch_size_slider.value = 3
-    assert first.result.shape == (3, 2, 2) and second.result.shape == (2, 2, 2)
+    assert first.result.shape == (3, 2, 2) and second.result.shape == (3, 8, 8, 8)
 
 
 STUDENTS = [

@@ -8,10 +8,12 @@ import os
 from jacviz.app import FUNCTION_ENV
 from jacviz.widget import JacobianExplorer
 
-#: Views each session's renderer keeps: only the one on screen. A class server holds one
-#: explorer per student, and each kept view costs a figure, its canvas and a background
-#: (~1.5-3 MB); going back to an earlier shape rebuilds its view instead.
-SESSION_VIEW_CACHE = {"cached_views": 1, "cache_bytes": 0}
+#: Views each session's renderer keeps: the one on screen, and older ones while all fit in
+#: 4 MB. A class server holds one explorer per student; a kept view costs its figure, canvas
+#: and background (~1-5 MB), so the large ones are built again. Keeping the small views a
+#: student toggles between (order 1 and 2, a batch size back and forth) cut the server's CPU
+#: at 200 students (edit p95 4.8 -> 2.8 s) for ~1 MB more per student (benchmarks/README.md).
+SESSION_VIEW_CACHE = {"cached_views": 1, "cache_bytes": 4 * 2**20}
 
 
 def new_explorer(function=None, view_cache=SESSION_VIEW_CACHE):
