@@ -19,11 +19,11 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
-def run_alone(coroutine):
-    """Run ``coroutine`` to the end in a thread of its own.
+def run_alone(coroutine, timeout=30.0):
+    """Run ``coroutine`` to the end in a thread of its own (at most ``timeout`` s).
 
     The browser tests' Playwright (sync API) keeps an event loop running in the main
     thread for the whole session, where ``asyncio.run`` refuses to start another.
     """
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result(timeout=30)
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)

@@ -6,11 +6,11 @@ app`` do. Here: the socket gets ``TCP_NODELAY`` before Jupyter's own connection
 code runs, everything else is left to Jupyter, and both commands ask for it.
 """
 
-import asyncio
 import importlib
 import socket
 
 import pytest
+from ci import run_alone
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
@@ -113,7 +113,7 @@ def jupyter_connection(monkeypatch):
 def test_the_app_closes_a_client_without_the_v1_protocol(jupyter_connection, subprotocol):
     handler = Handler(None, subprotocol)
     connection = AppConnection(websocket_handler=handler)
-    asyncio.run(connection.connect())
+    run_alone(connection.connect())
     connection.handle_incoming_message(b"\x00" * 64)
     connection.disconnect()
     assert handler.closed_with == (1008, f"jacviz app speaks the {V1_PROTOCOL} protocol only")
@@ -124,7 +124,7 @@ def test_the_app_closes_a_client_without_the_v1_protocol(jupyter_connection, sub
 def test_the_app_connects_a_v1_client_as_jupyter_does(jupyter_connection, tcp_socket):
     handler = Handler(SocketProtocol(tcp_socket), V1_PROTOCOL)
     connection = AppConnection(websocket_handler=handler)
-    asyncio.run(connection.connect())
+    run_alone(connection.connect())
     connection.handle_incoming_message(b"message")
     connection.disconnect()
     assert handler.closed_with is None

@@ -21,6 +21,7 @@ import urllib.request
 import uuid
 
 import pytest
+from ci import run_alone
 from explorer_page import (
     image_src,
     status_text,
@@ -31,7 +32,7 @@ from explorer_page import (
 )
 from servers import descendants, free_port, start_server, stop_server
 from tornado.websocket import websocket_connect
-from widget_protocol import ProtocolPage, open_when_admitted, run_apart
+from widget_protocol import ProtocolPage, open_when_admitted
 
 from jacviz.app.websocket import REFUSED
 
@@ -304,5 +305,5 @@ def test_a_client_without_the_v1_protocol_is_closed_and_the_class_goes_on(prehea
         assert page.widgets.picture().startswith(b"\x89PNG") and page.widgets.picture() != picture
         await page.close()
 
-    run_apart(scenario())
+    run_alone(scenario(), timeout=300)
     assert "without the v1.kernel.websocket.jupyter.org protocol: closed" in preheated_app.log()

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from ci import run_alone
 from explorer_page import (
     ERROR,
     image_src,
@@ -26,7 +27,7 @@ from explorer_page import (
     wait_for_status,
 )
 from servers import descendants, free_port, only_local, start_server, stop_server
-from widget_protocol import ProtocolPage, open_when_admitted, run_apart
+from widget_protocol import ProtocolPage, open_when_admitted
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -166,7 +167,7 @@ def test_a_student_without_a_browser_gets_each_edit_s_picture(class_server):
         await page.close()
         return count, pictures, status
 
-    count, pictures, status = run_apart(scenario())
+    count, pictures, status = run_alone(scenario(), timeout=300)
     assert page.widgets.render_count() == count + len(EDITS)
     assert all(picture.startswith(b"\x89PNG") for picture in pictures)
     assert len(set(pictures)) == len(pictures)  # each edit drew a new one

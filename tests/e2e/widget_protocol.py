@@ -28,7 +28,6 @@ see ``explorer_page.py``).
 """
 
 import asyncio
-import concurrent.futures
 import datetime
 import itertools
 import json
@@ -404,13 +403,3 @@ async def open_when_admitted(page, tries=30, timeout=60.0):
             if attempt == tries - 1:
                 raise
             await asyncio.sleep(1.0)
-
-
-def run_apart(coroutine, timeout=300.0):
-    """Run ``coroutine`` to its end in a thread and event loop of its own; return its result.
-
-    For tests in a session with Playwright's sync API, which keeps an event loop
-    running in the main thread (``asyncio.run`` refuses to start there).
-    """
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result(timeout)
