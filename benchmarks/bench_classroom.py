@@ -235,12 +235,7 @@ class ProtocolStudent(Student):
         """Open the page, wait for the first picture, make the edits, drop the connection."""
         try:
             start = time.perf_counter()
-            opening = asyncio.ensure_future(self.page.open(OPEN_TIMEOUT))
-            while self.page.kernel_id is None and not opening.done():  # known once connected
-                await asyncio.sleep(0.05)
-            self.kernel_id = self.page.kernel_id
-            await opening
-            self.kernel_id = self.page.kernel_id
+            await self.page.open(OPEN_TIMEOUT)
             self.first_picture = time.perf_counter() - start
             self.messages_to_picture = self.page.frames
             for action, value in EDIT_PLAN:
@@ -249,6 +244,7 @@ class ProtocolStudent(Student):
                 await self.page.edit(action, value, WAIT)
                 self.edits.append(time.perf_counter() - start)
         finally:
+            self.kernel_id = self.page.kernel_id  # known once connected, picture or not
             await self.page.close()
 
 

@@ -116,3 +116,6 @@ def test_past_its_budget_the_cache_passes_answers_through():
     cache = StaticCache(files, max_bytes=len(SCRIPT))  # the script and its gzip do not fit
     assert _get(cache, "/static/main.js")[2] == _get(cache, "/static/main.js")[2] == SCRIPT
     assert len(files.reads) == 2 and cache.size == 0
+    small = StaticCache(files, max_bytes=len(SCRIPT) - 1)  # not kept: sent as it came
+    _, headers, body = _get(small, "/static/main.js", gzip_ok=True)
+    assert body == SCRIPT and b"content-encoding" not in headers and small.size == 0

@@ -18,8 +18,6 @@ IOPUB_TIMEOUT_S = 60
 NO_DELAY_CONNECTION = "jacviz.app.websocket.NoDelayConnection"
 #: The same for the app, refusing clients without the v1 kernel protocol (see there).
 APP_CONNECTION = "jacviz.app.websocket.AppConnection"
-#: The same for the app, refusing clients without the v1 kernel protocol (see there).
-APP_CONNECTION = "jacviz.app.websocket.AppConnection"
 
 
 def voila_command(notebook, settings=None):

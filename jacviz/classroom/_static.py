@@ -72,29 +72,34 @@ class StaticCache:
             async with self._locks.setdefault(path, asyncio.Lock()):
                 entry = self.entries.get(path)
                 if entry is None:
-                    entry = await _answer_of(self.app, scope, receive)
-                    self._keep(path, entry)
+                    entry = self._keep(path, *await _answer_of(self.app, scope, receive))
             self._locks.pop(path, None)
         await entry.send(send, wants_gzip)
 
-    def _keep(self, path, entry):
-        if entry.status != 200 or entry.nbytes > MAX_FILE_BYTES:
-            return
-        if self.size + entry.nbytes > self.max_bytes:
-            return
-        self.entries[path] = entry
-        self.size += entry.nbytes
+    def _keep(self, path, status, headers, body):
+        """Return the answer as an :class:`Entry`, kept (and gzipped) when it may be.
+
+        An answer that is not kept is sent as it came: compressing it would be
+        work repeated on every request for it.
+        """
+        if status != 200 or self.size + len(body) > self.max_bytes:
+            return Entry(status, headers, body, compress=False)
+        entry = Entry(status, headers, body)
+        if entry.nbytes <= MAX_FILE_BYTES and self.size + entry.nbytes <= self.max_bytes:
+            self.entries[path] = entry
+            self.size += entry.nbytes
+        return entry
 
 
 class Entry:
     """One answer: status, headers, body, and the body's gzip form for text."""
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, compress=True):
         self.status, self.headers, self.body = status, headers, body
         self.gzipped = None
         content_type = dict(headers).get(b"content-type", b"")
         encoded = any(name == b"content-encoding" for name, _ in headers)
-        if status == 200 and not encoded and content_type.startswith(TEXT_TYPES):
+        if compress and status == 200 and not encoded and content_type.startswith(TEXT_TYPES):
             packed = gzip.compress(body, compresslevel=6, mtime=0)
             if len(packed) < len(body):
                 self.gzipped = packed
@@ -114,7 +119,7 @@ class Entry:
 
 
 async def _answer_of(app, scope, receive):
-    """Run ``app`` on the request; return its whole answer as an :class:`Entry`."""
+    """Run ``app`` on the request; return its whole answer: (status, headers, body)."""
     start, chunks = {}, []
 
     async def keep(message):
@@ -124,7 +129,7 @@ async def _answer_of(app, scope, receive):
             chunks.append(message.get("body", b""))
 
     await app(dict(scope, headers=_without(scope, b"accept-encoding")), receive, keep)
-    return Entry(start.get("status", 500), list(start.get("headers", [])), b"".join(chunks))
+    return start.get("status", 500), list(start.get("headers", [])), b"".join(chunks)
 
 
 def _route(scope):
