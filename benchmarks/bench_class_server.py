@@ -146,7 +146,7 @@ def one_run(n, view_cache):
         import jacviz.classroom._page as page
 
         def explorer_with_default_cache():
-            return new_explorer(view_cache=None)
+            return new_explorer(view_cache={})
 
         page.new_explorer = explorer_with_default_cache
     warm = sessions.open()

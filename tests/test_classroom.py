@@ -20,7 +20,8 @@ from jacviz import JacobianExplorer, app
 from jacviz.app import _serve
 from jacviz.classroom import COOKIE, TokenGate
 from jacviz.classroom._cap import ClassCap
-from jacviz.classroom._session import SESSION_VIEW_CACHE, new_explorer
+from jacviz.classroom._session import SESSION_VIEW_CACHE, class_pool, new_explorer
+from jacviz.plotting import ViewPool
 from jacviz.plotting._fast import _glyphs
 
 TOKEN = "s3cret-token"
@@ -206,21 +207,24 @@ def test_a_full_class_refuses_new_pages_only():
 # --- one explorer per session, drawing at once on threads -------------------------------
 
 
-def test_each_session_gets_its_own_explorer_keeping_views_within_4_mb():
+def test_each_session_gets_its_own_explorer_and_hands_the_views_it_drops_to_the_class():
+    pool = class_pool()
+    pool.clear()
     first, second = new_explorer("sin(x)"), new_explorer()
     assert first is not second and first.function == "sin(x)" and second.function == "x**3"
-    grid = second._pictures.heatmap_grid
-    second.batch_size_slider.value = 3
-    second.batch_size_slider.value = 2  # back to a small shape drawn a moment ago: kept
-    assert grid.redrawn != ["all"] and len(grid._views) == 2
-    second.batch_size_slider.value, second.input_dim_slider.value = 16, 8
-    second.order = 2  # the largest Hessian view (5.4 MB): alone past the budget
-    assert grid.redrawn == ["all"] and len(grid._views) == 1
-    assert sum(view.nbytes for view in grid._views.values()) > SESSION_VIEW_CACHE["cache_bytes"]
-    second.batch_size_slider.value = 3
-    assert sum(view.nbytes for view in grid._views.values()) <= 4 * 2**20
-    first.batch_size_slider.value = 3
-    assert first.result.shape == (3, 2, 2) and second.result.shape == (3, 8, 8, 8)
+    assert SESSION_VIEW_CACHE == {"cached_views": 1, "cache_bytes": 0}
+    second.batch_size_slider.value = 3  # its B = 2 view goes to the pool
+    assert len(second._pictures.heatmap_grid._views) == 1 and len(pool) == 1
+    first.batch_size_slider.value = 3  # no B = 3 view idle: built; first's B = 2 one given
+    assert first._pictures.heatmap_grid.redrawn == ["all"] and len(pool) == 2
+    second.batch_size_slider.value = 2  # takes the view first gave last, gives its B = 3 one
+    assert second._pictures.heatmap_grid.redrawn != ["all"] and pool.hits == 1
+    assert len(pool) == 2
+    alone = JacobianExplorer("x**3", second.x, view_cache={})  # no pool: built afresh
+    assert second.image.value == alone.image.value
+    assert first.image.value == JacobianExplorer("sin(x)", first.x).image.value
+    first.close()  # a page gone: its view waits for the next student
+    assert len(pool) == 3 and first.figure is None
 
 
 STUDENTS = [
@@ -231,9 +235,13 @@ STUDENTS = [
 ]
 
 
-def _student(function, actions, pictures, barrier=None):
-    """Build an explorer, then do ``actions``; append each picture's PNG to ``pictures``."""
-    explorer = JacobianExplorer(function, [[4, 2], [1, 3]])
+def _student(function, actions, pictures, barrier=None, pool=None):
+    """Build an explorer, then do ``actions``; append each picture's PNG to ``pictures``.
+
+    With ``pool``, the explorer keeps only the view on screen and shares the pool.
+    """
+    view_cache = None if pool is None else {**SESSION_VIEW_CACHE, "pool": pool}
+    explorer = JacobianExplorer(function, [[4, 2], [1, 3]], view_cache=view_cache)
     if barrier is not None:
         barrier.wait()
     for name, value in actions * 3:
@@ -246,7 +254,9 @@ def _student(function, actions, pictures, barrier=None):
             explorer.batch_size_slider.value = 2
 
 
-def test_explorers_drawing_at_once_on_threads_draw_what_they_draw_alone():
+def test_explorers_sharing_a_pool_drawing_at_once_on_threads_draw_what_they_draw_alone():
+    """Views change hands between threads (the same shapes): each picture stays its own."""
+    pool = ViewPool()
     alone = []
     for function, actions in STUDENTS:
         alone.append([])
@@ -258,7 +268,7 @@ def test_explorers_drawing_at_once_on_threads_draw_what_they_draw_alone():
     sys.setswitchinterval(1e-5)  # switch threads every few bytecodes: races show up
     try:
         threads = [
-            threading.Thread(target=_student, args=(function, actions, out, barrier))
+            threading.Thread(target=_student, args=(function, actions, out, barrier, pool))
             for (function, actions), out in zip(STUDENTS, together, strict=True)
         ]
         for thread in threads:
@@ -273,6 +283,7 @@ def test_explorers_drawing_at_once_on_threads_draw_what_they_draw_alone():
         assert [png for _, png in mine] == [png for _, png in reference]
     assert any(error for error, _ in together[2])  # the formula error stayed in its explorer
     assert not any(error for student in (0, 1, 3) for error, _ in together[student])
+    assert pool.hits >= len(STUDENTS)  # the batch toggles took views others had given
 
 
 def test_the_class_server_module_starts_without_a_display_and_says_its_options():

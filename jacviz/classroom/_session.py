@@ -1,31 +1,50 @@
-"""One student's explorer on the class server, with the lean view cache.
+"""One student's explorer on the class server: a lean view cache and the process's shared pool.
 
 Layer: classroom. No Solara here: :mod:`._page` shows what this makes.
 """
 
+import functools
 import os
 
 from jacviz.app import FUNCTION_ENV
+from jacviz.plotting import ViewPool
 from jacviz.widget import JacobianExplorer
 
-#: Views each session's renderer keeps: the one on screen, and older ones while all fit in
-#: 4 MB. A class server holds one explorer per student; a kept view costs its figure, canvas
-#: and background (~1-5 MB), so the large ones are built again. Keeping the small views a
-#: student toggles between (order 1 and 2, a batch size back and forth) cut the server's CPU
-#: at 200 students (edit p95 4.8 -> 2.8 s) for ~1 MB more per student (benchmarks/README.md).
-SESSION_VIEW_CACHE = {"cached_views": 1, "cache_bytes": 4 * 2**20}
+#: Views each session's renderer keeps: the one on screen only. A kept view costs its
+#: figure, canvas and background (~1-5 MB); the views a session drops wait in the process's
+#: pool (:func:`class_pool`) for whichever session next needs the same structure, its own
+#: included, instead of each session hoarding its own.
+SESSION_VIEW_CACHE = {"cached_views": 1, "cache_bytes": 0}
+#: Bytes of idle views all sessions share. A view takes ~0.1 s of CPU to build and a few
+#: milliseconds to refill, and students toggling the order or the batch size keep needing
+#: the same few structures: 200 students in one process, CPU per edit 24 -> 11 ms and RSS
+#: 1.8 -> 1.1 GB against each session keeping 4 MB of its own (benchmarks/README.md).
+CLASS_POOL_BYTES = 96 * 2**20
 
 
-def new_explorer(function=None, view_cache=SESSION_VIEW_CACHE):
-    """Return the explorer of one session, with the lean view cache of a class server.
+@functools.cache
+def class_pool():
+    """Return this process's one :class:`jacviz.plotting.ViewPool`, shared by all sessions.
+
+    Examples
+    --------
+    >>> class_pool() is class_pool(), class_pool().max_bytes == CLASS_POOL_BYTES
+    (True, True)
+    """
+    return ViewPool(CLASS_POOL_BYTES)
+
+
+def new_explorer(function=None, view_cache=None):
+    """Return the explorer of one session: the lean view cache, the shared pool.
 
     Parameters
     ----------
     function : str, optional
         First formula; ``$JACVIZ_APP_FUNCTION``, else the explorer's default.
-    view_cache : Mapping or None, optional
-        Handed to :class:`jacviz.JacobianExplorer`; None for its default (the
-        benchmark's baseline).
+    view_cache : Mapping, optional
+        Handed to :class:`jacviz.JacobianExplorer`; :data:`SESSION_VIEW_CACHE`
+        with :func:`class_pool` when omitted (``{}``: the explorer's own
+        defaults, the benchmark's baseline).
 
     Returns
     -------
@@ -37,4 +56,6 @@ def new_explorer(function=None, view_cache=SESSION_VIEW_CACHE):
     'sin(x)'
     """
     function = function or os.environ.get(FUNCTION_ENV) or "x**3"
+    if view_cache is None:
+        view_cache = {**SESSION_VIEW_CACHE, "pool": class_pool()}
     return JacobianExplorer(function, view_cache=view_cache)

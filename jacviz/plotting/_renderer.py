@@ -11,7 +11,8 @@ order, or sweeps a slider over the batch sizes -- only refill and blit. A new
 structure builds a new view; the least recently shown views beyond the last
 :data:`CACHED_VIEWS` are dropped once all views' pixels outgrow
 :data:`CACHE_BYTES` (or their number :data:`MAX_VIEWS`), so a slider can drive
-it for hours without the figures growing.
+it for hours without the figures growing. Renderers given one
+:class:`ViewPool` hand the views they drop on to each other instead.
 """
 
 from collections import OrderedDict
@@ -20,6 +21,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from jacviz.plotting._live import LiveView
+from jacviz.plotting._pool import look_of
 from jacviz.plotting._scenes import Canvas, full_scene, hessian_scene, jacobian_scene
 from jacviz.plotting._style import DEFAULT_CMAP, resolve_cmap
 
@@ -56,6 +58,11 @@ class HeatmapGrid:
         Inches a picture may take (8 and 9 when omitted): the figure is as
         narrow as its panels allow up to ``width``, and its cells shrink
         beyond ``max_height`` (the explorer's compact layout passes less).
+    pool : ViewPool, optional
+        Idle views shared with other renderers of this process: the views
+        this one drops go there, and a structure not kept here is taken from
+        there (and refilled) before one is built. One process drawing for
+        many students passes the same pool to each of their renderers.
 
     Attributes
     ----------
@@ -97,6 +104,7 @@ class HeatmapGrid:
         cache_bytes=None,
         width=None,
         max_height=None,
+        pool=None,
     ):
         room = {"width": width, "max_height": max_height}
         room = {key: float(value) for key, value in room.items() if value is not None}
@@ -104,6 +112,8 @@ class HeatmapGrid:
         self._cmap = resolve_cmap(cmap)
         self._keep, self._cache_bytes = cached_views, cache_bytes
         self._dpi = dpi
+        self._pool = pool
+        self._look = None if pool is None else look_of(dpi, self._cmap)
         self._blank = Figure(dpi=dpi)
         self._views = OrderedDict()  # spec -> LiveView, least recently shown first
         self._shown = None
@@ -187,33 +197,51 @@ class HeatmapGrid:
         (True, True)
         """
         scene = _scene(kind, data, canvas=self._canvas, **options)
-        live = self._views.get(scene.spec)
+        live = self._views.pop(scene.spec, None) or self._take(scene.spec)
         if live is None:
-            live = self._build(scene)
+            live = LiveView(self._blank or Figure(dpi=self._dpi), scene, self._cmap)
             self.redrawn = ["all"]
         else:
-            self._views.move_to_end(scene.spec)
-            self.redrawn = live.update(scene.frame)
+            self.redrawn = live.update(scene.frame)  # a view that fails here is dropped
+        self._blank = None  # the first view is built in it
+        self._views[scene.spec] = live  # the most recently shown last
         self._shown = live
+        self._drop_oldest()
         return live.figure
 
     def png(self):
         """Return the picture last drawn as PNG bytes."""
         return self._shown.png()
 
-    def _build(self, scene):
-        """Build a view of a new structure on its own figure; drop the oldest beyond the cache."""
-        figure = self._blank if self._shown is None else Figure(dpi=self._dpi)
-        live = LiveView(figure, scene, self._cmap)  # the first: in the blank
-        self._blank = None
-        self._views[scene.spec] = live
+    def release(self):
+        """Give every view kept here to the pool (or drop them); the next draw starts afresh.
+
+        Called when the renderer's reader is gone (a student's page closed).
+        """
+        views, self._views, self._shown = self._views, OrderedDict(), None
+        self._blank = Figure(dpi=self._dpi)
+        for spec, live in views.items():
+            self._give(spec, live)
+
+    def _take(self, spec):
+        """Return a view of ``spec`` from the pool, or None."""
+        if self._pool is None:
+            return None
+        return self._pool.take((spec, self._look))
+
+    def _give(self, spec, live):
+        """Hand a view this renderer no longer keeps to the pool (or drop it)."""
+        if self._pool is not None:
+            self._pool.give((spec, self._look), live)
+
+    def _drop_oldest(self):
+        """Drop the least recently shown views beyond the cache (to the pool, if any)."""
         keep = CACHED_VIEWS if self._keep is None else max(1, self._keep)
         budget = CACHE_BYTES if self._cache_bytes is None else self._cache_bytes
         while len(self._views) > MAX_VIEWS or (
             len(self._views) > keep and sum(view.nbytes for view in self._views.values()) > budget
         ):
-            self._views.popitem(last=False)
-        return live
+            self._give(*self._views.popitem(last=False))
 
 
 def _scene(kind, data, *, canvas, y=None, outputs=None, scale="shared", **options):

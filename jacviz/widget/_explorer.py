@@ -91,8 +91,10 @@ class JacobianExplorer(widgets.VBox):
         formulas only; set in code, never from the browser.
     view_cache : Mapping, optional
         How many drawn views the heatmap renderer keeps (``cached_views``,
-        ``cache_bytes`` of :class:`jacviz.HeatmapGrid`); its defaults when
-        omitted. A class server holding one explorer per student keeps one.
+        ``cache_bytes`` of :class:`jacviz.HeatmapGrid`), and the
+        :class:`jacviz.plotting.ViewPool` it shares with other renderers
+        (``pool``); its defaults (no pool) when omitted. A class server
+        holding one explorer per student keeps few and shares one pool.
     compact : bool, optional
         Lay the explorer out for a slide: the controls in a 390 px column
         left of the picture, which is drawn at most 800 px wide and, but for
@@ -612,6 +614,25 @@ class JacobianExplorer(widgets.VBox):
     def figure(self):
         """The :class:`matplotlib.figure.Figure` behind the picture on screen (None before one)."""
         return self._pictures.figure
+
+    def close(self):
+        """Close the explorer's widget and let go of its figures, for a page that is gone.
+
+        The views its renderer kept go to the renderer's pool, if it has one
+        (``view_cache={"pool": ...}``; the class server's explorers share one),
+        for the next student who needs the same picture.
+
+        Examples
+        --------
+        >>> explorer = JacobianExplorer()
+        >>> explorer.close()
+        >>> explorer.figure is None
+        True
+        """
+        pictures = getattr(self, "_pictures", None)  # None: closed by __del__ after a bad argument
+        if pictures is not None:
+            pictures.release()
+        super().close()
 
 
 def explore(function="x**3", x=((4, 2), (1, 3)), **kwargs):

@@ -37,7 +37,7 @@ class Pictures:
         ``mark("drawn")`` is called between drawing heatmaps and encoding them
         (``Trace.mark``: the browser benchmark's phase times).
     view_cache : Mapping, optional
-        ``cached_views`` and ``cache_bytes`` of the :class:`jacviz.HeatmapGrid`.
+        ``cached_views``, ``cache_bytes`` and ``pool`` of the :class:`jacviz.HeatmapGrid`.
     frame : tuple of float, optional
         ``(width, max_height)`` in inches the pictures may take (the compact
         layout's); the renderer's defaults when omitted. The linear map is
@@ -84,6 +84,11 @@ class Pictures:
         self._dpi = dpi
         self.heatmap_grid = self._new_grid()
         self._map_view = None
+
+    def release(self):
+        """Let go of every figure: the renderer's views go to its pool (a closed explorer's)."""
+        self.heatmap_grid.release()
+        self._map_view = self._shown = self.figure = None
 
     def draw(self, f, outcome, view, examples):
         """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
