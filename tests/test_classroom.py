@@ -319,3 +319,32 @@ def test_the_class_server_gives_matplotlib_back_one_rcparams():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[-4:] == ["RcParamsScoped", "True True", "True False", ""]
+
+
+QUIET_EVENTS = """
+import types
+import solara.server.app  # Solara's patches, as in the class server
+from solara.server import patch
+from jacviz.classroom._events import NoEvents, quiet_events
+
+shell = types.SimpleNamespace(display_pub=None)
+context = types.SimpleNamespace(kernel=types.SimpleNamespace(shell=shell))
+print(type(patch.FakeIPython(context).events).__name__)
+print(quiet_events(patch), quiet_events(patch))
+events = patch.FakeIPython(context).events  # what comm triggers around each message
+print(type(events).__name__, events.trigger("pre_execute"), events.register("post_execute", print))
+"""
+
+
+@pytest.mark.skipif(
+    find_spec("solara") is None,
+    reason="Solara (the server extra) is left out of the lowest column, as in conftest.py; "
+    "the newest column runs this",
+)
+def test_the_class_server_gives_solaras_per_message_shell_events_that_cost_nothing():
+    """Solara builds a MagicMock per widget message for IPython's events; jacviz does not."""
+    done = subprocess.run(
+        [sys.executable, "-c", QUIET_EVENTS], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n") == ["MagicMock", "True False", "NoEvents None None", ""]

@@ -10,6 +10,8 @@ from jacviz.classroom._gate import TokenGate
 def class_app(token, max_sessions, base_url="/"):
     """Return the ASGI app: Solara's, static files cached, capped, behind the token gate.
 
+    Solara's per-message IPython events are made cheap (:mod:`._events`).
+
     Under ``base_url`` when it is not ``/``.
 
     Call after the environment holds :func:`jacviz.app.solara_environment` (Solara reads
@@ -29,12 +31,15 @@ def class_app(token, max_sessions, base_url="/"):
     ASGI application
     """
     import solara.server.starlette as solara_server  # reads the SOLARA_* settings
+    from solara.server import patch
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
     from jacviz.classroom._cap import ClassCap
+    from jacviz.classroom._events import quiet_events
     from jacviz.classroom._static import StaticCache
 
+    quiet_events(patch)
     app = ClassCap(StaticCache(solara_server.app), max_sessions)
     if base_url != "/":
         app = Starlette(routes=[Mount(base_url.rstrip("/"), app=app)])
