@@ -59,8 +59,9 @@ class Presenter:
     def show(self, shown, png, render_count):
         """Show a new picture (``png``, number ``render_count``) and everything about it."""
         outcome, controls = shown.outcome, self._controls
-        controls.image.tooltip = _words(shown)  # its words first, then the picture itself
-        controls.image.value = png
+        with controls.image.hold_sync():  # its words and the picture in one message
+            controls.image.tooltip = _words(shown)
+            controls.image.value = png
         controls.error_area.value = ""
         self._good_status = status_html(
             outcome.x, outcome.y, outcome.result, outcome.order, render_count,
