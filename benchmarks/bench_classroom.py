@@ -238,6 +238,7 @@ class ProtocolStudent(Student):
             await self.page.open(OPEN_TIMEOUT)
             self.first_picture = time.perf_counter() - start
             self.messages_to_picture = self.page.frames
+            self.phases = self.page.phases
             for action, value in EDIT_PLAN:
                 await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
                 start = time.perf_counter()
@@ -277,6 +278,19 @@ async def _only_local(route):
         await route.continue_()
     else:
         await route.abort()
+
+
+def _print_phases(phases):
+    """Print the first picture's steps (protocol students): p50 and p95 of each's end."""
+    phases = [p for p in phases if p]
+    if not phases:
+        return
+    steps = ", ".join(
+        f"{name} {quantile([p[name] for p in phases if name in p], 0.5):.2f}"
+        f"/{quantile([p[name] for p in phases if name in p], 0.95):.2f}"
+        for name in phases[0]
+    )
+    print(f"  its steps, seconds from arrival (p50/p95): {steps}")
 
 
 def start_server(server, options, port, log_path):
@@ -568,6 +582,7 @@ def main(argv=None):
         f"max {max(firsts):.2f} s ({sum(map(math.isfinite, firsts))} of {args.students} students "
         "saw one)"
     )
+    _print_phases([getattr(s, "phases", None) for s in results])
     print(
         f"kernel messages until the first picture: median {quantile(messages, 0.5)}, "
         f"max {max(messages, default=math.nan)} (WebSocket frames, both ways)"

@@ -203,6 +203,9 @@ class ProtocolPage:
         self.kernel_id = None
         self.widgets = Widgets()
         self.frames = 0  # WebSocket frames, both ways
+        #: Seconds from the start of :meth:`open` to the end of each step: ``page``,
+        #: ``static``, ``connected``, ``widgets`` (the first state came) and ``picture``.
+        self.phases = {}
         self.v1 = server == "voila"
         self._socket = None
         self._reader = None
@@ -213,10 +216,17 @@ class ProtocolPage:
         await asyncio.wait_for(self._open(), timeout)
 
     async def _open(self):
+        start = asyncio.get_running_loop().time()
+
+        def reached(phase):
+            self.phases[phase] = asyncio.get_running_loop().time() - start
+
         page = await self._get(self.url + (f"?token={self.token}" if self.token else ""))
         if page.code == 503:
             raise ClassFull(page.body.decode(errors="replace"))
+        reached("page")
         await self._fetch_static()
+        reached("static")
         if self.server == "voila":
             kernel = VOILA_KERNEL.search(page.body.decode())
             if kernel is None:  # Voila's page without a kernel: the cap's message
@@ -234,9 +244,13 @@ class ProtocolPage:
         self._socket = await websocket_connect(
             request, max_message_size=2**28, subprotocols=[V1_PROTOCOL] if self.v1 else None
         )
+        reached("connected")
         self._reader = asyncio.ensure_future(self._read())
         await self._start()
+        await self.widgets.wait(lambda: bool(self.widgets.states), math.inf)
+        reached("widgets")
         await self.widgets.wait(self._has_picture, math.inf)
+        reached("picture")
 
     async def edit(self, action, value, timeout):
         """Make one of a student's edits (see :func:`edit_state`) and wait for its picture.
