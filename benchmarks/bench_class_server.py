@@ -22,9 +22,10 @@ Needs the ``server`` extra. Prints, for each N, in a fresh process of its own:
 
 Baselines in the same run: the same sessions with the explorer's default view
 cache (up to 32 MB of kept views per explorer) instead of the class server's
-(the view on screen only); and what one Voila kernel holds: a fresh process
-that imports ipykernel and jacviz and draws one explorer (the floor of a
-kernel per student; a running kernel holds more).
+(the view on screen only, and one pool of idle views for all sessions); and
+what one Voila kernel holds: a fresh process that imports ipykernel and jacviz
+and draws one explorer (the floor of a kernel per student; a running kernel
+holds more).
 
 BLAS runs single-threaded (``OPENBLAS_NUM_THREADS=1`` unless set).
 """
