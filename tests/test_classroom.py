@@ -293,6 +293,24 @@ def test_the_class_server_module_starts_without_a_display_and_says_its_options()
     assert out.returncode == 0 and "--max-sessions" in out.stdout
 
 
+#: Tests of Solara's own classes; each runs in a fresh interpreter, where Solara patches
+#: matplotlib and IPython as in the class server.
+NEEDS_SOLARA = pytest.mark.skipif(
+    find_spec("solara") is None,
+    reason="Solara (the server extra) is left out of the lowest column, as in conftest.py; "
+    "the newest column runs this",
+)
+
+
+def _printed_by(script):
+    """Run ``script`` in a fresh interpreter; return its output's lines (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n")
+
+
 SCOPED_THEN_SHARED = """
 import matplotlib
 import solara.server.app  # Solara's patches, as in the class server
@@ -307,18 +325,10 @@ print(dict(matplotlib.rcParams) == before, share_rcparams())
 """
 
 
-@pytest.mark.skipif(
-    find_spec("solara") is None,
-    reason="Solara (the server extra) is left out of the lowest column, as in conftest.py; "
-    "the newest column runs this",
-)
+@NEEDS_SOLARA
 def test_the_class_server_gives_matplotlib_back_one_rcparams():
     """Solara scopes rcParams per session, which costs every picture; jacviz shares them."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCOPED_THEN_SHARED], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[-4:] == ["RcParamsScoped", "True True", "True False", ""]
+    assert _printed_by(SCOPED_THEN_SHARED)[-4:] == ["RcParamsScoped", "True True", "True False", ""]
 
 
 QUIET_EVENTS = """
@@ -336,15 +346,7 @@ print(type(events).__name__, events.trigger("pre_execute"), events.register("pos
 """
 
 
-@pytest.mark.skipif(
-    find_spec("solara") is None,
-    reason="Solara (the server extra) is left out of the lowest column, as in conftest.py; "
-    "the newest column runs this",
-)
+@NEEDS_SOLARA
 def test_the_class_server_gives_solaras_per_message_shell_events_that_cost_nothing():
     """Solara builds a MagicMock per widget message for IPython's events; jacviz does not."""
-    done = subprocess.run(
-        [sys.executable, "-c", QUIET_EVENTS], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n") == ["MagicMock", "True False", "NoEvents None None", ""]
+    assert _printed_by(QUIET_EVENTS) == ["MagicMock", "True False", "NoEvents None None", ""]
