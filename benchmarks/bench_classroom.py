@@ -159,6 +159,7 @@ class Student:
         self.first_picture = None
         self.messages = 0  # kernel WebSocket frames, both ways, until the first picture
         self.messages_to_picture = None
+        self.phases = None  # the first picture's steps (protocol students only)
         self.edits = []
         self.error = None
         self.arrives = 0.0  # seconds after the class starts (``--arrive-over``)
@@ -285,12 +286,11 @@ def _print_phases(phases):
     phases = [p for p in phases if p]
     if not phases:
         return
-    steps = ", ".join(
-        f"{name} {quantile([p[name] for p in phases if name in p], 0.5):.2f}"
-        f"/{quantile([p[name] for p in phases if name in p], 0.95):.2f}"
-        for name in phases[0]
-    )
-    print(f"  its steps, seconds from arrival (p50/p95): {steps}")
+    steps = []
+    for name in phases[0]:
+        ends = [p[name] for p in phases if name in p]
+        steps.append(f"{name} {quantile(ends, 0.5):.2f}/{quantile(ends, 0.95):.2f}")
+    print(f"  its steps, seconds from arrival (p50/p95): {', '.join(steps)}")
 
 
 def start_server(server, options, port, log_path):
@@ -582,7 +582,7 @@ def main(argv=None):
         f"max {max(firsts):.2f} s ({sum(map(math.isfinite, firsts))} of {args.students} students "
         "saw one)"
     )
-    _print_phases([getattr(s, "phases", None) for s in results])
+    _print_phases([s.phases for s in results])
     print(
         f"kernel messages until the first picture: median {quantile(messages, 0.5)}, "
         f"max {max(messages, default=math.nan)} (WebSocket frames, both ways)"

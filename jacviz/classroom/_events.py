@@ -1,7 +1,7 @@
 """IPython's event hooks on the class server: nothing to run, so nothing built per message.
 
-Layer: classroom. Imports Solara's ``patch`` module (the ``server`` extra), in the
-server process only.
+Layer: classroom. Standard library only: the class server hands :func:`quiet_events`
+Solara's ``patch`` module (the ``server`` extra), in the server process only.
 
 Every widget message a page sends reaches ``comm``'s handler, which asks
 ``get_ipython()`` for the shell to trigger ``pre_execute`` and ``post_execute``
