@@ -27,6 +27,15 @@ what one Voila kernel holds: a fresh process that imports ipykernel and jacviz
 and draws one explorer (the floor of a kernel per student; a running kernel
 holds more).
 
+``--mix N`` measures instead a class's mix in process: N sessions opening at
+random over 60 s, each then making the load test's kind of edits (formulas,
+order 1 / 2 / full, batch sizes 2 and 3) 5 s ± 50 % apart, in time order, one at
+a time. It prints the CPU per edit and per first picture, the edits' median and
+p95 and the process's RSS for the class server's sessions (the view on screen,
+one pool of idle views for all) against the baseline of each session keeping
+4 MB of views of its own and no pool (the setting before the pool), each in a
+fresh process, and their ratios.
+
 BLAS runs single-threaded (``OPENBLAS_NUM_THREADS=1`` unless set).
 """
 
@@ -35,7 +44,9 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
+import heapq
 import json
+import random
 import resource
 import statistics
 import subprocess
@@ -240,6 +251,89 @@ def _heavy_beside_light(sessions, opened, seconds=6.0):
     return alone, beside, heavy
 
 
+#: The mix's edits, in order: (action, value) as :func:`act` takes them.
+MIX_PLAN = (
+    ("function", "sin(x)"),
+    ("order", 2),
+    ("order", 1),
+    ("function", "x**2 + 1"),
+    ("batch", 3),
+    ("function", "tanh(x) * x"),
+    ("order", 2),
+    ("order", 1),
+    ("batch", 2),
+    ("function", "[x[0]*x[1], x[0] + x[1]]"),
+    ("order", "full"),
+    ("order", 1),
+    ("function", "exp(-x**2)"),
+    ("batch", 3),
+    ("function", "x**3"),
+)
+#: The baseline of ``--mix``: each session keeps 4 MB of views of its own, no pool.
+OWN_VIEWS = {"cached_views": 1, "cache_bytes": 4 * 2**20}
+
+
+def mix_run(n, setting, arrive_over=60.0, think=5.0):
+    """Play N students' mix in time order in this process; return a dict of numbers."""
+    from jacviz.classroom import _page
+    from jacviz.classroom._session import class_pool, new_explorer
+
+    if setting == "own views":
+
+        def explorer_with_own_views():
+            return new_explorer(view_cache=OWN_VIEWS)
+
+        _page.new_explorer = explorer_with_own_views
+    sessions, rng = Sessions(), random.Random(1)
+    events = [(rng.uniform(0.0, arrive_over), k, -1) for k in range(n)]
+    heapq.heapify(events)
+    opened, edits, cpu_open, cpu_edit = {}, [], 0.0, 0.0
+    while events:
+        when, k, step = heapq.heappop(events)
+        start = cpu()
+        if step < 0:
+            opened[k] = sessions.open()[:2]
+            cpu_open += cpu() - start
+        else:
+            edits.append(act(*opened[k], MIX_PLAN[step]))
+            cpu_edit += cpu() - start
+        if step + 1 < len(MIX_PLAN):
+            heapq.heappush(events, (when + think * rng.uniform(0.5, 1.5), k, step + 1))
+    return {
+        "setting": setting,
+        "cpu_per_edit": cpu_edit / len(edits),
+        "cpu_per_open": cpu_open / n,
+        "edits": edits,
+        "rss_mb": rss() / 2**20,
+        "pool": repr(class_pool()) if setting == "pool" else "none",
+    }
+
+
+def mix(n):
+    """Run the mix for the class server's setting and the baseline; print both and ratios."""
+    results = {}
+    for setting in ("pool", "own views"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--mix-one", str(n), setting],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        r = results[setting] = json.loads(out.stdout.splitlines()[-1])
+        print(f"{n} students' mix, {setting}:")
+        print(
+            f"  CPU per edit {1e3 * r['cpu_per_edit']:.1f} ms, per first picture "
+            f"{1e3 * r['cpu_per_open']:.0f} ms; edits {ms(r['edits'])}; RSS {r['rss_mb']:.0f} MB"
+        )
+        print(f"  {r['pool']}")
+    new, old = results["pool"], results["own views"]
+    print(
+        f"pool / own views: CPU per edit x{new['cpu_per_edit'] / old['cpu_per_edit']:.2f}, "
+        f"per first picture x{new['cpu_per_open'] / old['cpu_per_open']:.2f}, "
+        f"RSS x{new['rss_mb'] / old['rss_mb']:.2f}"
+    )
+
+
 def kernel_floor():
     """RSS of a fresh process importing ipykernel and jacviz with one explorer drawn, bytes."""
     out = subprocess.run([sys.executable, "-c", KERNEL_FLOOR], capture_output=True, text=True)
@@ -266,9 +360,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, nargs="+", default=[30, 100, 200])
     parser.add_argument("--one", nargs=2, metavar=("N", "CACHE"), help=argparse.SUPPRESS)
+    parser.add_argument("--mix", type=int, metavar="N", help="a class's mix of N students")
+    parser.add_argument("--mix-one", nargs=2, metavar=("N", "SETTING"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_run(int(args.one[0]), args.one[1])))
+        return
+    if args.mix_one:
+        print(json.dumps(mix_run(int(args.mix_one[0]), args.mix_one[1])))
+        return
+    if args.mix:
+        mix(args.mix)
         return
     floor = kernel_floor()
     print(f"one Voila-style kernel (ipykernel + jacviz + one explorer): {floor / 2**20:.0f} MB")

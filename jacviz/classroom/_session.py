@@ -17,8 +17,8 @@ from jacviz.widget import JacobianExplorer
 SESSION_VIEW_CACHE = {"cached_views": 1, "cache_bytes": 0}
 #: Bytes of idle views all sessions share. A view takes ~0.1 s of CPU to build and a few
 #: milliseconds to refill, and students toggling the order or the batch size keep needing
-#: the same few structures: 200 students in one process, CPU per edit 24 -> 11 ms and RSS
-#: 1.8 -> 1.1 GB against each session keeping 4 MB of its own (benchmarks/README.md).
+#: the same few structures: 200 students in one process, CPU per edit 28 -> 13 ms and RSS
+#: 1.8 -> 1.1 GB against each session keeping 4 MB of its own (bench_class_server.py --mix).
 CLASS_POOL_BYTES = 96 * 2**20
 
 
