@@ -31,10 +31,12 @@ holds more).
 random over 60 s, each then making the load test's kind of edits (formulas,
 order 1 / 2 / full, batch sizes 2 and 3) 5 s ± 50 % apart, in time order, one at
 a time. It prints the CPU per edit and per first picture, the edits' median and
-p95 and the process's RSS for the class server's sessions (the view on screen,
-one pool of idle views for all) against the baseline of each session keeping
-4 MB of views of its own and no pool (the setting before the pool), each in a
-fresh process, and their ratios.
+p95, the process's RSS, its objects and the garbage collector's full
+collections, for the class server's sessions (no view kept between pictures:
+each borrows one from the one pool of the process) against two baselines, each
+in a fresh process: each session keeping the view on screen and dropping the
+others into the pool (the setting before), and each keeping 4 MB of views of its
+own with no pool (the setting before the pool); and the ratios.
 
 BLAS runs single-threaded (``OPENBLAS_NUM_THREADS=1`` unless set).
 """
@@ -44,6 +46,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
+import gc
 import heapq
 import json
 import random
@@ -269,8 +272,31 @@ MIX_PLAN = (
     ("batch", 3),
     ("function", "x**3"),
 )
-#: The baseline of ``--mix``: each session keeps 4 MB of views of its own, no pool.
-OWN_VIEWS = {"cached_views": 1, "cache_bytes": 4 * 2**20}
+#: The settings ``--mix`` compares: the class server's (None: views borrowed from the
+#: shared pool per picture), the one before (each session keeps the view on screen, drops
+#: the others into the pool) and the baseline before any pool (4 MB of views of its own).
+MIX_SETTINGS = {
+    "class server": None,
+    "view on screen kept": {"cached_views": 1, "cache_bytes": 0},
+    "own views": {"cached_views": 1, "cache_bytes": 4 * 2**20},
+}
+
+
+class Collector:
+    """Count the garbage collector's full (oldest-generation) collections and their seconds."""
+
+    def __init__(self):
+        self.full, self.seconds, self._start = 0, 0.0, None
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.full += 1
+            self.seconds += time.perf_counter() - self._start
 
 
 def mix_run(n, setting, arrive_over=60.0, think=5.0):
@@ -278,13 +304,16 @@ def mix_run(n, setting, arrive_over=60.0, think=5.0):
     from jacviz.classroom import _page
     from jacviz.classroom._session import class_pool, new_explorer
 
-    if setting == "own views":
+    view_cache = MIX_SETTINGS[setting]
+    if view_cache is not None:
+        if "own" not in setting:
+            view_cache = {**view_cache, "pool": class_pool()}
 
-        def explorer_with_own_views():
-            return new_explorer(view_cache=OWN_VIEWS)
+        def explorer_of_setting():
+            return new_explorer(view_cache=view_cache)
 
-        _page.new_explorer = explorer_with_own_views
-    sessions, rng = Sessions(), random.Random(1)
+        _page.new_explorer = explorer_of_setting
+    sessions, rng, collector = Sessions(), random.Random(1), Collector()
     events = [(rng.uniform(0.0, arrive_over), k, -1) for k in range(n)]
     heapq.heapify(events)
     opened, edits, cpu_open, cpu_edit = {}, [], 0.0, 0.0
@@ -305,14 +334,16 @@ def mix_run(n, setting, arrive_over=60.0, think=5.0):
         "cpu_per_open": cpu_open / n,
         "edits": edits,
         "rss_mb": rss() / 2**20,
-        "pool": repr(class_pool()) if setting == "pool" else "none",
+        "objects": len(gc.get_objects()),
+        "full_collections": [collector.full, collector.seconds],
+        "pool": repr(class_pool()) if "own" not in setting else "no pool",
     }
 
 
 def mix(n):
-    """Run the mix for the class server's setting and the baseline; print both and ratios."""
+    """Run the mix for each of :data:`MIX_SETTINGS`; print each and its ratios to the first."""
     results = {}
-    for setting in ("pool", "own views"):
+    for setting in MIX_SETTINGS:
         out = subprocess.run(
             [sys.executable, __file__, "--mix-one", str(n), setting],
             capture_output=True,
@@ -320,18 +351,23 @@ def mix(n):
             check=True,
         )
         r = results[setting] = json.loads(out.stdout.splitlines()[-1])
+        full, seconds = r["full_collections"]
         print(f"{n} students' mix, {setting}:")
         print(
             f"  CPU per edit {1e3 * r['cpu_per_edit']:.1f} ms, per first picture "
             f"{1e3 * r['cpu_per_open']:.0f} ms; edits {ms(r['edits'])}; RSS {r['rss_mb']:.0f} MB"
         )
-        print(f"  {r['pool']}")
-    new, old = results["pool"], results["own views"]
-    print(
-        f"pool / own views: CPU per edit x{new['cpu_per_edit'] / old['cpu_per_edit']:.2f}, "
-        f"per first picture x{new['cpu_per_open'] / old['cpu_per_open']:.2f}, "
-        f"RSS x{new['rss_mb'] / old['rss_mb']:.2f}"
-    )
+        print(
+            f"  {r['objects'] / 1e6:.2f} million objects; {full} full collections, "
+            f"{seconds:.2f} s; {r['pool']}"
+        )
+    new = results["class server"]
+    for setting, old in list(results.items())[1:]:
+        ratios = {key: new[key] / old[key] for key in ("cpu_per_edit", "cpu_per_open", "rss_mb")}
+        print(
+            f"class server / {setting}: CPU per edit x{ratios['cpu_per_edit']:.2f}, "
+            f"per first picture x{ratios['cpu_per_open']:.2f}, RSS x{ratios['rss_mb']:.2f}"
+        )
 
 
 def kernel_floor():

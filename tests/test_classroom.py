@@ -13,6 +13,7 @@ import sys
 import threading
 from importlib.util import find_spec
 
+import numpy as np
 import pytest
 from ci import run_alone
 
@@ -207,24 +208,28 @@ def test_a_full_class_refuses_new_pages_only():
 # --- one explorer per session, drawing at once on threads -------------------------------
 
 
-def test_each_session_gets_its_own_explorer_and_hands_the_views_it_drops_to_the_class():
+def test_each_session_gets_its_own_explorer_and_borrows_a_view_only_while_drawing():
     pool = class_pool()
     pool.clear()
+    hits, misses = pool.hits, pool.misses
     first, second = new_explorer("sin(x)"), new_explorer()
     assert first is not second and first.function == "sin(x)" and second.function == "x**3"
-    assert SESSION_VIEW_CACHE == {"cached_views": 1, "cache_bytes": 0}
-    second.batch_size_slider.value = 3  # its B = 2 view goes to the pool
-    assert len(second._pictures.heatmap_grid._views) == 1 and len(pool) == 1
-    first.batch_size_slider.value = 3  # no B = 3 view idle: built; first's B = 2 one given
-    assert first._pictures.heatmap_grid.redrawn == ["all"] and len(pool) == 2
-    second.batch_size_slider.value = 2  # takes the view first gave last, gives its B = 3 one
-    assert second._pictures.heatmap_grid.redrawn != ["all"] and pool.hits == 1
-    assert len(pool) == 2
+    assert SESSION_VIEW_CACHE == {"cached_views": 0, "cache_bytes": 0}
+    assert (pool.misses - misses, pool.hits - hits, len(pool)) == (1, 1, 1)  # one view, in turn
+    second.batch_size_slider.value = 3  # no B = 3 view idle: built, then lent back
+    first.batch_size_slider.value = 3  # takes it
+    assert first._pictures.heatmap_grid.redrawn != ["all"]
+    assert (pool.misses - misses, len(pool)) == (2, 2)
+    assert not first._pictures.heatmap_grid._views and not second._pictures.heatmap_grid._views
     alone = JacobianExplorer("x**3", second.x, view_cache={})  # no pool: built afresh
     assert second.image.value == alone.image.value
     assert first.image.value == JacobianExplorer("sin(x)", first.x).image.value
-    first.close()  # a page gone: its view waits for the next student
-    assert len(pool) == 3 and first.figure is None
+    np.testing.assert_array_equal(  # the figure behind first's picture: borrowed again
+        first.figure.axes[0].images[0].get_array(), first.result[0]
+    )
+    assert len(pool) == 1
+    first.close()  # a page gone: the view it borrowed waits for the next student
+    assert len(pool) == 2 and first.figure is None
 
 
 STUDENTS = [

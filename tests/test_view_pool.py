@@ -15,6 +15,7 @@ from matplotlib.image import imread
 
 from jacviz.plotting import HeatmapGrid, ViewPool
 from jacviz.plotting import _live as live_module
+from jacviz.plotting._png import encode_png
 from jacviz.plotting._pool import look_of
 from jacviz.plotting._style import resolve_cmap
 
@@ -25,6 +26,11 @@ X = np.array([[4.0, 2.0], [1.0, 3.0]])
 def lean(pool, **options):
     """A renderer keeping only the view on screen, sharing ``pool``."""
     return HeatmapGrid(dpi=40, pool=pool, cached_views=1, cache_bytes=0, **options)
+
+
+def lender(pool, **options):
+    """A renderer keeping no view between pictures: it borrows one from ``pool`` per picture."""
+    return HeatmapGrid(dpi=40, pool=pool, cached_views=0, **options)
 
 
 def pixels(png):
@@ -160,3 +166,48 @@ def test_renderers_on_threads_trading_views_each_draw_their_own_values():
 
 def _kind(data):
     return "hessian" if data.ndim == 4 else "jacobian"
+
+
+def test_renderers_keeping_no_view_draw_in_turn_on_one_view_each_their_own_values():
+    pool = ViewPool()
+    alice, bob = lender(pool), lender(pool)
+    drawn = {}
+    for turn in range(3):
+        for name, grid in (("alice", alice), ("bob", bob)):
+            jac = RNG.normal(size=(2, 2, 2)) * (turn + 1)
+            drawn[name] = grid.render("jacobian", jac, x=X + turn)
+            np.testing.assert_array_equal(
+                pixels(drawn[name]), pixels(fresh("jacobian", jac, x=X + turn))
+            )
+            assert not grid._views and len(pool) == 1  # lent back once encoded
+    assert (pool.misses, pool.hits) == (1, 5)  # one view built for both
+    assert alice.png() == drawn["alice"]  # her picture, though bob refilled the view since
+
+
+def test_a_renderer_keeping_no_view_takes_back_the_one_it_gave_before_another():
+    pool, jac = ViewPool(), RNG.normal(size=(2, 2, 2))
+    alice = lender(pool)
+    alice.render("jacobian", jac)
+    (hers,) = [view for _, view in pool._idle.values()]
+    own = HeatmapGrid(dpi=40, cached_views=1, cache_bytes=0)  # no pool: builds its own
+    own.render("jacobian", np.zeros((2, 2, 2)))
+    other = own._shown
+    pool.give((other.spec, look_of(40, resolve_cmap("RdBu_r"))), other)  # given after hers
+    jac[1] += 1.0
+    alice.render("jacobian", jac)
+    assert alice.redrawn == [("panel", 1), ("text", 1)]  # her own pixels: example 0 stays
+    assert [view for _, view in pool._idle.values()] == [other, hers]
+    np.testing.assert_array_equal(pixels(alice.png()), pixels(fresh("jacobian", jac)))
+
+
+def test_the_figure_of_a_renderer_keeping_no_view_shows_its_last_picture():
+    pool = ViewPool()
+    alice, bob = lender(pool), lender(pool)
+    mine = alice.render("jacobian", np.full((2, 2, 2), 3.0), x=X)
+    bob.render("jacobian", np.full((2, 2, 2), -7.0), x=-X)  # refills the one view
+    redrawn = alice.redrawn
+    figure = alice.figure  # borrowed again and refilled with her picture
+    assert encode_png(np.asarray(figure.canvas.buffer_rgba())) == mine
+    assert len(pool) == 0 and alice.figure is figure and alice.redrawn == redrawn
+    alice.render("jacobian", np.ones((2, 2, 2)), x=X)  # the next picture lends it back
+    assert len(pool) == 1 and not alice._views

@@ -78,25 +78,30 @@ class ViewPool:
         """int: Bytes of pixels the idle views hold now."""
         return self._bytes
 
-    def take(self, key):
-        """Remove and return an idle view of ``key`` (the last given), or None.
+    def take(self, key, ticket=None):
+        """Remove and return an idle view of ``key``, or None.
 
         Parameters
         ----------
         key : hashable
             ``(spec, look_of(dpi, cmap))``: what the view draws and how.
+        ticket : int, optional
+            What :meth:`give` returned for a view: that one if it is still
+            idle here (its pixels are still the giver's last picture, so the
+            refill redraws least); otherwise the view of ``key`` given last.
 
         Returns
         -------
         LiveView or None
         """
         with self._lock:
-            tickets = self._tickets.get(key)
-            if not tickets:
+            if ticket not in self._idle or self._idle[ticket][0] != key:
+                ticket = self._tickets.get(key, [None])[-1]
+            if ticket is None:
                 self.misses += 1
                 return None
             self.hits += 1
-            _, view = self._remove(tickets[-1])
+            _, view = self._remove(ticket)
             return view
 
     def give(self, key, view):
@@ -104,6 +109,11 @@ class ViewPool:
 
         Views given longest ago are dropped while all exceed ``max_bytes``;
         a view larger than the whole budget is dropped at once.
+
+        Returns
+        -------
+        int
+            The view's ticket, for :meth:`take` to prefer it.
         """
         with self._lock:
             ticket = next(self._count)
@@ -112,6 +122,7 @@ class ViewPool:
             self._bytes += view.nbytes
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._idle)))
+            return ticket
 
     def clear(self):
         """Drop every idle view."""

@@ -49,7 +49,11 @@ class HeatmapGrid:
         ``False`` when the picture's readers have controls instead.
     cached_views : int, optional
         Built views always kept (the one shown included; at least 1);
-        :data:`CACHED_VIEWS` when omitted.
+        :data:`CACHED_VIEWS` when omitted. With a ``pool``, 0 keeps none
+        between pictures: each draw borrows a view from the pool (the one
+        this renderer gave back last, if nobody took it since) and gives it
+        back once its PNG is encoded, so renderers drawing in turn share a
+        few views instead of each holding one (the class server).
     cache_bytes : int, optional
         Older views are kept too while all views' pixels fit in this many
         bytes; :data:`CACHE_BYTES` when omitted. A server holding one
@@ -71,6 +75,9 @@ class HeatmapGrid:
         Each structure drawn recently keeps its own figure, so after a shape
         change this is another figure object; going back to a shape seen
         still kept (see the module docstring) gives its figure back.
+        A renderer keeping no views (``cached_views=0``) borrows one again
+        and refills it with the last picture when this is read, and keeps it
+        until its next draw.
     redrawn : list of tuple
         Groups redrawn by the last :meth:`render` (``("panel", k)``,
         ``("text", k)``, ``("note",)``, ``("colorbar",)``), or ``["all"]``
@@ -114,14 +121,20 @@ class HeatmapGrid:
         self._dpi = dpi
         self._pool = pool
         self._look = None if pool is None else look_of(dpi, self._cmap)
+        self._lends = pool is not None and cached_views == 0
         self._blank = Figure(dpi=dpi)
         self._views = OrderedDict()  # spec -> LiveView, least recently shown first
         self._shown = None
+        self._last = None  # (scene, PNG bytes) of the last picture, when lending views
+        self._tickets = {}  # spec -> the pool's ticket for the view of spec given last
         self.redrawn = []
 
     @property
     def figure(self):
         """The figure of the picture last rendered (see the class docstring)."""
+        if self._shown is None and self._last is not None:  # lent out: borrow one again
+            redrawn, _ = self.redrawn, self._show(self._last[0])
+            self.redrawn = redrawn
         return self._shown.figure if self._shown is not None else self._blank
 
     def render(
@@ -197,6 +210,28 @@ class HeatmapGrid:
         (True, True)
         """
         scene = _scene(kind, data, canvas=self._canvas, **options)
+        live = self._show(scene)
+        if self._lends:  # encode before lending the view out: others may refill it next
+            self._last = scene, live.png()
+        self._drop_oldest()
+        return live.figure
+
+    def png(self):
+        """Return the picture last drawn as PNG bytes."""
+        return self._last[1] if self._lends else self._shown.png()
+
+    def release(self):
+        """Give every view kept here to the pool (or drop them); the next draw starts afresh.
+
+        Called when the renderer's reader is gone (a student's page closed).
+        """
+        views, self._views, self._shown = self._views, OrderedDict(), None
+        self._blank, self._last = Figure(dpi=self._dpi), None
+        for spec, live in views.items():
+            self._give(spec, live)
+
+    def _show(self, scene):
+        """Refill the view of ``scene`` kept here or taken from the pool, or build one."""
         live = self._views.pop(scene.spec, None) or self._take(scene.spec)
         if live is None:
             live = LiveView(self._blank or Figure(dpi=self._dpi), scene, self._cmap)
@@ -206,38 +241,28 @@ class HeatmapGrid:
         self._blank = None  # the first view is built in it
         self._views[scene.spec] = live  # the most recently shown last
         self._shown = live
-        self._drop_oldest()
-        return live.figure
-
-    def png(self):
-        """Return the picture last drawn as PNG bytes."""
-        return self._shown.png()
-
-    def release(self):
-        """Give every view kept here to the pool (or drop them); the next draw starts afresh.
-
-        Called when the renderer's reader is gone (a student's page closed).
-        """
-        views, self._views, self._shown = self._views, OrderedDict(), None
-        self._blank = Figure(dpi=self._dpi)
-        for spec, live in views.items():
-            self._give(spec, live)
+        return live
 
     def _take(self, spec):
-        """Return a view of ``spec`` from the pool, or None."""
+        """Return a view of ``spec`` from the pool (the one given from here last first), or None."""
         if self._pool is None:
             return None
-        return self._pool.take((spec, self._look))
+        return self._pool.take((spec, self._look), self._tickets.pop(spec, None))
 
     def _give(self, spec, live):
         """Hand a view this renderer no longer keeps to the pool (or drop it)."""
         if self._pool is not None:
-            self._pool.give((spec, self._look), live)
+            self._tickets[spec] = self._pool.give((spec, self._look), live)
+        if live is self._shown:
+            self._shown = None
 
     def _drop_oldest(self):
         """Drop the least recently shown views beyond the cache (to the pool, if any)."""
-        keep = CACHED_VIEWS if self._keep is None else max(1, self._keep)
-        budget = CACHE_BYTES if self._cache_bytes is None else self._cache_bytes
+        if self._lends:  # keeps none: every view goes back to the pool
+            keep, budget = 0, 0
+        else:
+            keep = CACHED_VIEWS if self._keep is None else max(1, self._keep)
+            budget = CACHE_BYTES if self._cache_bytes is None else self._cache_bytes
         while len(self._views) > MAX_VIEWS or (
             len(self._views) > keep and sum(view.nbytes for view in self._views.values()) > budget
         ):

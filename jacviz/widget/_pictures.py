@@ -73,7 +73,6 @@ class Pictures:
         self.heatmap_grid = self._new_grid()
         self._map_view = None
         self._shown = None  # (maker name, args, kwargs) of the picture on screen
-        self.figure = None
 
     def _new_grid(self):
         """Return a renderer at the current dpi naming no keyword (the readers have controls)."""
@@ -85,10 +84,19 @@ class Pictures:
         self.heatmap_grid = self._new_grid()
         self._map_view = None
 
+    @property
+    def figure(self):
+        """The figure of the picture last returned (``None`` before one)."""
+        if self._shown is None:
+            return None
+        if self._shown[0] == "heatmaps":
+            return self.heatmap_grid.figure  # lent out: the grid borrows a view again
+        return None if self._map_view is None else self._map_view.figure  # None: dpi changed
+
     def release(self):
         """Let go of every figure: the renderer's views go to its pool (a closed explorer's)."""
         self.heatmap_grid.release()
-        self._map_view = self._shown = self.figure = None
+        self._map_view = self._shown = None
 
     def draw(self, f, outcome, view, examples):
         """Return PNG bytes of an outcome in a view, and the drawing's warnings as notes.
@@ -121,11 +129,11 @@ class Pictures:
     def _draw(self, maker, args, kwargs):
         """Draw with ``maker``; on failure replace it and restore the picture shown."""
         try:
-            png, figure = getattr(self, f"_{maker}")(*args, **kwargs)
+            png = getattr(self, f"_{maker}")(*args, **kwargs)
         except Exception:
             self._replace(maker)
             raise
-        self.figure, self._shown = figure, (maker, args, kwargs)
+        self._shown = maker, args, kwargs
         return png
 
     def _replace(self, maker):
@@ -138,14 +146,14 @@ class Pictures:
             return
         _, args, kwargs = self._shown
         try:
-            _, self.figure = getattr(self, f"_{maker}")(*args, **kwargs)
+            getattr(self, f"_{maker}")(*args, **kwargs)
         except Exception:  # cannot happen for a picture drawn before; keep nothing half built
-            self.figure, self._shown = None, None
+            self._shown = None
 
     def _heatmaps(self, kind, data, **kwargs):
-        figure = self.heatmap_grid.draw(kind, data, **kwargs)  # the grid keeps several figures
+        self.heatmap_grid.draw(kind, data, **kwargs)  # its figure: the grid's, while shown
         self._mark("drawn")
-        return self.heatmap_grid.png(), figure
+        return self.heatmap_grid.png()
 
     def _linear_map(self, f, x, *, example, radius):
         geometry = linear_map_geometry(f, x, example=example, radius=radius)
@@ -154,7 +162,7 @@ class Pictures:
             figure = Figure(figsize=self._map_size, dpi=self._dpi)
             FigureCanvasAgg(figure)
             view = self._map_view = LinearMapView(figure, geometry, example, radius)
-        return png_bytes(view.figure), view.figure
+        return png_bytes(view.figure)
 
 
 def _unmarked(phase):
