@@ -18,10 +18,10 @@ from jacviz.widget import JacobianExplorer
 #: order: 5 views built instead of 385, CPU per edit 8.2 -> 3.8 ms, 2.6 -> 1.0 million
 #: objects for the garbage collector (bench_class_server.py --mix 200).
 SESSION_VIEW_CACHE = {"cached_views": 0, "cache_bytes": 0}
-#: Bytes of idle views all sessions share. A view takes ~0.1 s of CPU to build and a few
-#: milliseconds to refill, and students toggling the order or the batch size keep needing
-#: the same few structures: 200 students in one process, CPU per edit 28 -> 13 ms and RSS
-#: 1.8 -> 1.1 GB against each session keeping 4 MB of its own (bench_class_server.py --mix).
+#: Bytes of idle views all sessions share at most. A view takes ~0.1 s of CPU to build and
+#: a few milliseconds to refill, and a class needs a handful of structures (the order, the
+#: batch size): 200 students in one process need ~7 MB of views, where each session
+#: keeping 4 MB of its own needed 1.8 GB of RSS (bench_class_server.py --mix).
 CLASS_POOL_BYTES = 96 * 2**20
 
 
