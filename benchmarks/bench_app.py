@@ -13,23 +13,30 @@ pool gets 6 s to refill; closed pages' kernels are culled after 30 s (Voila keep
 a kernel after its page is gone), so a few at most linger during a load.
 Prints the medians and the ratio preheated / not, measured in the same run.
 
-``start_app`` and ``stop_app`` are what a load test uses to start and stop the
-app: ``jacviz app`` in its own process group, SIGTERM then SIGKILL.
+``start_app`` and ``stop_app`` start ``jacviz app`` in its own process group and
+stop it (SIGTERM, then SIGKILL) with the browser tests' ``tests/e2e/servers.py``.
 """
 
 import argparse
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+
+from servers import (  # found through the path above
+    CHROMIUM_ARGS,
+    ServerError,
+    chromium_path,
+    free_port,
+    only_local,
+    start_server,
+    stop_server,
+)
 
 IMAGE_LOADED_JS = """() => {
     const img = document.querySelector("img.jacviz-image, .jacviz-image img");
@@ -43,53 +50,41 @@ def start_app(*options, port=None, timeout=60.0):
     """Start ``jacviz app --no-browser`` on 127.0.0.1; return (process, url).
 
     ``port``: the app's port; a free one when None. Jupyter's directories go
-    to a temporary folder so nothing of the user's configuration changes what
-    is measured.
+    to a temporary folder (``process.home``, which also holds the app's log) so
+    nothing of the user's configuration changes what is measured.
     """
-    if port is None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-    home = tempfile.mkdtemp(prefix="bench-app-")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=home, JUPYTER_RUNTIME_DIR=home, IPYTHONDIR=home)
+    port = port or free_port()
+    home = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home), JUPYTER_RUNTIME_DIR=str(home))
+    env["IPYTHONDIR"] = str(home)
     command = [sys.executable, "-m", "jacviz", "app", "--no-browser", f"--port={port}"]
-    process = subprocess.Popen(
-        [*command, *options],
-        env=env,
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    process.home = home
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(f"{url}voila/static/favicon.ico", timeout=2).close()
-            return process, url
-        time.sleep(0.2)
-    stop_app(process)
-    raise RuntimeError(f"jacviz app {' '.join(options)} did not start")
+    try:
+        process = start_server(
+            [*command, *options],
+            env=env,
+            cwd=home,
+            probe_url=f"{url}voila/static/favicon.ico",
+            log_path=home / "app.log",
+            timeout=timeout,
+        )
+    except ServerError:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    process.home = home
+    return process, url
 
 
 def stop_app(process):
-    """SIGTERM the app's process group, SIGKILL it after 10 s; remove its folder."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=10)
-            break
-        except subprocess.TimeoutExpired:
-            continue
+    """Stop the app's process group (SIGTERM, SIGKILL after 10 s); remove its folder."""
+    stop_server(process)
     shutil.rmtree(process.home, ignore_errors=True)
 
 
 def first_picture_seconds(browser, url):
     """Open ``url`` in a new context; return the seconds until the heatmap has loaded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", _only_local)
+    context.route("**/*", only_local)
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url)
@@ -98,13 +93,6 @@ def first_picture_seconds(browser, url):
     page.close(run_before_unload=True)
     context.close()
     return seconds
-
-
-def _only_local(route):
-    if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
 
 
 def main(argv=None):
@@ -121,8 +109,7 @@ def main(argv=None):
         time.sleep(POOL_WARM_UP)  # the pool's two kernels start and draw the explorer
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
             )
             for index in range(rounds):
                 order = list(servers) if index % 2 == 0 else list(reversed(servers))

@@ -71,13 +71,9 @@ import math
 import random
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
@@ -90,7 +86,15 @@ from explorer_page import (  # found through the path above
     ORDER_BUTTONS,
     STATUS,
 )
-from servers import CHROMIUM_ARGS, chromium_path, descendants
+from servers import (
+    CHROMIUM_ARGS,
+    ServerError,
+    chromium_path,
+    descendants,
+    free_port,
+    start_server,
+    stop_server,
+)
 from widget_protocol import FETCHES_AT_ONCE, ProtocolPage
 
 WAIT = 30.0
@@ -293,18 +297,16 @@ def _print_phases(phases):
     print(f"  its steps, seconds from arrival (p50/p95): {', '.join(steps)}")
 
 
-def start_server(server, options, port, log_path):
+def start_app(server, options, port, log_path):
     """Start ``jacviz app --server SERVER --no-browser`` on 127.0.0.1; return (process, url).
 
-    Jupyter's and IPython's directories go to a temporary folder (``process.home``)
-    so nothing of the user's configuration changes what is measured; stdout and
-    stderr go to ``log_path``. For Solara the folder also holds the
-    ``sitecustomize`` that makes its server log sessions (``SOLARA_LOGGING``).
+    ``port``: the app's port; a free one when 0 or None. Jupyter's and IPython's
+    directories go to a temporary folder (``process.home``) so nothing of the
+    user's configuration changes what is measured; stdout and stderr go to
+    ``log_path``. For Solara the folder also holds the ``sitecustomize`` that
+    makes its server log sessions (``SOLARA_LOGGING``).
     """
-    if not port:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+    port = port or free_port()
     home = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home), JUPYTER_RUNTIME_DIR=str(home))
     env["IPYTHONDIR"] = str(home)
@@ -312,39 +314,27 @@ def start_server(server, options, port, log_path):
         (home / "sitecustomize.py").write_text(SOLARA_LOGGING, encoding="utf-8")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(home), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "jacviz", "app", f"--server={server}", "--no-browser"]
-    log = open(log_path, "wb")  # noqa: SIM115 -- closed by stop_server
-    process = subprocess.Popen(
-        [*command, f"--port={port}", *options],
-        env=env,
-        cwd=home,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.home, process.log = home, log
     url = f"http://127.0.0.1:{port}/"
     probe = f"{url}voila/static/favicon.ico" if server == "voila" else url
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and process.poll() is None:
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(probe, timeout=2).close()
-            return process, url
-        time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError(f"jacviz app --server {server} did not start; see {log_path}")
+    try:
+        process = start_server(
+            [*command, f"--port={port}", *options],
+            env=env,
+            cwd=home,
+            probe_url=probe,
+            log_path=log_path,
+            timeout=START_TIMEOUT,
+        )
+    except ServerError:
+        shutil.rmtree(home, ignore_errors=True)
+        raise
+    process.home = home
+    return process, url
 
 
-def stop_server(process):
-    """SIGTERM the app's process group, SIGKILL it after 20 s; remove its folder."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=20)
-            break
-        except subprocess.TimeoutExpired:
-            continue
-    process.log.close()
+def stop_app(process):
+    """Stop the app's process group (SIGTERM, SIGKILL after 20 s); remove its folder."""
+    stop_server(process, grace=20)
     shutil.rmtree(process.home, ignore_errors=True)
 
 
@@ -548,7 +538,7 @@ def main(argv=None):
 
     print(f"machine: {os.cpu_count()} cores, load average before {_load()}")
     print(f"server: jacviz app --server {args.server} {' '.join(options)}; log {log_path}")
-    process, url = start_server(args.server, options, args.port, log_path)
+    process, url = start_app(args.server, options, args.port, log_path)
     try:
         idle = wait_until_idle(process.pid)
         print(f"server idle: {idle} (load average {_load()})")
@@ -564,7 +554,7 @@ def main(argv=None):
         kernel_ids = {student.kernel_id for student in results if student.kernel_id}
         leaked = leaked_after_window(lambda: alive(process.pid, log_path), kernel_ids)
     finally:
-        stop_server(process)
+        stop_app(process)
         if args.log_dir is None:
             shutil.rmtree(log_dir, ignore_errors=True)
 

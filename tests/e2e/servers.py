@@ -207,13 +207,17 @@ def start_server(
     raise ServerError(f"{_name(cmd)} did not answer at {probe_url}:\n{Path(log_path).read_text()}")
 
 
-def stop_server(proc):
-    """SIGTERM the server's own process group, then SIGKILL it if it lingers."""
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+def stop_server(proc, grace=10.0):
+    """SIGTERM the server's own process group, then SIGKILL it if it lingers.
+
+    ``grace``: the seconds it has to end after SIGTERM (a server with a hundred
+    kernels to shut down needs more than the default).
+    """
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5)):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
         try:
-            proc.wait(timeout=grace)
+            proc.wait(timeout=wait)
             break
         except subprocess.TimeoutExpired:
             continue
