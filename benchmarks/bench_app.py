@@ -13,30 +13,16 @@ pool gets 6 s to refill; closed pages' kernels are culled after 30 s (Voila keep
 a kernel after its page is gone), so a few at most linger during a load.
 Prints the medians and the ratio preheated / not, measured in the same run.
 
-``start_app`` and ``stop_app`` start ``jacviz app`` in its own process group and
-stop it (SIGTERM, then SIGKILL) with the browser tests' ``tests/e2e/servers.py``.
+It starts and stops the servers with ``bench_classroom.py``'s ``start_app`` and
+``stop_app``.
 """
 
 import argparse
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-
-from servers import (  # found through the path above
-    CHROMIUM_ARGS,
-    ServerError,
-    chromium_path,
-    free_port,
-    only_local,
-    start_server,
-    stop_server,
-)
+from bench_classroom import start_app, stop_app  # this folder is on the path
+from servers import CHROMIUM_ARGS, chromium_path, only_local  # so is tests/e2e, by it
 
 IMAGE_LOADED_JS = """() => {
     const img = document.querySelector("img.jacviz-image, .jacviz-image img");
@@ -44,41 +30,6 @@ IMAGE_LOADED_JS = """() => {
 }"""
 POOL_WARM_UP = 20.0
 REFILL_PAUSE = 6.0
-
-
-def start_app(*options, port=None, timeout=60.0):
-    """Start ``jacviz app --no-browser`` on 127.0.0.1; return (process, url).
-
-    ``port``: the app's port; a free one when None. Jupyter's directories go
-    to a temporary folder (``process.home``, which also holds the app's log) so
-    nothing of the user's configuration changes what is measured.
-    """
-    port = port or free_port()
-    home = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home), JUPYTER_RUNTIME_DIR=str(home))
-    env["IPYTHONDIR"] = str(home)
-    command = [sys.executable, "-m", "jacviz", "app", "--no-browser", f"--port={port}"]
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        process = start_server(
-            [*command, *options],
-            env=env,
-            cwd=home,
-            probe_url=f"{url}voila/static/favicon.ico",
-            log_path=home / "app.log",
-            timeout=timeout,
-        )
-    except ServerError:
-        shutil.rmtree(home, ignore_errors=True)
-        raise
-    process.home = home
-    return process, url
-
-
-def stop_app(process):
-    """Stop the app's process group (SIGTERM, SIGKILL after 10 s); remove its folder."""
-    stop_server(process)
-    shutil.rmtree(process.home, ignore_errors=True)
 
 
 def first_picture_seconds(browser, url):
@@ -103,7 +54,10 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     cull = "--cull-after=30"
-    servers = {"cold": start_app("--preheat=0", cull), "preheated": start_app("--preheat=2", cull)}
+    servers = {
+        "cold": start_app("voila", ["--preheat=0", cull]),
+        "preheated": start_app("voila", ["--preheat=2", cull]),
+    }
     times = {name: [] for name in servers}
     try:
         time.sleep(POOL_WARM_UP)  # the pool's two kernels start and draw the explorer

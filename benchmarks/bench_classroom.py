@@ -297,14 +297,15 @@ def _print_phases(phases):
     print(f"  its steps, seconds from arrival (p50/p95): {', '.join(steps)}")
 
 
-def start_app(server, options, port, log_path):
+def start_app(server, options, port=None, log_path=None):
     """Start ``jacviz app --server SERVER --no-browser`` on 127.0.0.1; return (process, url).
 
     ``port``: the app's port; a free one when 0 or None. Jupyter's and IPython's
     directories go to a temporary folder (``process.home``) so nothing of the
     user's configuration changes what is measured; stdout and stderr go to
-    ``log_path``. For Solara the folder also holds the ``sitecustomize`` that
-    makes its server log sessions (``SOLARA_LOGGING``).
+    ``log_path`` (None: ``app.log`` in that folder). For Solara the folder
+    also holds the ``sitecustomize`` that makes its server log sessions
+    (``SOLARA_LOGGING``).
     """
     port = port or free_port()
     home = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
@@ -322,7 +323,7 @@ def start_app(server, options, port, log_path):
             env=env,
             cwd=home,
             probe_url=probe,
-            log_path=log_path,
+            log_path=log_path or home / "app.log",
             timeout=START_TIMEOUT,
         )
     except ServerError:
