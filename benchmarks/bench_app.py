@@ -21,8 +21,10 @@ import argparse
 import statistics
 import time
 
-from bench_classroom import start_app, stop_app  # this folder is on the path
-from servers import CHROMIUM_ARGS, chromium_path, only_local  # so is tests/e2e, by it
+# This script's folder is on the path; importing bench_classroom puts tests/e2e there too
+# (for servers) and sets OPENBLAS_NUM_THREADS=1 for the apps' kernels, as in the load test.
+from bench_classroom import start_app, stop_app
+from servers import CHROMIUM_ARGS, chromium_path, only_local
 
 IMAGE_LOADED_JS = """() => {
     const img = document.querySelector("img.jacviz-image, .jacviz-image img");
